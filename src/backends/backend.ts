@@ -1,0 +1,135 @@
+import type { DType } from '../tensor/dtype.js';
+import type { Shape } from '../tensor/shape.js';
+import type { DataId, DataStore } from '../tensor/store.js';
+
+/**
+ * The narrow contract a compute backend fulfils: a DataStore (allocate, read, write, release)
+ * plus the kernels below. A kernel takes its inputs as TensorInfo (a Tensor is one), writes a
+ * new output into the backend's own memory and returns its handle. Shape rules, dtype rules
+ * and error messages live in ops/, which calls these with inputs already validated and with
+ * the output shape and dtype already worked out; kernels never throw on user input.
+ *
+ * The cpu backend (backends/cpu/) implements every kernel in plain TypeScript and is the
+ * oracle for every faster backend. Adding a kernel here without implementing it there is a
+ * compile error.
+ */
+
+export interface TensorInfo {
+  readonly dataId: DataId;
+  readonly shape: Shape;
+  readonly dtype: DType;
+}
+
+/** Elementwise functions of one input. `param` is alpha for leakyRelu and elu. */
+export type UnaryOp =
+  | 'neg'
+  | 'abs'
+  | 'sign'
+  | 'square'
+  | 'sqrt'
+  | 'rsqrt'
+  | 'reciprocal'
+  | 'exp'
+  | 'expm1'
+  | 'log'
+  | 'log1p'
+  | 'erf'
+  | 'floor'
+  | 'sigmoid'
+  | 'logSigmoid'
+  | 'tanh'
+  | 'relu'
+  | 'relu6'
+  | 'leakyRelu'
+  | 'elu'
+  | 'selu'
+  | 'gelu'
+  | 'geluTanh'
+  | 'softplus'
+  | 'softsign'
+  | 'swish'
+  | 'logicalNot';
+
+/** Elementwise functions of two inputs with NumPy broadcasting. Comparisons give bool. */
+export type BinaryOp =
+  | 'add'
+  | 'sub'
+  | 'mul'
+  | 'div'
+  | 'pow'
+  | 'maximum'
+  | 'minimum'
+  | 'equal'
+  | 'notEqual'
+  | 'greater'
+  | 'greaterEqual'
+  | 'less'
+  | 'lessEqual'
+  | 'logicalAnd'
+  | 'logicalOr';
+
+export type ReduceOp = 'sum' | 'prod' | 'max' | 'min';
+
+export interface Backend extends DataStore {
+  /** out[i] = op(x[i]); the output has x's shape and dtype `outDType`. */
+  unary(op: UnaryOp, x: TensorInfo, outDType: DType, param?: number): DataId;
+
+  /** out = op(a, b) with a and b broadcast to `outShape` (any shape both broadcast to); a and b share a dtype. */
+  binary(op: BinaryOp, a: TensorInfo, b: TensorInfo, outShape: Shape, outDType: DType): DataId;
+
+  /** Picks a (where condition is non-zero) or b, broadcast to `outShape`. */
+  where(condition: TensorInfo, a: TensorInfo, b: TensorInfo, outShape: Shape): DataId;
+
+  /** Converts values to `dtype` (to int32 truncates toward zero; to bool is `!== 0`). */
+  cast(x: TensorInfo, dtype: DType): DataId;
+
+  /**
+   * Reduces over `axes` (sorted, unique, non-empty). The output has x's shape without those
+   * axes, in x's dtype. An empty reduction gives the identity (0, 1, -Infinity, +Infinity).
+   */
+  reduce(op: ReduceOp, x: TensorInfo, axes: readonly number[]): DataId;
+
+  /** Index (int32) of the largest or smallest value along `axis`; the first one on ties. */
+  argReduce(op: 'argMax' | 'argMin', x: TensorInfo, axis: number): DataId;
+
+  /** The k largest values along the last axis, in descending order, and their int32 indices. */
+  topK(x: TensorInfo, k: number): { values: DataId; indices: DataId };
+
+  /**
+   * Batched matrix product. a is [...batchA, m, k] ([..., k, m] when transposeA), b is
+   * [...batchB, k, n] ([..., n, k] when transposeB); batch dimensions broadcast. The output
+   * has shape `outShape` = [...batch, m, n].
+   */
+  matmul(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean, outShape: Shape): DataId;
+
+  /** out[j...] = x[perm applied]: output axis i is input axis perm[i]. */
+  transpose(x: TensorInfo, perm: readonly number[]): DataId;
+
+  /** The block of x starting at `begin` with extent `size` on every axis. */
+  slice(x: TensorInfo, begin: readonly number[], size: readonly number[]): DataId;
+
+  /** Pads every axis with paddings[i] = [before, after] copies of `value`. */
+  pad(x: TensorInfo, paddings: readonly (readonly [number, number])[], value: number): DataId;
+
+  /** Joins tensors of one dtype along `axis`; `outShape` is the joined shape. */
+  concat(xs: readonly TensorInfo[], axis: number, outShape: Shape): DataId;
+
+  /** Repeats x reps[i] times along axis i. */
+  tile(x: TensorInfo, reps: readonly number[]): DataId;
+
+  /**
+   * Takes slices of x along `axis` at int32 `indices` (any shape, all in range): the output
+   * shape is x.shape[:axis] + indices.shape + x.shape[axis+1:].
+   */
+  gather(x: TensorInfo, indices: TensorInfo, axis: number): DataId;
+
+  /**
+   * The reverse of gather, accumulating: out = copy of x; for every position p of indices,
+   * out[..., indices[p], ...] += updates[..., p, ...] along `axis`. updates has the shape a
+   * gather of x with these indices would have.
+   */
+  scatterAdd(x: TensorInfo, indices: TensorInfo, updates: TensorInfo, axis: number): DataId;
+
+  /** out[..., j] = j === indices[...] ? onValue : offValue, with a new last axis of `depth`. */
+  oneHot(indices: TensorInfo, depth: number, onValue: number, offValue: number, dtype: DType): DataId;
+}

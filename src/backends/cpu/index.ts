@@ -1,0 +1,82 @@
+import type { DataArray, DType } from '../../tensor/dtype.js';
+import type { Shape } from '../../tensor/shape.js';
+import type { DataId } from '../../tensor/store.js';
+import type { Backend, BinaryOp, ReduceOp, TensorInfo, UnaryOp } from '../backend.js';
+import { binary, cast, unary, where } from './elementwise.js';
+import { gather, oneHot, scatterAdd } from './indexing.js';
+import { matmul } from './matmul.js';
+import { argReduce, reduce, topK } from './reduce.js';
+import { concat, pad, slice, tile, transpose } from './shape.js';
+import { valuesOf, wrap } from './storage.js';
+
+/**
+ * The reference backend: every kernel in plain TypeScript, written to be read, one family per
+ * file beside this one. It is the oracle that faster backends are tested against, and it
+ * supports float64 everywhere (gradient checks run in float64).
+ */
+export class CpuBackend implements Backend {
+  readonly name = 'cpu';
+
+  write(values: DataArray, _dtype: DType): DataId {
+    return wrap(values.slice());
+  }
+  readSync(dataId: DataId): DataArray {
+    return valuesOf(dataId);
+  }
+  async read(dataId: DataId): Promise<DataArray> {
+    return valuesOf(dataId);
+  }
+  release(_dataId: DataId): void {
+    // The garbage collector frees cpu values with their last handle.
+  }
+
+  unary(op: UnaryOp, x: TensorInfo, outDType: DType, param?: number): DataId {
+    return wrap(unary(op, valuesOf(x), outDType, param));
+  }
+  binary(op: BinaryOp, a: TensorInfo, b: TensorInfo, outShape: Shape, outDType: DType): DataId {
+    return wrap(binary(op, a, b, outShape, outDType));
+  }
+  where(condition: TensorInfo, a: TensorInfo, b: TensorInfo, outShape: Shape): DataId {
+    return wrap(where(condition, a, b, outShape));
+  }
+  cast(x: TensorInfo, dtype: DType): DataId {
+    return wrap(cast(valuesOf(x), dtype));
+  }
+  reduce(op: ReduceOp, x: TensorInfo, axes: readonly number[]): DataId {
+    return wrap(reduce(op, x, axes));
+  }
+  argReduce(op: 'argMax' | 'argMin', x: TensorInfo, axis: number): DataId {
+    return wrap(argReduce(op, x, axis));
+  }
+  topK(x: TensorInfo, k: number): { values: DataId; indices: DataId } {
+    const { values, indices } = topK(x, k);
+    return { values: wrap(values), indices: wrap(indices) };
+  }
+  matmul(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean, outShape: Shape): DataId {
+    return wrap(matmul(a, b, transposeA, transposeB, outShape));
+  }
+  transpose(x: TensorInfo, perm: readonly number[]): DataId {
+    return wrap(transpose(x, perm));
+  }
+  slice(x: TensorInfo, begin: readonly number[], size: readonly number[]): DataId {
+    return wrap(slice(x, begin, size));
+  }
+  pad(x: TensorInfo, paddings: readonly (readonly [number, number])[], value: number): DataId {
+    return wrap(pad(x, paddings, value));
+  }
+  concat(xs: readonly TensorInfo[], axis: number, outShape: Shape): DataId {
+    return wrap(concat(xs, axis, outShape));
+  }
+  tile(x: TensorInfo, reps: readonly number[]): DataId {
+    return wrap(tile(x, reps));
+  }
+  gather(x: TensorInfo, indices: TensorInfo, axis: number): DataId {
+    return wrap(gather(x, indices, axis));
+  }
+  scatterAdd(x: TensorInfo, indices: TensorInfo, updates: TensorInfo, axis: number): DataId {
+    return wrap(scatterAdd(x, indices, updates, axis));
+  }
+  oneHot(indices: TensorInfo, depth: number, onValue: number, offValue: number, dtype: DType): DataId {
+    return wrap(oneHot(indices, depth, onValue, offValue, dtype));
+  }
+}

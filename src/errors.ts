@@ -1,0 +1,37 @@
+/**
+ * Errors raised by sinew. Every message says what was received, what was expected and how to
+ * fix it. User input is validated with these, never with `assert`.
+ */
+export class SinewError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Shapes that do not fit together (matmul, broadcasting, reshape, concat, ...). */
+export class ShapeError extends SinewError {}
+
+/** A dtype that an op does not accept, or two dtypes that cannot be combined. */
+export class DTypeError extends SinewError {}
+
+/** A bad argument or option: wrong type, out of range, unknown name. */
+export class ConfigError extends SinewError {}
+
+/** A computation that cannot be differentiated as asked (non-scalar loss, no variables, ...). */
+export class GradientError extends SinewError {}
+
+/** Something sinew does not implement (yet); the message says what to use instead. */
+export class NotImplementedError extends SinewError {}
+
+/** Formats a value for an error message: short, and unambiguous about its type. */
+export function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (Array.isArray(value)) return `[${value.map(describe).join(', ')}]`;
+  if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${(value as Float32Array).length})`;
+  if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
+  const ctor = (value as object).constructor;
+  return ctor && ctor !== Object ? `a ${ctor.name}` : JSON.stringify(value);
+}

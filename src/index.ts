@@ -1,0 +1,45 @@
+/**
+ * sinew: tensors with reverse-mode autodiff, and (in coming versions) Keras-style layers whose
+ * kernel, bias and activity regularizers really work. This is the one public entry point:
+ *
+ *   import * as sn from 'sinew';
+ */
+export * from './errors.js';
+
+export { getBackend, ready, setBackend } from './backends/index.js';
+export type { Backend, BinaryOp, ReduceOp, TensorInfo, UnaryOp } from './backends/backend.js';
+
+export { Tensor, isTensor, type NestedArray } from './tensor/tensor.js';
+export { Variable, variable, type VariableOptions } from './tensor/variable.js';
+export type { DataArray, DType } from './tensor/dtype.js';
+export type { Shape } from './tensor/shape.js';
+export { Random, setSeed } from './tensor/random.js';
+export {
+  eye,
+  fill,
+  linspace,
+  ones,
+  onesLike,
+  randomBernoulli,
+  randomNormal,
+  randomUniform,
+  range,
+  scalar,
+  tensor,
+  truncatedNormal,
+  zeros,
+  zerosLike,
+  type EyeOptions,
+  type RandomBernoulliOptions,
+  type RandomNormalOptions,
+  type RandomUniformOptions,
+  type RangeOptions,
+  type TensorLike,
+} from './tensor/creation.js';
+
+export { Gradients, grad, grads, valueAndGrads, type ValueAndGrads } from './autograd/gradients.js';
+export { noGrad } from './autograd/tape.js';
+
+export * from './ops/index.js';
+
+export * as testing from './testing/index.js';

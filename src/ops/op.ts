@@ -1,0 +1,54 @@
+import { backend } from '../backends/index.js';
+import type { Backend } from '../backends/backend.js';
+import { ConfigError, describe } from '../errors.js';
+import { fromArray, toTensor, type TensorLike } from '../tensor/creation.js';
+import type { DType } from '../tensor/dtype.js';
+import type { Shape } from '../tensor/shape.js';
+import type { DataId } from '../tensor/store.js';
+import { Tensor } from '../tensor/tensor.js';
+
+/**
+ * Helpers every op file uses: turning arguments into tensors on the active backend, and
+ * wrapping a kernel's output handle into a Tensor.
+ */
+
+export { backend };
+export type { Backend };
+
+/** A Tensor for a kernel's output on the active backend. */
+export function makeTensor(dataId: DataId, shape: Shape, dtype: DType): Tensor {
+  return new Tensor(dataId, shape, dtype, backend());
+}
+
+/**
+ * `x` as a tensor on the active backend. Numbers become scalars of `dtype` (default float32);
+ * arrays become tensors. `op` and `arg` name the call in error messages.
+ */
+export function convert(x: TensorLike, op: string, arg: string, dtype?: DType): Tensor {
+  if (x === undefined || x === null) {
+    throw new ConfigError(`${op}: argument '${arg}' is required, received ${describe(x)}.`);
+  }
+  let t: Tensor;
+  try {
+    t = toTensor(x, dtype);
+  } catch (e) {
+    throw new ConfigError(`${op}: argument '${arg}' could not be made into a tensor: ${(e as Error).message}`, {
+      cause: e,
+    });
+  }
+  const be = backend();
+  if (t.store !== be) t = fromArray(t.store.readSync(t.dataId), t.shape, t.dtype);
+  return t;
+}
+
+/** Checks that `options` is an options object (catches tfjs-style extra positional args). */
+export function checkOptions<T extends object>(options: T | undefined, op: string, example: string): T {
+  if (options === undefined) return {} as T;
+  if (typeof options !== 'object' || options === null || Array.isArray(options) || options instanceof Tensor) {
+    throw new ConfigError(
+      `${op}: the last argument must be an options object, received ${describe(options)}. ` +
+        `Write it as ${example}.`,
+    );
+  }
+  return options;
+}

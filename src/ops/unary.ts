@@ -1,0 +1,200 @@
+import type { UnaryOp } from '../backends/backend.js';
+import { record } from '../autograd/tape.js';
+import type { TensorLike } from '../tensor/creation.js';
+import { floatTypeOf, type DType } from '../tensor/dtype.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { ConfigError, describe } from '../errors.js';
+import { add, div, greater, less, logicalAnd, maximum, minimum, mul, sub, where } from './binary.js';
+import { cast } from './cast.js';
+import { backend, checkOptions, convert, makeTensor } from './op.js';
+
+/**
+ * Elementwise ops of one tensor, math and activations alike. Each is one row of the table
+ * below: what dtype it computes in, and its gradient given dy, the input x, the output y and
+ * the op's parameter (alpha). The table is keyed by the backend's UnaryOp names, so an op
+ * without a gradient rule does not compile.
+ */
+
+interface UnaryRule {
+  /**
+   * 'float': integer inputs are computed as float32; 'same': the input's dtype (bool as
+   * int32); 'bool': a mask in, a mask out.
+   */
+  dtype: 'float' | 'same' | 'bool';
+  /** The input's gradient; undefined for ops without one (masks). */
+  gradient: ((dy: Tensor, x: Tensor, y: Tensor, param: number) => Tensor) | undefined;
+}
+
+const SELU_ALPHA = 1.6732632423543772;
+const SELU_SCALE = 1.0507009873554805;
+const GELU_C = Math.sqrt(2 / Math.PI);
+
+/** A float tensor of x's dtype that is 1 where `mask` holds and 0 elsewhere. */
+function indicator(mask: Tensor, like: Tensor): Tensor {
+  return cast(mask, like.dtype);
+}
+
+const RULES: Record<UnaryOp, UnaryRule> = {
+  neg: { dtype: 'same', gradient: (dy) => neg(dy) },
+  abs: { dtype: 'same', gradient: (dy, x) => mul(dy, sign(x)) },
+  sign: { dtype: 'same', gradient: (dy) => mul(dy, 0) },
+  square: { dtype: 'same', gradient: (dy, x) => mul(dy, mul(x, 2)) },
+  sqrt: { dtype: 'float', gradient: (dy, _x, y) => div(dy, mul(y, 2)) },
+  rsqrt: { dtype: 'float', gradient: (dy, _x, y) => mul(dy, mul(mul(y, mul(y, y)), -0.5)) },
+  reciprocal: { dtype: 'float', gradient: (dy, _x, y) => neg(mul(dy, mul(y, y))) },
+  exp: { dtype: 'float', gradient: (dy, _x, y) => mul(dy, y) },
+  expm1: { dtype: 'float', gradient: (dy, _x, y) => mul(dy, add(y, 1)) },
+  log: { dtype: 'float', gradient: (dy, x) => div(dy, x) },
+  log1p: { dtype: 'float', gradient: (dy, x) => div(dy, add(x, 1)) },
+  erf: { dtype: 'float', gradient: (dy, x) => mul(dy, mul(exp(neg(square(x))), 2 / Math.sqrt(Math.PI))) },
+  floor: { dtype: 'same', gradient: (dy) => mul(dy, 0) },
+  sigmoid: { dtype: 'float', gradient: (dy, _x, y) => mul(dy, mul(y, sub(1, y))) },
+  logSigmoid: { dtype: 'float', gradient: (dy, x) => mul(dy, sigmoid(neg(x))) },
+  tanh: { dtype: 'float', gradient: (dy, _x, y) => mul(dy, sub(1, square(y))) },
+  relu: { dtype: 'same', gradient: (dy, x) => mul(dy, indicator(greater(x, 0), dy)) },
+  relu6: {
+    dtype: 'same',
+    gradient: (dy, x) => mul(dy, indicator(logicalAnd(greater(x, 0), less(x, 6)), dy)),
+  },
+  leakyRelu: { dtype: 'float', gradient: (dy, x, _y, alpha) => mul(dy, where(greater(x, 0), 1, alpha)) },
+  elu: { dtype: 'float', gradient: (dy, x, y, alpha) => mul(dy, where(greater(x, 0), 1, add(y, alpha))) },
+  selu: {
+    dtype: 'float',
+    gradient: (dy, x, y) => mul(dy, where(greater(x, 0), SELU_SCALE, add(y, SELU_SCALE * SELU_ALPHA))),
+  },
+  // d/dx x·Φ(x) = Φ(x) + x·φ(x)
+  gelu: {
+    dtype: 'float',
+    gradient: (dy, x) => {
+      const cdf = mul(add(erf(mul(x, Math.SQRT1_2)), 1), 0.5);
+      const pdf = mul(exp(mul(square(x), -0.5)), 1 / Math.sqrt(2 * Math.PI));
+      return mul(dy, add(cdf, mul(x, pdf)));
+    },
+  },
+  // y = ½x(1 + t), t = tanh(c(x + 0.044715x³)); dy/dx = ½(1 + t) + ½x(1 − t²)·c(1 + 3·0.044715x²)
+  geluTanh: {
+    dtype: 'float',
+    gradient: (dy, x) => {
+      const t = tanh(mul(add(x, mul(mul(x, square(x)), 0.044715)), GELU_C));
+      const inner = mul(add(mul(square(x), 3 * 0.044715), 1), GELU_C);
+      const d = add(mul(add(t, 1), 0.5), mul(mul(mul(x, 0.5), sub(1, square(t))), inner));
+      return mul(dy, d);
+    },
+  },
+  softplus: { dtype: 'float', gradient: (dy, x) => mul(dy, sigmoid(x)) },
+  softsign: { dtype: 'float', gradient: (dy, x) => div(dy, square(add(abs(x), 1))) },
+  // d/dx x·σ(x) = σ(x)·(1 + x·(1 − σ(x)))
+  swish: {
+    dtype: 'float',
+    gradient: (dy, x) => {
+      const s = sigmoid(x);
+      return mul(dy, mul(s, add(mul(x, sub(1, s)), 1)));
+    },
+  },
+  logicalNot: { dtype: 'bool', gradient: undefined },
+};
+
+function applyUnary(op: UnaryOp, x: TensorLike, param = 0): Tensor {
+  const rule = RULES[op];
+  const input = convert(x, op, 'x');
+  const dtype: DType =
+    rule.dtype === 'bool'
+      ? 'bool'
+      : rule.dtype === 'float'
+        ? floatTypeOf(input.dtype)
+        : input.dtype === 'bool'
+          ? 'int32'
+          : input.dtype;
+  const t = cast(input, dtype);
+  const y = makeTensor(backend().unary(op, t, dtype, param), t.shape, dtype);
+  const gradient = rule.gradient;
+  if (gradient) record(op, [t], [y], ([dy]) => [gradient(dy!, t, y, param)]);
+  return y;
+}
+
+export const neg = (x: TensorLike): Tensor => applyUnary('neg', x);
+export const abs = (x: TensorLike): Tensor => applyUnary('abs', x);
+/** -1, 0 or 1 by the sign of each element (NaN stays NaN); its gradient is 0. */
+export const sign = (x: TensorLike): Tensor => applyUnary('sign', x);
+export const square = (x: TensorLike): Tensor => applyUnary('square', x);
+export const sqrt = (x: TensorLike): Tensor => applyUnary('sqrt', x);
+/** 1 / sqrt(x) */
+export const rsqrt = (x: TensorLike): Tensor => applyUnary('rsqrt', x);
+/** 1 / x */
+export const reciprocal = (x: TensorLike): Tensor => applyUnary('reciprocal', x);
+export const exp = (x: TensorLike): Tensor => applyUnary('exp', x);
+/** exp(x) − 1, accurate near 0. */
+export const expm1 = (x: TensorLike): Tensor => applyUnary('expm1', x);
+export const log = (x: TensorLike): Tensor => applyUnary('log', x);
+/** log(1 + x), accurate near 0. */
+export const log1p = (x: TensorLike): Tensor => applyUnary('log1p', x);
+/** The Gauss error function. */
+export const erf = (x: TensorLike): Tensor => applyUnary('erf', x);
+export const floor = (x: TensorLike): Tensor => applyUnary('floor', x);
+/** 1 / (1 + e^−x), computed without overflow. */
+export const sigmoid = (x: TensorLike): Tensor => applyUnary('sigmoid', x);
+/** log σ(x) = −softplus(−x), stable for large |x|. */
+export const logSigmoid = (x: TensorLike): Tensor => applyUnary('logSigmoid', x);
+export const tanh = (x: TensorLike): Tensor => applyUnary('tanh', x);
+/** max(x, 0); the gradient at 0 is 0. */
+export const relu = (x: TensorLike): Tensor => applyUnary('relu', x);
+/** min(max(x, 0), 6) */
+export const relu6 = (x: TensorLike): Tensor => applyUnary('relu6', x);
+export const selu = (x: TensorLike): Tensor => applyUnary('selu', x);
+/** log(1 + e^x), stable for large |x|. */
+export const softplus = (x: TensorLike): Tensor => applyUnary('softplus', x);
+/** x / (1 + |x|) */
+export const softsign = (x: TensorLike): Tensor => applyUnary('softsign', x);
+/** x · σ(x) (also called SiLU). */
+export const swish = (x: TensorLike): Tensor => applyUnary('swish', x);
+/** true where x is false (x is read as a mask). */
+export const logicalNot = (x: TensorLike): Tensor => applyUnary('logicalNot', x);
+
+export interface LeakyReluOptions {
+  /** Slope for x < 0 (default 0.2, as TensorFlow.js's op; Keras's LeakyReLU layer uses 0.3). */
+  alpha?: number;
+}
+/** x for x > 0, alpha·x otherwise. */
+export function leakyRelu(x: TensorLike, options?: LeakyReluOptions): Tensor {
+  const { alpha = 0.2 } = checkOptions(options, 'leakyRelu', 'leakyRelu(x, { alpha: 0.2 })');
+  return applyUnary('leakyRelu', x, alpha);
+}
+
+export interface EluOptions {
+  /** Scale of the negative part (default 1). */
+  alpha?: number;
+}
+/** x for x > 0, alpha·(e^x − 1) otherwise. */
+export function elu(x: TensorLike, options?: EluOptions): Tensor {
+  const { alpha = 1 } = checkOptions(options, 'elu', 'elu(x, { alpha: 1 })');
+  return applyUnary('elu', x, alpha);
+}
+
+export interface GeluOptions {
+  /** Use the tanh approximation instead of the exact erf form (default false, as Keras). */
+  approximate?: boolean;
+}
+/** x·Φ(x), Φ the standard normal CDF (exact by default). */
+export function gelu(x: TensorLike, options?: GeluOptions): Tensor {
+  const { approximate = false } = checkOptions(options, 'gelu', 'gelu(x, { approximate: true })');
+  return applyUnary(approximate ? 'geluTanh' : 'gelu', x);
+}
+
+export interface ClipOptions {
+  /** Lower bound (default: none). */
+  min?: number;
+  /** Upper bound (default: none). */
+  max?: number;
+}
+
+/** Limits values to [min, max]; the gradient passes where min <= x <= max. */
+export function clip(x: TensorLike, options?: ClipOptions): Tensor {
+  const { min, max } = checkOptions(options, 'clip', 'clip(x, { min: 0, max: 1 })');
+  if (min !== undefined && max !== undefined && !(min <= max)) {
+    throw new ConfigError(`clip: min must be <= max, received min ${describe(min)} and max ${describe(max)}.`);
+  }
+  let y = convert(x, 'clip', 'x');
+  if (min !== undefined) y = maximum(y, min);
+  if (max !== undefined) y = minimum(y, max);
+  return y;
+}

@@ -1,0 +1,61 @@
+import { ConfigError, DTypeError, ShapeError, describe } from '../errors.js';
+import { toTensor, type TensorLike } from './creation.js';
+import type { DType } from './dtype.js';
+import { formatShape, shapesEqual } from './shape.js';
+import { Tensor } from './tensor.js';
+
+export interface VariableOptions {
+  /** A name for messages, summaries and saved files (default `variable_N`). */
+  name?: string;
+  /** Whether valueAndGrads differentiates it and optimizers update it (default true). */
+  trainable?: boolean;
+  dtype?: DType;
+}
+
+let nextVariable = 0;
+
+/**
+ * A tensor whose values can be replaced: the trainable state of a model. It keeps its shape
+ * and dtype for life; `assign` swaps in new values.
+ */
+export class Variable extends Tensor {
+  readonly name: string;
+  trainable: boolean;
+
+  constructor(initial: Tensor, options: VariableOptions = {}) {
+    super(initial.dataId, initial.shape, initial.dtype, initial.store);
+    this.name = options.name ?? `variable_${nextVariable++}`;
+    this.trainable = options.trainable ?? true;
+  }
+
+  /** Replaces the values; `value` must have this variable's shape and dtype. */
+  assign(value: Tensor): void {
+    if (!(value instanceof Tensor)) {
+      throw new ConfigError(`Variable '${this.name}'.assign expects a Tensor, received ${describe(value)}.`);
+    }
+    if (!shapesEqual(value.shape, this.shape)) {
+      throw new ShapeError(
+        `Variable '${this.name}' has shape ${formatShape(this.shape)}; assign received shape ` +
+          `${formatShape(value.shape)}. Reshape the value, or make a new variable for a new shape.`,
+      );
+    }
+    if (value.dtype !== this.dtype) {
+      throw new DTypeError(
+        `Variable '${this.name}' has dtype ${this.dtype}; assign received ${value.dtype}. Cast the value first (sn.cast).`,
+      );
+    }
+    this.replaceData(value.dataId, value.store);
+  }
+}
+
+/** A trainable (by default) variable starting from `initial`'s values. */
+export function variable(initial: TensorLike, options: VariableOptions = {}): Variable {
+  const t = toTensor(initial, options.dtype);
+  if (options.dtype !== undefined && t.dtype !== options.dtype) {
+    throw new DTypeError(
+      `variable(): initial value has dtype ${t.dtype} but dtype ${options.dtype} was asked; cast it first (sn.cast).`,
+    );
+  }
+  // No copy needed: tensors are immutable and assign swaps the handle, never the values.
+  return new Variable(t, options);
+}

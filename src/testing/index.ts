@@ -1,0 +1,1 @@
+export { gradCheck, type GradCheckOptions, type GradCheckResult } from './grad-check.js';
