@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { trainAutoencoder } from '../examples/autoencoder-ops.js';
 
 test('the README example trains: the autoencoder loss goes down', () => {
-  const { losses } = trainAutoencoder(60);
+  const { losses } = trainAutoencoder({ steps: 60 });
   const first = losses[0]!;
   const last = losses.at(-1)!;
   assert.ok(Number.isFinite(last), `final loss ${last}`);
