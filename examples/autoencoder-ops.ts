@@ -62,7 +62,12 @@ export function trainAutoencoder(options: TrainOptions = {}): TrainResult {
     losses.push(value.item());
   }
   const { codings, mse, penalty } = forward();
-  return { losses, mse: mse.item(), penalty: penalty.item(), meanAbsCode: sn.mean(sn.abs(codings)).item() };
+  return {
+    losses,
+    mse: mse.item(),
+    penalty: penalty.item(),
+    meanAbsCode: sn.mean(sn.abs(codings)).item(),
+  };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
@@ -71,7 +76,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     const { losses, mse, penalty, meanAbsCode } = trainAutoencoder({ l1 });
     console.log(`\nL1 activity penalty ${l1} · Σ|codings|`);
     losses.forEach((loss, step) => {
-      if (step % 100 === 0 || step === losses.length - 1) console.log(`  step ${String(step).padStart(3)}  loss ${loss.toFixed(5)}`);
+      if (step % 100 === 0 || step === losses.length - 1)
+        console.log(`  step ${String(step).padStart(3)}  loss ${loss.toFixed(5)}`);
     });
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     console.log(
@@ -81,7 +87,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   }
   console.log(
     '\nSummed over the batch, as in the PyTorch loop, the penalty grows with the batch size: at 1e-3 it\n' +
-      'outweighs the reconstruction error and shuts almost every code unit off. sinew\'s layers (next\n' +
+      "outweighs the reconstruction error and shuts almost every code unit off. sinew's layers (next\n" +
       'version) divide activity penalties by the batch size instead, as tf.keras does.',
   );
 }

@@ -27,10 +27,12 @@ export class NotImplementedError extends SinewError {}
 /** Formats a value for an error message: short, and unambiguous about its type. */
 export function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value == null)
+    return String(value);
   if (typeof value === 'bigint') return `${value}n`;
   if (Array.isArray(value)) return `[${value.map(describe).join(', ')}]`;
-  if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${(value as Float32Array).length})`;
+  if (ArrayBuffer.isView(value))
+    return `${value.constructor.name}(${(value as Float32Array).length})`;
   if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
   const ctor = (value as object).constructor;
   return ctor && ctor !== Object ? `a ${ctor.name}` : JSON.stringify(value);

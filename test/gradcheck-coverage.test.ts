@@ -11,7 +11,11 @@ import * as sn from '../src/index.js';
 
 type Case = () => void;
 const t = (values: number[], shape?: number[]): sn.Tensor => sn.tensor(values, shape);
-const check = (f: (...xs: sn.Tensor[]) => sn.Tensor, inputs: sn.Tensor[], options?: sn.testing.GradCheckOptions): void => {
+const check = (
+  f: (...xs: sn.Tensor[]) => sn.Tensor,
+  inputs: sn.Tensor[],
+  options?: sn.testing.GradCheckOptions,
+): void => {
   sn.testing.gradCheck(f, inputs, options);
 };
 
@@ -71,7 +75,8 @@ const CASES: Record<string, Case> = {
   topK: () => check((a) => sn.topK(a!, 2).values, [mixed]),
   matmul: () => check((a, b) => sn.matmul(a!, b!, { transposeB: true }), [mixed, positive]),
   // Through float32 and back: a wide step, so float32 rounding stays far below the tolerance.
-  cast: () => check((a) => sn.cast(sn.cast(a!, 'float32'), 'float64'), [mixed], { eps: 1e-2, atol: 1e-4 }),
+  cast: () =>
+    check((a) => sn.cast(sn.cast(a!, 'float32'), 'float64'), [mixed], { eps: 1e-2, atol: 1e-4 }),
   reshape: () => check((a) => sn.reshape(a!, [3, -1]), [mixed]),
   expandDims: () => check((a) => sn.expandDims(a!, 1), [mixed]),
   squeeze: () => check((a) => sn.squeeze(a!), [t([1, 2, 3], [1, 3, 1])]),
@@ -79,11 +84,27 @@ const CASES: Record<string, Case> = {
   transpose: () => check((a) => sn.transpose(a!), [mixed]),
   split: () => check((a) => sn.split(a!, [1, 2], { axis: 1 })[1]!, [mixed]),
   slice: () => check((a) => sn.slice(a!, [0, 1], { size: [2, 2] }), [mixed]),
-  pad: () => check((a) => sn.pad(a!, [[1, 0], [0, 2]], { constantValue: 3 }), [mixed]),
+  pad: () =>
+    check(
+      (a) =>
+        sn.pad(
+          a!,
+          [
+            [1, 0],
+            [0, 2],
+          ],
+          { constantValue: 3 },
+        ),
+      [mixed],
+    ),
   tile: () => check((a) => sn.tile(a!, [2, 1]), [mixed]),
-  gather: () => check((a) => sn.gather(a!, sn.tensor([2, 0, 2], undefined, 'int32'), { axis: 1 }), [mixed]),
+  gather: () =>
+    check((a) => sn.gather(a!, sn.tensor([2, 0, 2], undefined, 'int32'), { axis: 1 }), [mixed]),
   scatterAdd: () =>
-    check((a, u) => sn.scatterAdd(a!, sn.tensor([1, 1], undefined, 'int32'), u!, { axis: 1 }), [mixed, t([1, 2, 3, 4], [2, 2])]),
+    check(
+      (a, u) => sn.scatterAdd(a!, sn.tensor([1, 1], undefined, 'int32'), u!, { axis: 1 }),
+      [mixed, t([1, 2, 3, 4], [2, 2])],
+    ),
 };
 
 // Ops with no gradient: masks, indices and integer outputs.
@@ -104,7 +125,8 @@ const NOT_DIFFERENTIABLE = new Set([
 
 test('every op exported as a Tensor method has a gradient check or is declared non-differentiable', () => {
   const methods = Object.getOwnPropertyNames(sn.Tensor.prototype).filter(
-    (name) => typeof Object.getOwnPropertyDescriptor(sn.Tensor.prototype, name)?.value === 'function',
+    (name) =>
+      typeof Object.getOwnPropertyDescriptor(sn.Tensor.prototype, name)?.value === 'function',
   );
   const ops = methods.filter((m) => m in sn && !['constructor', 'toString'].includes(m));
   assert.ok(ops.length > 60, `found only ${ops.length} op methods: ${ops.join(', ')}`);

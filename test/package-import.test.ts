@@ -30,7 +30,10 @@ test('a plain .mjs file outside the repo imports the built package through its e
     assert.deepEqual(JSON.parse(out), { value: 14, grad: [2, 4, 6], backend: 'cpu' });
     // A path that the exports map does not list is refused.
     writeFileSync(join(dir, 'deep.mjs'), "import 'sinew/dist/tensor/tensor.js';");
-    assert.throws(() => execFileSync(process.execPath, ['deep.mjs'], { cwd: dir, stdio: 'pipe' }), /ERR_PACKAGE_PATH_NOT_EXPORTED/);
+    assert.throws(
+      () => execFileSync(process.execPath, ['deep.mjs'], { cwd: dir, stdio: 'pipe' }),
+      /ERR_PACKAGE_PATH_NOT_EXPORTED/,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -12,7 +12,10 @@ test("the README's fifteen-line example runs and its loss goes down", async () =
   const code = /```ts\n([\s\S]*?)```/.exec(readme)?.[1];
   assert.ok(code, 'README.md has a ```ts block');
   assert.ok(code.includes("from 'sinew'"), 'the example imports sinew by its package name');
-  const program = code.replace("from 'sinew'", `from ${JSON.stringify(join(root, 'src', 'index.ts'))}`);
+  const program = code.replace(
+    "from 'sinew'",
+    `from ${JSON.stringify(join(root, 'src', 'index.ts'))}`,
+  );
   const dir = mkdtempSync(join(tmpdir(), 'sinew-readme-'));
   const printed: unknown[][] = [];
   const log = console.log;

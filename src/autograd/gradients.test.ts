@@ -12,10 +12,22 @@ test('valueAndGrads differentiates every trainable variable the function touched
   const { value, grads } = sn.valueAndGrads(() => sn.sum(sn.square(sn.add(sn.mul(w, frozen), b))));
   assert.ok(unused.trainable);
   const inner = [1 * 2 + 0.5, -2 * 2 + 0.5, 3 * 2 + 0.5];
-  assertClose(value, inner.reduce((s, v) => s + v * v, 0));
-  assert.deepEqual([...grads.keys()].map((v) => v.name), ['w', 'b']);
-  assertClose(grads.get(w), inner.map((v) => 2 * v * 2));
-  assertClose(grads.get(b), inner.reduce((s, v) => s + 2 * v, 0));
+  assertClose(
+    value,
+    inner.reduce((s, v) => s + v * v, 0),
+  );
+  assert.deepEqual(
+    [...grads.keys()].map((v) => v.name),
+    ['w', 'b'],
+  );
+  assertClose(
+    grads.get(w),
+    inner.map((v) => 2 * v * 2),
+  );
+  assertClose(
+    grads.get(b),
+    inner.reduce((s, v) => s + 2 * v, 0),
+  );
   assert.throws(() => grads.get(frozen), sn.GradientError);
 });
 
@@ -62,16 +74,23 @@ test('valueAndGrads of a non-scalar function is a GradientError that suggests a 
   const w = sn.variable(sn.tensor([1, 2]));
   assert.throws(
     () => sn.valueAndGrads(() => sn.mul(w, 2)),
-    (e: unknown) => e instanceof sn.GradientError && /\[2\]/.test(e.message) && /sn.mean/.test(e.message),
+    (e: unknown) =>
+      e instanceof sn.GradientError && /\[2\]/.test(e.message) && /sn.mean/.test(e.message),
   );
   assert.throws(() => sn.valueAndGrads((() => 3) as never), sn.GradientError);
-  assert.throws(() => sn.valueAndGrads(() => sn.sum(w), [sn.tensor([1]) as never]), sn.GradientError);
+  assert.throws(
+    () => sn.valueAndGrads(() => sn.sum(w), [sn.tensor([1]) as never]),
+    sn.GradientError,
+  );
 });
 
 test('grad and grads differentiate functions of tensors', () => {
   const dsq = sn.grad((x) => sn.sum(sn.square(x)));
   assertClose(dsq(sn.tensor([1, -2, 3])), [2, -4, 6]);
-  const [da, db] = sn.grads((a, b) => sn.sum(sn.mul(a!, b!)))([sn.tensor([1, 2]), sn.tensor([3, 4])]);
+  const [da, db] = sn.grads((a, b) => sn.sum(sn.mul(a!, b!)))([
+    sn.tensor([1, 2]),
+    sn.tensor([3, 4]),
+  ]);
   assertClose(da!, [3, 4]);
   assertClose(db!, [1, 2]);
   // A non-scalar output with an explicit dy: the vector-Jacobian product.
@@ -110,9 +129,19 @@ test('gradCheck reports a wrong gradient', () => {
   // noGrad hides x² from the tape, so autodiff says d/dx (x² + x) = 1; the truth is 2x + 1.
   const x = sn.tensor([1.5, -0.5]);
   assert.throws(
-    () => sn.testing.gradCheck((t) => sn.add(sn.noGrad(() => sn.mul(t, t)), t), [x], { weights: sn.ones([2]) }),
+    () =>
+      sn.testing.gradCheck(
+        (t) =>
+          sn.add(
+            sn.noGrad(() => sn.mul(t, t)),
+            t,
+          ),
+        [x],
+        { weights: sn.ones([2]) },
+      ),
     (e: unknown) =>
-      e instanceof sn.GradientError && /analytic gradient 1 but finite differences give (4|3\.9999)/.test(e.message),
+      e instanceof sn.GradientError &&
+      /analytic gradient 1 but finite differences give (4|3\.9999)/.test(e.message),
   );
   const ok = sn.testing.gradCheck((t) => sn.mul(t, t), [x]);
   assert.ok(ok.maxError < 1e-6);

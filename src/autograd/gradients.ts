@@ -33,7 +33,9 @@ export interface ValueAndGrads {
 
 function checkScalar(value: unknown, where: string): Tensor {
   if (!(value instanceof Tensor)) {
-    throw new GradientError(`${where}: the function must return a Tensor, received ${describe(value)}.`);
+    throw new GradientError(
+      `${where}: the function must return a Tensor, received ${describe(value)}.`,
+    );
   }
   if (value.size !== 1) {
     throw new GradientError(
@@ -54,7 +56,9 @@ function checkScalar(value: unknown, where: string): Tensor {
  */
 export function valueAndGrads(f: () => Tensor, vars?: readonly Variable[]): ValueAndGrads {
   if (typeof f !== 'function') {
-    throw new GradientError(`valueAndGrads: the first argument must be a function, received ${describe(f)}.`);
+    throw new GradientError(
+      `valueAndGrads: the first argument must be a function, received ${describe(f)}.`,
+    );
   }
   if (vars !== undefined) {
     if (!Array.isArray(vars) || !vars.every((v) => v instanceof Variable)) {

@@ -100,7 +100,13 @@ export interface Backend extends DataStore {
    * [...batchB, k, n] ([..., n, k] when transposeB); batch dimensions broadcast. The output
    * has shape `outShape` = [...batch, m, n].
    */
-  matmul(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean, outShape: Shape): DataId;
+  matmul(
+    a: TensorInfo,
+    b: TensorInfo,
+    transposeA: boolean,
+    transposeB: boolean,
+    outShape: Shape,
+  ): DataId;
 
   /** out[j...] = x[perm applied]: output axis i is input axis perm[i]. */
   transpose(x: TensorInfo, perm: readonly number[]): DataId;
@@ -131,5 +137,11 @@ export interface Backend extends DataStore {
   scatterAdd(x: TensorInfo, indices: TensorInfo, updates: TensorInfo, axis: number): DataId;
 
   /** out[..., j] = j === indices[...] ? onValue : offValue, with a new last axis of `depth`. */
-  oneHot(indices: TensorInfo, depth: number, onValue: number, offValue: number, dtype: DType): DataId;
+  oneHot(
+    indices: TensorInfo,
+    depth: number,
+    onValue: number,
+    offValue: number,
+    dtype: DType,
+  ): DataId;
 }

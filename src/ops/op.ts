@@ -32,9 +32,12 @@ export function convert(x: TensorLike, op: string, arg: string, dtype?: DType): 
   try {
     t = toTensor(x, dtype);
   } catch (e) {
-    throw new ConfigError(`${op}: argument '${arg}' could not be made into a tensor: ${(e as Error).message}`, {
-      cause: e,
-    });
+    throw new ConfigError(
+      `${op}: argument '${arg}' could not be made into a tensor: ${(e as Error).message}`,
+      {
+        cause: e,
+      },
+    );
   }
   const be = backend();
   if (t.store !== be) t = fromArray(t.store.readSync(t.dataId), t.shape, t.dtype);
@@ -42,9 +45,18 @@ export function convert(x: TensorLike, op: string, arg: string, dtype?: DType): 
 }
 
 /** Checks that `options` is an options object (catches tfjs-style extra positional args). */
-export function checkOptions<T extends object>(options: T | undefined, op: string, example: string): T {
+export function checkOptions<T extends object>(
+  options: T | undefined,
+  op: string,
+  example: string,
+): T {
   if (options === undefined) return {} as T;
-  if (typeof options !== 'object' || options === null || Array.isArray(options) || options instanceof Tensor) {
+  if (
+    typeof options !== 'object' ||
+    options === null ||
+    Array.isArray(options) ||
+    options instanceof Tensor
+  ) {
     throw new ConfigError(
       `${op}: the last argument must be an options object, received ${describe(options)}. ` +
         `Write it as ${example}.`,

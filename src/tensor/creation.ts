@@ -67,7 +67,9 @@ function flatten(values: unknown, out: number[]): void {
  */
 export function tensor(values: TensorLike, shape?: readonly number[], dtype?: DType): Tensor {
   if (values instanceof Tensor) {
-    throw new ConfigError('tensor(): received a Tensor; tensors are immutable, use it directly (or sn.reshape / sn.cast).');
+    throw new ConfigError(
+      'tensor(): received a Tensor; tensors are immutable, use it directly (or sn.reshape / sn.cast).',
+    );
   }
   const dt = dtype === undefined ? inferDType(values) : checkDType(dtype, 'tensor()');
   let flat: ArrayLike<number>;
@@ -213,7 +215,10 @@ export function randomNormal(shape: readonly number[], options: RandomNormalOpti
 }
 
 /** Normal draws, redrawn until within two standard deviations of the mean (as Keras). */
-export function truncatedNormal(shape: readonly number[], options: RandomNormalOptions = {}): Tensor {
+export function truncatedNormal(
+  shape: readonly number[],
+  options: RandomNormalOptions = {},
+): Tensor {
   const { mean = 0, stddev = 1, seed, dtype = 'float32' } = options;
   return randomFill(shape, dtype, 'truncatedNormal()', seed, (r) => {
     let z: number;
@@ -231,7 +236,10 @@ export interface RandomUniformOptions {
 }
 
 /** Uniform draws in [minval, maxval) (defaults 0 and 1); for int32, integers in that range. */
-export function randomUniform(shape: readonly number[], options: RandomUniformOptions = {}): Tensor {
+export function randomUniform(
+  shape: readonly number[],
+  options: RandomUniformOptions = {},
+): Tensor {
   const { minval = 0, maxval = 1, seed, dtype = 'float32' } = options;
   if (!(maxval > minval)) {
     throw new ConfigError(
@@ -239,7 +247,9 @@ export function randomUniform(shape: readonly number[], options: RandomUniformOp
     );
   }
   return randomFill(shape, dtype, 'randomUniform()', seed, (r) =>
-    dtype === 'int32' ? Math.floor(minval + (maxval - minval) * r.nextFloat()) : minval + (maxval - minval) * r.nextFloat(),
+    dtype === 'int32'
+      ? Math.floor(minval + (maxval - minval) * r.nextFloat())
+      : minval + (maxval - minval) * r.nextFloat(),
   );
 }
 
@@ -251,10 +261,15 @@ export interface RandomBernoulliOptions {
 }
 
 /** 0/1 draws, 1 with probability `p` (masks for dropout and k-sparse). */
-export function randomBernoulli(shape: readonly number[], options: RandomBernoulliOptions = {}): Tensor {
+export function randomBernoulli(
+  shape: readonly number[],
+  options: RandomBernoulliOptions = {},
+): Tensor {
   const { p = 0.5, seed, dtype = 'float32' } = options;
   if (typeof p !== 'number' || !(p >= 0 && p <= 1)) {
-    throw new ConfigError(`randomBernoulli(): p must be a probability in [0, 1], received ${describe(p)}.`);
+    throw new ConfigError(
+      `randomBernoulli(): p must be a probability in [0, 1], received ${describe(p)}.`,
+    );
   }
   return randomFill(shape, dtype, 'randomBernoulli()', seed, (r) => (r.nextFloat() < p ? 1 : 0));
 }

@@ -14,7 +14,11 @@ export type DataArray = Float32Array | Float64Array | Int32Array | Uint8Array;
 
 export function arrayConstructor(
   dtype: DType,
-): Float32ArrayConstructor | Float64ArrayConstructor | Int32ArrayConstructor | Uint8ArrayConstructor {
+):
+  | Float32ArrayConstructor
+  | Float64ArrayConstructor
+  | Int32ArrayConstructor
+  | Uint8ArrayConstructor {
   switch (dtype) {
     case 'float32':
       return Float32Array;

@@ -24,7 +24,11 @@ export function formatTensor(values: DataArray, shape: Shape, dtype: DType): str
   const summarize = sizeOf(shape) > SUMMARIZE_ABOVE;
   const indexes = (n: number): (number | undefined)[] =>
     summarize && n > 2 * EDGE
-      ? [...Array.from({ length: EDGE }, (_, i) => i), undefined, ...Array.from({ length: EDGE }, (_, i) => n - EDGE + i)]
+      ? [
+          ...Array.from({ length: EDGE }, (_, i) => i),
+          undefined,
+          ...Array.from({ length: EDGE }, (_, i) => n - EDGE + i),
+        ]
       : Array.from({ length: n }, (_, i) => i);
 
   const render = (dim: number, offset: number, indent: string): string => {

@@ -15,7 +15,10 @@ test('xoshiro128** from a known state gives the reference outputs', () => {
   // s = [1, 2, 3, 4]: first outputs of xoshiro128** are 11520, 0, 5927040, 70819200.
   const r = new sn.Random(0);
   r.setState([1, 2, 3, 4, Number.NaN]);
-  assert.deepEqual([r.nextUint32(), r.nextUint32(), r.nextUint32(), r.nextUint32()], [11520, 0, 5927040, 70819200]);
+  assert.deepEqual(
+    [r.nextUint32(), r.nextUint32(), r.nextUint32(), r.nextUint32()],
+    [11520, 0, 5927040, 70819200],
+  );
 });
 
 test('getState/setState resumes the exact stream', () => {
@@ -37,7 +40,10 @@ test('sample statistics match the distributions', () => {
     return { mean, std, min: Math.min(...v), max: Math.max(...v) };
   };
   const normal = stats(sn.randomNormal([n], { mean: 2, stddev: 3, seed: 1 }));
-  assert.ok(Math.abs(normal.mean - 2) < 0.1 && Math.abs(normal.std - 3) < 0.1, JSON.stringify(normal));
+  assert.ok(
+    Math.abs(normal.mean - 2) < 0.1 && Math.abs(normal.std - 3) < 0.1,
+    JSON.stringify(normal),
+  );
   const uniform = stats(sn.randomUniform([n], { minval: -1, maxval: 3, seed: 2 }));
   assert.ok(uniform.min >= -1 && uniform.max < 3, JSON.stringify(uniform));
   assert.ok(Math.abs(uniform.mean - 1) < 0.05, JSON.stringify(uniform));
@@ -47,7 +53,10 @@ test('sample statistics match the distributions', () => {
   // A normal truncated at ±2σ has standard deviation ≈ 0.8796σ.
   assert.ok(Math.abs(trunc.std - 0.5 * 0.8796) < 0.02, JSON.stringify(trunc));
   const bern = stats(sn.randomBernoulli([n], { p: 0.3, seed: 4 }));
-  assert.ok(Math.abs(bern.mean - 0.3) < 0.02 && bern.min === 0 && bern.max === 1, JSON.stringify(bern));
+  assert.ok(
+    Math.abs(bern.mean - 0.3) < 0.02 && bern.min === 0 && bern.max === 1,
+    JSON.stringify(bern),
+  );
   const ints = sn.randomUniform([1000], { minval: 0, maxval: 10, dtype: 'int32', seed: 5 });
   assert.equal(ints.dtype, 'int32');
   const iv = Array.from(ints.dataSync());

@@ -48,7 +48,8 @@ export function checkShape(shape: unknown, where: string): number[] {
  */
 export function normalizeAxis(axis: number, rank: number, where: string): number {
   if (!Number.isInteger(axis) || axis < -rank || axis >= Math.max(rank, 1)) {
-    const range = rank === 0 ? 'a rank-0 tensor has no axes' : `valid axes are ${-rank}..${rank - 1}`;
+    const range =
+      rank === 0 ? 'a rank-0 tensor has no axes' : `valid axes are ${-rank}..${rank - 1}`;
     throw new ShapeError(
       `${where}: axis ${describe(axis)} is out of range for a tensor of rank ${rank}; ${range}.`,
     );
@@ -68,7 +69,9 @@ export function normalizeAxes(
   if (axis === undefined) return Array.from({ length: rank }, (_, i) => i);
   const list = typeof axis === 'number' ? [axis] : axis;
   if (!Array.isArray(list)) {
-    throw new ConfigError(`${where}: axis must be a number or an array of numbers, received ${describe(axis)}.`);
+    throw new ConfigError(
+      `${where}: axis must be a number or an array of numbers, received ${describe(axis)}.`,
+    );
   }
   const axes = list.map((a) => normalizeAxis(a, rank, where));
   if (new Set(axes).size !== axes.length) {

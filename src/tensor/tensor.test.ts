@@ -39,7 +39,10 @@ test('tensor() with a flat typed array and a shape; values are copied both ways'
 });
 
 test('tensor() converts to the requested dtype', () => {
-  assert.deepEqual(Array.from(sn.tensor([1.7, -1.7, 3], undefined, 'int32').dataSync()), [1, -1, 3]);
+  assert.deepEqual(
+    Array.from(sn.tensor([1.7, -1.7, 3], undefined, 'int32').dataSync()),
+    [1, -1, 3],
+  );
   const f64 = sn.tensor([0.1], undefined, 'float64');
   assert.equal(f64.dataSync()[0], 0.1);
   assert.notEqual(sn.tensor([0.1]).dataSync()[0], 0.1, 'float32 rounds 0.1');
@@ -57,7 +60,8 @@ test('await data() and array() give the same values as the sync forms', async ()
 test('ragged nested arrays are a ShapeError naming the position', () => {
   assert.throws(
     () => sn.tensor([[1, 2], [3]]),
-    (e: unknown) => e instanceof sn.ShapeError && /ragged/.test(e.message) && /\[1\]/.test(e.message),
+    (e: unknown) =>
+      e instanceof sn.ShapeError && /ragged/.test(e.message) && /\[1\]/.test(e.message),
   );
   assert.throws(
     () => sn.tensor([[1, 2], 3] as never),
@@ -123,7 +127,10 @@ test('range and linspace', () => {
 });
 
 test('item() on a tensor with more than one element explains how to reduce it', () => {
-  assert.throws(() => sn.tensor([1, 2]).item(), (e: unknown) => e instanceof sn.SinewError && /sn.mean/.test(e.message));
+  assert.throws(
+    () => sn.tensor([1, 2]).item(),
+    (e: unknown) => e instanceof sn.SinewError && /sn.mean/.test(e.message),
+  );
 });
 
 test('toString() renders nested brackets and truncates large tensors', () => {
@@ -152,7 +159,11 @@ test('a variable can be assigned values of its own shape and dtype only', () => 
   assert.deepEqual(Array.from(v.dataSync()), [3, 4]);
   assert.throws(
     () => v.assign(sn.tensor([1, 2, 3])),
-    (e: unknown) => e instanceof sn.ShapeError && /'w'/.test(e.message) && /\[2\]/.test(e.message) && /\[3\]/.test(e.message),
+    (e: unknown) =>
+      e instanceof sn.ShapeError &&
+      /'w'/.test(e.message) &&
+      /\[2\]/.test(e.message) &&
+      /\[3\]/.test(e.message),
   );
   assert.throws(() => v.assign(sn.tensor([1, 2], undefined, 'int32')), sn.DTypeError);
   assert.equal(sn.variable([1], { trainable: false }).trainable, false);

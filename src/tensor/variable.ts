@@ -31,7 +31,9 @@ export class Variable extends Tensor {
   /** Replaces the values; `value` must have this variable's shape and dtype. */
   assign(value: Tensor): void {
     if (!(value instanceof Tensor)) {
-      throw new ConfigError(`Variable '${this.name}'.assign expects a Tensor, received ${describe(value)}.`);
+      throw new ConfigError(
+        `Variable '${this.name}'.assign expects a Tensor, received ${describe(value)}.`,
+      );
     }
     if (!shapesEqual(value.shape, this.shape)) {
       throw new ShapeError(

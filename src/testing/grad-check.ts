@@ -43,21 +43,33 @@ function defaultWeights(shape: readonly number[], size: number): Tensor {
  *
  *   sn.testing.gradCheck((a, b) => sn.mul(a, b), [a, b]);
  */
-export function gradCheck(f: (...xs: Tensor[]) => Tensor, inputs: readonly Tensor[], options: GradCheckOptions = {}): GradCheckResult {
+export function gradCheck(
+  f: (...xs: Tensor[]) => Tensor,
+  inputs: readonly Tensor[],
+  options: GradCheckOptions = {},
+): GradCheckResult {
   const { eps = 1e-6, atol = 1e-6, rtol = 1e-5 } = options;
-  const xs = inputs.map((x) => (x.dtype === 'float32' || x.dtype === 'float64' ? cast(x, 'float64') : x));
+  const xs = inputs.map((x) =>
+    x.dtype === 'float32' || x.dtype === 'float64' ? cast(x, 'float64') : x,
+  );
   const probe = f(...xs);
   if (!(probe instanceof Tensor)) {
-    throw new GradientError(`gradCheck: the function must return a Tensor, received ${describe(probe)}.`);
+    throw new GradientError(
+      `gradCheck: the function must return a Tensor, received ${describe(probe)}.`,
+    );
   }
   if (probe.dtype !== 'float64') {
     throw new GradientError(
       `gradCheck: the function returned dtype ${probe.dtype} for float64 inputs; the op under test must keep float64.`,
     );
   }
-  const weights = options.weights ? cast(options.weights, 'float64') : defaultWeights(probe.shape, probe.size);
+  const weights = options.weights
+    ? cast(options.weights, 'float64')
+    : defaultWeights(probe.shape, probe.size);
   if (weights.size !== probe.size) {
-    throw new ShapeError(`gradCheck: weights have shape ${formatShape(weights.shape)}, the output ${formatShape(probe.shape)}.`);
+    throw new ShapeError(
+      `gradCheck: weights have shape ${formatShape(weights.shape)}, the output ${formatShape(probe.shape)}.`,
+    );
   }
   const scalarF = (...args: Tensor[]): Tensor => sum(mul(f(...args), weights));
   const analyticT = grads(scalarF)(xs);

@@ -52,7 +52,13 @@ export class CpuBackend implements Backend {
     const { values, indices } = topK(x, k);
     return { values: wrap(values), indices: wrap(indices) };
   }
-  matmul(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean, outShape: Shape): DataId {
+  matmul(
+    a: TensorInfo,
+    b: TensorInfo,
+    transposeA: boolean,
+    transposeB: boolean,
+    outShape: Shape,
+  ): DataId {
     return wrap(matmul(a, b, transposeA, transposeB, outShape));
   }
   transpose(x: TensorInfo, perm: readonly number[]): DataId {
@@ -76,7 +82,13 @@ export class CpuBackend implements Backend {
   scatterAdd(x: TensorInfo, indices: TensorInfo, updates: TensorInfo, axis: number): DataId {
     return wrap(scatterAdd(x, indices, updates, axis));
   }
-  oneHot(indices: TensorInfo, depth: number, onValue: number, offValue: number, dtype: DType): DataId {
+  oneHot(
+    indices: TensorInfo,
+    depth: number,
+    onValue: number,
+    offValue: number,
+    dtype: DType,
+  ): DataId {
     return wrap(oneHot(indices, depth, onValue, offValue, dtype));
   }
 }
