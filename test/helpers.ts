@@ -7,13 +7,13 @@ import type { Tensor } from '../src/tensor/tensor.js';
  */
 export function assertClose(
   actual: Tensor,
-  expected: number[] | number,
+  expected: number | readonly unknown[],
   tol = 1e-6,
   shape?: readonly number[],
 ): void {
   if (shape) assert.deepEqual(actual.shape, shape, 'shape');
   const want =
-    typeof expected === 'number' ? [expected] : (expected.flat(Infinity as 1) as number[]);
+    typeof expected === 'number' ? [expected] : (expected.flat(Infinity) as number[]);
   const got = Array.from(actual.dataSync());
   assert.equal(got.length, want.length, `expected ${want.length} values, got ${got.length}`);
   got.forEach((g, i) => {

@@ -1,13 +1,14 @@
-import { NotImplementedError } from '../errors.js';
-import { record } from '../autograd/tape.js';
-import type { TensorLike } from '../tensor/creation.js';
-import { floatTypeOf } from '../tensor/dtype.js';
-import { normalizeAxes } from '../tensor/shape.js';
+import { ConfigError, ShapeError, describe } from '../errors.js';
+import { noGrad, record } from '../autograd/tape.js';
+import { range, type TensorLike } from '../tensor/creation.js';
+import { floatTypeOf, isFloat } from '../tensor/dtype.js';
+import { formatShape, normalizeAxes, normalizeAxis } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { div } from './binary.js';
+import { add, div, equal, greater, mul, sub, where } from './binary.js';
 import { cast } from './cast.js';
 import { backend, checkOptions, convert, makeTensor } from './op.js';
-import { broadcastTo, reshape } from './shape.js';
+import { broadcastTo, expandDims, reshape } from './shape.js';
+import { abs, exp, log, sqrt, square } from './unary.js';
 
 /**
  * Reductions over any set of axes (`axis`: undefined for all, a number, or a list; negative
@@ -25,16 +26,36 @@ export function keptShape(shape: readonly number[], axes: readonly number[]): nu
   return shape.map((d, i) => (axes.includes(i) ? 1 : d));
 }
 
+/**
+ * The sorted axes `axis` names in a tensor of `rank`. A rank-0 tensor has no axes to reduce,
+ * so for it every reduction is over [] (normalizeAxis lets axis 0 through for rank 0).
+ */
+function reductionAxes(
+  axis: number | readonly number[] | undefined,
+  rank: number,
+  op: string,
+): number[] {
+  const axes = normalizeAxes(axis, rank, op);
+  return rank === 0 ? [] : axes;
+}
+
 function outShape(shape: readonly number[], axes: readonly number[], keepDims: boolean): number[] {
   return keepDims ? keptShape(shape, axes) : shape.filter((_, i) => !axes.includes(i));
 }
 
-/** Sum over `axis` (all axes by default). Bool sums count as int32. */
-export function sum(x: TensorLike, axis?: number | readonly number[], options?: ReduceOptions): Tensor {
+/**
+ * Sum over `axis` (all axes by default; [] sums over nothing and returns x). Bool sums count
+ * as int32.
+ */
+export function sum(
+  x: TensorLike,
+  axis?: number | readonly number[],
+  options?: ReduceOptions,
+): Tensor {
   const { keepDims = false } = checkOptions(options, 'sum', 'sum(x, axis, { keepDims: true })');
   let t = convert(x, 'sum', 'x');
   if (t.dtype === 'bool') t = cast(t, 'int32');
-  const axes = normalizeAxes(axis, t.rank, 'sum');
+  const axes = reductionAxes(axis, t.rank, 'sum');
   if (axes.length === 0) return t;
   const shape = outShape(t.shape, axes, keepDims);
   const y = makeTensor(backend().reduce('sum', t, axes), shape, t.dtype);
@@ -42,44 +63,179 @@ export function sum(x: TensorLike, axis?: number | readonly number[], options?: 
   return y;
 }
 
-/** Mean over `axis` (all axes by default); integer inputs give float32. */
-export function mean(x: TensorLike, axis?: number | readonly number[], options?: ReduceOptions): Tensor {
+/** Mean over `axis` (all axes by default); integer and bool inputs give float32. */
+export function mean(
+  x: TensorLike,
+  axis?: number | readonly number[],
+  options?: ReduceOptions,
+): Tensor {
   checkOptions(options, 'mean', 'mean(x, axis, { keepDims: true })');
   let t = convert(x, 'mean', 'x');
   t = cast(t, floatTypeOf(t.dtype));
-  const axes = normalizeAxes(axis, t.rank, 'mean');
+  const axes = reductionAxes(axis, t.rank, 'mean');
   const count = axes.reduce((n, a) => n * t.shape[a]!, 1);
   return div(sum(t, axes, options), count);
 }
 
-/** Largest value over `axis`; the gradient goes to every position equal to the max. */
-export function max(x: TensorLike, axis?: number | readonly number[], options?: ReduceOptions): Tensor {
-  throw new NotImplementedError('max');
+/** dy reshaped to x's rank (reduced axes of length 1), ready to broadcast against x. */
+function kept(dy: Tensor, x: Tensor, axes: readonly number[]): Tensor {
+  return reshape(dy, keptShape(x.shape, axes));
 }
 
-/** Smallest value over `axis`; the gradient goes to every position equal to the min. */
-export function min(x: TensorLike, axis?: number | readonly number[], options?: ReduceOptions): Tensor {
-  throw new NotImplementedError('min');
+function extreme(
+  op: 'max' | 'min',
+  x: TensorLike,
+  axis: number | readonly number[] | undefined,
+  options?: ReduceOptions,
+): Tensor {
+  const { keepDims = false } = checkOptions(options, op, `${op}(x, axis, { keepDims: true })`);
+  const t = convert(x, op, 'x');
+  const axes = reductionAxes(axis, t.rank, op);
+  if (axes.length === 0) return t;
+  const y = makeTensor(backend().reduce(op, t, axes), outShape(t.shape, axes, keepDims), t.dtype);
+  if (isFloat(t.dtype)) {
+    record(op, [t], [y], ([dy]) => {
+      // Ties share the gradient equally (as TensorFlow's reduce_max), so it sums to dy.
+      const mask = cast(equal(t, kept(y, t, axes)), dy!.dtype);
+      const share = div(mask, sum(mask, axes, { keepDims: true }));
+      return [mul(share, kept(dy!, t, axes))];
+    });
+  }
+  return y;
 }
 
-/** Product over `axis`. */
-export function prod(x: TensorLike, axis?: number | readonly number[], options?: ReduceOptions): Tensor {
-  throw new NotImplementedError('prod');
+/**
+ * Largest value over `axis` (bool: logical any). NaN propagates. The gradient goes to the
+ * positions equal to the max, split equally among ties (as TensorFlow and Keras).
+ */
+export function max(
+  x: TensorLike,
+  axis?: number | readonly number[],
+  options?: ReduceOptions,
+): Tensor {
+  return extreme('max', x, axis, options);
 }
 
-/** Population variance (divides by n, as NumPy's default and Keras) over `axis`. */
-export function variance(x: TensorLike, axis?: number | readonly number[], options?: ReduceOptions): Tensor {
-  throw new NotImplementedError('variance');
+/**
+ * Smallest value over `axis` (bool: logical all). NaN propagates. The gradient goes to the
+ * positions equal to the min, split equally among ties.
+ */
+export function min(
+  x: TensorLike,
+  axis?: number | readonly number[],
+  options?: ReduceOptions,
+): Tensor {
+  return extreme('min', x, axis, options);
 }
 
-/** Population standard deviation over `axis`. */
-export function std(x: TensorLike, axis?: number | readonly number[], options?: ReduceOptions): Tensor {
-  throw new NotImplementedError('std');
+/**
+ * Product over `axis`; bool inputs give int32. The gradient of each element is the product of
+ * the others, exact with zeros: computed from the product of the non-zero elements and the
+ * count of zeros, with no division by zero.
+ */
+export function prod(
+  x: TensorLike,
+  axis?: number | readonly number[],
+  options?: ReduceOptions,
+): Tensor {
+  const { keepDims = false } = checkOptions(options, 'prod', 'prod(x, axis, { keepDims: true })');
+  let t = convert(x, 'prod', 'x');
+  if (t.dtype === 'bool') t = cast(t, 'int32');
+  const axes = reductionAxes(axis, t.rank, 'prod');
+  if (axes.length === 0) return t;
+  const y = makeTensor(
+    backend().reduce('prod', t, axes),
+    outShape(t.shape, axes, keepDims),
+    t.dtype,
+  );
+  if (isFloat(t.dtype)) {
+    record('prod', [t], [y], ([dy]) => {
+      const isZero = equal(t, 0);
+      const zeros = sum(isZero, axes, { keepDims: true });
+      const nonZeroProd = prod(where(isZero, 1, t), axes, { keepDims: true });
+      // Product of the others: p/x when no zero; for the single zero, p; otherwise 0.
+      const others = where(
+        isZero,
+        where(equal(zeros, 1), nonZeroProd, 0),
+        where(equal(zeros, 0), div(nonZeroProd, where(isZero, 1, t)), 0),
+      );
+      return [mul(others, kept(dy!, t, axes))];
+    });
+  }
+  return y;
 }
 
-/** log Σ exp(x) over `axis`, computed stably (the max is subtracted first). */
-export function logSumExp(x: TensorLike, axis?: number | readonly number[], options?: ReduceOptions): Tensor {
-  throw new NotImplementedError('logSumExp');
+/**
+ * Population variance (divides by n, as NumPy's default and Keras) over `axis`: the mean of
+ * squared deviations from the mean. Integer inputs give float32.
+ */
+export function variance(
+  x: TensorLike,
+  axis?: number | readonly number[],
+  options?: ReduceOptions,
+): Tensor {
+  checkOptions(options, 'variance', 'variance(x, axis, { keepDims: true })');
+  let t = convert(x, 'variance', 'x');
+  t = cast(t, floatTypeOf(t.dtype));
+  const axes = reductionAxes(axis, t.rank, 'variance');
+  const deviation = sub(t, mean(t, axes, { keepDims: true }));
+  return mean(square(deviation), axes, options);
+}
+
+/**
+ * Population standard deviation over `axis`: sqrt(variance). Where all values are equal
+ * (std 0) the gradient is 0 rather than NaN.
+ */
+export function std(
+  x: TensorLike,
+  axis?: number | readonly number[],
+  options?: ReduceOptions,
+): Tensor {
+  const { keepDims = false } = checkOptions(options, 'std', 'std(x, axis, { keepDims: true })');
+  let t = convert(x, 'std', 'x');
+  t = cast(t, floatTypeOf(t.dtype));
+  const axes = reductionAxes(axis, t.rank, 'std');
+  const count = axes.reduce((n, a) => n * t.shape[a]!, 1);
+  const [y, deviation] = noGrad(() => {
+    const dev = sub(t, mean(t, axes, { keepDims: true }));
+    return [sqrt(mean(square(dev), axes, { keepDims })), dev];
+  });
+  // d std / dx = (x − mean) / (n · std); 0 where std is 0.
+  record('std', [t], [y], ([dy]) => {
+    const s = kept(y, t, axes);
+    const scale = where(greater(s, 0), div(kept(dy!, t, axes), mul(s, count)), 0);
+    return [mul(deviation, scale)];
+  });
+  return y;
+}
+
+/**
+ * log Σ exp(x) over `axis`, computed stably: the max is subtracted first, so large inputs do
+ * not overflow. Its gradient is softmax(x)·dy. Integer inputs give float32.
+ */
+export function logSumExp(
+  x: TensorLike,
+  axis?: number | readonly number[],
+  options?: ReduceOptions,
+): Tensor {
+  const { keepDims = false } = checkOptions(
+    options,
+    'logSumExp',
+    'logSumExp(x, axis, { keepDims: true })',
+  );
+  let t = convert(x, 'logSumExp', 'x');
+  t = cast(t, floatTypeOf(t.dtype));
+  const axes = reductionAxes(axis, t.rank, 'logSumExp');
+  if (axes.length === 0) return t;
+  const yKept = noGrad(() => {
+    // An infinite max would give inf − inf = NaN below; shifting by 0 instead is exact there.
+    const m = max(t, axes, { keepDims: true });
+    const shift = where(equal(abs(m), Infinity), 0, m);
+    return add(log(sum(exp(sub(t, shift)), axes, { keepDims: true })), shift);
+  });
+  const y = keepDims ? yKept : reshape(yKept, outShape(t.shape, axes, false));
+  record('logSumExp', [t], [y], ([dy]) => [mul(exp(sub(t, yKept)), kept(dy!, t, axes))]);
+  return y;
 }
 
 export interface NormOptions extends ReduceOptions {
@@ -87,19 +243,70 @@ export interface NormOptions extends ReduceOptions {
   ord?: number | 'euclidean' | 'fro';
 }
 
-/** Vector norm over `axis` (all axes by default: the Frobenius norm of a matrix). */
-export function norm(x: TensorLike, axis?: number | readonly number[], options?: NormOptions): Tensor {
-  throw new NotImplementedError('norm');
+/**
+ * Vector norm over `axis` (all axes by default: the Frobenius norm of a matrix), of the
+ * values over all the given axes taken together: ord 2 ('euclidean', 'fro') is sqrt(Σ x²),
+ * ord 1 is Σ |x|, ord Infinity is max |x|. Integer inputs give float32. The gradient at an
+ * all-zero input is 0 (a subgradient), never NaN.
+ */
+export function norm(
+  x: TensorLike,
+  axis?: number | readonly number[],
+  options?: NormOptions,
+): Tensor {
+  const { ord = 'euclidean', keepDims = false } = checkOptions(
+    options,
+    'norm',
+    'norm(x, axis, { ord: 2 })',
+  );
+  let t = convert(x, 'norm', 'x');
+  t = cast(t, floatTypeOf(t.dtype));
+  const axes = reductionAxes(axis, t.rank, 'norm');
+  if (ord === 1) return sum(abs(t), axes, { keepDims });
+  if (ord === Infinity) return axes.length === 0 ? abs(t) : max(abs(t), axes, { keepDims });
+  if (ord !== 2 && ord !== 'euclidean' && ord !== 'fro') {
+    throw new ConfigError(
+      `norm: ord must be 1, 2, Infinity, 'euclidean' or 'fro', received ${describe(ord)}.`,
+    );
+  }
+  if (axes.length === 0) return abs(t);
+  const y = noGrad(() => sqrt(sum(square(t), axes, { keepDims })));
+  record('norm', [t], [y], ([dy]) => {
+    const n = kept(y, t, axes);
+    return [mul(t, where(greater(n, 0), div(kept(dy!, t, axes), n), 0))];
+  });
+  return y;
 }
 
-/** Index of the largest value along `axis` (default -1, the last axis), as int32. */
+function argReduce(op: 'argMax' | 'argMin', x: TensorLike, axis: number): Tensor {
+  const t = convert(x, op, 'x');
+  if (t.rank === 0) {
+    throw new ShapeError(`${op}: needs a tensor of rank >= 1, received a scalar (shape []).`);
+  }
+  const a = normalizeAxis(axis, t.rank, op);
+  if (t.shape[a] === 0) {
+    throw new ShapeError(
+      `${op}: axis ${a} of shape ${formatShape(t.shape)} is empty; there is no index to return.`,
+    );
+  }
+  const shape = t.shape.filter((_, i) => i !== a);
+  return makeTensor(backend().argReduce(op, t, a), shape, 'int32');
+}
+
+/**
+ * Index of the largest value along `axis` (default -1, the last axis), as int32. Ties give
+ * the first index; NaN counts as the largest (as NumPy).
+ */
 export function argMax(x: TensorLike, axis = -1): Tensor {
-  throw new NotImplementedError('argMax');
+  return argReduce('argMax', x, axis);
 }
 
-/** Index of the smallest value along `axis` (default -1, the last axis), as int32. */
+/**
+ * Index of the smallest value along `axis` (default -1, the last axis), as int32. Ties give
+ * the first index; NaN counts as the smallest (as NumPy).
+ */
 export function argMin(x: TensorLike, axis = -1): Tensor {
-  throw new NotImplementedError('argMin');
+  return argReduce('argMin', x, axis);
 }
 
 export interface TopKResult {
@@ -107,7 +314,36 @@ export interface TopKResult {
   indices: Tensor;
 }
 
-/** The k largest entries along the last axis, largest first, with their int32 indices. */
+/**
+ * The k largest entries along the last axis, largest first, with their int32 indices. Equal
+ * values keep index order (lower index first); NaN counts as the largest. `values` has x's
+ * dtype and is differentiable: its gradient goes back to the chosen positions.
+ */
 export function topK(x: TensorLike, k = 1): TopKResult {
-  throw new NotImplementedError('topK');
+  const t = convert(x, 'topK', 'x');
+  if (t.rank === 0) {
+    throw new ShapeError('topK: needs a tensor of rank >= 1, received a scalar (shape []).');
+  }
+  const n = t.shape[t.rank - 1]!;
+  if (typeof k !== 'number' || !Number.isInteger(k) || k < 1 || k > n) {
+    throw new ConfigError(
+      `topK: k must be an integer from 1 to n = ${n} (the last dimension of shape ${formatShape(t.shape)}), ` +
+        `received k = ${describe(k)}.`,
+    );
+  }
+  const shape = [...t.shape.slice(0, -1), k];
+  const out = backend().topK(t, k);
+  const values = makeTensor(out.values, shape, t.dtype);
+  const indices = makeTensor(out.indices, shape, 'int32');
+  if (isFloat(t.dtype)) {
+    record('topK', [t], [values], ([dy]) => {
+      // chosen[..., j, i] is 1 where the j-th pick is position i; summing over j scatters dy.
+      const chosen = cast(
+        equal(expandDims(indices, -1), range(0, n, { dtype: 'int32' })),
+        dy!.dtype,
+      );
+      return [sum(mul(chosen, expandDims(dy!, -1)), -2)];
+    });
+  }
+  return { values, indices };
 }

@@ -47,7 +47,7 @@ export function checkShape(shape: unknown, where: string): number[] {
  * and the valid range when it is out of range.
  */
 export function normalizeAxis(axis: number, rank: number, where: string): number {
-  if (!Number.isInteger(axis) || axis < -rank || axis >= Math.max(rank, 1)) {
+  if (!Number.isInteger(axis) || axis < -rank || axis >= rank) {
     const range =
       rank === 0 ? 'a rank-0 tensor has no axes' : `valid axes are ${-rank}..${rank - 1}`;
     throw new ShapeError(

@@ -1,6 +1,5 @@
 import { allocArray, type DataArray } from '../../tensor/dtype.js';
 import { sizeOf, stridesOf } from '../../tensor/shape.js';
-import { NotImplementedError } from '../../errors.js';
 import type { ReduceOp, TensorInfo } from '../backend.js';
 import { valuesOf } from './storage.js';
 
@@ -45,10 +44,68 @@ export function reduce(op: ReduceOp, x: TensorInfo, axes: readonly number[]): Da
   return out;
 }
 
-export function argReduce(_op: 'argMax' | 'argMin', _x: TensorInfo, _axis: number): DataArray {
-  throw new NotImplementedError('cpu argReduce');
+/** Splits x's shape around `axis` into [outer, length, inner] for strided loops. */
+function around(shape: readonly number[], axis: number): [number, number, number] {
+  return [sizeOf(shape.slice(0, axis)), shape[axis]!, sizeOf(shape.slice(axis + 1))];
 }
 
-export function topK(_x: TensorInfo, _k: number): { values: DataArray; indices: DataArray } {
-  throw new NotImplementedError('cpu topK');
+/**
+ * Index of the largest (argMax) or smallest (argMin) value along `axis`, as int32. Ties give
+ * the first index; a NaN counts as the extreme (its first occurrence wins), as in NumPy. The
+ * axis must be non-empty (ops/ checks).
+ */
+export function argReduce(op: 'argMax' | 'argMin', x: TensorInfo, axis: number): DataArray {
+  const xv = valuesOf(x);
+  const [outer, n, inner] = around(x.shape, axis);
+  const better =
+    op === 'argMax' ? (v: number, best: number) => v > best : (v: number, best: number) => v < best;
+  const out = new Int32Array(outer * inner);
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const base = o * n * inner + i;
+      let bestIndex = 0;
+      let best = xv[base]!;
+      for (let j = 1; j < n && !Number.isNaN(best); j++) {
+        const v = xv[base + j * inner]!;
+        if (better(v, best) || Number.isNaN(v)) {
+          best = v;
+          bestIndex = j;
+        }
+      }
+      out[o * inner + i] = bestIndex;
+    }
+  }
+  return out;
+}
+
+/**
+ * The k largest values along the last axis in descending order, and their int32 indices.
+ * Equal values keep their original order (lower index first); NaN counts as the largest, as
+ * in PyTorch. Each row is sorted once: O(n log n) per row.
+ */
+export function topK(x: TensorInfo, k: number): { values: DataArray; indices: DataArray } {
+  const xv = valuesOf(x);
+  const n = x.shape[x.shape.length - 1]!;
+  const rows = n === 0 ? 0 : xv.length / n;
+  const values = allocArray(x.dtype, rows * k);
+  const indices = new Int32Array(rows * k);
+  const order = Array.from({ length: n }, (_, j) => j);
+  for (let r = 0; r < rows; r++) {
+    const row = xv.subarray(r * n, (r + 1) * n);
+    // Descending, NaN first. Array.prototype.sort is stable, so ties keep index order.
+    const descending = (a: number, b: number): number => {
+      const va = row[a]!;
+      const vb = row[b]!;
+      if (Number.isNaN(va) || Number.isNaN(vb))
+        return Number(Number.isNaN(vb)) - Number(Number.isNaN(va));
+      return va > vb ? -1 : va < vb ? 1 : 0;
+    };
+    for (let j = 0; j < n; j++) order[j] = j;
+    order.sort(descending);
+    for (let j = 0; j < k; j++) {
+      values[r * k + j] = row[order[j]!]!;
+      indices[r * k + j] = order[j]!;
+    }
+  }
+  return { values, indices };
 }
