@@ -26,19 +26,6 @@ export function keptShape(shape: readonly number[], axes: readonly number[]): nu
   return shape.map((d, i) => (axes.includes(i) ? 1 : d));
 }
 
-/**
- * The sorted axes `axis` names in a tensor of `rank`. A rank-0 tensor has no axes to reduce,
- * so for it every reduction is over [] (normalizeAxis lets axis 0 through for rank 0).
- */
-function reductionAxes(
-  axis: number | readonly number[] | undefined,
-  rank: number,
-  op: string,
-): number[] {
-  const axes = normalizeAxes(axis, rank, op);
-  return rank === 0 ? [] : axes;
-}
-
 function outShape(shape: readonly number[], axes: readonly number[], keepDims: boolean): number[] {
   return keepDims ? keptShape(shape, axes) : shape.filter((_, i) => !axes.includes(i));
 }
@@ -55,7 +42,7 @@ export function sum(
   const { keepDims = false } = checkOptions(options, 'sum', 'sum(x, axis, { keepDims: true })');
   let t = convert(x, 'sum', 'x');
   if (t.dtype === 'bool') t = cast(t, 'int32');
-  const axes = reductionAxes(axis, t.rank, 'sum');
+  const axes = normalizeAxes(axis, t.rank, 'sum');
   if (axes.length === 0) return t;
   const shape = outShape(t.shape, axes, keepDims);
   const y = makeTensor(backend().reduce('sum', t, axes), shape, t.dtype);
@@ -72,7 +59,7 @@ export function mean(
   checkOptions(options, 'mean', 'mean(x, axis, { keepDims: true })');
   let t = convert(x, 'mean', 'x');
   t = cast(t, floatTypeOf(t.dtype));
-  const axes = reductionAxes(axis, t.rank, 'mean');
+  const axes = normalizeAxes(axis, t.rank, 'mean');
   const count = axes.reduce((n, a) => n * t.shape[a]!, 1);
   return div(sum(t, axes, options), count);
 }
@@ -90,7 +77,7 @@ function extreme(
 ): Tensor {
   const { keepDims = false } = checkOptions(options, op, `${op}(x, axis, { keepDims: true })`);
   const t = convert(x, op, 'x');
-  const axes = reductionAxes(axis, t.rank, op);
+  const axes = normalizeAxes(axis, t.rank, op);
   if (axes.length === 0) return t;
   const y = makeTensor(backend().reduce(op, t, axes), outShape(t.shape, axes, keepDims), t.dtype);
   if (isFloat(t.dtype)) {
@@ -141,7 +128,7 @@ export function prod(
   const { keepDims = false } = checkOptions(options, 'prod', 'prod(x, axis, { keepDims: true })');
   let t = convert(x, 'prod', 'x');
   if (t.dtype === 'bool') t = cast(t, 'int32');
-  const axes = reductionAxes(axis, t.rank, 'prod');
+  const axes = normalizeAxes(axis, t.rank, 'prod');
   if (axes.length === 0) return t;
   const y = makeTensor(
     backend().reduce('prod', t, axes),
@@ -177,7 +164,7 @@ export function variance(
   checkOptions(options, 'variance', 'variance(x, axis, { keepDims: true })');
   let t = convert(x, 'variance', 'x');
   t = cast(t, floatTypeOf(t.dtype));
-  const axes = reductionAxes(axis, t.rank, 'variance');
+  const axes = normalizeAxes(axis, t.rank, 'variance');
   const deviation = sub(t, mean(t, axes, { keepDims: true }));
   return mean(square(deviation), axes, options);
 }
@@ -194,7 +181,7 @@ export function std(
   const { keepDims = false } = checkOptions(options, 'std', 'std(x, axis, { keepDims: true })');
   let t = convert(x, 'std', 'x');
   t = cast(t, floatTypeOf(t.dtype));
-  const axes = reductionAxes(axis, t.rank, 'std');
+  const axes = normalizeAxes(axis, t.rank, 'std');
   const count = axes.reduce((n, a) => n * t.shape[a]!, 1);
   const [y, deviation] = noGrad(() => {
     const dev = sub(t, mean(t, axes, { keepDims: true }));
@@ -225,7 +212,7 @@ export function logSumExp(
   );
   let t = convert(x, 'logSumExp', 'x');
   t = cast(t, floatTypeOf(t.dtype));
-  const axes = reductionAxes(axis, t.rank, 'logSumExp');
+  const axes = normalizeAxes(axis, t.rank, 'logSumExp');
   if (axes.length === 0) return t;
   const yKept = noGrad(() => {
     // An infinite max would give inf − inf = NaN below; shifting by 0 instead is exact there.
@@ -261,7 +248,7 @@ export function norm(
   );
   let t = convert(x, 'norm', 'x');
   t = cast(t, floatTypeOf(t.dtype));
-  const axes = reductionAxes(axis, t.rank, 'norm');
+  const axes = normalizeAxes(axis, t.rank, 'norm');
   if (ord === 1) return sum(abs(t), axes, { keepDims });
   if (ord === Infinity) return axes.length === 0 ? abs(t) : max(abs(t), axes, { keepDims });
   if (ord !== 2 && ord !== 'euclidean' && ord !== 'fro') {
