@@ -15,6 +15,9 @@ export class ShapeError extends SinewError {}
 /** A dtype that an op does not accept, or two dtypes that cannot be combined. */
 export class DTypeError extends SinewError {}
 
+/** An index (gather, scatterAdd) outside the axis it addresses. */
+export class IndexError extends SinewError {}
+
 /** A bad argument or option: wrong type, out of range, unknown name. */
 export class ConfigError extends SinewError {}
 
