@@ -5,8 +5,13 @@ import type { Tensor } from '../tensor/tensor.js';
 import { backend, convert, makeTensor } from './op.js';
 
 /**
- * Converts `x` to `dtype`: to int32 truncates toward zero, to bool is "non-zero". Returns `x`
- * itself when it already has that dtype. Differentiable between float dtypes only.
+ * Converts `x` to `dtype`. Returns `x` itself when it already has that dtype.
+ * - to int32 truncates toward zero (-1.7 → -1); NaN becomes 0 and values outside int32's
+ *   range wrap around (as a store into an Int32Array), so clip first if that matters;
+ * - to bool is "non-zero" (NaN is true); from bool gives 0 and 1;
+ * - float64 to float32 rounds to the nearest float32.
+ * Differentiable between float dtypes only (the gradient is cast back to the input's dtype);
+ * a cast to or from int32 or bool stops the gradient.
  */
 export function cast(x: TensorLike, dtype: DType): Tensor {
   const t = convert(x, 'cast', 'x');

@@ -4,7 +4,18 @@ import type { TensorLike } from '../tensor/creation.js';
 import { floatTypeOf, type DType } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { ConfigError, describe } from '../errors.js';
-import { add, div, greater, less, logicalAnd, maximum, minimum, mul, sub, where } from './binary.js';
+import {
+  add,
+  div,
+  greater,
+  less,
+  logicalAnd,
+  maximum,
+  minimum,
+  mul,
+  sub,
+  where,
+} from './binary.js';
 import { cast } from './cast.js';
 import { backend, checkOptions, convert, makeTensor } from './op.js';
 
@@ -13,6 +24,21 @@ import { backend, checkOptions, convert, makeTensor } from './op.js';
  * below: what dtype it computes in, and its gradient given dy, the input x, the output y and
  * the op's parameter (alpha). The table is keyed by the backend's UnaryOp names, so an op
  * without a gradient rule does not compile.
+ *
+ * Dtype rules:
+ * - Float inputs keep their dtype (float32 stays float32, float64 stays float64).
+ * - 'same' ops (neg, abs, sign, square, floor, relu, relu6) keep an int32 input int32, and
+ *   compute a bool input as int32 (abs(true) = 1, neg(true) = -1).
+ * - Every other math op or activation (sqrt, exp, log, sigmoid, leakyRelu, gelu, ...) gives
+ *   float32 for int32 or bool input: exp of int32 is float32.
+ * - logicalNot reads any input as a mask (non-zero is true) and gives bool.
+ * - clip follows maximum/minimum: a non-integer bound on an int32 tensor gives float32.
+ *
+ * Values: NaN propagates through every op (relu(NaN) is NaN, sign(NaN) is NaN); sqrt, log,
+ * rsqrt of a negative number are NaN. sigmoid, softplus and logSigmoid are computed without
+ * overflow for any |x| (logSigmoid(-1000) = -1000); expm1 and log1p are accurate near 0.
+ * Gradients at kinks: relu, relu6, abs and leakyRelu use the gradient of the side x <= 0
+ * takes at 0 (relu'(0) = 0, abs'(0) = 0); sign and floor have gradient 0.
  */
 
 interface UnaryRule {
@@ -46,7 +72,10 @@ const RULES: Record<UnaryOp, UnaryRule> = {
   expm1: { dtype: 'float', gradient: (dy, _x, y) => mul(dy, add(y, 1)) },
   log: { dtype: 'float', gradient: (dy, x) => div(dy, x) },
   log1p: { dtype: 'float', gradient: (dy, x) => div(dy, add(x, 1)) },
-  erf: { dtype: 'float', gradient: (dy, x) => mul(dy, mul(exp(neg(square(x))), 2 / Math.sqrt(Math.PI))) },
+  erf: {
+    dtype: 'float',
+    gradient: (dy, x) => mul(dy, mul(exp(neg(square(x))), 2 / Math.sqrt(Math.PI))),
+  },
   floor: { dtype: 'same', gradient: (dy) => mul(dy, 0) },
   sigmoid: { dtype: 'float', gradient: (dy, _x, y) => mul(dy, mul(y, sub(1, y))) },
   logSigmoid: { dtype: 'float', gradient: (dy, x) => mul(dy, sigmoid(neg(x))) },
@@ -56,11 +85,20 @@ const RULES: Record<UnaryOp, UnaryRule> = {
     dtype: 'same',
     gradient: (dy, x) => mul(dy, indicator(logicalAnd(greater(x, 0), less(x, 6)), dy)),
   },
-  leakyRelu: { dtype: 'float', gradient: (dy, x, _y, alpha) => mul(dy, where(greater(x, 0), 1, alpha)) },
-  elu: { dtype: 'float', gradient: (dy, x, y, alpha) => mul(dy, where(greater(x, 0), 1, add(y, alpha))) },
+  // The branches are written on dy so constants take dy's dtype (float64 stays exact).
+  leakyRelu: {
+    dtype: 'float',
+    gradient: (dy, x, _y, alpha) => where(greater(x, 0), dy, mul(dy, alpha)),
+  },
+  // For x <= 0, y = alpha·(e^x − 1), so dy/dx = alpha·e^x = y + alpha.
+  elu: {
+    dtype: 'float',
+    gradient: (dy, x, y, alpha) => where(greater(x, 0), dy, mul(dy, add(y, alpha))),
+  },
   selu: {
     dtype: 'float',
-    gradient: (dy, x, y) => mul(dy, where(greater(x, 0), SELU_SCALE, add(y, SELU_SCALE * SELU_ALPHA))),
+    gradient: (dy, x, y) =>
+      where(greater(x, 0), mul(dy, SELU_SCALE), mul(dy, add(y, SELU_SCALE * SELU_ALPHA))),
   },
   // d/dx x·Φ(x) = Φ(x) + x·φ(x)
   gelu: {
@@ -93,6 +131,14 @@ const RULES: Record<UnaryOp, UnaryRule> = {
   },
   logicalNot: { dtype: 'bool', gradient: undefined },
 };
+
+/** `value` if it is a finite number, else a ConfigError naming the op and option. */
+function checkFinite(value: unknown, op: string, name: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new ConfigError(`${op}: ${name} must be a finite number, received ${describe(value)}.`);
+  }
+  return value;
+}
 
 function applyUnary(op: UnaryOp, x: TensorLike, param = 0): Tensor {
   const rule = RULES[op];
@@ -136,14 +182,18 @@ export const sigmoid = (x: TensorLike): Tensor => applyUnary('sigmoid', x);
 /** log σ(x) = −softplus(−x), stable for large |x|. */
 export const logSigmoid = (x: TensorLike): Tensor => applyUnary('logSigmoid', x);
 export const tanh = (x: TensorLike): Tensor => applyUnary('tanh', x);
-/** max(x, 0); the gradient at 0 is 0. */
+/** max(x, 0) (NaN stays NaN); the gradient at 0 is 0. */
 export const relu = (x: TensorLike): Tensor => applyUnary('relu', x);
-/** min(max(x, 0), 6) */
+/** min(max(x, 0), 6) (NaN stays NaN); the gradient is 1 for 0 < x < 6, else 0. */
 export const relu6 = (x: TensorLike): Tensor => applyUnary('relu6', x);
+/**
+ * scale·x for x > 0, scale·alpha·(e^x − 1) otherwise, with the self-normalizing constants
+ * alpha ≈ 1.6733 and scale ≈ 1.0507 (Klambauer et al., 2017).
+ */
 export const selu = (x: TensorLike): Tensor => applyUnary('selu', x);
 /** log(1 + e^x), stable for large |x|. */
 export const softplus = (x: TensorLike): Tensor => applyUnary('softplus', x);
-/** x / (1 + |x|) */
+/** x / (1 + |x|) (±1 at ±Infinity) */
 export const softsign = (x: TensorLike): Tensor => applyUnary('softsign', x);
 /** x · σ(x) (also called SiLU). */
 export const swish = (x: TensorLike): Tensor => applyUnary('swish', x);
@@ -157,7 +207,7 @@ export interface LeakyReluOptions {
 /** x for x > 0, alpha·x otherwise. */
 export function leakyRelu(x: TensorLike, options?: LeakyReluOptions): Tensor {
   const { alpha = 0.2 } = checkOptions(options, 'leakyRelu', 'leakyRelu(x, { alpha: 0.2 })');
-  return applyUnary('leakyRelu', x, alpha);
+  return applyUnary('leakyRelu', x, checkFinite(alpha, 'leakyRelu', 'alpha'));
 }
 
 export interface EluOptions {
@@ -167,7 +217,7 @@ export interface EluOptions {
 /** x for x > 0, alpha·(e^x − 1) otherwise. */
 export function elu(x: TensorLike, options?: EluOptions): Tensor {
   const { alpha = 1 } = checkOptions(options, 'elu', 'elu(x, { alpha: 1 })');
-  return applyUnary('elu', x, alpha);
+  return applyUnary('elu', x, checkFinite(alpha, 'elu', 'alpha'));
 }
 
 export interface GeluOptions {
@@ -177,6 +227,12 @@ export interface GeluOptions {
 /** x·Φ(x), Φ the standard normal CDF (exact by default). */
 export function gelu(x: TensorLike, options?: GeluOptions): Tensor {
   const { approximate = false } = checkOptions(options, 'gelu', 'gelu(x, { approximate: true })');
+  if (typeof approximate !== 'boolean') {
+    throw new ConfigError(
+      `gelu: approximate must be true or false, received ${describe(approximate)}. ` +
+        "Write gelu(x, { approximate: true }) for the tanh form (PyTorch's approximate: 'tanh').",
+    );
+  }
   return applyUnary(approximate ? 'geluTanh' : 'gelu', x);
 }
 
@@ -190,8 +246,20 @@ export interface ClipOptions {
 /** Limits values to [min, max]; the gradient passes where min <= x <= max. */
 export function clip(x: TensorLike, options?: ClipOptions): Tensor {
   const { min, max } = checkOptions(options, 'clip', 'clip(x, { min: 0, max: 1 })');
+  for (const [name, bound] of [
+    ['min', min],
+    ['max', max],
+  ] as const) {
+    if (bound !== undefined && (typeof bound !== 'number' || Number.isNaN(bound))) {
+      throw new ConfigError(
+        `clip: ${name} must be a number, received ${describe(bound)}; leave it out for no bound.`,
+      );
+    }
+  }
   if (min !== undefined && max !== undefined && !(min <= max)) {
-    throw new ConfigError(`clip: min must be <= max, received min ${describe(min)} and max ${describe(max)}.`);
+    throw new ConfigError(
+      `clip: min must be <= max, received min ${describe(min)} and max ${describe(max)}.`,
+    );
   }
   let y = convert(x, 'clip', 'x');
   if (min !== undefined) y = maximum(y, min);

@@ -29,7 +29,7 @@ export function erf(x: number): number {
   }
   // Continued fraction for erfc, accurate for |x| >= 2.
   let f = 0;
-  for (let n = 60; n >= 1; n--) f = (n / 2) / (ax + f);
+  for (let n = 60; n >= 1; n--) f = n / 2 / (ax + f);
   const erfc = Math.exp(-ax * ax) / Math.sqrt(Math.PI) / (ax + f);
   return x > 0 ? 1 - erfc : erfc - 1;
 }
@@ -63,15 +63,16 @@ const UNARY: Record<UnaryOp, (x: number, p: number) => number> = {
   sigmoid,
   logSigmoid: (x) => -softplus(-x),
   tanh: (x) => Math.tanh(x),
-  relu: (x) => (x > 0 ? x : 0),
-  relu6: (x) => (x > 0 ? (x < 6 ? x : 6) : 0),
+  // NaN fails every comparison, so it is tested first to let it through.
+  relu: (x) => (Number.isNaN(x) ? x : x > 0 ? x : 0),
+  relu6: (x) => (Number.isNaN(x) ? x : x > 0 ? (x < 6 ? x : 6) : 0),
   leakyRelu: (x, alpha) => (x > 0 ? x : alpha * x),
   elu: (x, alpha) => (x > 0 ? x : alpha * Math.expm1(x)),
   selu: (x) => SELU_SCALE * (x > 0 ? x : SELU_ALPHA * Math.expm1(x)),
   gelu: (x) => 0.5 * x * (1 + erf(x / Math.SQRT2)),
   geluTanh: (x) => 0.5 * x * (1 + Math.tanh(SQRT_2_OVER_PI * (x + 0.044715 * x * x * x))),
   softplus,
-  softsign: (x) => x / (1 + Math.abs(x)),
+  softsign: (x) => (Number.isFinite(x) ? x / (1 + Math.abs(x)) : Math.sign(x)),
   swish: (x) => x * sigmoid(x),
   logicalNot: (x) => (x === 0 ? 1 : 0),
 };
@@ -146,7 +147,13 @@ function forEachBroadcast(
   }
 }
 
-export function binary(op: BinaryOp, a: TensorInfo, b: TensorInfo, outShape: Shape, outDType: DType): DataArray {
+export function binary(
+  op: BinaryOp,
+  a: TensorInfo,
+  b: TensorInfo,
+  outShape: Shape,
+  outDType: DType,
+): DataArray {
   const f = BINARY[op];
   const av = valuesOf(a);
   const bv = valuesOf(b);
@@ -167,7 +174,12 @@ export function binary(op: BinaryOp, a: TensorInfo, b: TensorInfo, outShape: Sha
   return out;
 }
 
-export function where(condition: TensorInfo, a: TensorInfo, b: TensorInfo, outShape: Shape): DataArray {
+export function where(
+  condition: TensorInfo,
+  a: TensorInfo,
+  b: TensorInfo,
+  outShape: Shape,
+): DataArray {
   const cv = valuesOf(condition);
   const av = valuesOf(a);
   const bv = valuesOf(b);
@@ -194,7 +206,9 @@ export function cast(x: DataArray, dtype: DType): DataArray {
   if (dtype === 'bool') {
     for (let i = 0; i < x.length; i++) out[i] = x[i] !== 0 ? 1 : 0;
   } else {
-    // Int32Array truncates toward zero on store; floats copy.
+    // Int32Array truncates toward zero on store (NaN becomes 0 and values outside int32's
+    // range wrap around, as any store into an Int32Array); floats copy (float64 → float32
+    // rounds to nearest).
     for (let i = 0; i < x.length; i++) out[i] = x[i]!;
   }
   return out;
