@@ -12,8 +12,7 @@ export function assertClose(
   shape?: readonly number[],
 ): void {
   if (shape) assert.deepEqual(actual.shape, shape, 'shape');
-  const want =
-    typeof expected === 'number' ? [expected] : (expected.flat(Infinity) as number[]);
+  const want = typeof expected === 'number' ? [expected] : (expected.flat(Infinity) as number[]);
   const got = Array.from(actual.dataSync());
   assert.equal(got.length, want.length, `expected ${want.length} values, got ${got.length}`);
   got.forEach((g, i) => {
