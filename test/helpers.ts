@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { tensor } from '../src/tensor/creation.js';
+import type { DType } from '../src/tensor/dtype.js';
 import type { Tensor } from '../src/tensor/tensor.js';
 
 /**
@@ -25,4 +27,40 @@ export function assertClose(
       `element ${i}: got ${g}, expected ${w} (tolerance ${tol})\n  all: ${got.join(', ')}`,
     );
   });
+}
+
+/** Product of the dimensions. */
+export function sizeOf(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+/** The values 1..n with `shape` (distinct, so a misplaced value shows). */
+export function iota(shape: number[], dtype: DType = 'float32'): Tensor {
+  return tensor(
+    Array.from({ length: sizeOf(shape) }, (_, i) => i + 1),
+    shape,
+    dtype,
+  );
+}
+
+/** Smooth, distinct float64 values for gradient checks. */
+export function smooth(shape: number[]): Tensor {
+  return tensor(
+    Array.from({ length: sizeOf(shape) }, (_, i) => Math.sin(i + 1) + 0.1 * i),
+    shape,
+    'float64',
+  );
+}
+
+/** Every multi-index of `shape`, in row-major order. */
+export function allIndices(shape: readonly number[]): number[][] {
+  let out: number[][] = [[]];
+  for (const n of shape)
+    out = out.flatMap((prefix) => Array.from({ length: n }, (_, i) => [...prefix, i]));
+  return out;
+}
+
+/** Row-major flat offset of `index` in `shape`. */
+export function offset(shape: readonly number[], index: readonly number[]): number {
+  return index.reduce((o, i, d) => o * shape[d]! + i, 0);
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as sn from '../index.js';
-import { assertClose } from '../../test/helpers.js';
+import { allIndices, assertClose, iota, offset, smooth } from '../../test/helpers.js';
 
 // Oracles: hand-written values for small cases, and plain-JS index loops for 3-D cases;
 // gradients by finite differences (sn.testing.gradCheck).
@@ -9,39 +9,6 @@ import { assertClose } from '../../test/helpers.js';
 const { gradCheck } = sn.testing;
 
 type Nested = number | Nested[];
-
-function sizeOf(shape: readonly number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
-}
-
-/** The values 1..n with `shape`. */
-function iota(shape: number[], dtype: sn.DType = 'float32'): sn.Tensor {
-  return sn.tensor(
-    Array.from({ length: sizeOf(shape) }, (_, i) => i + 1),
-    shape,
-    dtype,
-  );
-}
-
-/** Smooth, distinct float64 values for gradient checks. */
-function smooth(shape: number[]): sn.Tensor {
-  return sn.tensor(
-    Array.from({ length: sizeOf(shape) }, (_, i) => Math.cos(i + 1) + 0.1 * i),
-    shape,
-    'float64',
-  );
-}
-
-function allIndices(shape: readonly number[]): number[][] {
-  let out: number[][] = [[]];
-  for (const n of shape)
-    out = out.flatMap((prefix) => Array.from({ length: n }, (_, i) => [...prefix, i]));
-  return out;
-}
-
-function offset(shape: readonly number[], index: readonly number[]): number {
-  return index.reduce((o, i, d) => o * shape[d]! + i, 0);
-}
 
 const int32 = (values: Nested): sn.Tensor => sn.tensor(values as number[], undefined, 'int32');
 
