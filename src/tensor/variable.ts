@@ -20,12 +20,25 @@ let nextVariable = 0;
  */
 export class Variable extends Tensor {
   readonly name: string;
-  trainable: boolean;
+  #trainable: boolean;
+  /**
+   * Applied to the new value after each optimizer step (a layer sets it from its
+   * kernelConstraint / biasConstraint); any object with `apply(w) → w'`.
+   */
+  constraint: { apply(w: Tensor): Tensor } | undefined;
 
   constructor(initial: Tensor, options: VariableOptions = {}) {
     super(initial.dataId, initial.shape, initial.dtype, initial.store);
     this.name = options.name ?? `variable_${nextVariable++}`;
-    this.trainable = options.trainable ?? true;
+    this.#trainable = options.trainable ?? true;
+  }
+
+  /** Whether valueAndGrads differentiates it and optimizers update it. */
+  get trainable(): boolean {
+    return this.#trainable;
+  }
+  set trainable(value: boolean) {
+    this.#trainable = value;
   }
 
   /** Replaces the values; `value` must have this variable's shape and dtype. */
