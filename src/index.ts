@@ -43,3 +43,16 @@ export { noGrad } from './autograd/tape.js';
 export * from './ops/index.js';
 
 export * as testing from './testing/index.js';
+
+export * as serialization from './serialization.js';
+export * as regularizers from './regularizers/index.js';
+export * as initializers from './initializers/index.js';
+export * as constraints from './constraints/index.js';
+export * as activations from './activations/index.js';
+export * as losses from './losses/index.js';
+export * as metrics from './metrics/index.js';
+export * as optimizers from './optimizers/index.js';
+export * as layers from './layers/index.js';
+export * as callbacks from './models/callbacks.js';
+export { input, Layer, LayerVariable, SymbolicTensor } from './layers/index.js';
+export * from './models/index.js';

@@ -56,6 +56,11 @@ export class Registry<T extends Serializable> {
     return this.#classes.has(className);
   }
 
+  /** Every registered class once (aliases collapse to their class). */
+  classes(): SerializableClass<T>[] {
+    return [...new Set(this.#classes.values())];
+  }
+
   /** The registered names, sorted (for messages). */
   names(): string[] {
     return [...this.#classes.keys()].sort();
@@ -80,4 +85,12 @@ export class Registry<T extends Serializable> {
   deserialize(value: SerializedObject): T {
     return this.get(value.className).fromConfig(value.config);
   }
+}
+
+/**
+ * A config with its null entries removed, ready to pass as constructor options (getConfig
+ * writes null for an unset regularizer or constraint; options use undefined).
+ */
+export function withoutNulls(config: ConfigDict): ConfigDict {
+  return Object.fromEntries(Object.entries(config).filter(([, v]) => v !== null));
 }

@@ -1,5 +1,5 @@
 import type { BinaryOp } from '../backends/backend.js';
-import { DTypeError, ShapeError } from '../errors.js';
+import { DTypeError, ShapeError, describe } from '../errors.js';
 import type { TensorLike } from '../tensor/creation.js';
 import { isFloat, upcast, type DType } from '../tensor/dtype.js';
 import { broadcastShapes, broadcastedAxes, formatShape, shapesEqual } from '../tensor/shape.js';
@@ -192,4 +192,16 @@ export function where(condition: TensorLike, a: TensorLike, b: TensorLike): Tens
     unbroadcast(where(c, 0, dy!), tb.shape),
   ]);
   return y;
+}
+
+/** The elementwise sum of several tensors (broadcasting as add). */
+export function addN(tensors: readonly TensorLike[]): Tensor {
+  if (!Array.isArray(tensors) || tensors.length === 0) {
+    throw new ShapeError(
+      `addN: expected a non-empty list of tensors, received ${describe(tensors)}.`,
+    );
+  }
+  let total = convert(tensors[0]!, 'addN', 'tensors[0]');
+  for (let i = 1; i < tensors.length; i++) total = add(total, tensors[i]!);
+  return total;
 }

@@ -1,0 +1,319 @@
+import { ConfigError, describe } from '../errors.js';
+import { add, div, elu, gelu, leakyRelu, relu, relu6, selu, sigmoid } from '../ops/index.js';
+import { softmax, softplus, softsign, swish, tanh } from '../ops/index.js';
+import { Registry, type ConfigDict, type Serializable } from '../serialization.js';
+import type { Tensor } from '../tensor/tensor.js';
+
+/**
+ * Activation functions as small serializable objects, resolved by name as Keras does
+ * (`'relu'`, `'hard_sigmoid'`, `'leaky_relu'`, ...) and by TensorFlow.js's camelCase
+ * spellings (`'hardSigmoid'`, `'leakyRelu'`). Each one is a composition of ops in src/ops, so
+ * it has a gradient for free. Semantics follow Keras 3 where TensorFlow.js differs:
+ * hard_sigmoid is relu6(x + 3) / 6 (TensorFlow.js still uses 0.2·x + 0.5), leaky_relu's
+ * negative slope is 0.2 (the LeakyReLU *layer* uses 0.3), gelu is the exact erf form, softmax
+ * is over the last axis.
+ */
+export abstract class Activation implements Serializable {
+  abstract apply(x: Tensor): Tensor;
+  getConfig(): ConfigDict {
+    return {};
+  }
+}
+
+/** A name (Keras snake_case or TensorFlow.js camelCase) or an Activation object. */
+export type ActivationIdentifier = string | Activation;
+
+/** What each built-in activation's class declares besides `className`. */
+interface ActivationClass {
+  readonly className: string;
+  /** The Keras name, used when saving and in summaries. */
+  readonly kerasName: string;
+}
+
+function checkNumber(value: unknown, where: string, arg: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new ConfigError(`${where}: ${arg} must be a finite number, received ${describe(value)}.`);
+  }
+  return value;
+}
+
+/** f(x) = x */
+export class Linear extends Activation {
+  static readonly className = 'linear';
+  static readonly kerasName = 'linear';
+  apply(x: Tensor): Tensor {
+    return x;
+  }
+  static fromConfig(): Linear {
+    return new Linear();
+  }
+}
+
+/** max(x, 0) */
+export class Relu extends Activation {
+  static readonly className = 'relu';
+  static readonly kerasName = 'relu';
+  apply(x: Tensor): Tensor {
+    return relu(x);
+  }
+  static fromConfig(): Relu {
+    return new Relu();
+  }
+}
+
+/** min(max(x, 0), 6) */
+export class Relu6 extends Activation {
+  static readonly className = 'relu6';
+  static readonly kerasName = 'relu6';
+  apply(x: Tensor): Tensor {
+    return relu6(x);
+  }
+  static fromConfig(): Relu6 {
+    return new Relu6();
+  }
+}
+
+/** 1 / (1 + e^−x) */
+export class Sigmoid extends Activation {
+  static readonly className = 'sigmoid';
+  static readonly kerasName = 'sigmoid';
+  apply(x: Tensor): Tensor {
+    return sigmoid(x);
+  }
+  static fromConfig(): Sigmoid {
+    return new Sigmoid();
+  }
+}
+
+/** relu6(x + 3) / 6: 0 for x <= −3, 1 for x >= 3, x/6 + 0.5 between (Keras 3). */
+export class HardSigmoid extends Activation {
+  static readonly className = 'hardSigmoid';
+  static readonly kerasName = 'hard_sigmoid';
+  apply(x: Tensor): Tensor {
+    return div(relu6(add(x, 3)), 6);
+  }
+  static fromConfig(): HardSigmoid {
+    return new HardSigmoid();
+  }
+}
+
+export class Tanh extends Activation {
+  static readonly className = 'tanh';
+  static readonly kerasName = 'tanh';
+  apply(x: Tensor): Tensor {
+    return tanh(x);
+  }
+  static fromConfig(): Tanh {
+    return new Tanh();
+  }
+}
+
+export interface SoftmaxOptions {
+  /** The axis the probabilities sum to 1 over (default -1, the last). */
+  axis?: number;
+}
+
+/** exp(x) / Σ exp(x) over `axis` (default the last), computed stably. */
+export class Softmax extends Activation {
+  static readonly className = 'softmax';
+  static readonly kerasName = 'softmax';
+  readonly axis: number;
+  constructor(options: SoftmaxOptions = {}) {
+    super();
+    const { axis = -1 } = options;
+    if (!Number.isInteger(axis)) {
+      throw new ConfigError(`softmax: axis must be an integer, received ${describe(axis)}.`);
+    }
+    this.axis = axis;
+  }
+  apply(x: Tensor): Tensor {
+    return softmax(x, this.axis);
+  }
+  override getConfig(): ConfigDict {
+    return { axis: this.axis };
+  }
+  static fromConfig(config: ConfigDict): Softmax {
+    return new Softmax(config as SoftmaxOptions);
+  }
+}
+
+/** log(1 + e^x) */
+export class Softplus extends Activation {
+  static readonly className = 'softplus';
+  static readonly kerasName = 'softplus';
+  apply(x: Tensor): Tensor {
+    return softplus(x);
+  }
+  static fromConfig(): Softplus {
+    return new Softplus();
+  }
+}
+
+/** x / (1 + |x|) */
+export class Softsign extends Activation {
+  static readonly className = 'softsign';
+  static readonly kerasName = 'softsign';
+  apply(x: Tensor): Tensor {
+    return softsign(x);
+  }
+  static fromConfig(): Softsign {
+    return new Softsign();
+  }
+}
+
+export interface EluOptions {
+  /** Scale of the negative part (default 1). */
+  alpha?: number;
+}
+
+/** x for x > 0, alpha·(e^x − 1) otherwise. */
+export class Elu extends Activation {
+  static readonly className = 'elu';
+  static readonly kerasName = 'elu';
+  readonly alpha: number;
+  constructor(options: EluOptions = {}) {
+    super();
+    this.alpha = checkNumber(options.alpha ?? 1, 'elu', 'alpha');
+  }
+  apply(x: Tensor): Tensor {
+    return elu(x, { alpha: this.alpha });
+  }
+  override getConfig(): ConfigDict {
+    return { alpha: this.alpha };
+  }
+  static fromConfig(config: ConfigDict): Elu {
+    return new Elu(config as EluOptions);
+  }
+}
+
+/** scale·elu(x, alpha) with the self-normalizing constants. */
+export class Selu extends Activation {
+  static readonly className = 'selu';
+  static readonly kerasName = 'selu';
+  apply(x: Tensor): Tensor {
+    return selu(x);
+  }
+  static fromConfig(): Selu {
+    return new Selu();
+  }
+}
+
+export interface GeluOptions {
+  /** Use the tanh approximation (default false: the exact erf form, as Keras). */
+  approximate?: boolean;
+}
+
+/** x·Φ(x) */
+export class Gelu extends Activation {
+  static readonly className = 'gelu';
+  static readonly kerasName = 'gelu';
+  readonly approximate: boolean;
+  constructor(options: GeluOptions = {}) {
+    super();
+    const { approximate = false } = options;
+    if (typeof approximate !== 'boolean') {
+      throw new ConfigError(
+        `gelu: approximate must be true or false, received ${describe(approximate)}.`,
+      );
+    }
+    this.approximate = approximate;
+  }
+  apply(x: Tensor): Tensor {
+    return gelu(x, { approximate: this.approximate });
+  }
+  override getConfig(): ConfigDict {
+    return { approximate: this.approximate };
+  }
+  static fromConfig(config: ConfigDict): Gelu {
+    return new Gelu(config as GeluOptions);
+  }
+}
+
+export interface LeakyReluActivationOptions {
+  /** Slope for x < 0 (default 0.2, as keras.activations.leaky_relu). */
+  negativeSlope?: number;
+}
+
+/** x for x > 0, negativeSlope·x otherwise. */
+export class LeakyRelu extends Activation {
+  static readonly className = 'leakyRelu';
+  static readonly kerasName = 'leaky_relu';
+  readonly negativeSlope: number;
+  constructor(options: LeakyReluActivationOptions = {}) {
+    super();
+    this.negativeSlope = checkNumber(options.negativeSlope ?? 0.2, 'leaky_relu', 'negativeSlope');
+  }
+  apply(x: Tensor): Tensor {
+    return leakyRelu(x, { alpha: this.negativeSlope });
+  }
+  override getConfig(): ConfigDict {
+    return { negativeSlope: this.negativeSlope };
+  }
+  static fromConfig(config: ConfigDict): LeakyRelu {
+    return new LeakyRelu(config as LeakyReluActivationOptions);
+  }
+}
+
+/** x·σ(x), also called SiLU (Keras 3's own name for it is 'silu'; 'swish' is its alias). */
+export class Swish extends Activation {
+  static readonly className = 'swish';
+  static readonly kerasName = 'swish';
+  apply(x: Tensor): Tensor {
+    return swish(x);
+  }
+  static fromConfig(): Swish {
+    return new Swish();
+  }
+}
+
+/** Every built-in activation, by className, Keras name and TensorFlow.js spelling. */
+export const activationRegistry = new Registry<Activation>('activation');
+const BUILTINS = [
+  Linear,
+  Relu,
+  Relu6,
+  Sigmoid,
+  HardSigmoid,
+  Tanh,
+  Softmax,
+  Softplus,
+  Softsign,
+  Elu,
+  Selu,
+  Gelu,
+  LeakyRelu,
+  Swish,
+];
+for (const cls of BUILTINS) {
+  const aliases = cls.kerasName === cls.className ? [] : [cls.kerasName];
+  activationRegistry.register(cls, ...aliases);
+}
+activationRegistry.register(Swish, 'silu');
+
+/**
+ * Resolves an activation identifier: undefined or null give Linear, a name gives a new
+ * instance with default options, an Activation is returned as it is.
+ *
+ *   getActivation('relu'); getActivation('hard_sigmoid'); getActivation(new Elu({ alpha: 0.5 }))
+ */
+export function getActivation(id?: ActivationIdentifier | null): Activation {
+  if (id === undefined || id === null) return new Linear();
+  if (id instanceof Activation) return id;
+  if (typeof id === 'string' && activationRegistry.has(id)) {
+    return activationRegistry.get(id).fromConfig({});
+  }
+  throw new ConfigError(
+    `Unknown activation ${describe(id)}; expected one of ${activationRegistry.names().join(', ')}, ` +
+      'or an Activation object (subclass sn.activations.Activation for your own).',
+  );
+}
+
+/**
+ * The Keras snake_case name of an activation ('relu', 'hard_sigmoid', 'leaky_relu'), used
+ * when saving and in summaries. A custom subclass gives its static className, else its
+ * constructor's name.
+ */
+export function activationName(a: Activation): string {
+  const cls = a.constructor as Partial<ActivationClass> & { name: string };
+  return cls.kerasName ?? cls.className ?? cls.name;
+}

@@ -1,0 +1,2 @@
+// Activation functions: sn.activations.getActivation('relu'), new sn.activations.Elu({ alpha }).
+export * from './activation.js';

@@ -1,0 +1,135 @@
+import { add, clip, div, mul, sqrt, square, sum } from '../ops/index.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { ConfigDict } from '../serialization.js';
+import { Constraint } from './constraint.js';
+import { checkAxis, checkKeys, checkNumber, resolveAxes, type ConstraintAxis } from './validate.js';
+
+/** Keras's backend epsilon: the norm constraints divide by `ε + norm`. */
+const EPSILON = 1e-7;
+
+/** The L2 norms of `w` along `axis`, kept as length-1 dimensions so they broadcast back. */
+function norms(w: Tensor, axis: ConstraintAxis, where: string): Tensor {
+  return sqrt(sum(square(w), resolveAxes(axis, w, where), { keepDims: true }));
+}
+
+function axisConfig(axis: ConstraintAxis): number | number[] {
+  return typeof axis === 'number' ? axis : [...axis];
+}
+
+export interface MaxNormArgs {
+  /** The largest norm allowed (default 2). */
+  maxValue?: number;
+  /**
+   * The axis (or axes) along which norms are computed (default 0: for a Dense kernel
+   * [inputs, units], each unit's incoming weight vector).
+   */
+  axis?: ConstraintAxis;
+}
+
+/** Rescales weight vectors whose L2 norm exceeds `maxValue`: `w · clip(n, 0, max) / (ε + n)`. */
+export class MaxNorm extends Constraint {
+  static readonly className = 'MaxNorm';
+  readonly maxValue: number;
+  readonly axis: ConstraintAxis;
+
+  constructor(args: MaxNormArgs = {}) {
+    super();
+    checkKeys(args, 'maxNorm', ['maxValue', 'axis']);
+    this.maxValue = checkNumber(args.maxValue ?? 2, 'maxNorm', 'maxValue', 0);
+    this.axis = checkAxis(args.axis ?? 0, 'maxNorm');
+  }
+
+  apply(w: Tensor): Tensor {
+    const n = norms(w, this.axis, 'maxNorm');
+    return mul(w, div(clip(n, { min: 0, max: this.maxValue }), add(n, EPSILON)));
+  }
+
+  getConfig(): ConfigDict {
+    return { maxValue: this.maxValue, axis: axisConfig(this.axis) };
+  }
+
+  static fromConfig(config: ConfigDict): MaxNorm {
+    return new MaxNorm(config as MaxNormArgs);
+  }
+}
+
+export interface UnitNormArgs {
+  /** The axis (or axes) along which norms are computed (default 0). */
+  axis?: ConstraintAxis;
+}
+
+/** Rescales weight vectors to unit L2 norm: `w / (ε + n)`. */
+export class UnitNorm extends Constraint {
+  static readonly className = 'UnitNorm';
+  readonly axis: ConstraintAxis;
+
+  constructor(args: UnitNormArgs = {}) {
+    super();
+    checkKeys(args, 'unitNorm', ['axis']);
+    this.axis = checkAxis(args.axis ?? 0, 'unitNorm');
+  }
+
+  apply(w: Tensor): Tensor {
+    return div(w, add(norms(w, this.axis, 'unitNorm'), EPSILON));
+  }
+
+  getConfig(): ConfigDict {
+    return { axis: axisConfig(this.axis) };
+  }
+
+  static fromConfig(config: ConfigDict): UnitNorm {
+    return new UnitNorm(config as UnitNormArgs);
+  }
+}
+
+export interface MinMaxNormArgs {
+  /** The smallest norm allowed (default 0). */
+  minValue?: number;
+  /** The largest norm allowed (default 1). */
+  maxValue?: number;
+  /**
+   * How far to move towards the allowed range at each step, in [0, 1] (default 1: all the
+   * way): desired = rate · clip(n, min, max) + (1 − rate) · n.
+   */
+  rate?: number;
+  /** The axis (or axes) along which norms are computed (default 0). */
+  axis?: ConstraintAxis;
+}
+
+/** Keeps weight vector norms in [minValue, maxValue]: `w · desired / (ε + n)`. */
+export class MinMaxNorm extends Constraint {
+  static readonly className = 'MinMaxNorm';
+  readonly minValue: number;
+  readonly maxValue: number;
+  readonly rate: number;
+  readonly axis: ConstraintAxis;
+
+  constructor(args: MinMaxNormArgs = {}) {
+    super();
+    checkKeys(args, 'minMaxNorm', ['minValue', 'maxValue', 'rate', 'axis']);
+    this.minValue = checkNumber(args.minValue ?? 0, 'minMaxNorm', 'minValue', 0);
+    this.maxValue = checkNumber(args.maxValue ?? 1, 'minMaxNorm', 'maxValue', this.minValue);
+    this.rate = checkNumber(args.rate ?? 1, 'minMaxNorm', 'rate', 0, 1);
+    this.axis = checkAxis(args.axis ?? 0, 'minMaxNorm');
+  }
+
+  apply(w: Tensor): Tensor {
+    const n = norms(w, this.axis, 'minMaxNorm');
+    const clipped = clip(n, { min: this.minValue, max: this.maxValue });
+    const desired = add(mul(clipped, this.rate), mul(n, 1 - this.rate));
+    return mul(w, div(desired, add(n, EPSILON)));
+  }
+
+  getConfig(): ConfigDict {
+    return {
+      minValue: this.minValue,
+      maxValue: this.maxValue,
+      rate: this.rate,
+      axis: axisConfig(this.axis),
+    };
+  }
+
+  static fromConfig(config: ConfigDict): MinMaxNorm {
+    return new MinMaxNorm(config as MinMaxNormArgs);
+  }
+}

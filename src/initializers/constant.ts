@@ -1,0 +1,69 @@
+import { fill } from '../tensor/creation.js';
+import type { DType } from '../tensor/dtype.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { ConfigDict } from '../serialization.js';
+import { Initializer } from './initializer.js';
+import { checkKeys, checkNumber } from './validate.js';
+
+/** All zeros. */
+export class Zeros extends Initializer {
+  static readonly className = 'Zeros';
+
+  apply(shape: readonly number[], dtype?: DType): Tensor {
+    return fill(shape, 0, dtype);
+  }
+
+  getConfig(): ConfigDict {
+    return {};
+  }
+
+  static fromConfig(_config: ConfigDict): Zeros {
+    return new Zeros();
+  }
+}
+
+/** All ones. */
+export class Ones extends Initializer {
+  static readonly className = 'Ones';
+
+  apply(shape: readonly number[], dtype?: DType): Tensor {
+    return fill(shape, 1, dtype);
+  }
+
+  getConfig(): ConfigDict {
+    return {};
+  }
+
+  static fromConfig(_config: ConfigDict): Ones {
+    return new Ones();
+  }
+}
+
+export interface ConstantArgs {
+  /** The value of every element (default 0, as Keras). */
+  value?: number;
+}
+
+/** Every element equal to `value`. */
+export class Constant extends Initializer {
+  static readonly className = 'Constant';
+  readonly value: number;
+
+  constructor(args: ConstantArgs = {}) {
+    super();
+    checkKeys(args, 'constant', ['value']);
+    this.value = checkNumber(args.value ?? 0, 'constant', 'value');
+  }
+
+  apply(shape: readonly number[], dtype?: DType): Tensor {
+    return fill(shape, this.value, dtype);
+  }
+
+  getConfig(): ConfigDict {
+    return { value: this.value };
+  }
+
+  static fromConfig(config: ConfigDict): Constant {
+    return new Constant(config as ConstantArgs);
+  }
+}

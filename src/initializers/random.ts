@@ -1,0 +1,130 @@
+import { randomNormal, randomUniform, truncatedNormal } from '../tensor/creation.js';
+import type { DType } from '../tensor/dtype.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { ConfigDict } from '../serialization.js';
+import { Initializer } from './initializer.js';
+import { ConfigError } from '../errors.js';
+import {
+  checkKeys,
+  checkNumber,
+  floatDType,
+  optionalSeed,
+  seedConfig,
+  seedOption,
+} from './validate.js';
+
+/**
+ * Random initializers. With a `seed`, every call gives the same values (as Keras's seeded
+ * initializers); without one, each call draws from the global generator (sn.setSeed).
+ */
+
+export interface RandomNormalArgs {
+  /** Default 0. */
+  mean?: number;
+  /** Default 0.05 (as Keras and TensorFlow.js). */
+  stddev?: number;
+  seed?: number;
+}
+
+/** Normal draws with `mean` and `stddev`. */
+export class RandomNormal extends Initializer {
+  static readonly className = 'RandomNormal';
+  readonly mean: number;
+  readonly stddev: number;
+  readonly seed: number | undefined;
+
+  constructor(args: RandomNormalArgs = {}) {
+    super();
+    checkKeys(args, 'randomNormal', ['mean', 'stddev', 'seed']);
+    this.mean = checkNumber(args.mean ?? 0, 'randomNormal', 'mean');
+    this.stddev = checkNumber(args.stddev ?? 0.05, 'randomNormal', 'stddev', 'nonNegative');
+    this.seed = optionalSeed(args.seed, 'randomNormal');
+  }
+
+  apply(shape: readonly number[], dtype?: DType): Tensor {
+    const { mean, stddev, seed } = this;
+    const d = floatDType(dtype, 'randomNormal');
+    return randomNormal(shape, { mean, stddev, dtype: d, ...seedOption(seed) });
+  }
+
+  getConfig(): ConfigDict {
+    return { mean: this.mean, stddev: this.stddev, seed: seedConfig(this.seed) };
+  }
+
+  static fromConfig(config: ConfigDict): RandomNormal {
+    return new RandomNormal(config as RandomNormalArgs);
+  }
+}
+
+/** Normal draws with `mean` and `stddev`, redrawn beyond two standard deviations (as Keras). */
+export class TruncatedNormal extends Initializer {
+  static readonly className = 'TruncatedNormal';
+  readonly mean: number;
+  readonly stddev: number;
+  readonly seed: number | undefined;
+
+  constructor(args: RandomNormalArgs = {}) {
+    super();
+    checkKeys(args, 'truncatedNormal', ['mean', 'stddev', 'seed']);
+    this.mean = checkNumber(args.mean ?? 0, 'truncatedNormal', 'mean');
+    this.stddev = checkNumber(args.stddev ?? 0.05, 'truncatedNormal', 'stddev', 'nonNegative');
+    this.seed = optionalSeed(args.seed, 'truncatedNormal');
+  }
+
+  apply(shape: readonly number[], dtype?: DType): Tensor {
+    const { mean, stddev, seed } = this;
+    const d = floatDType(dtype, 'truncatedNormal');
+    return truncatedNormal(shape, { mean, stddev, dtype: d, ...seedOption(seed) });
+  }
+
+  getConfig(): ConfigDict {
+    return { mean: this.mean, stddev: this.stddev, seed: seedConfig(this.seed) };
+  }
+
+  static fromConfig(config: ConfigDict): TruncatedNormal {
+    return new TruncatedNormal(config as RandomNormalArgs);
+  }
+}
+
+export interface RandomUniformArgs {
+  /** Default −0.05 (as Keras and TensorFlow.js). */
+  minval?: number;
+  /** Default 0.05. */
+  maxval?: number;
+  seed?: number;
+}
+
+/** Uniform draws in [minval, maxval). */
+export class RandomUniform extends Initializer {
+  static readonly className = 'RandomUniform';
+  readonly minval: number;
+  readonly maxval: number;
+  readonly seed: number | undefined;
+
+  constructor(args: RandomUniformArgs = {}) {
+    super();
+    checkKeys(args, 'randomUniform', ['minval', 'maxval', 'seed']);
+    this.minval = checkNumber(args.minval ?? -0.05, 'randomUniform', 'minval');
+    this.maxval = checkNumber(args.maxval ?? 0.05, 'randomUniform', 'maxval');
+    if (!(this.maxval > this.minval)) {
+      throw new ConfigError(
+        `randomUniform: maxval must be greater than minval, received minval ${this.minval} and maxval ${this.maxval}.`,
+      );
+    }
+    this.seed = optionalSeed(args.seed, 'randomUniform');
+  }
+
+  apply(shape: readonly number[], dtype?: DType): Tensor {
+    const { minval, maxval, seed } = this;
+    const d = floatDType(dtype, 'randomUniform');
+    return randomUniform(shape, { minval, maxval, dtype: d, ...seedOption(seed) });
+  }
+
+  getConfig(): ConfigDict {
+    return { minval: this.minval, maxval: this.maxval, seed: seedConfig(this.seed) };
+  }
+
+  static fromConfig(config: ConfigDict): RandomUniform {
+    return new RandomUniform(config as RandomUniformArgs);
+  }
+}

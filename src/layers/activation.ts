@@ -1,0 +1,52 @@
+import { ConfigError } from '../errors.js';
+import {
+  activationName,
+  getActivation,
+  type Activation as ActivationFn,
+  type ActivationIdentifier,
+} from '../activations/activation.js';
+import type { ConfigDict } from '../serialization.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { Layer, type LayerInput, type LayerOptions } from './layer.js';
+
+export interface ActivationOptions extends LayerOptions {
+  /** The activation, by Keras name ('relu', 'hard_sigmoid') or as an Activation object. */
+  activation: ActivationIdentifier;
+}
+
+/**
+ * Applies an activation function elementwise: `output = activation(input)`, as Keras's
+ * Activation layer.
+ *
+ * Input any shape → output the same shape. No weights.
+ *
+ *   sn.layers.activation({ activation: 'relu' })
+ */
+export class Activation extends Layer {
+  static override readonly className: string = 'Activation';
+
+  readonly activation: ActivationFn;
+
+  constructor(options: ActivationOptions) {
+    super(options);
+    if (options?.activation === undefined || options.activation === null) {
+      throw new ConfigError(
+        `Activation '${this.name}': the activation option is required, e.g. sn.layers.activation({ activation: 'relu' }).`,
+      );
+    }
+    this.activation = getActivation(options.activation);
+  }
+
+  call(inputs: LayerInput): Tensor {
+    const x = (Array.isArray(inputs) ? inputs[0] : inputs) as Tensor;
+    return this.activation.apply(x);
+  }
+
+  override getConfig(): ConfigDict {
+    return { ...super.getConfig(), activation: activationName(this.activation) };
+  }
+
+  static fromConfig(config: ConfigDict): Activation {
+    return new Activation(config as unknown as ActivationOptions);
+  }
+}

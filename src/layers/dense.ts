@@ -1,0 +1,168 @@
+import { ConfigError, describe } from '../errors.js';
+import {
+  getActivation,
+  activationName,
+  type ActivationIdentifier,
+} from '../activations/activation.js';
+import type { Activation } from '../activations/activation.js';
+import type { Constraint } from '../constraints/constraint.js';
+import {
+  constraintRegistry,
+  getConstraint,
+  type ConstraintIdentifier,
+} from '../constraints/index.js';
+import {
+  initializerRegistry,
+  getInitializer,
+  type InitializerIdentifier,
+} from '../initializers/index.js';
+import type { Initializer } from '../initializers/initializer.js';
+import { add, matmul, reshape } from '../ops/index.js';
+import type { Regularizer } from '../regularizers/regularizer.js';
+import {
+  getRegularizer,
+  regularizerRegistry,
+  type RegularizerIdentifier,
+} from '../regularizers/index.js';
+import { withoutNulls, type ConfigDict, type JsonValue } from '../serialization.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { Layer, type LayerInput, type LayerOptions, type LayerVariable } from './layer.js';
+import type { SymbolicShape } from './symbolic.js';
+
+export interface DenseOptions extends LayerOptions {
+  /** Number of output units. */
+  units: number;
+  /** Activation by Keras name or object (default linear). */
+  activation?: ActivationIdentifier;
+  useBias?: boolean;
+  kernelInitializer?: InitializerIdentifier;
+  biasInitializer?: InitializerIdentifier;
+  /** A penalty on the kernel (the weights). */
+  kernelRegularizer?: RegularizerIdentifier;
+  biasRegularizer?: RegularizerIdentifier;
+  kernelConstraint?: ConstraintIdentifier;
+  biasConstraint?: ConstraintIdentifier;
+}
+
+/**
+ * A fully connected layer: `output = activation(input · kernel + bias)`.
+ *
+ * Input [batch, ..., inputDim] → output [batch, ..., units] (the kernel applies to the last
+ * axis). Weights: kernel [inputDim, units], bias [units].
+ *
+ *   sn.layers.dense({ units: 256, activation: 'sigmoid', activityRegularizer: sn.regularizers.l1(1e-5) })
+ */
+export class Dense extends Layer {
+  static override readonly className: string = 'Dense';
+
+  readonly units: number;
+  readonly activation: Activation;
+  readonly useBias: boolean;
+  readonly kernelInitializer: Initializer;
+  readonly biasInitializer: Initializer;
+  kernelConstraint: Constraint | undefined;
+  biasConstraint: Constraint | undefined;
+  kernel: LayerVariable | undefined;
+  bias: LayerVariable | undefined;
+  #kernelRegularizer: Regularizer | undefined;
+  #biasRegularizer: Regularizer | undefined;
+
+  constructor(options: DenseOptions) {
+    super(options);
+    if (!Number.isInteger(options?.units) || options.units < 1) {
+      throw new ConfigError(
+        `Dense '${this.name}': units must be a positive integer, received ${describe(options?.units)}.`,
+      );
+    }
+    this.units = options.units;
+    this.activation = getActivation(options.activation);
+    this.useBias = options.useBias ?? true;
+    this.kernelInitializer = getInitializer(options.kernelInitializer ?? 'glorotUniform');
+    this.biasInitializer = getInitializer(options.biasInitializer ?? 'zeros');
+    this.#kernelRegularizer = getRegularizer(options.kernelRegularizer);
+    this.#biasRegularizer = getRegularizer(options.biasRegularizer);
+    this.kernelConstraint = getConstraint(options.kernelConstraint);
+    this.biasConstraint = getConstraint(options.biasConstraint);
+  }
+
+  /** Settable at any time, also after build: the new penalty applies from the next step. */
+  get kernelRegularizer(): Regularizer | undefined {
+    return this.#kernelRegularizer;
+  }
+  set kernelRegularizer(id: RegularizerIdentifier | undefined) {
+    this.#kernelRegularizer = getRegularizer(id);
+    if (this.kernel) this.kernel.regularizer = this.#kernelRegularizer;
+  }
+
+  get biasRegularizer(): Regularizer | undefined {
+    return this.#biasRegularizer;
+  }
+  set biasRegularizer(id: RegularizerIdentifier | undefined) {
+    this.#biasRegularizer = getRegularizer(id);
+    if (this.bias) this.bias.regularizer = this.#biasRegularizer;
+  }
+
+  override build(inputShape: SymbolicShape): void {
+    const inputDim = inputShape[inputShape.length - 1];
+    if (inputDim === null || inputDim === undefined) {
+      throw new ConfigError(
+        `Dense '${this.name}' needs a known last input dimension, received shape [${inputShape.join(', ')}].`,
+      );
+    }
+    this.inputSpec = { minRank: 2, axes: { [-1]: inputDim } };
+    this.kernel = this.addWeight({
+      name: 'kernel',
+      shape: [inputDim, this.units],
+      initializer: this.kernelInitializer,
+      regularizer: this.#kernelRegularizer,
+      constraint: this.kernelConstraint,
+    });
+    if (this.useBias) {
+      this.bias = this.addWeight({
+        name: 'bias',
+        shape: [this.units],
+        initializer: this.biasInitializer,
+        regularizer: this.#biasRegularizer,
+        constraint: this.biasConstraint,
+      });
+    }
+  }
+
+  call(inputs: LayerInput): Tensor {
+    const x = Array.isArray(inputs) ? inputs[0]! : (inputs as Tensor);
+    const kernel = this.kernel!;
+    // A rank > 2 input is flattened to 2-D for the product and reshaped back.
+    const flat = x.rank === 2 ? x : reshape(x, [-1, kernel.shape[0]!]);
+    let y = matmul(flat, kernel);
+    if (this.bias) y = add(y, this.bias);
+    if (x.rank !== 2) y = reshape(y, [...x.shape.slice(0, -1), this.units]);
+    return this.activation.apply(y);
+  }
+
+  override computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
+    return [...inputShape.slice(0, -1), this.units];
+  }
+
+  override getConfig(): ConfigDict {
+    const serialize = <T extends { getConfig(): ConfigDict }>(
+      registry: { serialize(o: T): { className: string; config: ConfigDict } },
+      value: T | undefined,
+    ): JsonValue => (value ? (registry.serialize(value) as unknown as JsonValue) : null);
+    return {
+      ...super.getConfig(),
+      units: this.units,
+      activation: activationName(this.activation),
+      useBias: this.useBias,
+      kernelInitializer: serialize(initializerRegistry, this.kernelInitializer),
+      biasInitializer: serialize(initializerRegistry, this.biasInitializer),
+      kernelRegularizer: serialize(regularizerRegistry, this.#kernelRegularizer),
+      biasRegularizer: serialize(regularizerRegistry, this.#biasRegularizer),
+      kernelConstraint: serialize(constraintRegistry, this.kernelConstraint),
+      biasConstraint: serialize(constraintRegistry, this.biasConstraint),
+    };
+  }
+
+  static fromConfig(config: ConfigDict): Dense {
+    return new Dense(withoutNulls(config) as unknown as DenseOptions);
+  }
+}

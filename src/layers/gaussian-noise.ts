@@ -1,0 +1,70 @@
+import { ConfigError, describe } from '../errors.js';
+import { add } from '../ops/index.js';
+import type { ConfigDict } from '../serialization.js';
+import { tensor } from '../tensor/creation.js';
+import { Random, checkSeed, randomFor } from '../tensor/random.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { Layer, type CallOptions, type LayerInput, type LayerOptions } from './layer.js';
+
+export interface GaussianNoiseOptions extends LayerOptions {
+  /** Standard deviation of the noise (a finite number >= 0). */
+  stddev: number;
+  /** Seeds the layer's own generator: the same noise sequence over successive calls on every run. */
+  seed?: number;
+}
+
+/**
+ * Adds zero-mean Gaussian noise in training, as Keras's GaussianNoise (a regularizer, as in a
+ * denoising autoencoder); the identity at inference.
+ *
+ *   output = input + ε,   ε ~ N(0, stddev²) elementwise   (training)
+ *
+ * Input any shape → output the same shape. No weights. The gradient is the identity.
+ *
+ *   sn.layers.gaussianNoise({ stddev: 0.1 })
+ */
+export class GaussianNoise extends Layer {
+  static override readonly className: string = 'GaussianNoise';
+
+  readonly stddev: number;
+  readonly seed: number | undefined;
+  readonly #rng: Random | undefined;
+
+  constructor(options: GaussianNoiseOptions) {
+    super(options);
+    const stddev: unknown = options?.stddev;
+    if (typeof stddev !== 'number' || !Number.isFinite(stddev) || stddev < 0) {
+      throw new ConfigError(
+        `GaussianNoise '${this.name}': stddev must be a finite number >= 0, received ${describe(stddev)}; ` +
+          'e.g. sn.layers.gaussianNoise({ stddev: 0.1 }).',
+      );
+    }
+    this.stddev = stddev;
+    this.seed =
+      options.seed === undefined
+        ? undefined
+        : checkSeed(options.seed, `GaussianNoise '${this.name}'`);
+    this.#rng = this.seed === undefined ? undefined : new Random(this.seed);
+  }
+
+  call(inputs: LayerInput, options: CallOptions): Tensor {
+    const x = (Array.isArray(inputs) ? inputs[0] : inputs) as Tensor;
+    if (!options.training || this.stddev === 0) return x;
+    const rng = this.#rng ?? randomFor(undefined, 'GaussianNoise');
+    const values = new Float64Array(x.size);
+    for (let i = 0; i < values.length; i++) values[i] = this.stddev * rng.nextNormal();
+    return add(x, tensor(values, x.shape, x.dtype === 'float64' ? 'float64' : 'float32'));
+  }
+
+  override getConfig(): ConfigDict {
+    return { ...super.getConfig(), stddev: this.stddev, seed: this.seed ?? null };
+  }
+
+  static fromConfig(config: ConfigDict): GaussianNoise {
+    const { seed, ...rest } = config;
+    return new GaussianNoise({
+      ...(rest as unknown as GaussianNoiseOptions),
+      ...(seed === null || seed === undefined ? {} : { seed: seed as number }),
+    });
+  }
+}

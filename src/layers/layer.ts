@@ -1,0 +1,501 @@
+import { ConfigError, SinewError, ShapeError, describe } from '../errors.js';
+import { getConstraint, type ConstraintIdentifier } from '../constraints/index.js';
+import type { Initializer } from '../initializers/initializer.js';
+import { getInitializer, type InitializerIdentifier } from '../initializers/index.js';
+import { div } from '../ops/binary.js';
+import type { Regularizer } from '../regularizers/regularizer.js';
+import {
+  getRegularizer,
+  regularizerRegistry,
+  type RegularizerIdentifier,
+} from '../regularizers/index.js';
+import type { ConfigDict, JsonValue, Serializable } from '../serialization.js';
+import { scalar } from '../tensor/creation.js';
+import type { DType } from '../tensor/dtype.js';
+import { formatShape } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+import { Variable } from '../tensor/variable.js';
+import { SymbolicTensor, formatSymbolicShape, type Node, type SymbolicShape } from './symbolic.js';
+
+/**
+ * The base of every layer. A layer owns weights (made in `build` with `addWeight`), computes
+ * outputs in `call`, and is used through `apply`, which:
+ *   - on SymbolicTensors (functional API), builds the layer, records a Node and returns
+ *     SymbolicTensors with the output shapes; nothing is computed;
+ *   - on Tensors, builds the layer on first use, checks the input against `inputSpec`, runs
+ *     `call`, and then applies the ACTIVITY REGULARIZER to every output (SEMANTICS rules 5–9).
+ *     Activity regularization lives here once; no layer implements it.
+ * Weight regularizers are attached to the weights (LayerVariable.regularizer) and evaluated
+ * lazily whenever `losses` is read, so they always see the current weights (rule 10).
+ */
+
+export type ActivityRegularizerReduction = 'batchMean' | 'sum';
+
+export interface LayerOptions {
+  /** Unique within a model; default the snake_case class name with a counter (dense, dense_1). */
+  name?: string;
+  /** Whether the layer's weights are trained and penalised (default true). */
+  trainable?: boolean;
+  /** Input shape without the batch dimension, for the first layer of a sequential model. */
+  inputShape?: readonly (number | null)[];
+  /** Input shape including the batch dimension (null for any). */
+  batchInputShape?: readonly (number | null)[];
+  dtype?: DType;
+  /** A penalty on the layer's OUTPUT, added to the loss on every call. */
+  activityRegularizer?: RegularizerIdentifier;
+  /**
+   * 'batchMean' (default, as tf.keras): the penalty of each output is divided by its batch
+   * size. 'sum': not divided (parity with PyTorch loops and old multi-backend Keras).
+   */
+  activityRegularizerReduction?: ActivityRegularizerReduction;
+}
+
+export interface CallOptions {
+  /** Training mode (dropout active, batch statistics used); default false. */
+  training?: boolean;
+}
+
+export interface AddWeightOptions {
+  /** Short name such as 'kernel'; the variable is named `${layer.name}/${name}`. */
+  name: string;
+  shape: readonly number[];
+  initializer?: InitializerIdentifier;
+  regularizer?: RegularizerIdentifier | undefined;
+  constraint?: ConstraintIdentifier | undefined;
+  trainable?: boolean;
+  dtype?: DType;
+}
+
+/** What an input must look like: set by `build`, checked on every call. */
+export interface InputSpec {
+  minRank?: number;
+  /** Required sizes by axis (negative counts from the end). */
+  axes?: Readonly<Record<number, number>>;
+}
+
+/** A layer's weight: a Variable that knows its layer, regularizer and constraint. */
+export class LayerVariable extends Variable {
+  readonly layer: Layer;
+  /** The name within the layer ('kernel'). */
+  readonly shortName: string;
+  regularizer: Regularizer | undefined;
+
+  constructor(layer: Layer, shortName: string, initial: Tensor, trainable: boolean) {
+    super(initial, { name: `${layer.name}/${shortName}`, trainable });
+    this.layer = layer;
+    this.shortName = shortName;
+  }
+
+  /** Trainable only if the variable and its layer both are (a frozen layer freezes its weights). */
+  override get trainable(): boolean {
+    return super.trainable && this.layer.trainable;
+  }
+  override set trainable(value: boolean) {
+    super.trainable = value;
+  }
+}
+
+/** One named part of a layer's extra loss: 'dense/kernel', 'dense/activity', 'dense/added'. */
+export interface LossTerm {
+  name: string;
+  value: Tensor;
+}
+
+export type LayerInput = Tensor | readonly Tensor[];
+export type LayerOutput = Tensor | Tensor[];
+
+const nameCounters = new Map<string, number>();
+
+/** 'BatchNormalization' → 'batch_normalization', then _1, _2, ... for later ones. */
+function defaultName(className: string): string {
+  const base = className.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+  const n = nameCounters.get(base) ?? 0;
+  nameCounters.set(base, n + 1);
+  return n === 0 ? base : `${base}_${n}`;
+}
+
+/** Depth of nested concrete `apply` calls: 0 means the next call is an outermost one. */
+let callDepth = 0;
+
+/** Errors that already carry a layer's name and input shapes (wrapped once, innermost). */
+const wrapped = new WeakSet<object>();
+
+export abstract class Layer implements Serializable {
+  static readonly className: string = 'Layer';
+
+  readonly name: string;
+  dtype: DType;
+  activityRegularizer: Regularizer | undefined;
+  activityRegularizerReduction: ActivityRegularizerReduction;
+  /** From `inputShape` / `batchInputShape`: lets a sequential model build before any data. */
+  readonly batchInputShape: SymbolicShape | undefined;
+  built = false;
+  inputSpec: InputSpec | undefined;
+  /** Nodes this layer created in functional graphs (one per symbolic call). */
+  readonly inboundNodes: Node[] = [];
+
+  #trainable: boolean;
+  readonly #weights: LayerVariable[] = [];
+  /** Activity penalties and tensors added with addLoss during the latest outermost pass. */
+  #callLosses: LossTerm[] = [];
+  /** Losses added with addLoss(fn): evaluated whenever losses are read. */
+  readonly #lazyLosses: (() => Tensor)[] = [];
+
+  constructor(options: LayerOptions = {}) {
+    if (typeof options !== 'object' || options === null) {
+      throw new ConfigError(
+        `${this.className}: options must be an object, received ${describe(options)}.`,
+      );
+    }
+    this.name = options.name ?? defaultName(this.className);
+    if (typeof this.name !== 'string' || this.name === '' || this.name.includes('/')) {
+      throw new ConfigError(
+        `${this.className}: name must be a non-empty string without '/', received ${describe(this.name)}.`,
+      );
+    }
+    this.#trainable = options.trainable ?? true;
+    this.dtype = options.dtype ?? 'float32';
+    this.activityRegularizer = getRegularizer(options.activityRegularizer);
+    const reduction = options.activityRegularizerReduction ?? 'batchMean';
+    if (reduction !== 'batchMean' && reduction !== 'sum') {
+      throw new ConfigError(
+        `${this.className} '${this.name}': activityRegularizerReduction must be 'batchMean' or 'sum', received ${describe(reduction)}.`,
+      );
+    }
+    this.activityRegularizerReduction = reduction;
+    if (options.batchInputShape) this.batchInputShape = options.batchInputShape.slice();
+    else if (options.inputShape) this.batchInputShape = [null, ...options.inputShape];
+  }
+
+  /** The registered class name (static className), for messages and serialization. */
+  get className(): string {
+    return (this.constructor as typeof Layer).className;
+  }
+
+  get trainable(): boolean {
+    return this.#trainable;
+  }
+  set trainable(value: boolean) {
+    this.#trainable = value;
+  }
+
+  /** Layers nested inside this one (a Model's layers); plain layers have none. */
+  get sublayers(): readonly Layer[] {
+    return [];
+  }
+
+  /** Makes the weights for inputs of `inputShape` (batch dimension null). */
+  build(_inputShape: SymbolicShape | SymbolicShape[]): void {}
+
+  /** The computation. `inputs` is a list when the layer was applied to a list. */
+  abstract call(inputs: LayerInput, options: CallOptions): LayerOutput;
+
+  /** Output shape(s) for an input shape; the default keeps the shape. */
+  computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape | SymbolicShape[] {
+    return inputShape;
+  }
+
+  /** Output dtype; the default is the layer's dtype. */
+  computeOutputDType(): DType {
+    return this.dtype;
+  }
+
+  /** The layer's configuration as plain JSON (subclasses add their options). */
+  getConfig(): ConfigDict {
+    const config: ConfigDict = { name: this.name, trainable: this.trainable, dtype: this.dtype };
+    if (this.batchInputShape) config.batchInputShape = this.batchInputShape.slice();
+    if (this.activityRegularizer) {
+      config.activityRegularizer = regularizerRegistry.serialize(
+        this.activityRegularizer,
+      ) as unknown as JsonValue;
+    }
+    if (this.activityRegularizerReduction !== 'batchMean') {
+      config.activityRegularizerReduction = this.activityRegularizerReduction;
+    }
+    return config;
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Calling
+
+  /** Applies the layer to tensors (computes) or to SymbolicTensors (builds a graph). */
+  apply(inputs: Tensor, options?: CallOptions): Tensor;
+  apply(inputs: SymbolicTensor, options?: CallOptions): SymbolicTensor;
+  apply(
+    inputs: readonly SymbolicTensor[],
+    options?: CallOptions,
+  ): SymbolicTensor | SymbolicTensor[];
+  apply(inputs: LayerInput, options?: CallOptions): LayerOutput;
+  apply(
+    inputs: LayerInput | SymbolicTensor | readonly SymbolicTensor[],
+    options: CallOptions = {},
+  ): LayerOutput | SymbolicTensor | SymbolicTensor[] {
+    const list: readonly unknown[] = Array.isArray(inputs) ? inputs : [inputs];
+    if (list.length === 0)
+      throw new ConfigError(`${this.describeSelf()} was applied to an empty list of inputs.`);
+    if (list.every((x) => x instanceof SymbolicTensor)) {
+      return this.#applySymbolic(list as SymbolicTensor[], !Array.isArray(inputs));
+    }
+    const bad = list.findIndex((x) => !(x instanceof Tensor));
+    if (bad >= 0) {
+      throw new ConfigError(
+        `${this.describeSelf()} expects Tensors (or SymbolicTensors from sn.input), received ${describe(list[bad])}` +
+          `${list.length > 1 ? ` at input ${bad}` : ''}. Make a tensor with sn.tensor(...) first.`,
+      );
+    }
+    return this.#applyConcrete(inputs as LayerInput, options);
+  }
+
+  #applySymbolic(inputs: SymbolicTensor[], single: boolean): SymbolicTensor | SymbolicTensor[] {
+    const shapes = inputs.map((x) => x.shape);
+    const shapeArg = single ? shapes[0]! : shapes;
+    this.#ensureBuilt(shapeArg);
+    this.#checkInputSpec(shapes);
+    const out = this.computeOutputShape(shapeArg);
+    const outShapes = isShapeList(out) ? out : [out];
+    const outputs: SymbolicTensor[] = [];
+    const node: Node = { layer: this, inputs, outputs, singleInput: single };
+    outShapes.forEach((s, i) =>
+      outputs.push(new SymbolicTensor(s, this.computeOutputDType(), node, i)),
+    );
+    this.inboundNodes.push(node);
+    return isShapeList(out) ? outputs : outputs[0]!;
+  }
+
+  #applyConcrete(inputs: LayerInput, options: CallOptions): LayerOutput {
+    const list = Array.isArray(inputs) ? (inputs as Tensor[]) : [inputs as Tensor];
+    const outermost = callDepth === 0;
+    if (outermost) this.#clearCallLosses();
+    callDepth++;
+    try {
+      const shapes = list.map((x) => [null, ...x.shape.slice(1)] as SymbolicShape);
+      this.#ensureBuilt(Array.isArray(inputs) ? shapes : shapes[0]!);
+      this.#checkInputSpec(list.map((x) => x.shape));
+      const outputs = this.call(inputs, options);
+      if (this.activityRegularizer) {
+        for (const y of Array.isArray(outputs) ? outputs : [outputs]) {
+          this.#callLosses.push({
+            name: `${this.name}/activity`,
+            value: this.#activityPenalty(this.activityRegularizer, y),
+          });
+        }
+      }
+      return outputs;
+    } catch (e) {
+      throw this.#withContext(e, list);
+    } finally {
+      callDepth--;
+    }
+  }
+
+  /** SEMANTICS rules 6–8: divide by the batch size unless the penalty is already a batch mean. */
+  #activityPenalty(regularizer: Regularizer, y: Tensor): Tensor {
+    const penalty = regularizer.apply(y);
+    if (
+      this.activityRegularizerReduction === 'sum' ||
+      regularizer.reduction === 'batchMean' ||
+      y.rank === 0
+    ) {
+      return penalty;
+    }
+    const batch = y.shape[0]!;
+    return batch === 0 ? scalar(0, penalty.dtype) : div(penalty, batch);
+  }
+
+  #ensureBuilt(shape: SymbolicShape | SymbolicShape[]): void {
+    if (this.built) return;
+    this.build(shape);
+    this.built = true;
+  }
+
+  #checkInputSpec(shapes: readonly SymbolicShape[]): void {
+    const spec = this.inputSpec;
+    if (!spec) return;
+    for (const shape of shapes) {
+      if (spec.minRank !== undefined && shape.length < spec.minRank) {
+        throw this.#tag(
+          new ShapeError(
+            `${this.describeSelf()} expected input of rank >= ${spec.minRank}, received shape ${formatSymbolicShape(shape)}.` +
+              (shape.length === 1
+                ? ' Add a batch dimension (sn.expandDims(x, 0)) for a single sample.'
+                : ''),
+          ),
+        );
+      }
+      for (const [key, size] of Object.entries(spec.axes ?? {})) {
+        const axis = Number(key) < 0 ? shape.length + Number(key) : Number(key);
+        const got = shape[axis];
+        if (got !== null && got !== undefined && got !== size) {
+          const features = shape.slice(1);
+          const flatSize = features.every((d) => d !== null)
+            ? features.reduce((a, b) => a! * b!, 1)
+            : undefined;
+          const where = Number(key) === -1 ? 'last dimension' : `dimension ${axis}`;
+          const fix =
+            shape.length > 2 && flatSize === size
+              ? `add a flatten() layer before it`
+              : `check the data's feature count or the previous layer's units`;
+          throw this.#tag(
+            new ShapeError(
+              `${this.describeSelf()} expected input with ${where} ${size}, received shape ${formatSymbolicShape(shape)}; ${fix}.`,
+            ),
+          );
+        }
+      }
+    }
+  }
+
+  #tag<E extends object>(e: E): E {
+    wrapped.add(e);
+    return e;
+  }
+
+  /** Re-throws with the layer's name and input shapes (once: the innermost layer wins). */
+  #withContext(e: unknown, inputs: readonly Tensor[]): unknown {
+    if (typeof e !== 'object' || e === null || wrapped.has(e)) return e;
+    // A layer's own error that already names it needs no second prefix.
+    if (e instanceof SinewError && e.message.startsWith(this.describeSelf())) return this.#tag(e);
+    const shapes = inputs.map((x) => formatShape(x.shape)).join(', ');
+    const message = `${this.describeSelf()} failed on input shape ${shapes}: ${(e as Error).message}`;
+    const Ctor =
+      e instanceof SinewError
+        ? (e.constructor as new (m: string, o: { cause: unknown }) => SinewError)
+        : SinewError;
+    return this.#tag(new Ctor(message, { cause: e }));
+  }
+
+  /** "Dense 'encoder'", for messages. */
+  describeSelf(): string {
+    return `${this.className} '${this.name}'`;
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Weights
+
+  /** Makes a weight of this layer (call from build). */
+  addWeight(options: AddWeightOptions): LayerVariable {
+    const {
+      name,
+      shape,
+      initializer = 'glorotUniform',
+      trainable = true,
+      dtype = this.dtype,
+    } = options;
+    if (this.#weights.some((w) => w.shortName === name)) {
+      throw new ConfigError(`${this.describeSelf()} already has a weight named '${name}'.`);
+    }
+    const init: Initializer = getInitializer(initializer);
+    const variable = new LayerVariable(this, name, init.apply(shape, dtype), trainable);
+    variable.regularizer = getRegularizer(options.regularizer);
+    variable.constraint = getConstraint(options.constraint);
+    this.#weights.push(variable);
+    return variable;
+  }
+
+  /**
+   * Adds an extra loss. A tensor (typically computed in `call` from the inputs) belongs to the
+   * current forward pass, like an activity penalty; a function is evaluated whenever the
+   * losses are read (a penalty on weights).
+   */
+  addLoss(loss: Tensor | (() => Tensor)): void {
+    if (loss instanceof Tensor) this.#callLosses.push({ name: `${this.name}/added`, value: loss });
+    else if (typeof loss === 'function') this.#lazyLosses.push(loss);
+    else
+      throw new ConfigError(
+        `${this.describeSelf()}.addLoss expects a Tensor or a function, received ${describe(loss)}.`,
+      );
+  }
+
+  /** This layer's own weights (not its sublayers'), in creation order. */
+  get ownWeights(): readonly LayerVariable[] {
+    return this.#weights;
+  }
+
+  /** Every weight of this layer and its sublayers, each once, in order. */
+  get weights(): LayerVariable[] {
+    const seen = new Set<LayerVariable>();
+    for (const layer of this.#allLayers()) for (const w of layer.#weights) seen.add(w);
+    return [...seen];
+  }
+
+  get trainableWeights(): LayerVariable[] {
+    return this.weights.filter((w) => w.trainable);
+  }
+
+  get nonTrainableWeights(): LayerVariable[] {
+    return this.weights.filter((w) => !w.trainable);
+  }
+
+  countParams(): number {
+    return this.weights.reduce((n, w) => n + w.size, 0);
+  }
+
+  /** Copies of the current weight values, in `weights` order. */
+  getWeights(): Tensor[] {
+    // Tensors are immutable and assign swaps a variable's handle, so sharing it is a snapshot.
+    return this.weights.map((w) => new Tensor(w.dataId, w.shape, w.dtype, w.store));
+  }
+
+  /** Sets every weight, in `weights` order; shapes must match. */
+  setWeights(values: readonly Tensor[]): void {
+    const weights = this.weights;
+    if (values.length !== weights.length) {
+      throw new ShapeError(
+        `${this.describeSelf()}.setWeights expected ${weights.length} tensors (${weights.map((w) => w.name).join(', ')}), received ${values.length}.`,
+      );
+    }
+    weights.forEach((w, i) => w.assign(values[i]!));
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Losses
+
+  /**
+   * The extra losses of the most recent outermost forward pass plus the current weight
+   * penalties: every activity penalty (one per call of each layer), every tensor added with
+   * addLoss, every weight regularizer of a trainable weight (each variable once, however
+   * often it is shared), every addLoss function. Add their sum to the data loss.
+   */
+  get losses(): Tensor[] {
+    return this.lossTerms().map((t) => t.value);
+  }
+
+  /** The same losses, each with a name such as 'dense/kernel' or 'dense/activity'. */
+  lossTerms(): LossTerm[] {
+    const terms: LossTerm[] = [];
+    const penalised = new Set<Variable>();
+    for (const layer of this.#allLayers()) {
+      terms.push(...layer.#callLosses);
+      for (const w of layer.#weights) {
+        if (!w.regularizer || !w.trainable || penalised.has(w)) continue;
+        penalised.add(w);
+        terms.push({ name: w.name, value: w.regularizer.apply(w) });
+      }
+      for (const f of layer.#lazyLosses) terms.push({ name: `${layer.name}/added`, value: f() });
+    }
+    return terms;
+  }
+
+  /** This layer and every layer nested in it, each once, depth first. */
+  #allLayers(): Layer[] {
+    const out: Layer[] = [];
+    const seen = new Set<Layer>();
+    const stack: Layer[] = [this];
+    while (stack.length > 0) {
+      const layer = stack.pop()!;
+      if (seen.has(layer)) continue;
+      seen.add(layer);
+      out.push(layer);
+      stack.push(...[...layer.sublayers].reverse());
+    }
+    return out;
+  }
+
+  #clearCallLosses(): void {
+    for (const layer of this.#allLayers()) layer.#callLosses = [];
+  }
+}
+
+function isShapeList(s: SymbolicShape | SymbolicShape[]): s is SymbolicShape[] {
+  return s.length > 0 && Array.isArray(s[0]);
+}

@@ -1,0 +1,37 @@
+import { maximum, mul, sub } from '../ops/index.js';
+import { noGrad } from '../autograd/tape.js';
+import type { ConfigDict } from '../serialization.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { Loss, alignTargets, checkName, checkReduction, meanLastAxis } from './base.js';
+import type { LossOptions } from './base.js';
+
+/**
+ * mean(max(1 − y·yPred, 0)) over the last axis, for labels y in {−1, 1}. As Keras, labels
+ * that are all 0 or 1 are first mapped to −1 and 1 (2y − 1); any other labels are used as
+ * they are.
+ */
+export class Hinge extends Loss {
+  static readonly className = 'Hinge';
+  readonly name: string;
+  constructor(options: LossOptions = {}) {
+    super();
+    this.name = checkName(options.name, 'hinge', 'hinge');
+  }
+  call(yTrue: Tensor, yPred: Tensor): Tensor {
+    const [labels, p] = alignTargets(yTrue, yPred, this.name);
+    let y = labels;
+    if (isBinary(y)) y = sub(mul(y, 2), 1);
+    return meanLastAxis(maximum(sub(1, mul(y, p)), 0));
+  }
+  static fromConfig(config: ConfigDict): Hinge {
+    checkReduction(config, 'Hinge');
+    return new Hinge(config as LossOptions);
+  }
+}
+
+/** Whether every label is 0 or 1 (read once, outside the tape). */
+function isBinary(y: Tensor): boolean {
+  const values = noGrad(() => y.dataSync());
+  for (let i = 0; i < values.length; i++) if (values[i] !== 0 && values[i] !== 1) return false;
+  return true;
+}

@@ -1,0 +1,12 @@
+export { Model, model, type ModelOptions } from './model.js';
+export { Sequential, sequential, type SequentialOptions } from './sequential.js';
+export { Callback, type Logs, type TrainingParams } from './callback.js';
+export { History } from './history.js';
+export type {
+  CompileOptions,
+  FitOptions,
+  EvaluateOptions,
+  PredictOptions,
+  TrainOnBatchOptions,
+} from './training.js';
+export type { SummaryOptions } from './summary.js';

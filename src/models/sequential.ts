@@ -1,0 +1,102 @@
+import { ConfigError, describe } from '../errors.js';
+import { input, InputLayer } from '../layers/input.js';
+import { Layer } from '../layers/layer.js';
+import { SymbolicTensor, type SymbolicShape } from '../layers/symbolic.js';
+import { Model } from './model.js';
+
+export interface SequentialOptions {
+  /** Layers in order; the first element may be a SymbolicTensor from sn.input. */
+  layers?: readonly (Layer | SymbolicTensor)[];
+  name?: string;
+}
+
+/**
+ * A linear stack of layers. It builds as soon as its input shape is known: from a leading
+ * `sn.input(...)`, from the first layer's `inputShape`, or from the first batch it is called
+ * on.
+ *
+ *   const model = sn.sequential({ layers: [
+ *     sn.layers.dense({ units: 256, activation: 'sigmoid', inputShape: [784] }),
+ *     sn.layers.dense({ units: 784, activation: 'sigmoid' }),
+ *   ] });
+ */
+export class Sequential extends Model {
+  static override readonly className: string = 'Sequential';
+  readonly #stack: Layer[] = [];
+  #input: SymbolicTensor | undefined;
+  #output: SymbolicTensor | undefined;
+
+  constructor(options: SequentialOptions = {}) {
+    super(undefined, options.name ? { name: options.name } : {});
+    for (const layer of options.layers ?? []) this.add(layer);
+  }
+
+  /** Appends a layer (or, first, an input from sn.input). */
+  add(layer: Layer | SymbolicTensor): void {
+    if (layer instanceof SymbolicTensor) {
+      if (this.#stack.length > 0 || this.#input || !(layer.node.layer instanceof InputLayer)) {
+        throw new ConfigError(
+          `Sequential '${this.name}': only the first element may be an input from sn.input(...), received ${layer.toString()}.`,
+        );
+      }
+      this.#input = layer;
+      this.#output = layer;
+      return;
+    }
+    if (!(layer instanceof Layer)) {
+      throw new ConfigError(
+        `Sequential '${this.name}'.add expects a layer, received ${describe(layer)}.`,
+      );
+    }
+    if (this.#stack.some((l) => l.name === layer.name)) {
+      throw new ConfigError(
+        `Sequential '${this.name}' already has a layer named '${layer.name}'; layer names must be unique within a model.`,
+      );
+    }
+    this.#stack.push(layer);
+    if (!this.#input && this.#stack.length === 1 && layer.batchInputShape) {
+      const [batch, ...shape] = layer.batchInputShape;
+      this.#input = input({
+        shape,
+        ...(batch !== null && batch !== undefined ? { batchSize: batch } : {}),
+      });
+      this.#output = this.#input;
+    }
+    if (this.#output) this.#extend(layer);
+  }
+
+  #extend(layer: Layer): void {
+    const out = layer.apply(this.#output!);
+    if (!(out instanceof SymbolicTensor)) {
+      throw new ConfigError(
+        `Sequential '${this.name}': layer '${layer.name}' has several outputs; use the functional API (sn.model) for it.`,
+      );
+    }
+    this.#output = out;
+    this.setGraph(this.#input!, out);
+  }
+
+  /** Builds from the first input shape seen (batch dimension null). */
+  override build(inputShape: SymbolicShape | SymbolicShape[]): void {
+    if (this.#input) return;
+    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as SymbolicShape;
+    this.#input = input({ shape: shape.slice(1) });
+    this.#output = this.#input;
+    for (const layer of this.#stack) this.#extend(layer);
+    if (this.#stack.length === 0) throw new ConfigError(`Sequential '${this.name}' has no layers.`);
+  }
+
+  /** The layers in order, without the input layer. */
+  override get layers(): Layer[] {
+    return [...this.#stack];
+  }
+
+  override get sublayers(): readonly Layer[] {
+    return this.#stack;
+  }
+}
+
+/** A sequential model: `sn.sequential({ layers: [...] })`, or empty and then `.add(layer)`. */
+export function sequential(options: SequentialOptions = {}): Sequential {
+  return new Sequential(options);
+}

@@ -1,0 +1,63 @@
+import { add, div, mul, sqrt, square, sub } from '../ops/index.js';
+import type { ConfigDict } from '../serialization.js';
+import { fill } from '../tensor/creation.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { Variable } from '../tensor/variable.js';
+import { Optimizer, type OptimizerOptions, type Slots } from './base.js';
+import { checkNumber } from './options.js';
+
+export interface AdagradOptions extends OptimizerOptions {
+  /** Starting value of the accumulator (>= 0). Default 0.1. */
+  initialAccumulatorValue?: number;
+  /** Added under the square root. Default 1e-7. */
+  epsilon?: number;
+}
+
+/**
+ * Adagrad, as Keras 3: `accumulator ← accumulator + g²`, `w ← w − lr·g / √(accumulator + ε)`,
+ * the accumulator starting at initialAccumulatorValue. TensorFlow.js's adagrad is the same
+ * rule (its ε is the backend's, 1e-7 on cpu). Slot: 'accumulator'.
+ */
+export class Adagrad extends Optimizer {
+  static readonly className = 'Adagrad';
+  readonly initialAccumulatorValue: number;
+  readonly epsilon: number;
+
+  constructor(options: AdagradOptions = {}) {
+    super('adagrad', options, ['initialAccumulatorValue', 'epsilon'], 0.001);
+    this.initialAccumulatorValue = checkNumber(
+      this.owner,
+      'initialAccumulatorValue',
+      options.initialAccumulatorValue,
+      { min: 0 },
+      0.1,
+    );
+    this.epsilon = checkNumber(this.owner, 'epsilon', options.epsilon, { min: 0 }, 1e-7);
+  }
+
+  protected slotNames(): readonly string[] {
+    return ['accumulator'];
+  }
+
+  protected override initialSlot(_slot: string, v: Variable): Tensor {
+    return fill(v.shape, this.initialAccumulatorValue, v.dtype);
+  }
+
+  protected updateStep(w: Tensor, g: Tensor, slots: Slots, lr: number): Tensor {
+    const accumulator = add(slots.get('accumulator'), square(g));
+    slots.set('accumulator', accumulator);
+    return sub(w, div(mul(g, lr), sqrt(add(accumulator, this.epsilon))));
+  }
+
+  override getConfig(): ConfigDict {
+    return {
+      ...super.getConfig(),
+      initialAccumulatorValue: this.initialAccumulatorValue,
+      epsilon: this.epsilon,
+    };
+  }
+
+  static fromConfig(config: ConfigDict): Adagrad {
+    return new Adagrad(Adagrad.optionsFromConfig(config, 'Adagrad') as AdagradOptions);
+  }
+}

@@ -1,0 +1,68 @@
+import { ConfigError, describe } from '../errors.js';
+import {
+  Registry,
+  isSerializedObject,
+  type ConfigDict,
+  type JsonValue,
+  type Serializable,
+} from '../serialization.js';
+
+/**
+ * Learning-rate schedules: a learning rate as a function of the optimizer step (the number
+ * of steps applied so far, starting at 0). Pass one as any optimizer's `learningRate`. The
+ * formulas are Keras 3's (`keras.optimizers.schedules`), so configs port 1:1; `warmup` is
+ * sinew's own.
+ */
+export abstract class LearningRateSchedule implements Serializable {
+  /** The learning rate at optimizer step `step` (0 for the first step). */
+  abstract at(step: number): number;
+  abstract getConfig(): ConfigDict;
+}
+
+/** The schedule classes, by className (for fromConfig and for model files). */
+export const scheduleRegistry = new Registry<LearningRateSchedule>('learning rate schedule');
+
+/** A number or a schedule, as an optimizer's learningRate or a warmup's target. */
+export type LearningRate = number | LearningRateSchedule;
+
+/** A number as itself; a schedule evaluated at `step`. */
+export function learningRateAt(lr: LearningRate, step: number): number {
+  return typeof lr === 'number' ? lr : lr.at(step);
+}
+
+/** A learning rate in config form: the number, or the schedule's `{ className, config }`. */
+export function serializeLearningRate(lr: LearningRate): JsonValue {
+  if (typeof lr === 'number') return lr;
+  const { className, config } = scheduleRegistry.serialize(lr);
+  return { className, config };
+}
+
+/** The inverse of serializeLearningRate. */
+export function deserializeLearningRate(value: unknown): unknown {
+  return isSerializedObject(value) ? scheduleRegistry.deserialize(value) : value;
+}
+
+/** Checks a learning rate option: a finite number > 0 (>= 0 if `allowZero`) or a schedule. */
+export function checkLearningRate(
+  owner: string,
+  name: string,
+  value: unknown,
+  fallback: number,
+  allowZero = false,
+): LearningRate {
+  if (value instanceof LearningRateSchedule) return value;
+  if (value === undefined) return fallback;
+  if (
+    typeof value !== 'number' ||
+    !Number.isFinite(value) ||
+    value < 0 ||
+    (!allowZero && value === 0)
+  ) {
+    throw new ConfigError(
+      `${owner}: ${name} must be a finite number ${allowZero ? '>= 0' : '> 0'} or a learning-rate ` +
+        `schedule, received ${describe(value)}${typeof value === 'number' ? '' : ` (a ${typeof value})`}; ` +
+        `pass e.g. ${name}: ${fallback} or sn.optimizers.schedules.exponentialDecay({...}).`,
+    );
+  }
+  return value;
+}

@@ -1,0 +1,339 @@
+import { ConfigError, describe } from '../errors.js';
+import type { ConfigDict } from '../serialization.js';
+import {
+  checkBoolean,
+  checkKeys,
+  checkNumber,
+  nullToUndefined,
+  type NumberRange,
+} from './options.js';
+import {
+  LearningRateSchedule,
+  checkLearningRate,
+  deserializeLearningRate,
+  learningRateAt,
+  scheduleRegistry,
+  serializeLearningRate,
+  type LearningRate,
+} from './schedule.js';
+
+/**
+ * The built-in learning-rate schedules (`sn.optimizers.schedules.*`). Formulas are Keras 3's
+ * (`keras.optimizers.schedules`), so configs port 1:1; `warmup` is sinew's own.
+ */
+export { LearningRateSchedule, scheduleRegistry, type LearningRate };
+
+export interface ExponentialDecayOptions {
+  initialLearningRate: number;
+  /** Steps per factor of `decayRate` (> 0). */
+  decaySteps: number;
+  /** Factor applied every `decaySteps` steps (> 0). */
+  decayRate: number;
+  /** Decay in whole steps of `decaySteps` (floor of step / decaySteps). Default false. */
+  staircase?: boolean;
+}
+
+/** `lr(step) = initialLearningRate · decayRate^(step / decaySteps)` (floored when `staircase`). */
+export class ExponentialDecay extends LearningRateSchedule {
+  static readonly className = 'ExponentialDecay';
+  readonly initialLearningRate: number;
+  readonly decaySteps: number;
+  readonly decayRate: number;
+  readonly staircase: boolean;
+
+  constructor(options: ExponentialDecayOptions) {
+    super();
+    const owner = 'exponentialDecay';
+    const o = checkKeys(
+      owner,
+      options,
+      ['initialLearningRate', 'decaySteps', 'decayRate', 'staircase'],
+      'exponentialDecay({ initialLearningRate: 0.1, decaySteps: 1000, decayRate: 0.96 })',
+    );
+    this.initialLearningRate = required(owner, 'initialLearningRate', o, { min: 0 });
+    this.decaySteps = required(owner, 'decaySteps', o, { min: 0, minExclusive: true });
+    this.decayRate = required(owner, 'decayRate', o, { min: 0, minExclusive: true });
+    this.staircase = checkBoolean(owner, 'staircase', o.staircase, false);
+  }
+
+  at(step: number): number {
+    let p = step / this.decaySteps;
+    if (this.staircase) p = Math.floor(p);
+    return this.initialLearningRate * Math.pow(this.decayRate, p);
+  }
+
+  getConfig(): ConfigDict {
+    return {
+      initialLearningRate: this.initialLearningRate,
+      decaySteps: this.decaySteps,
+      decayRate: this.decayRate,
+      staircase: this.staircase,
+    };
+  }
+
+  static fromConfig(config: ConfigDict): ExponentialDecay {
+    return new ExponentialDecay(fromKerasConfig(config) as unknown as ExponentialDecayOptions);
+  }
+}
+
+export interface CosineDecayOptions {
+  initialLearningRate: number;
+  /** Steps of the cosine decay (after the warmup, if any) (> 0). */
+  decaySteps: number;
+  /** The final learning rate as a fraction of the decay's starting rate. Default 0. */
+  alpha?: number;
+  /** With warmup: rise linearly from initialLearningRate to this rate, then decay from it. */
+  warmupTarget?: number;
+  /** Steps of the linear warmup (used only with warmupTarget). Default 0. */
+  warmupSteps?: number;
+}
+
+/**
+ * Cosine decay with an optional linear warmup (Keras 3's CosineDecay). Without warmupTarget:
+ * `lr(step) = initialLearningRate · ((1 − alpha) · ½(1 + cos(π · min(step, decaySteps) /
+ * decaySteps)) + alpha)`. With warmupTarget: for step < warmupSteps, `initialLearningRate +
+ * (warmupTarget − initialLearningRate) · step / warmupSteps`; after it, the cosine decay
+ * above starting from warmupTarget at step − warmupSteps.
+ */
+export class CosineDecay extends LearningRateSchedule {
+  static readonly className = 'CosineDecay';
+  readonly initialLearningRate: number;
+  readonly decaySteps: number;
+  readonly alpha: number;
+  readonly warmupTarget: number | undefined;
+  readonly warmupSteps: number;
+
+  constructor(options: CosineDecayOptions) {
+    super();
+    const owner = 'cosineDecay';
+    const o = checkKeys(
+      owner,
+      options,
+      ['initialLearningRate', 'decaySteps', 'alpha', 'warmupTarget', 'warmupSteps'],
+      'cosineDecay({ initialLearningRate: 0.1, decaySteps: 1000 })',
+    );
+    this.initialLearningRate = required(owner, 'initialLearningRate', o, { min: 0 });
+    this.decaySteps = required(owner, 'decaySteps', o, { min: 0, minExclusive: true });
+    this.alpha = checkNumber(owner, 'alpha', o.alpha, { min: 0, max: 1 }, 0);
+    this.warmupTarget = checkNumber(owner, 'warmupTarget', o.warmupTarget, { min: 0 });
+    this.warmupSteps = checkNumber(owner, 'warmupSteps', o.warmupSteps, { min: 0 }, 0);
+  }
+
+  #decay(step: number, from: number): number {
+    const cosine = 0.5 * (1 + Math.cos(Math.PI * (step / this.decaySteps)));
+    return from * ((1 - this.alpha) * cosine + this.alpha);
+  }
+
+  at(step: number): number {
+    if (this.warmupTarget === undefined) {
+      return this.#decay(Math.min(step, this.decaySteps), this.initialLearningRate);
+    }
+    const s = Math.min(step, this.decaySteps + this.warmupSteps);
+    if (s < this.warmupSteps) {
+      const delta = this.warmupTarget - this.initialLearningRate;
+      return delta * (s / this.warmupSteps) + this.initialLearningRate;
+    }
+    return this.#decay(s - this.warmupSteps, this.warmupTarget);
+  }
+
+  getConfig(): ConfigDict {
+    return {
+      initialLearningRate: this.initialLearningRate,
+      decaySteps: this.decaySteps,
+      alpha: this.alpha,
+      warmupTarget: this.warmupTarget ?? null,
+      warmupSteps: this.warmupSteps,
+    };
+  }
+
+  static fromConfig(config: ConfigDict): CosineDecay {
+    return new CosineDecay(fromKerasConfig(config) as unknown as CosineDecayOptions);
+  }
+}
+
+export interface PiecewiseConstantOptions {
+  /** Strictly increasing step numbers. */
+  boundaries: readonly number[];
+  /** One more value than boundaries. */
+  values: readonly number[];
+}
+
+/**
+ * A step function (Keras 3's PiecewiseConstantDecay): `values[0]` while step <=
+ * boundaries[0], `values[i]` while boundaries[i−1] < step <= boundaries[i], and the last
+ * value after the last boundary.
+ */
+export class PiecewiseConstantDecay extends LearningRateSchedule {
+  static readonly className = 'PiecewiseConstantDecay';
+  readonly boundaries: readonly number[];
+  readonly values: readonly number[];
+
+  constructor(options: PiecewiseConstantOptions) {
+    super();
+    const owner = 'piecewiseConstant';
+    const o = checkKeys(
+      owner,
+      options,
+      ['boundaries', 'values'],
+      'piecewiseConstant({ boundaries: [100, 200], values: [0.1, 0.01, 0.001] })',
+    );
+    const { boundaries, values } = o;
+    if (!isNumberArray(boundaries) || !isNumberArray(values)) {
+      throw new ConfigError(
+        `${owner}: boundaries and values must be arrays of finite numbers, received boundaries ` +
+          `${describe(boundaries)} and values ${describe(values)}; e.g. piecewiseConstant({ ` +
+          'boundaries: [100, 200], values: [0.1, 0.01, 0.001] }).',
+      );
+    }
+    if (values.length !== boundaries.length + 1) {
+      throw new ConfigError(
+        `${owner}: values must have one more element than boundaries, received ` +
+          `${boundaries.length} boundaries and ${values.length} values.`,
+      );
+    }
+    for (let i = 1; i < boundaries.length; i++) {
+      if (!(boundaries[i]! > boundaries[i - 1]!)) {
+        throw new ConfigError(
+          `${owner}: boundaries must be strictly increasing, received ${describe(boundaries)}.`,
+        );
+      }
+    }
+    if (values.some((v) => v < 0)) {
+      throw new ConfigError(`${owner}: values must be >= 0, received ${describe(values)}.`);
+    }
+    this.boundaries = Object.freeze(boundaries.slice());
+    this.values = Object.freeze(values.slice());
+  }
+
+  at(step: number): number {
+    const i = this.boundaries.findIndex((b) => step <= b);
+    return this.values[i === -1 ? this.boundaries.length : i]!;
+  }
+
+  getConfig(): ConfigDict {
+    return { boundaries: [...this.boundaries], values: [...this.values] };
+  }
+
+  static fromConfig(config: ConfigDict): PiecewiseConstantDecay {
+    return new PiecewiseConstantDecay(
+      fromKerasConfig(config) as unknown as PiecewiseConstantOptions,
+    );
+  }
+}
+
+export interface WarmupOptions {
+  /** Steps of the linear ramp (an integer >= 0). */
+  warmupSteps: number;
+  /** What follows the warmup: a constant rate, or a schedule that starts at step 0 after it. */
+  target: LearningRate;
+  /** The rate at step 0. Default 0. */
+  initialLearningRate?: number;
+}
+
+/**
+ * A linear warmup in front of a constant rate or another schedule (sinew's own; Keras has
+ * warmup only inside CosineDecay). With `t0` = the target's rate at its own step 0:
+ * - step < warmupSteps: `initialLearningRate + (t0 − initialLearningRate) · step / warmupSteps`
+ *   (so step 0 gives initialLearningRate and the ramp reaches t0 at step warmupSteps);
+ * - step >= warmupSteps: the target at `step − warmupSteps` (the wrapped schedule starts
+ *   after the warmup, as Keras's CosineDecay does).
+ * So `warmup({ warmupSteps: w, target: cosineDecay({ initialLearningRate: p, decaySteps: d }),
+ * initialLearningRate: a })` equals `cosineDecay({ initialLearningRate: a, decaySteps: d,
+ * warmupTarget: p, warmupSteps: w })`.
+ */
+export class LinearWarmup extends LearningRateSchedule {
+  static readonly className = 'LinearWarmup';
+  readonly warmupSteps: number;
+  readonly target: LearningRate;
+  readonly initialLearningRate: number;
+
+  constructor(options: WarmupOptions) {
+    super();
+    const owner = 'warmup';
+    const o = checkKeys(
+      owner,
+      options,
+      ['warmupSteps', 'target', 'initialLearningRate'],
+      'warmup({ warmupSteps: 100, target: 0.001 })',
+    );
+    this.warmupSteps = required(owner, 'warmupSteps', o, { min: 0, integer: true });
+    if (o.target === undefined) {
+      throw new ConfigError(
+        `${owner}: target is required (the rate or schedule after the warmup); e.g. ` +
+          'warmup({ warmupSteps: 100, target: 0.001 }).',
+      );
+    }
+    this.target = checkLearningRate(owner, 'target', o.target, 0.001);
+    this.initialLearningRate = checkNumber(
+      owner,
+      'initialLearningRate',
+      o.initialLearningRate,
+      { min: 0 },
+      0,
+    );
+  }
+
+  at(step: number): number {
+    if (step >= this.warmupSteps) return learningRateAt(this.target, step - this.warmupSteps);
+    const t0 = learningRateAt(this.target, 0);
+    return this.initialLearningRate + (t0 - this.initialLearningRate) * (step / this.warmupSteps);
+  }
+
+  getConfig(): ConfigDict {
+    return {
+      warmupSteps: this.warmupSteps,
+      target: serializeLearningRate(this.target),
+      initialLearningRate: this.initialLearningRate,
+    };
+  }
+
+  static fromConfig(config: ConfigDict): LinearWarmup {
+    const o = fromKerasConfig(config);
+    return new LinearWarmup({ ...o, target: deserializeLearningRate(o.target) } as WarmupOptions);
+  }
+}
+
+scheduleRegistry.register(ExponentialDecay);
+scheduleRegistry.register(CosineDecay);
+scheduleRegistry.register(PiecewiseConstantDecay, 'PiecewiseConstant');
+scheduleRegistry.register(LinearWarmup);
+
+/** Factories (TensorFlow.js-style names). */
+export function exponentialDecay(options: ExponentialDecayOptions): ExponentialDecay {
+  return new ExponentialDecay(options);
+}
+export function cosineDecay(options: CosineDecayOptions): CosineDecay {
+  return new CosineDecay(options);
+}
+export function piecewiseConstant(options: PiecewiseConstantOptions): PiecewiseConstantDecay {
+  return new PiecewiseConstantDecay(options);
+}
+export function warmup(options: WarmupOptions): LinearWarmup {
+  return new LinearWarmup(options);
+}
+
+// ---------------------------------------------------------------------------------------
+
+function required(
+  owner: string,
+  name: string,
+  o: Record<string, unknown>,
+  range: NumberRange,
+): number {
+  const value = checkNumber(owner, name, o[name], range);
+  if (value === undefined) {
+    throw new ConfigError(`${owner}: ${name} is required (a number), received undefined.`);
+  }
+  return value;
+}
+
+function isNumberArray(value: unknown): value is number[] {
+  return Array.isArray(value) && value.every((v) => typeof v === 'number' && Number.isFinite(v));
+}
+
+/** Keras configs also carry `name`; it has no meaning here. null means "not set". */
+function fromKerasConfig(config: ConfigDict): Record<string, unknown> {
+  const rest = nullToUndefined(config);
+  delete rest.name;
+  return rest;
+}

@@ -1,0 +1,51 @@
+import { add, mul, sub } from '../ops/index.js';
+import type { ConfigDict } from '../serialization.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { Optimizer, type OptimizerOptions, type Slots } from './base.js';
+import { checkBoolean, checkNumber } from './options.js';
+
+export interface SGDOptions extends OptimizerOptions {
+  /** Velocity decay in [0, 1]; 0 is plain gradient descent. Default 0. */
+  momentum?: number;
+  /** Nesterov momentum. Default false. */
+  nesterov?: boolean;
+}
+
+/**
+ * Gradient descent, with optional (Nesterov) momentum, as Keras 3's SGD:
+ * - momentum 0: `w ← w − lr·g`
+ * - momentum μ: `velocity ← μ·velocity − lr·g`, then `w ← w + velocity`, or with nesterov
+ *   `w ← w + μ·velocity − lr·g`.
+ * For a constant learning rate this equals tf.train.sgd / tf.train.momentum (which keeps
+ * `a ← μ·a + g` and steps by `−lr·a`). Slot: 'momentum' (only when momentum > 0).
+ */
+export class SGD extends Optimizer {
+  static readonly className = 'SGD';
+  readonly momentum: number;
+  readonly nesterov: boolean;
+
+  constructor(options: SGDOptions = {}) {
+    super('sgd', options, ['momentum', 'nesterov'], 0.01);
+    this.momentum = checkNumber('sgd', 'momentum', options.momentum, { min: 0, max: 1 }, 0);
+    this.nesterov = checkBoolean('sgd', 'nesterov', options.nesterov, false);
+  }
+
+  protected slotNames(): readonly string[] {
+    return this.momentum !== 0 ? ['momentum'] : [];
+  }
+
+  protected updateStep(w: Tensor, g: Tensor, slots: Slots, lr: number): Tensor {
+    if (this.momentum === 0) return sub(w, mul(g, lr));
+    const velocity = sub(mul(slots.get('momentum'), this.momentum), mul(g, lr));
+    slots.set('momentum', velocity);
+    return this.nesterov ? add(w, sub(mul(velocity, this.momentum), mul(g, lr))) : add(w, velocity);
+  }
+
+  override getConfig(): ConfigDict {
+    return { ...super.getConfig(), momentum: this.momentum, nesterov: this.nesterov };
+  }
+
+  static fromConfig(config: ConfigDict): SGD {
+    return new SGD(SGD.optionsFromConfig(config, 'SGD') as SGDOptions);
+  }
+}

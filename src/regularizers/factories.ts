@@ -1,0 +1,60 @@
+import { L1, L1L2, L2, type L1Args, type L1L2Args, type L2Args } from './l1l2.js';
+import { KLSparsity, type KLSparsityArgs } from './kl-sparsity.js';
+import { OrthogonalRegularizer, type OrthogonalArgs } from './orthogonal.js';
+import { checkOptionKeys, numberOrOptions } from './validate.js';
+
+/**
+ * The factories users call (SEMANTICS.md rules 2–3). Each takes a number or an options
+ * object: `l2(0.01)` and `l2({ l2: 0.01 })` are the same; a bad coefficient or an unknown
+ * option throws a ConfigError naming the regularizer, the argument and the value.
+ */
+
+/** `a·Σ|x|` (default a = 0.01): `l1(0.01)` or `l1({ l1: 0.01 })`. */
+export function l1(args?: number | L1Args): L1 {
+  return new L1(numberOrOptions(args, 'l1', 'l1', ['l1'], 'sn.regularizers.l1({ l1: 0.01 })'));
+}
+
+/** `a·Σx²` (default a = 0.01; no ½): `l2(0.01)` or `l2({ l2: 0.01 })`. */
+export function l2(args?: number | L2Args): L2 {
+  return new L2(numberOrOptions(args, 'l2', 'l2', ['l2'], 'sn.regularizers.l2({ l2: 0.01 })'));
+}
+
+/**
+ * `l1·Σ|x| + l2·Σx²`: `l1l2({ l1: 0.01, l2: 0.001 })`; a coefficient left out of the object
+ * is 0; `l1l2()` with no argument means 0.01 and 0.01 (as the string 'l1l2').
+ */
+export function l1l2(args?: L1L2Args): L1L2 {
+  if (args === undefined) return new L1L2({ l1: 0.01, l2: 0.01 });
+  return new L1L2(
+    checkOptionKeys(args, 'l1l2', ['l1', 'l2'], 'sn.regularizers.l1l2({ l1: 0.01, l2: 0.01 })'),
+  );
+}
+
+/** Keras's OrthogonalRegularizer: `orthogonal({ factor: 0.01, mode: 'rows' })` or `orthogonal(0.01)`. */
+export function orthogonal(args?: number | OrthogonalArgs): OrthogonalRegularizer {
+  return new OrthogonalRegularizer(
+    numberOrOptions(
+      args,
+      'orthogonal',
+      'factor',
+      ['factor', 'mode'],
+      "sn.regularizers.orthogonal({ factor: 0.01, mode: 'rows' })",
+    ),
+  );
+}
+
+/**
+ * KL sparsity of sigmoid codes: `klSparsity({ rho: 0.05, beta: 3 })`; a number is `rho`
+ * (the first option, as Keras-style positional arguments): `klSparsity(0.05)`.
+ */
+export function klSparsity(args?: number | KLSparsityArgs): KLSparsity {
+  return new KLSparsity(
+    numberOrOptions(
+      args,
+      'klSparsity',
+      'rho',
+      ['rho', 'beta'],
+      'sn.regularizers.klSparsity({ rho: 0.05, beta: 3 })',
+    ),
+  );
+}
