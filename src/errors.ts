@@ -30,13 +30,26 @@ export class NotImplementedError extends SinewError {}
 /** Formats a value for an error message: short, and unambiguous about its type. */
 export function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean' || value == null)
+  if (typeof value === 'number' || typeof value === 'boolean' || value == null) {
     return String(value);
+  }
   if (typeof value === 'bigint') return `${value}n`;
-  if (Array.isArray(value)) return `[${value.map(describe).join(', ')}]`;
-  if (ArrayBuffer.isView(value))
+  if (Array.isArray(value)) {
+    const shown = value.slice(0, 10).map(describe);
+    return `[${shown.join(', ')}${value.length > 10 ? `, ... (${value.length} items)` : ''}]`;
+  }
+  if (ArrayBuffer.isView(value)) {
     return `${value.constructor.name}(${(value as Float32Array).length})`;
+  }
   if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
   const ctor = (value as object).constructor;
-  return ctor && ctor !== Object ? `a ${ctor.name}` : JSON.stringify(value);
+  if (ctor && ctor !== Object) return `a ${ctor.name}`;
+  let text: string;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    // Circular or otherwise unprintable: name the keys instead.
+    return `an object with keys {${Object.keys(value as object).join(', ')}}`;
+  }
+  return text.length > 200 ? `${text.slice(0, 200)}...` : text;
 }

@@ -3,6 +3,7 @@ import { add, div, elu, gelu, leakyRelu, relu, relu6, selu, sigmoid } from '../o
 import { softmax, softplus, softsign, swish, tanh } from '../ops/index.js';
 import { Registry, type ConfigDict, type Serializable } from '../serialization.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { checkBoolean, checkNumber } from '../validation.js';
 
 /**
  * Activation functions as small serializable objects, resolved by name as Keras does
@@ -30,83 +31,38 @@ interface ActivationClass {
   readonly kerasName: string;
 }
 
-function checkNumber(value: unknown, where: string, arg: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new ConfigError(`${where}: ${arg} must be a finite number, received ${describe(value)}.`);
-  }
-  return value;
+/** An activation without options, defined by its names and its op. */
+function stateless(className: string, kerasName: string, fn: (x: Tensor) => Tensor) {
+  return class extends Activation {
+    static readonly className: string = className;
+    static readonly kerasName: string = kerasName;
+    apply(x: Tensor): Tensor {
+      return fn(x);
+    }
+    static fromConfig(): Activation {
+      return new this();
+    }
+  };
 }
 
 /** f(x) = x */
-export class Linear extends Activation {
-  static readonly className = 'linear';
-  static readonly kerasName = 'linear';
-  apply(x: Tensor): Tensor {
-    return x;
-  }
-  static fromConfig(): Linear {
-    return new Linear();
-  }
-}
+export class Linear extends stateless('linear', 'linear', (x) => x) {}
 
 /** max(x, 0) */
-export class Relu extends Activation {
-  static readonly className = 'relu';
-  static readonly kerasName = 'relu';
-  apply(x: Tensor): Tensor {
-    return relu(x);
-  }
-  static fromConfig(): Relu {
-    return new Relu();
-  }
-}
+export class Relu extends stateless('relu', 'relu', relu) {}
 
 /** min(max(x, 0), 6) */
-export class Relu6 extends Activation {
-  static readonly className = 'relu6';
-  static readonly kerasName = 'relu6';
-  apply(x: Tensor): Tensor {
-    return relu6(x);
-  }
-  static fromConfig(): Relu6 {
-    return new Relu6();
-  }
-}
+export class Relu6 extends stateless('relu6', 'relu6', relu6) {}
 
 /** 1 / (1 + e^−x) */
-export class Sigmoid extends Activation {
-  static readonly className = 'sigmoid';
-  static readonly kerasName = 'sigmoid';
-  apply(x: Tensor): Tensor {
-    return sigmoid(x);
-  }
-  static fromConfig(): Sigmoid {
-    return new Sigmoid();
-  }
-}
+export class Sigmoid extends stateless('sigmoid', 'sigmoid', sigmoid) {}
 
 /** relu6(x + 3) / 6: 0 for x <= −3, 1 for x >= 3, x/6 + 0.5 between (Keras 3). */
-export class HardSigmoid extends Activation {
-  static readonly className = 'hardSigmoid';
-  static readonly kerasName = 'hard_sigmoid';
-  apply(x: Tensor): Tensor {
-    return div(relu6(add(x, 3)), 6);
-  }
-  static fromConfig(): HardSigmoid {
-    return new HardSigmoid();
-  }
-}
+export class HardSigmoid extends stateless('hardSigmoid', 'hard_sigmoid', (x) =>
+  div(relu6(add(x, 3)), 6),
+) {}
 
-export class Tanh extends Activation {
-  static readonly className = 'tanh';
-  static readonly kerasName = 'tanh';
-  apply(x: Tensor): Tensor {
-    return tanh(x);
-  }
-  static fromConfig(): Tanh {
-    return new Tanh();
-  }
-}
+export class Tanh extends stateless('tanh', 'tanh', tanh) {}
 
 export interface SoftmaxOptions {
   /** The axis the probabilities sum to 1 over (default -1, the last). */
@@ -120,11 +76,7 @@ export class Softmax extends Activation {
   readonly axis: number;
   constructor(options: SoftmaxOptions = {}) {
     super();
-    const { axis = -1 } = options;
-    if (!Number.isInteger(axis)) {
-      throw new ConfigError(`softmax: axis must be an integer, received ${describe(axis)}.`);
-    }
-    this.axis = axis;
+    this.axis = checkNumber(options.axis, 'softmax', 'axis', { integer: true, fallback: -1 });
   }
   apply(x: Tensor): Tensor {
     return softmax(x, this.axis);
@@ -138,28 +90,10 @@ export class Softmax extends Activation {
 }
 
 /** log(1 + e^x) */
-export class Softplus extends Activation {
-  static readonly className = 'softplus';
-  static readonly kerasName = 'softplus';
-  apply(x: Tensor): Tensor {
-    return softplus(x);
-  }
-  static fromConfig(): Softplus {
-    return new Softplus();
-  }
-}
+export class Softplus extends stateless('softplus', 'softplus', softplus) {}
 
 /** x / (1 + |x|) */
-export class Softsign extends Activation {
-  static readonly className = 'softsign';
-  static readonly kerasName = 'softsign';
-  apply(x: Tensor): Tensor {
-    return softsign(x);
-  }
-  static fromConfig(): Softsign {
-    return new Softsign();
-  }
-}
+export class Softsign extends stateless('softsign', 'softsign', softsign) {}
 
 export interface EluOptions {
   /** Scale of the negative part (default 1). */
@@ -187,16 +121,7 @@ export class Elu extends Activation {
 }
 
 /** scale·elu(x, alpha) with the self-normalizing constants. */
-export class Selu extends Activation {
-  static readonly className = 'selu';
-  static readonly kerasName = 'selu';
-  apply(x: Tensor): Tensor {
-    return selu(x);
-  }
-  static fromConfig(): Selu {
-    return new Selu();
-  }
-}
+export class Selu extends stateless('selu', 'selu', selu) {}
 
 export interface GeluOptions {
   /** Use the tanh approximation (default false: the exact erf form, as Keras). */
@@ -210,13 +135,7 @@ export class Gelu extends Activation {
   readonly approximate: boolean;
   constructor(options: GeluOptions = {}) {
     super();
-    const { approximate = false } = options;
-    if (typeof approximate !== 'boolean') {
-      throw new ConfigError(
-        `gelu: approximate must be true or false, received ${describe(approximate)}.`,
-      );
-    }
-    this.approximate = approximate;
+    this.approximate = checkBoolean(options.approximate, 'gelu', 'approximate', false);
   }
   apply(x: Tensor): Tensor {
     return gelu(x, { approximate: this.approximate });
@@ -255,16 +174,7 @@ export class LeakyRelu extends Activation {
 }
 
 /** x·σ(x), also called SiLU (Keras 3's own name for it is 'silu'; 'swish' is its alias). */
-export class Swish extends Activation {
-  static readonly className = 'swish';
-  static readonly kerasName = 'swish';
-  apply(x: Tensor): Tensor {
-    return swish(x);
-  }
-  static fromConfig(): Swish {
-    return new Swish();
-  }
-}
+export class Swish extends stateless('swish', 'swish', swish) {}
 
 /** Every built-in activation, by className, Keras name and TensorFlow.js spelling. */
 export const activationRegistry = new Registry<Activation>('activation');

@@ -15,7 +15,7 @@ import { NonNeg } from './non-neg.js';
 export { Constraint } from './constraint.js';
 export { MaxNorm, MinMaxNorm, NonNeg, UnitNorm };
 export type { MaxNormArgs, MinMaxNormArgs, UnitNormArgs };
-export type { ConstraintAxis } from './validate.js';
+export type { ConstraintAxis } from './axis.js';
 
 /** Caps the L2 norm of each weight vector along `axis` (default maxValue 2, axis 0). */
 export function maxNorm(args: MaxNormArgs = {}): MaxNorm {

@@ -2,7 +2,8 @@ import { add, clip, div, mul, sqrt, square, sum } from '../ops/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { ConfigDict } from '../serialization.js';
 import { Constraint } from './constraint.js';
-import { checkAxis, checkKeys, checkNumber, resolveAxes, type ConstraintAxis } from './validate.js';
+import { checkNumber, checkOptionKeys } from '../validation.js';
+import { checkAxis, resolveAxes, type ConstraintAxis } from './axis.js';
 
 /** Keras's backend epsilon: the norm constraints divide by `ε + norm`. */
 const EPSILON = 1e-7;
@@ -34,8 +35,8 @@ export class MaxNorm extends Constraint {
 
   constructor(args: MaxNormArgs = {}) {
     super();
-    checkKeys(args, 'maxNorm', ['maxValue', 'axis']);
-    this.maxValue = checkNumber(args.maxValue ?? 2, 'maxNorm', 'maxValue', 0);
+    checkOptionKeys(args, 'maxNorm', ['maxValue', 'axis']);
+    this.maxValue = checkNumber(args.maxValue ?? 2, 'maxNorm', 'maxValue', { min: 0 });
     this.axis = checkAxis(args.axis ?? 0, 'maxNorm');
   }
 
@@ -65,7 +66,7 @@ export class UnitNorm extends Constraint {
 
   constructor(args: UnitNormArgs = {}) {
     super();
-    checkKeys(args, 'unitNorm', ['axis']);
+    checkOptionKeys(args, 'unitNorm', ['axis']);
     this.axis = checkAxis(args.axis ?? 0, 'unitNorm');
   }
 
@@ -106,10 +107,12 @@ export class MinMaxNorm extends Constraint {
 
   constructor(args: MinMaxNormArgs = {}) {
     super();
-    checkKeys(args, 'minMaxNorm', ['minValue', 'maxValue', 'rate', 'axis']);
-    this.minValue = checkNumber(args.minValue ?? 0, 'minMaxNorm', 'minValue', 0);
-    this.maxValue = checkNumber(args.maxValue ?? 1, 'minMaxNorm', 'maxValue', this.minValue);
-    this.rate = checkNumber(args.rate ?? 1, 'minMaxNorm', 'rate', 0, 1);
+    checkOptionKeys(args, 'minMaxNorm', ['minValue', 'maxValue', 'rate', 'axis']);
+    this.minValue = checkNumber(args.minValue ?? 0, 'minMaxNorm', 'minValue', { min: 0 });
+    this.maxValue = checkNumber(args.maxValue ?? 1, 'minMaxNorm', 'maxValue', {
+      min: this.minValue,
+    });
+    this.rate = checkNumber(args.rate ?? 1, 'minMaxNorm', 'rate', { min: 0, max: 1 });
     this.axis = checkAxis(args.axis ?? 0, 'minMaxNorm');
   }
 

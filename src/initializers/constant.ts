@@ -3,7 +3,7 @@ import type { DType } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { ConfigDict } from '../serialization.js';
 import { Initializer } from './initializer.js';
-import { checkKeys, checkNumber } from './validate.js';
+import { checkNumber, checkOptionKeys } from '../validation.js';
 
 /** All zeros. */
 export class Zeros extends Initializer {
@@ -51,7 +51,7 @@ export class Constant extends Initializer {
 
   constructor(args: ConstantArgs = {}) {
     super();
-    checkKeys(args, 'constant', ['value']);
+    checkOptionKeys(args, 'constant', ['value']);
     this.value = checkNumber(args.value ?? 0, 'constant', 'value');
   }
 

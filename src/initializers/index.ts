@@ -23,15 +23,15 @@ import {
   type VarianceScalingArgs,
 } from './variance-scaling.js';
 
-export { Initializer } from './initializer.js';
-export { Constant, Ones, Zeros, type ConstantArgs } from './constant.js';
+export { Initializer };
+export { Constant, Ones, Zeros, type ConstantArgs };
 export {
   RandomNormal,
   RandomUniform,
   TruncatedNormal,
   type RandomNormalArgs,
   type RandomUniformArgs,
-} from './random.js';
+};
 export {
   GlorotNormal,
   GlorotUniform,
@@ -40,13 +40,11 @@ export {
   LecunNormal,
   LecunUniform,
   VarianceScaling,
-  computeFans,
-  type Distribution,
-  type FanMode,
   type SeedArgs,
   type VarianceScalingArgs,
-} from './variance-scaling.js';
-export { Identity, Orthogonal, type IdentityArgs, type OrthogonalArgs } from './matrix.js';
+};
+export { computeFans, type Distribution, type FanMode } from './variance-scaling.js';
+export { Identity, Orthogonal, type IdentityArgs, type OrthogonalArgs };
 
 export const zeros = (): Zeros => new Zeros();
 export const ones = (): Ones => new Ones();

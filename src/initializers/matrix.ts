@@ -5,14 +5,8 @@ import { formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { ConfigDict } from '../serialization.js';
 import { Initializer } from './initializer.js';
-import {
-  checkKeys,
-  checkNumber,
-  floatDType,
-  optionalSeed,
-  seedConfig,
-  seedOption,
-} from './validate.js';
+import { checkNumber, checkOptionKeys } from '../validation.js';
+import { floatDType, optionalSeed, seedConfig, seedOption } from './seeded.js';
 
 /**
  * Q of the QR decomposition of the row-major `rows × cols` matrix
@@ -59,7 +53,7 @@ export class Orthogonal extends Initializer {
 
   constructor(args: OrthogonalArgs = {}) {
     super();
-    checkKeys(args, 'orthogonal', ['gain', 'seed']);
+    checkOptionKeys(args, 'orthogonal', ['gain', 'seed']);
     this.gain = checkNumber(args.gain ?? 1, 'orthogonal', 'gain');
     this.seed = optionalSeed(args.seed, 'orthogonal');
   }
@@ -109,7 +103,7 @@ export class Identity extends Initializer {
 
   constructor(args: IdentityArgs = {}) {
     super();
-    checkKeys(args, 'identity', ['gain']);
+    checkOptionKeys(args, 'identity', ['gain']);
     this.gain = checkNumber(args.gain ?? 1, 'identity', 'gain');
   }
 

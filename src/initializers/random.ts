@@ -4,14 +4,8 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { ConfigDict } from '../serialization.js';
 import { Initializer } from './initializer.js';
 import { ConfigError } from '../errors.js';
-import {
-  checkKeys,
-  checkNumber,
-  floatDType,
-  optionalSeed,
-  seedConfig,
-  seedOption,
-} from './validate.js';
+import { checkNumber, checkOptionKeys } from '../validation.js';
+import { floatDType, optionalSeed, seedConfig, seedOption } from './seeded.js';
 
 /**
  * Random initializers. With a `seed`, every call gives the same values (as Keras's seeded
@@ -26,19 +20,31 @@ export interface RandomNormalArgs {
   seed?: number;
 }
 
-/** Normal draws with `mean` and `stddev`. */
-export class RandomNormal extends Initializer {
-  static readonly className = 'RandomNormal';
+/** The options and config of RandomNormal and TruncatedNormal, which differ only in the draw. */
+abstract class NormalInitializer extends Initializer {
   readonly mean: number;
   readonly stddev: number;
   readonly seed: number | undefined;
 
-  constructor(args: RandomNormalArgs = {}) {
+  constructor(args: RandomNormalArgs, where: string) {
     super();
-    checkKeys(args, 'randomNormal', ['mean', 'stddev', 'seed']);
-    this.mean = checkNumber(args.mean ?? 0, 'randomNormal', 'mean');
-    this.stddev = checkNumber(args.stddev ?? 0.05, 'randomNormal', 'stddev', 'nonNegative');
-    this.seed = optionalSeed(args.seed, 'randomNormal');
+    checkOptionKeys(args, where, ['mean', 'stddev', 'seed']);
+    this.mean = checkNumber(args.mean ?? 0, where, 'mean');
+    this.stddev = checkNumber(args.stddev ?? 0.05, where, 'stddev', { min: 0 });
+    this.seed = optionalSeed(args.seed, where);
+  }
+
+  getConfig(): ConfigDict {
+    return { mean: this.mean, stddev: this.stddev, seed: seedConfig(this.seed) };
+  }
+}
+
+/** Normal draws with `mean` and `stddev`. */
+export class RandomNormal extends NormalInitializer {
+  static readonly className = 'RandomNormal';
+
+  constructor(args: RandomNormalArgs = {}) {
+    super(args, 'randomNormal');
   }
 
   apply(shape: readonly number[], dtype?: DType): Tensor {
@@ -47,38 +53,23 @@ export class RandomNormal extends Initializer {
     return randomNormal(shape, { mean, stddev, dtype: d, ...seedOption(seed) });
   }
 
-  getConfig(): ConfigDict {
-    return { mean: this.mean, stddev: this.stddev, seed: seedConfig(this.seed) };
-  }
-
   static fromConfig(config: ConfigDict): RandomNormal {
     return new RandomNormal(config as RandomNormalArgs);
   }
 }
 
 /** Normal draws with `mean` and `stddev`, redrawn beyond two standard deviations (as Keras). */
-export class TruncatedNormal extends Initializer {
+export class TruncatedNormal extends NormalInitializer {
   static readonly className = 'TruncatedNormal';
-  readonly mean: number;
-  readonly stddev: number;
-  readonly seed: number | undefined;
 
   constructor(args: RandomNormalArgs = {}) {
-    super();
-    checkKeys(args, 'truncatedNormal', ['mean', 'stddev', 'seed']);
-    this.mean = checkNumber(args.mean ?? 0, 'truncatedNormal', 'mean');
-    this.stddev = checkNumber(args.stddev ?? 0.05, 'truncatedNormal', 'stddev', 'nonNegative');
-    this.seed = optionalSeed(args.seed, 'truncatedNormal');
+    super(args, 'truncatedNormal');
   }
 
   apply(shape: readonly number[], dtype?: DType): Tensor {
     const { mean, stddev, seed } = this;
     const d = floatDType(dtype, 'truncatedNormal');
     return truncatedNormal(shape, { mean, stddev, dtype: d, ...seedOption(seed) });
-  }
-
-  getConfig(): ConfigDict {
-    return { mean: this.mean, stddev: this.stddev, seed: seedConfig(this.seed) };
   }
 
   static fromConfig(config: ConfigDict): TruncatedNormal {
@@ -103,7 +94,7 @@ export class RandomUniform extends Initializer {
 
   constructor(args: RandomUniformArgs = {}) {
     super();
-    checkKeys(args, 'randomUniform', ['minval', 'maxval', 'seed']);
+    checkOptionKeys(args, 'randomUniform', ['minval', 'maxval', 'seed']);
     this.minval = checkNumber(args.minval ?? -0.05, 'randomUniform', 'minval');
     this.maxval = checkNumber(args.maxval ?? 0.05, 'randomUniform', 'maxval');
     if (!(this.maxval > this.minval)) {

@@ -4,14 +4,8 @@ import type { DType } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { ConfigDict } from '../serialization.js';
 import { Initializer } from './initializer.js';
-import {
-  checkKeys,
-  checkNumber,
-  floatDType,
-  optionalSeed,
-  seedConfig,
-  seedOption,
-} from './validate.js';
+import { checkNumber, checkOptionKeys } from '../validation.js';
+import { floatDType, optionalSeed, seedConfig, seedOption } from './seeded.js';
 
 /**
  * Keras's VarianceScaling and the six named schemes built on it (Glorot, He, LeCun; uniform
@@ -46,6 +40,14 @@ const DISTRIBUTIONS: Record<string, Distribution> = {
   normal: 'truncated_normal', // Keras 2 and TensorFlow.js spelling of the truncated normal
 };
 
+/** The canonical spelling of `value` in `table`; otherwise a ConfigError listing the keys. */
+function spelling<T>(table: Record<string, T>, value: string, where: string, arg: string): T {
+  if (Object.hasOwn(table, value)) return table[value]!;
+  throw new ConfigError(
+    `${where}: ${arg} must be one of ${Object.keys(table).join(', ')}, received ${describe(value)}.`,
+  );
+}
+
 /** Keras's compute_fans: `[fanIn, fanOut]` of a weight shape. */
 export function computeFans(shape: readonly number[]): [number, number] {
   if (shape.length === 0) return [1, 1];
@@ -77,26 +79,15 @@ export class VarianceScaling extends Initializer {
 
   constructor(args: VarianceScalingArgs = {}, where = 'varianceScaling') {
     super();
-    checkKeys(args, where, ['scale', 'mode', 'distribution', 'seed']);
-    this.scale = checkNumber(args.scale ?? 1, where, 'scale', 'positive');
-    const mode = MODES[args.mode ?? 'fan_in'];
-    if (mode === undefined || !Object.hasOwn(MODES, args.mode ?? 'fan_in')) {
-      throw new ConfigError(
-        `${where}: mode must be one of ${Object.keys(MODES).join(', ')}, received ${describe(args.mode)}.`,
-      );
-    }
-    const distribution = DISTRIBUTIONS[args.distribution ?? 'truncated_normal'];
-    if (
-      distribution === undefined ||
-      !Object.hasOwn(DISTRIBUTIONS, args.distribution ?? 'uniform')
-    ) {
-      throw new ConfigError(
-        `${where}: distribution must be one of ${Object.keys(DISTRIBUTIONS).join(', ')}, ` +
-          `received ${describe(args.distribution)}.`,
-      );
-    }
-    this.mode = mode;
-    this.distribution = distribution;
+    checkOptionKeys(args, where, ['scale', 'mode', 'distribution', 'seed']);
+    this.scale = checkNumber(args.scale ?? 1, where, 'scale', { min: 0, minExclusive: true });
+    this.mode = spelling(MODES, args.mode ?? 'fan_in', where, 'mode');
+    this.distribution = spelling(
+      DISTRIBUTIONS,
+      args.distribution ?? 'truncated_normal',
+      where,
+      'distribution',
+    );
     this.seed = optionalSeed(args.seed, where);
   }
 
@@ -153,7 +144,7 @@ function scheme(
     static override readonly className: string = className;
 
     constructor(args: SeedArgs = {}) {
-      checkKeys(args, where, ['seed']);
+      checkOptionKeys(args, where, ['seed']);
       super({ scale, mode, distribution, ...seedOption(args.seed as number | undefined) }, where);
     }
 

@@ -25,21 +25,23 @@ export abstract class Loss implements Serializable {
   getConfig(): ConfigDict {
     return { name: this.name, reduction: 'sum_over_batch_size' };
   }
+  /** A built-in loss from its Keras config: its options, plus a `reduction` that must be the default. */
+  static fromConfig<T extends Loss>(this: BuiltinLoss<T>, config: ConfigDict): T {
+    checkReduction(config, this.className);
+    return new this(config as LossOptions);
+  }
 }
+
+/** A built-in loss class: its className and a constructor taking its options object. */
+export type BuiltinLoss<T extends Loss> = {
+  readonly className: string;
+  new (options: LossOptions): T;
+};
 
 /** Options every built-in loss accepts. */
 export interface LossOptions {
   /** Name for logs (default the Keras name, e.g. 'mean_squared_error'). */
   name?: string;
-}
-
-/** A name option: a non-empty string or the default. */
-export function checkName(name: unknown, fallback: string, where: string): string {
-  if (name === undefined) return fallback;
-  if (typeof name !== 'string' || name === '') {
-    throw new ConfigError(`${where}: name must be a non-empty string, received ${describe(name)}.`);
-  }
-  return name;
 }
 
 /** Keras configs carry `reduction`; sinew's losses only do 'sum_over_batch_size'. */
@@ -51,13 +53,6 @@ export function checkReduction(config: ConfigDict, where: string): void {
         "'sum_over_batch_size' (the mean over the batch). Leave reduction out.",
     );
   }
-}
-
-export function checkBoolean(value: unknown, where: string, arg: string): boolean {
-  if (typeof value !== 'boolean') {
-    throw new ConfigError(`${where}: ${arg} must be true or false, received ${describe(value)}.`);
-  }
-  return value;
 }
 
 /** A label-smoothing amount: a number in [0, 1]. */

@@ -1,9 +1,9 @@
 import { maximum, mul, sub } from '../ops/index.js';
 import { noGrad } from '../autograd/tape.js';
-import type { ConfigDict } from '../serialization.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { Loss, alignTargets, checkName, checkReduction, meanLastAxis } from './base.js';
+import { Loss, alignTargets, meanLastAxis } from './base.js';
 import type { LossOptions } from './base.js';
+import { checkName } from '../validation.js';
 
 /**
  * mean(max(1 − y·yPred, 0)) over the last axis, for labels y in {−1, 1}. As Keras, labels
@@ -22,10 +22,6 @@ export class Hinge extends Loss {
     let y = labels;
     if (isBinary(y)) y = sub(mul(y, 2), 1);
     return meanLastAxis(maximum(sub(1, mul(y, p)), 0));
-  }
-  static fromConfig(config: ConfigDict): Hinge {
-    checkReduction(config, 'Hinge');
-    return new Hinge(config as LossOptions);
   }
 }
 

@@ -4,11 +4,12 @@ import { Registry } from '../serialization.js';
 import { toTensor, type TensorLike } from '../tensor/creation.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { Loss, checkName } from './base.js';
+import { Loss } from './base.js';
 import { Hinge } from './hinge.js';
 import { BinaryCrossentropy, CategoricalCrossentropy, KLDivergence } from './probabilistic.js';
 import { SparseCategoricalCrossentropy } from './probabilistic.js';
 import { CosineSimilarity, Huber, MeanAbsoluteError, MeanSquaredError } from './regression.js';
+import { checkName } from '../validation.js';
 
 export { Loss, type LossOptions } from './base.js';
 
@@ -30,7 +31,7 @@ export class LossFunctionWrapper extends Loss {
   constructor(fn: LossFunction, options: { name?: string } = {}) {
     super();
     this.fn = fn;
-    this.name = checkName(options.name, fn.name || 'loss', 'loss function');
+    this.name = checkName(options.name, 'loss function', fn.name || 'loss');
   }
   call(yTrue: Tensor, yPred: Tensor): Tensor {
     const out = this.fn(yTrue, yPred);

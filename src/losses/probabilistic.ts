@@ -5,9 +5,10 @@ import { noGrad } from '../autograd/tape.js';
 import type { ConfigDict } from '../serialization.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { EPSILON, Loss, alignTargets, checkBoolean, checkName, checkReduction } from './base.js';
+import { EPSILON, Loss, alignTargets, checkReduction } from './base.js';
 import { checkSmoothing, floatPrediction, meanLastAxis, toTensorChecked } from './base.js';
-import type { LossOptions } from './base.js';
+import type { BuiltinLoss, LossOptions } from './base.js';
+import { checkBoolean, checkName } from '../validation.js';
 
 /**
  * Crossentropies and KL divergence, with Keras's exact formulas: probabilities are clipped to
@@ -26,30 +27,17 @@ function clipProbabilities(p: Tensor): Tensor {
   return clip(p, { min: EPSILON, max: 1 - EPSILON });
 }
 
-/**
- * −[y·log p + (1 − y)·log(1 − p)], mean over the last axis. Label smoothing s moves y to
- * y·(1 − s) + s/2. From logits x: softplus(x) − x·y (= −[y·log σ(x) + (1−y)·log(1−σ(x))]).
- */
-export class BinaryCrossentropy extends Loss {
-  static readonly className = 'BinaryCrossentropy';
+/** What the binary and categorical crossentropies share: their options and config. */
+abstract class SmoothedCrossentropy extends Loss {
   readonly name: string;
   readonly fromLogits: boolean;
   readonly labelSmoothing: number;
-  constructor(options: CrossentropyOptions = {}) {
+  constructor(options: CrossentropyOptions, where: string, defaultName: string) {
     super();
-    const { fromLogits = false, labelSmoothing = 0 } = options;
-    this.fromLogits = checkBoolean(fromLogits, 'binaryCrossentropy', 'fromLogits');
-    this.labelSmoothing = checkSmoothing(labelSmoothing, 'binaryCrossentropy');
-    this.name = checkName(options.name, 'binary_crossentropy', 'binaryCrossentropy');
-  }
-  call(yTrue: Tensor, yPred: Tensor): Tensor {
-    let [y, p] = alignTargets(yTrue, yPred, this.name);
-    const s = this.labelSmoothing;
-    if (s > 0) y = add(mul(y, 1 - s), 0.5 * s);
-    if (this.fromLogits) return meanLastAxis(sub(softplus(p), mul(p, y)));
-    p = clipProbabilities(p);
-    const ce = add(mul(y, log(p)), mul(sub(1, y), log(sub(1, p))));
-    return meanLastAxis(neg(ce));
+    this.fromLogits = checkBoolean(options.fromLogits, where, 'fromLogits', false);
+    const { labelSmoothing = 0 } = options;
+    this.labelSmoothing = checkSmoothing(labelSmoothing, where);
+    this.name = checkName(options.name, where, defaultName);
   }
   override getConfig(): ConfigDict {
     return {
@@ -59,9 +47,25 @@ export class BinaryCrossentropy extends Loss {
       axis: -1,
     };
   }
-  static fromConfig(config: ConfigDict): BinaryCrossentropy {
-    checkReduction(config, 'BinaryCrossentropy');
-    return new BinaryCrossentropy(config as CrossentropyOptions);
+}
+
+/**
+ * −[y·log p + (1 − y)·log(1 − p)], mean over the last axis. Label smoothing s moves y to
+ * y·(1 − s) + s/2. From logits x: softplus(x) − x·y (= −[y·log σ(x) + (1−y)·log(1−σ(x))]).
+ */
+export class BinaryCrossentropy extends SmoothedCrossentropy {
+  static readonly className = 'BinaryCrossentropy';
+  constructor(options: CrossentropyOptions = {}) {
+    super(options, 'binaryCrossentropy', 'binary_crossentropy');
+  }
+  call(yTrue: Tensor, yPred: Tensor): Tensor {
+    let [y, p] = alignTargets(yTrue, yPred, this.name);
+    const s = this.labelSmoothing;
+    if (s > 0) y = add(mul(y, 1 - s), 0.5 * s);
+    if (this.fromLogits) return meanLastAxis(sub(softplus(p), mul(p, y)));
+    p = clipProbabilities(p);
+    const ce = add(mul(y, log(p)), mul(sub(1, y), log(sub(1, p))));
+    return meanLastAxis(neg(ce));
   }
 }
 
@@ -77,17 +81,10 @@ function logProbabilities(p: Tensor, fromLogits: boolean): Tensor {
  * rescaled to sum to 1 and clipped, as Keras; from logits, log p = logSoftmax(x). Label
  * smoothing s: y·(1 − s) + s/numClasses.
  */
-export class CategoricalCrossentropy extends Loss {
+export class CategoricalCrossentropy extends SmoothedCrossentropy {
   static readonly className = 'CategoricalCrossentropy';
-  readonly name: string;
-  readonly fromLogits: boolean;
-  readonly labelSmoothing: number;
   constructor(options: CrossentropyOptions = {}) {
-    super();
-    const { fromLogits = false, labelSmoothing = 0 } = options;
-    this.fromLogits = checkBoolean(fromLogits, 'categoricalCrossentropy', 'fromLogits');
-    this.labelSmoothing = checkSmoothing(labelSmoothing, 'categoricalCrossentropy');
-    this.name = checkName(options.name, 'categorical_crossentropy', 'categoricalCrossentropy');
+    super(options, 'categoricalCrossentropy', 'categorical_crossentropy');
   }
   call(yTrue: Tensor, yPred: Tensor): Tensor {
     const [labels, p] = alignTargets(yTrue, yPred, this.name);
@@ -100,18 +97,6 @@ export class CategoricalCrossentropy extends Loss {
     const s = this.labelSmoothing;
     if (s > 0) y = add(mul(y, 1 - s), s / p.shape[p.rank - 1]!);
     return neg(sum(mul(y, logProbabilities(p, this.fromLogits)), -1));
-  }
-  override getConfig(): ConfigDict {
-    return {
-      ...super.getConfig(),
-      fromLogits: this.fromLogits,
-      labelSmoothing: this.labelSmoothing,
-      axis: -1,
-    };
-  }
-  static fromConfig(config: ConfigDict): CategoricalCrossentropy {
-    checkReduction(config, 'CategoricalCrossentropy');
-    return new CategoricalCrossentropy(config as CrossentropyOptions);
   }
 }
 
@@ -132,12 +117,12 @@ export class SparseCategoricalCrossentropy extends Loss {
   readonly fromLogits: boolean;
   constructor(options: SparseCategoricalCrossentropyOptions = {}) {
     super();
-    const { fromLogits = false } = options;
-    this.fromLogits = checkBoolean(fromLogits, 'sparseCategoricalCrossentropy', 'fromLogits');
+    const where = 'sparseCategoricalCrossentropy';
+    this.fromLogits = checkBoolean(options.fromLogits, where, 'fromLogits', false);
     this.name = checkName(
       options.name,
-      'sparse_categorical_crossentropy',
       'sparseCategoricalCrossentropy',
+      'sparse_categorical_crossentropy',
     );
   }
   call(yTrue: Tensor, yPred: Tensor): Tensor {
@@ -150,14 +135,14 @@ export class SparseCategoricalCrossentropy extends Loss {
   override getConfig(): ConfigDict {
     return { ...super.getConfig(), fromLogits: this.fromLogits, ignoreClass: null };
   }
-  static fromConfig(config: ConfigDict): SparseCategoricalCrossentropy {
+  static override fromConfig<T extends Loss>(this: BuiltinLoss<T>, config: ConfigDict): T {
     checkReduction(config, 'SparseCategoricalCrossentropy');
     if (config['ignoreClass'] !== undefined && config['ignoreClass'] !== null) {
       throw new ConfigError(
         'SparseCategoricalCrossentropy: ignoreClass is not supported; leave it out (or null).',
       );
     }
-    return new SparseCategoricalCrossentropy(config as SparseCategoricalCrossentropyOptions);
+    return new this(config as LossOptions);
   }
 }
 
@@ -220,16 +205,12 @@ export class KLDivergence extends Loss {
   readonly name: string;
   constructor(options: LossOptions = {}) {
     super();
-    this.name = checkName(options.name, 'kl_divergence', 'kld');
+    this.name = checkName(options.name, 'kld', 'kl_divergence');
   }
   call(yTrue: Tensor, yPred: Tensor): Tensor {
     const [t, p] = alignTargets(yTrue, yPred, this.name);
     const y = clip(t, { min: EPSILON, max: 1 });
     const q = clip(p, { min: EPSILON, max: 1 });
     return sum(mul(y, log(div(y, q))), -1);
-  }
-  static fromConfig(config: ConfigDict): KLDivergence {
-    checkReduction(config, 'KLDivergence');
-    return new KLDivergence(config as LossOptions);
   }
 }

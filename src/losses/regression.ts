@@ -1,10 +1,10 @@
-import { ConfigError, describe } from '../errors.js';
 import { abs, maximum, mul, neg, sqrt, square, sub, sum, where } from '../ops/index.js';
 import { div, lessEqual } from '../ops/index.js';
 import type { ConfigDict } from '../serialization.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { Loss, alignTargets, checkName, checkReduction, meanLastAxis } from './base.js';
+import { Loss, alignTargets, meanLastAxis } from './base.js';
 import type { LossOptions } from './base.js';
+import { checkName, checkNumber } from '../validation.js';
 
 /** Regression losses: mean squared error, mean absolute error, Huber, cosine similarity. */
 
@@ -14,15 +14,11 @@ export class MeanSquaredError extends Loss {
   readonly name: string;
   constructor(options: LossOptions = {}) {
     super();
-    this.name = checkName(options.name, 'mean_squared_error', 'meanSquaredError');
+    this.name = checkName(options.name, 'meanSquaredError', 'mean_squared_error');
   }
   call(yTrue: Tensor, yPred: Tensor): Tensor {
     const [t, p] = alignTargets(yTrue, yPred, this.name);
     return meanLastAxis(square(sub(t, p)));
-  }
-  static fromConfig(config: ConfigDict): MeanSquaredError {
-    checkReduction(config, 'MeanSquaredError');
-    return new MeanSquaredError(config as LossOptions);
   }
 }
 
@@ -32,15 +28,11 @@ export class MeanAbsoluteError extends Loss {
   readonly name: string;
   constructor(options: LossOptions = {}) {
     super();
-    this.name = checkName(options.name, 'mean_absolute_error', 'meanAbsoluteError');
+    this.name = checkName(options.name, 'meanAbsoluteError', 'mean_absolute_error');
   }
   call(yTrue: Tensor, yPred: Tensor): Tensor {
     const [t, p] = alignTargets(yTrue, yPred, this.name);
     return meanLastAxis(abs(sub(t, p)));
-  }
-  static fromConfig(config: ConfigDict): MeanAbsoluteError {
-    checkReduction(config, 'MeanAbsoluteError');
-    return new MeanAbsoluteError(config as LossOptions);
   }
 }
 
@@ -59,14 +51,9 @@ export class Huber extends Loss {
   readonly delta: number;
   constructor(options: HuberOptions = {}) {
     super();
-    const { delta = 1 } = options;
-    if (typeof delta !== 'number' || !Number.isFinite(delta) || delta <= 0) {
-      throw new ConfigError(
-        `huber: delta must be a finite number > 0, received ${describe(delta)}; e.g. huber({ delta: 1 }).`,
-      );
-    }
-    this.delta = delta;
-    this.name = checkName(options.name, 'huber_loss', 'huber');
+    const positive = { min: 0, minExclusive: true, fallback: 1, example: 'huber({ delta: 1 })' };
+    this.delta = checkNumber(options.delta, 'huber', 'delta', positive);
+    this.name = checkName(options.name, 'huber', 'huber_loss');
   }
   call(yTrue: Tensor, yPred: Tensor): Tensor {
     const [t, p] = alignTargets(yTrue, yPred, this.name);
@@ -78,10 +65,6 @@ export class Huber extends Loss {
   }
   override getConfig(): ConfigDict {
     return { ...super.getConfig(), delta: this.delta };
-  }
-  static fromConfig(config: ConfigDict): Huber {
-    checkReduction(config, 'Huber');
-    return new Huber(config as HuberOptions);
   }
 }
 
@@ -100,14 +83,11 @@ export class CosineSimilarity extends Loss {
   readonly axis: number;
   constructor(options: CosineSimilarityOptions = {}) {
     super();
-    const { axis = -1 } = options;
-    if (!Number.isInteger(axis)) {
-      throw new ConfigError(
-        `cosineSimilarity: axis must be an integer, received ${describe(axis)}.`,
-      );
-    }
-    this.axis = axis;
-    this.name = checkName(options.name, 'cosine_similarity', 'cosineSimilarity');
+    this.axis = checkNumber(options.axis, 'cosineSimilarity', 'axis', {
+      integer: true,
+      fallback: -1,
+    });
+    this.name = checkName(options.name, 'cosineSimilarity', 'cosine_similarity');
   }
   call(yTrue: Tensor, yPred: Tensor): Tensor {
     const [t, p] = alignTargets(yTrue, yPred, this.name);
@@ -120,9 +100,5 @@ export class CosineSimilarity extends Loss {
   }
   override getConfig(): ConfigDict {
     return { ...super.getConfig(), axis: this.axis };
-  }
-  static fromConfig(config: ConfigDict): CosineSimilarity {
-    checkReduction(config, 'CosineSimilarity');
-    return new CosineSimilarity(config as CosineSimilarityOptions);
   }
 }

@@ -5,6 +5,7 @@ import type { ConfigDict } from '../serialization.js';
 import { toTensor } from '../tensor/creation.js';
 import { formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
+import { checkName } from '../validation.js';
 
 /**
  * A stateful metric, as Keras's: `update` accumulates over batches, `result` reads the value
@@ -31,14 +32,6 @@ export interface MetricOptions {
 
 /** A plain function (yTrue, yPred) → per-sample (or per-element) values. */
 export type MetricFunction = (yTrue: Tensor, yPred: Tensor) => Tensor;
-
-export function checkMetricName(name: unknown, fallback: string, where: string): string {
-  if (name === undefined) return fallback;
-  if (typeof name !== 'string' || name === '') {
-    throw new ConfigError(`${where}: name must be a non-empty string, received ${describe(name)}.`);
-  }
-  return name;
-}
 
 /**
  * One weight per sample as a flat float64 array of length `batch` (a scalar is repeated;
@@ -82,7 +75,7 @@ export class MeanMetricWrapper extends Metric {
       );
     }
     this.fn = fn;
-    this.name = checkMetricName(options.name, fn.name || 'mean_metric', 'metric');
+    this.name = checkName(options.name, 'metric', fn.name || 'mean_metric');
   }
   update(yTrue: Tensor, yPred: Tensor, sampleWeight?: Tensor): void {
     const values = noGrad(() => {

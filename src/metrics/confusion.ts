@@ -3,7 +3,8 @@ import { EPSILON, alignTargets } from '../losses/base.js';
 import { noGrad } from '../autograd/tape.js';
 import type { ConfigDict } from '../serialization.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { Metric, checkMetricName, sampleWeights, type MetricOptions } from './base.js';
+import { Metric, sampleWeights, type MetricOptions } from './base.js';
+import { checkName } from '../validation.js';
 
 /**
  * Metrics built on confusion counts, as Keras's: every element of yPred is one prediction
@@ -61,7 +62,7 @@ abstract class ThresholdCounts extends Metric {
   constructor(options: PrecisionOptions, defaultName: string) {
     super();
     this.thresholds = checkThreshold(options.thresholds ?? 0.5, defaultName);
-    this.name = checkMetricName(options.name, defaultName, defaultName);
+    this.name = checkName(options.name, defaultName, defaultName);
   }
   update(yTrue: Tensor, yPred: Tensor, sampleWeight?: Tensor): void {
     const { labels, preds, weights } = readBatch(yTrue, yPred, sampleWeight, this.name);
@@ -155,7 +156,7 @@ export class AUC extends Metric {
     this.numThresholds = numThresholds;
     this.curve = curve;
     this.fromLogits = fromLogits;
-    this.name = checkMetricName(options.name, 'auc', 'auc');
+    this.name = checkName(options.name, 'auc', 'auc');
     const n = numThresholds;
     this.#thresholds = Float64Array.from({ length: n }, (_, i) =>
       i === 0 ? -EPSILON : i === n - 1 ? 1 + EPSILON : i / (n - 1),

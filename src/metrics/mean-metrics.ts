@@ -6,7 +6,8 @@ import type { ConfigDict } from '../serialization.js';
 import { toTensor } from '../tensor/creation.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { MeanMetricWrapper, Metric, checkMetricName, type MetricOptions } from './base.js';
+import { MeanMetricWrapper, Metric, type MetricOptions } from './base.js';
+import { checkName } from '../validation.js';
 
 /** Metrics that average a per-sample value: the accuracies, mean squared and absolute error. */
 
@@ -26,7 +27,7 @@ export class BinaryAccuracy extends MeanMetricWrapper {
         `binaryAccuracy: threshold must be a number, received ${describe(threshold)}.`,
       );
     }
-    const name = checkMetricName(options.name, 'binary_accuracy', 'binaryAccuracy');
+    const name = checkName(options.name, 'binaryAccuracy', 'binary_accuracy');
     super(
       (yTrue, yPred) => {
         const [t, p] = alignTargets(yTrue, yPred, name);
@@ -48,7 +49,7 @@ export class BinaryAccuracy extends MeanMetricWrapper {
 export class CategoricalAccuracy extends MeanMetricWrapper {
   static override readonly className = 'CategoricalAccuracy';
   constructor(options: MetricOptions = {}) {
-    const name = checkMetricName(options.name, 'categorical_accuracy', 'categoricalAccuracy');
+    const name = checkName(options.name, 'categoricalAccuracy', 'categorical_accuracy');
     super(
       (yTrue, yPred) => {
         const [t, p] = alignTargets(yTrue, yPred, name);
@@ -69,10 +70,10 @@ export class CategoricalAccuracy extends MeanMetricWrapper {
 export class SparseCategoricalAccuracy extends MeanMetricWrapper {
   static override readonly className = 'SparseCategoricalAccuracy';
   constructor(options: MetricOptions = {}) {
-    const name = checkMetricName(
+    const name = checkName(
       options.name,
-      'sparse_categorical_accuracy',
       'sparseCategoricalAccuracy',
+      'sparse_categorical_accuracy',
     );
     super(
       (yTrue, yPred) => {
@@ -101,7 +102,7 @@ export class MeanSquaredError extends MeanMetricWrapper {
   static override readonly className = 'MeanSquaredError';
   constructor(options: MetricOptions = {}) {
     const loss = new MseLoss();
-    const name = checkMetricName(options.name, 'mean_squared_error', 'meanSquaredError');
+    const name = checkName(options.name, 'meanSquaredError', 'mean_squared_error');
     super((t, p) => loss.call(t, p), { name });
   }
   static fromConfig(config: ConfigDict): MeanSquaredError {
@@ -114,7 +115,7 @@ export class MeanAbsoluteError extends MeanMetricWrapper {
   static override readonly className = 'MeanAbsoluteError';
   constructor(options: MetricOptions = {}) {
     const loss = new MaeLoss();
-    const name = checkMetricName(options.name, 'mean_absolute_error', 'meanAbsoluteError');
+    const name = checkName(options.name, 'meanAbsoluteError', 'mean_absolute_error');
     super((t, p) => loss.call(t, p), { name });
   }
   static fromConfig(config: ConfigDict): MeanAbsoluteError {
@@ -134,7 +135,7 @@ export class AutoAccuracy extends Metric {
   #inner: Metric | undefined;
   constructor(options: MetricOptions = {}) {
     super();
-    this.name = checkMetricName(options.name, 'accuracy', 'accuracy');
+    this.name = checkName(options.name, 'accuracy', 'accuracy');
   }
   /** The resolved metric, once the first update has shown the shapes. */
   get resolved(): Metric | undefined {

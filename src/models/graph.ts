@@ -20,14 +20,15 @@ export class Graph {
   constructor(
     inputs: readonly SymbolicTensor[],
     outputs: readonly SymbolicTensor[],
-    modelName: string,
+    /** The model, as named in messages: "Functional 'autoencoder'". */
+    owner: string,
   ) {
     this.inputs = inputs;
     this.outputs = outputs;
     for (const x of inputs) {
       if (!(x.node.layer instanceof InputLayer)) {
         throw new ConfigError(
-          `Model '${modelName}': every input must come from sn.input(...), but '${x.name}' is the output of ` +
+          `${owner}: every input must come from sn.input(...), but '${x.name}' is the output of ` +
             `${x.node.layer.describeSelf()}.`,
         );
       }
@@ -37,18 +38,20 @@ export class Graph {
     for (const node of this.nodes) {
       if (node.layer instanceof InputLayer && !inputNodes.has(node)) {
         throw new ConfigError(
-          `Model '${modelName}': an output depends on input '${node.layer.name}', which is not in the model's inputs. ` +
+          `${owner}: an output depends on input '${node.layer.name}', which is not in the model's inputs. ` +
             'Add it to `inputs`.',
         );
       }
     }
-    const layers: Layer[] = [];
+    // The input layers first, in the order of `inputs` (as Keras lists them), then the rest in
+    // execution order.
+    const layers: Layer[] = inputs.map((x) => x.node.layer);
     for (const node of this.nodes) if (!layers.includes(node.layer)) layers.push(node.layer);
     const names = new Set<string>();
     for (const layer of layers) {
       if (names.has(layer.name)) {
         throw new ConfigError(
-          `Model '${modelName}': two different layers are named '${layer.name}'; layer names must be unique within a model.`,
+          `${owner}: two different layers are named '${layer.name}'; layer names must be unique within a model.`,
         );
       }
       names.add(layer.name);
@@ -57,10 +60,10 @@ export class Graph {
   }
 
   /** Runs the graph on real tensors (one per input, in order). */
-  run(values: readonly Tensor[], options: CallOptions, modelName: string): Tensor[] {
+  run(values: readonly Tensor[], options: CallOptions, owner: string): Tensor[] {
     if (values.length !== this.inputs.length) {
       throw new ConfigError(
-        `Model '${modelName}' has ${this.inputs.length} input(s) (${this.inputs.map((x) => x.node.layer.name).join(', ')}), ` +
+        `${owner} has ${this.inputs.length} input(s) (${this.inputs.map((x) => x.node.layer.name).join(', ')}), ` +
           `received ${values.length} tensor(s). Pass one tensor per input, as an array in that order.`,
       );
     }
@@ -70,9 +73,11 @@ export class Graph {
       const ok =
         value.rank === x.rank && x.shape.every((d, j) => d === null || d === value.shape[j]);
       if (!ok) {
+        const reader = this.nodes.find((n) => n.inputs.includes(x))?.layer;
         throw new ShapeError(
-          `Model '${modelName}' input '${x.node.layer.name}' expects shape ${formatSymbolicShape(x.shape)}, ` +
-            `received ${formatShape(value.shape)}. Reshape the data or change the input's shape.`,
+          `${owner} input '${x.node.layer.name}'${reader ? ` (read by ${reader.describeSelf()})` : ''} ` +
+            `expects shape ${formatSymbolicShape(x.shape)}, received ${formatShape(value.shape)}. ` +
+            "Reshape the data or change the input's shape.",
         );
       }
       computed.set(x, value);

@@ -1,4 +1,4 @@
-import { ConfigError, describe } from '../errors.js';
+import { ConfigError, ShapeError, describe } from '../errors.js';
 import { noGrad } from '../autograd/tape.js';
 import {
   Layer,
@@ -7,7 +7,12 @@ import {
   type LayerOptions,
   type LayerOutput,
 } from '../layers/layer.js';
-import { SymbolicTensor, type Node, type SymbolicShape } from '../layers/symbolic.js';
+import {
+  SymbolicTensor,
+  formatSymbolicShape,
+  type Node,
+  type SymbolicShape,
+} from '../layers/symbolic.js';
 import type { ConfigDict } from '../serialization.js';
 import type { DType } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -47,8 +52,13 @@ export class Model extends Layer {
     super({ ...layerOptions, ...(options?.name ? { name: options.name } : {}) });
     if (options) {
       if (options.inputs === undefined || options.outputs === undefined) {
+        // (describe() would print the whole graph, which is circular; the keys say enough.)
+        const got =
+          typeof options === 'object' && options !== null
+            ? `an object with keys ${Object.keys(options).join(', ') || '(none)'}`
+            : describe(options);
         throw new ConfigError(
-          `model(): expected { inputs, outputs } (SymbolicTensors from sn.input and layer.apply), received ${describe(options)}.`,
+          `model(): expected { inputs, outputs } (SymbolicTensors from sn.input and layer.apply), received ${got}.`,
         );
       }
       this.setGraph(options.inputs, options.outputs);
@@ -69,11 +79,11 @@ export class Model extends Layer {
       const bad = list.find((x) => !(x instanceof SymbolicTensor));
       if (list.length === 0 || bad !== undefined) {
         throw new ConfigError(
-          `Model '${this.name}': ${what} must be SymbolicTensors (from sn.input and layer.apply), received ${describe(bad ?? list)}.`,
+          `${this.describeSelf()}: ${what} must be SymbolicTensors (from sn.input and layer.apply), received ${describe(bad ?? list)}.`,
         );
       }
     }
-    this.#graph = new Graph(ins as SymbolicTensor[], outs as SymbolicTensor[], this.name);
+    this.#graph = new Graph(ins as SymbolicTensor[], outs as SymbolicTensor[], this.describeSelf());
     this.#singleInput = !Array.isArray(inputs);
     this.#singleOutput = !Array.isArray(outputs);
     this.built = true;
@@ -85,6 +95,11 @@ export class Model extends Layer {
 
   get inputs(): readonly SymbolicTensor[] {
     return this.#graph?.inputs ?? [];
+  }
+
+  /** The names of the layers that produce the outputs (compile keys losses and metrics by them). */
+  get outputNames(): string[] {
+    return this.outputs.map((x) => x.node.layer.name);
   }
 
   get outputs(): readonly SymbolicTensor[] {
@@ -111,18 +126,37 @@ export class Model extends Layer {
 
   call(inputs: LayerInput, options: CallOptions): LayerOutput {
     const graph = this.#graph;
-    if (!graph) throw new ConfigError(`Model '${this.name}' has no layers yet.`);
+    if (!graph) throw new ConfigError(`${this.describeSelf()} has no layers yet.`);
     const outputs = graph.run(
       Array.isArray(inputs) ? inputs : [inputs as Tensor],
       options,
-      this.name,
+      this.describeSelf(),
     );
     return this.#singleOutput ? outputs[0]! : outputs;
   }
 
+  /** The outputs' shapes, after checking that the inputs fit (a model used as a layer). */
   override computeOutputShape(
-    _inputShape: SymbolicShape | SymbolicShape[],
+    inputShape: SymbolicShape | SymbolicShape[],
   ): SymbolicShape | SymbolicShape[] {
+    const given = (Array.isArray(inputShape[0]) ? inputShape : [inputShape]) as SymbolicShape[];
+    if (given.length !== this.inputs.length) {
+      throw new ConfigError(
+        `${this.describeSelf()} has ${this.inputs.length} input(s), but was applied to ${given.length}.`,
+      );
+    }
+    this.inputs.forEach((x, i) => {
+      const got = given[i]!;
+      const fits =
+        got.length === x.rank &&
+        x.shape.every((d, j) => d === null || got[j] === null || got[j] === d);
+      if (!fits) {
+        throw new ShapeError(
+          `${this.describeSelf()} input '${x.node.layer.name}' expects shape ${formatSymbolicShape(x.shape)}, ` +
+            `received ${formatSymbolicShape(got)}.`,
+        );
+      }
+    });
     const shapes = this.outputs.map((x) => x.shape);
     return this.#singleOutput ? shapes[0]! : shapes;
   }
@@ -148,7 +182,7 @@ export class Model extends Layer {
         : layers.find((l) => l.name === nameOrIndex);
     if (!found) {
       throw new ConfigError(
-        `Model '${this.name}' has no layer ${describe(nameOrIndex)}; its layers are ${layers.map((l) => `'${l.name}'`).join(', ')}.`,
+        `${this.describeSelf()} has no layer ${describe(nameOrIndex)}; its layers are ${layers.map((l) => `'${l.name}'`).join(', ')}.`,
       );
     }
     return found;
@@ -208,7 +242,7 @@ export class Model extends Layer {
 
   override getConfig(): ConfigDict {
     throw new ConfigError(
-      `Model '${this.name}': model serialization arrives with sn.io (save/load).`,
+      `${this.describeSelf()}: model serialization arrives with sn.io (save/load).`,
     );
   }
 

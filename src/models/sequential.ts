@@ -54,8 +54,12 @@ export class Sequential extends Model {
       );
     }
     this.#stack.push(layer);
-    if (!this.#input && this.#stack.length === 1 && layer.batchInputShape) {
-      const [batch, ...shape] = layer.batchInputShape;
+    // A first layer knows the input shape from inputShape, or, as a model, from its input.
+    const known =
+      layer.batchInputShape ??
+      (layer instanceof Model && layer.inputs.length === 1 ? layer.inputs[0]!.shape : undefined);
+    if (!this.#input && this.#stack.length === 1 && known) {
+      const [batch, ...shape] = known;
       this.#input = input({
         shape,
         ...(batch !== null && batch !== undefined ? { batchSize: batch } : {}),
@@ -79,11 +83,17 @@ export class Sequential extends Model {
   /** Builds from the first input shape seen (batch dimension null). */
   override build(inputShape: SymbolicShape | SymbolicShape[]): void {
     if (this.#input) return;
+    if (this.#stack.length === 0) throw new ConfigError(`${this.describeSelf()} has no layers.`);
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as SymbolicShape;
     this.#input = input({ shape: shape.slice(1) });
     this.#output = this.#input;
     for (const layer of this.#stack) this.#extend(layer);
-    if (this.#stack.length === 0) throw new ConfigError(`Sequential '${this.name}' has no layers.`);
+  }
+
+  /** Before the input shape is known, the last layer still names the one output. */
+  override get outputNames(): string[] {
+    const last = this.#stack[this.#stack.length - 1];
+    return this.outputs.length === 0 && last ? [last.name] : super.outputNames;
   }
 
   /** The layers in order, without the input layer. */

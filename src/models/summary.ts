@@ -36,6 +36,11 @@ export function describePenalties(layer: Layer): string {
   return parts.join('; ');
 }
 
+/** 200960 → '200,960', as Keras prints parameter counts. */
+function count(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
 export function summarize(model: Model, options: SummaryOptions): string {
   const printFn = options.printFn ?? ((line: string) => console.log(line));
   const rows: string[][] = [
@@ -48,7 +53,7 @@ export function summarize(model: Model, options: SummaryOptions): string {
     rows.push([
       `${layer.name} (${layer.className})`,
       shapes,
-      String(layer.countParams()),
+      count(layer.countParams()),
       describePenalties(layer),
     ]);
   }
@@ -68,9 +73,9 @@ export function summarize(model: Model, options: SummaryOptions): string {
     rule,
     ...rows.slice(1).map(line),
     rule,
-    `Total params: ${total}`,
-    `Trainable params: ${trainable}`,
-    `Non-trainable params: ${total - trainable}`,
+    `Total params: ${count(total)}`,
+    `Trainable params: ${count(trainable)}`,
+    `Non-trainable params: ${count(total - trainable)}`,
   ];
   for (const l of lines) printFn(l);
   return lines.join('\n');

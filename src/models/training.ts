@@ -9,7 +9,7 @@ import { scalar, tensor } from '../tensor/creation.js';
 import { Random, setSeed } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Logs, TrainingParams } from './callback.js';
-import { CallbackList, type CallbackLike } from './callbacks.js';
+import { CallbackList, type CallbackLike } from './callbacks/index.js';
 import {
   checkPositiveInteger,
   sampleCount,
@@ -56,7 +56,7 @@ export function compile(model: Model, options: CompileOptions): void {
       `compile: expected { optimizer, loss, metrics? }, received ${describe(options)}.`,
     );
   }
-  const outputNames = model.outputs.map((x) => x.node.layer.name);
+  const outputNames = uniqueNames(model.outputNames);
   const n = Math.max(1, outputNames.length);
   const perOutput = <T>(
     value: T | readonly T[] | Readonly<Record<string, T>> | undefined,
@@ -123,6 +123,25 @@ export function compile(model: Model, options: CompileOptions): void {
   };
 }
 
+/**
+ * Output names for logs, made unique as tf.keras does: a layer giving two outputs (or a shared
+ * layer) is 'dense', then 'dense_1', 'dense_2'.
+ */
+function uniqueNames(names: readonly string[]): string[] {
+  const used = new Set<string>();
+  const next = new Map<string, number>();
+  return names.map((name) => {
+    let proposal = name;
+    while (used.has(proposal)) {
+      const k = next.get(name) ?? 1;
+      proposal = `${name}_${k}`;
+      next.set(name, k + 1);
+    }
+    used.add(proposal);
+    return proposal;
+  });
+}
+
 function compiledOf(model: Model, where: string): Compiled {
   if (!model.compiled) {
     throw new ConfigError(
@@ -132,11 +151,17 @@ function compiledOf(model: Model, where: string): Compiled {
   return model.compiled;
 }
 
-/** Fresh metric objects for each output (names prefixed by the output's name when several). */
+/**
+ * Fresh metric objects for each output (names prefixed by the output's name when several).
+ * A sequential model still waiting for its input shape is built from x first, so that
+ * 'accuracy' is resolved from the real output shape (binary for one unit).
+ */
 function makeMetrics(
   model: Model,
   compiled: Compiled,
+  xs: readonly Tensor[],
 ): { output: number; metric: Metric; name: string }[] {
+  if (!model.built && xs[0] !== undefined) model.build([null, ...xs[0].shape.slice(1)]);
   const out: { output: number; metric: Metric; name: string }[] = [];
   compiled.metricIds.forEach((ids, i) => {
     for (const id of ids) {
@@ -159,6 +184,17 @@ interface StepResult {
   predictions: Tensor[];
 }
 
+/** What model.apply takes for these per-input tensors (an extra tensor is an error). */
+function modelInput(model: Model, xs: readonly Tensor[]): Tensor | Tensor[] {
+  if (!model.singleInput) return [...xs];
+  if (xs.length !== 1) {
+    throw new ConfigError(
+      `${model.describeSelf()} has 1 input but x is a list of ${xs.length} tensors; pass one tensor.`,
+    );
+  }
+  return xs[0]!;
+}
+
 /**
  * The loss of one batch, as a scalar tensor, plus its parts as numbers. Runs the model in
  * training or inference mode; called inside valueAndGrads for training.
@@ -171,11 +207,11 @@ function batchLoss(
   sampleWeight: Tensor | undefined,
   training: boolean,
 ): { loss: Tensor; parts: () => StepResult } {
-  const out = model.apply(model.singleInput ? xs[0]! : xs, { training });
+  const out = model.apply(modelInput(model, xs), { training });
   const predictions = Array.isArray(out) ? out : [out];
   if (ys.length !== predictions.length) {
     throw new ConfigError(
-      `Model '${model.name}' has ${predictions.length} output(s) (${compiled.outputNames.join(', ')}) but ${ys.length} target tensor(s) were given.`,
+      `${model.describeSelf()} has ${predictions.length} output(s) (${compiled.outputNames.join(', ')}) but ${ys.length} target tensor(s) were given.`,
     );
   }
   const outputLosses = predictions.map((p, i) =>
@@ -322,6 +358,7 @@ export async function fit(
     { name: 'x', tensors: xs },
     { name: 'y', tensors: ys },
   ]);
+  if (total === 0) throw new ConfigError('fit: x and y have 0 samples; expected non-empty data.');
   let sw = sampleWeights(ys, options.sampleWeight, options.classWeight, total);
 
   let validation: { xs: Tensor[]; ys: Tensor[]; sw: Tensor | undefined } | undefined;
@@ -360,7 +397,7 @@ export async function fit(
     validation && !options.validationData ? Math.floor(total * (1 - validationSplit)) : total;
   const steps = Math.ceil(samples / batchSize);
 
-  const metrics = makeMetrics(model, compiled);
+  const metrics = makeMetrics(model, compiled, xs);
   const history = new History();
   const callbacks = new CallbackList(options.callbacks ?? []);
   const progress = verbose > 0 ? new ProgressLogger() : undefined;
@@ -475,7 +512,8 @@ function evaluateData(
     { name: 'x', tensors: xs },
     { name: 'y', tensors: ys },
   ]);
-  const metrics = makeMetrics(model, compiled);
+  if (n === 0) throw new ConfigError('evaluate: x and y have 0 samples; expected non-empty data.');
+  const metrics = makeMetrics(model, compiled, xs);
   const tracker = new Tracker();
   noGrad(() => {
     for (let start = 0; start < n; start += batchSize) {
@@ -540,6 +578,8 @@ export function predict(
   const batchSize = checkPositiveInteger(options.batchSize ?? 32, 'batchSize', 'predict');
   const xs = toTensorList(x, 'x');
   const n = sampleCount([{ name: 'x', tensors: xs }]);
+  // No samples: one call on the empty batch gives outputs of the right (empty) shapes.
+  if (n === 0) return noGrad(() => model.apply(modelInput(model, xs), { training: false }));
   return noGrad(() => {
     const parts: Tensor[][] = [];
     for (let start = 0; start < n; start += batchSize) {
@@ -548,9 +588,7 @@ export function predict(
         undefined,
         'int32',
       );
-      const out = model.apply(model.singleInput ? takeRows(xs, idx)[0]! : takeRows(xs, idx), {
-        training: false,
-      });
+      const out = model.apply(modelInput(model, takeRows(xs, idx)), { training: false });
       parts.push(Array.isArray(out) ? out : [out]);
     }
     const outputs = (parts[0] ?? []).map((_, i) =>
@@ -584,7 +622,7 @@ export function trainOnBatch(
     { name: 'x', tensors: xs },
     { name: 'y', tensors: ys },
   ]);
-  const metrics = makeMetrics(model, compiled);
+  const metrics = makeMetrics(model, compiled, xs);
   const result = trainBatch(
     model,
     compiled,

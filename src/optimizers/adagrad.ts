@@ -4,7 +4,7 @@ import { fill } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
 import { Optimizer, type OptimizerOptions, type Slots } from './base.js';
-import { checkNumber } from './options.js';
+import { checkNumber } from '../validation.js';
 
 export interface AdagradOptions extends OptimizerOptions {
   /** Starting value of the accumulator (>= 0). Default 0.1. */
@@ -26,13 +26,12 @@ export class Adagrad extends Optimizer {
   constructor(options: AdagradOptions = {}) {
     super('adagrad', options, ['initialAccumulatorValue', 'epsilon'], 0.001);
     this.initialAccumulatorValue = checkNumber(
+      options.initialAccumulatorValue,
       this.owner,
       'initialAccumulatorValue',
-      options.initialAccumulatorValue,
-      { min: 0 },
-      0.1,
+      { min: 0, fallback: 0.1 },
     );
-    this.epsilon = checkNumber(this.owner, 'epsilon', options.epsilon, { min: 0 }, 1e-7);
+    this.epsilon = checkNumber(options.epsilon, this.owner, 'epsilon', { min: 0, fallback: 1e-7 });
   }
 
   protected slotNames(): readonly string[] {

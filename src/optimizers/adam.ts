@@ -2,7 +2,7 @@ import { add, div, maximum, mul, sqrt, square, sub } from '../ops/index.js';
 import type { ConfigDict } from '../serialization.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Optimizer, type OptimizerOptions, type Slots } from './base.js';
-import { checkBoolean, checkNumber } from './options.js';
+import { checkBoolean, checkNumber } from '../validation.js';
 
 export interface AdamOptions extends OptimizerOptions {
   /** Decay of the first-moment estimate, in [0, 1). Default 0.9. */
@@ -40,7 +40,7 @@ export class Adam extends Optimizer {
   constructor(options: AdamOptions = {}, owner = 'adam') {
     super(owner, options, ADAM_KEYS, 0.001);
     [this.beta1, this.beta2, this.epsilon] = checkBetas(this.owner, options);
-    this.amsgrad = checkBoolean(this.owner, 'amsgrad', options.amsgrad, false);
+    this.amsgrad = checkBoolean(options.amsgrad, this.owner, 'amsgrad', false);
   }
 
   protected slotNames(): readonly string[] {
@@ -106,8 +106,8 @@ export function checkBetas(
 ): [number, number, number] {
   const beta = { min: 0, max: 1, maxExclusive: true };
   return [
-    checkNumber(owner, 'beta1', options.beta1, beta, 0.9),
-    checkNumber(owner, 'beta2', options.beta2, beta, 0.999),
-    checkNumber(owner, 'epsilon', options.epsilon, { min: 0 }, 1e-7),
+    checkNumber(options.beta1, owner, 'beta1', { ...beta, fallback: 0.9 }),
+    checkNumber(options.beta2, owner, 'beta2', { ...beta, fallback: 0.999 }),
+    checkNumber(options.epsilon, owner, 'epsilon', { min: 0, fallback: 1e-7 }),
   ];
 }

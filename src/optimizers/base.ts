@@ -6,7 +6,12 @@ import { scalar, zerosLike } from '../tensor/creation.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { Variable } from '../tensor/variable.js';
-import { checkKeys, checkNumber, nullToUndefined } from './options.js';
+import {
+  checkNumber,
+  checkOptionKeys,
+  checkOptionalNumber,
+  nullToUndefined,
+} from '../validation.js';
 import {
   checkLearningRate,
   deserializeLearningRate,
@@ -116,9 +121,9 @@ export abstract class Optimizer implements Serializable {
     defaultLearningRate: number,
   ) {
     this.owner = owner;
-    const o = checkKeys(
-      owner,
+    const o = checkOptionKeys(
       options,
+      owner,
       [...COMMON_OPTIONS, ...ownKeys],
       `${owner}({ learningRate: ${defaultLearningRate} })`,
     );
@@ -130,10 +135,10 @@ export abstract class Optimizer implements Serializable {
       defaultLearningRate,
     );
     const positive = { min: 0, minExclusive: true };
-    this.weightDecay = checkNumber(owner, 'weightDecay', o.weightDecay, { min: 0 });
-    this.clipnorm = checkNumber(owner, 'clipnorm', o.clipnorm, positive);
-    this.clipvalue = checkNumber(owner, 'clipvalue', o.clipvalue, positive);
-    this.globalClipnorm = checkNumber(owner, 'globalClipnorm', o.globalClipnorm, positive);
+    this.weightDecay = checkOptionalNumber(o.weightDecay, owner, 'weightDecay', { min: 0 });
+    this.clipnorm = checkOptionalNumber(o.clipnorm, owner, 'clipnorm', positive);
+    this.clipvalue = checkOptionalNumber(o.clipvalue, owner, 'clipvalue', positive);
+    this.globalClipnorm = checkOptionalNumber(o.globalClipnorm, owner, 'globalClipnorm', positive);
     const clips = {
       clipnorm: this.clipnorm,
       clipvalue: this.clipvalue,
@@ -261,7 +266,11 @@ export abstract class Optimizer implements Serializable {
       }
       if (name === 'iterations') {
         const n = tensor.size === 1 ? tensor.dataSync()[0] : NaN;
-        this.#iterations = checkNumber(what, 'iterations', n, { min: 0, integer: true }, 0);
+        this.#iterations = checkNumber(n, what, 'iterations', {
+          min: 0,
+          integer: true,
+          fallback: 0,
+        });
         continue;
       }
       if (this.setGlobalSlot(name, tensor)) continue;

@@ -2,7 +2,7 @@ import { add, div, mul, sqrt, square, sub } from '../ops/index.js';
 import type { ConfigDict } from '../serialization.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Optimizer, type OptimizerOptions, type Slots } from './base.js';
-import { checkBoolean, checkNumber } from './options.js';
+import { checkBoolean, checkNumber } from '../validation.js';
 
 export interface RMSpropOptions extends OptimizerOptions {
   /** Decay of the mean square, in [0, 1). Default 0.9 (tfjs calls it `decay`). */
@@ -37,10 +37,15 @@ export class RMSprop extends Optimizer {
   constructor(options: RMSpropOptions = {}) {
     super('rmsprop', options, ['rho', 'momentum', 'epsilon', 'centered'], 0.001);
     const o = this.owner;
-    this.rho = checkNumber(o, 'rho', options.rho, { min: 0, max: 1, maxExclusive: true }, 0.9);
-    this.momentum = checkNumber(o, 'momentum', options.momentum, { min: 0, max: 1 }, 0);
-    this.epsilon = checkNumber(o, 'epsilon', options.epsilon, { min: 0 }, 1e-7);
-    this.centered = checkBoolean(o, 'centered', options.centered, false);
+    this.rho = checkNumber(options.rho, o, 'rho', {
+      min: 0,
+      max: 1,
+      maxExclusive: true,
+      fallback: 0.9,
+    });
+    this.momentum = checkNumber(options.momentum, o, 'momentum', { min: 0, max: 1, fallback: 0 });
+    this.epsilon = checkNumber(options.epsilon, o, 'epsilon', { min: 0, fallback: 1e-7 });
+    this.centered = checkBoolean(options.centered, o, 'centered', false);
   }
 
   protected slotNames(): readonly string[] {

@@ -1,4 +1,5 @@
-import { ConfigError, describe } from '../errors.js';
+import { ConfigError } from '../errors.js';
+import { describeTyped } from '../validation.js';
 import {
   Registry,
   isSerializedObject,
@@ -60,7 +61,7 @@ export function checkLearningRate(
   ) {
     throw new ConfigError(
       `${owner}: ${name} must be a finite number ${allowZero ? '>= 0' : '> 0'} or a learning-rate ` +
-        `schedule, received ${describe(value)}${typeof value === 'number' ? '' : ` (a ${typeof value})`}; ` +
+        `schedule, received ${describeTyped(value)}; ` +
         `pass e.g. ${name}: ${fallback} or sn.optimizers.schedules.exponentialDecay({...}).`,
     );
   }

@@ -2,11 +2,12 @@ import { ConfigError, describe } from '../errors.js';
 import type { ConfigDict } from '../serialization.js';
 import {
   checkBoolean,
-  checkKeys,
   checkNumber,
+  checkOptionKeys,
+  checkOptionalNumber,
   nullToUndefined,
-  type NumberRange,
-} from './options.js';
+  type NumberRule,
+} from '../validation.js';
 import {
   LearningRateSchedule,
   checkLearningRate,
@@ -44,16 +45,16 @@ export class ExponentialDecay extends LearningRateSchedule {
   constructor(options: ExponentialDecayOptions) {
     super();
     const owner = 'exponentialDecay';
-    const o = checkKeys(
-      owner,
+    const o = checkOptionKeys(
       options,
+      owner,
       ['initialLearningRate', 'decaySteps', 'decayRate', 'staircase'],
       'exponentialDecay({ initialLearningRate: 0.1, decaySteps: 1000, decayRate: 0.96 })',
     );
     this.initialLearningRate = required(owner, 'initialLearningRate', o, { min: 0 });
     this.decaySteps = required(owner, 'decaySteps', o, { min: 0, minExclusive: true });
     this.decayRate = required(owner, 'decayRate', o, { min: 0, minExclusive: true });
-    this.staircase = checkBoolean(owner, 'staircase', o.staircase, false);
+    this.staircase = checkBoolean(o.staircase, owner, 'staircase', false);
   }
 
   at(step: number): number {
@@ -106,17 +107,17 @@ export class CosineDecay extends LearningRateSchedule {
   constructor(options: CosineDecayOptions) {
     super();
     const owner = 'cosineDecay';
-    const o = checkKeys(
-      owner,
+    const o = checkOptionKeys(
       options,
+      owner,
       ['initialLearningRate', 'decaySteps', 'alpha', 'warmupTarget', 'warmupSteps'],
       'cosineDecay({ initialLearningRate: 0.1, decaySteps: 1000 })',
     );
     this.initialLearningRate = required(owner, 'initialLearningRate', o, { min: 0 });
     this.decaySteps = required(owner, 'decaySteps', o, { min: 0, minExclusive: true });
-    this.alpha = checkNumber(owner, 'alpha', o.alpha, { min: 0, max: 1 }, 0);
-    this.warmupTarget = checkNumber(owner, 'warmupTarget', o.warmupTarget, { min: 0 });
-    this.warmupSteps = checkNumber(owner, 'warmupSteps', o.warmupSteps, { min: 0 }, 0);
+    this.alpha = checkNumber(o.alpha, owner, 'alpha', { min: 0, max: 1, fallback: 0 });
+    this.warmupTarget = checkOptionalNumber(o.warmupTarget, owner, 'warmupTarget', { min: 0 });
+    this.warmupSteps = checkNumber(o.warmupSteps, owner, 'warmupSteps', { min: 0, fallback: 0 });
   }
 
   #decay(step: number, from: number): number {
@@ -171,9 +172,9 @@ export class PiecewiseConstantDecay extends LearningRateSchedule {
   constructor(options: PiecewiseConstantOptions) {
     super();
     const owner = 'piecewiseConstant';
-    const o = checkKeys(
-      owner,
+    const o = checkOptionKeys(
       options,
+      owner,
       ['boundaries', 'values'],
       'piecewiseConstant({ boundaries: [100, 200], values: [0.1, 0.01, 0.001] })',
     );
@@ -250,9 +251,9 @@ export class LinearWarmup extends LearningRateSchedule {
   constructor(options: WarmupOptions) {
     super();
     const owner = 'warmup';
-    const o = checkKeys(
-      owner,
+    const o = checkOptionKeys(
       options,
+      owner,
       ['warmupSteps', 'target', 'initialLearningRate'],
       'warmup({ warmupSteps: 100, target: 0.001 })',
     );
@@ -264,13 +265,10 @@ export class LinearWarmup extends LearningRateSchedule {
       );
     }
     this.target = checkLearningRate(owner, 'target', o.target, 0.001);
-    this.initialLearningRate = checkNumber(
-      owner,
-      'initialLearningRate',
-      o.initialLearningRate,
-      { min: 0 },
-      0,
-    );
+    this.initialLearningRate = checkNumber(o.initialLearningRate, owner, 'initialLearningRate', {
+      min: 0,
+      fallback: 0,
+    });
   }
 
   at(step: number): number {
@@ -318,9 +316,9 @@ function required(
   owner: string,
   name: string,
   o: Record<string, unknown>,
-  range: NumberRange,
+  range: NumberRule,
 ): number {
-  const value = checkNumber(owner, name, o[name], range);
+  const value = checkOptionalNumber(o[name], owner, name, range);
   if (value === undefined) {
     throw new ConfigError(`${owner}: ${name} is required (a number), received undefined.`);
   }

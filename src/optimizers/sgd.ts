@@ -2,7 +2,7 @@ import { add, mul, sub } from '../ops/index.js';
 import type { ConfigDict } from '../serialization.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Optimizer, type OptimizerOptions, type Slots } from './base.js';
-import { checkBoolean, checkNumber } from './options.js';
+import { checkBoolean, checkNumber } from '../validation.js';
 
 export interface SGDOptions extends OptimizerOptions {
   /** Velocity decay in [0, 1]; 0 is plain gradient descent. Default 0. */
@@ -26,8 +26,12 @@ export class SGD extends Optimizer {
 
   constructor(options: SGDOptions = {}) {
     super('sgd', options, ['momentum', 'nesterov'], 0.01);
-    this.momentum = checkNumber('sgd', 'momentum', options.momentum, { min: 0, max: 1 }, 0);
-    this.nesterov = checkBoolean('sgd', 'nesterov', options.nesterov, false);
+    this.momentum = checkNumber(options.momentum, 'sgd', 'momentum', {
+      min: 0,
+      max: 1,
+      fallback: 0,
+    });
+    this.nesterov = checkBoolean(options.nesterov, 'sgd', 'nesterov', false);
   }
 
   protected slotNames(): readonly string[] {

@@ -1,7 +1,8 @@
 import { L1, L1L2, L2, type L1Args, type L1L2Args, type L2Args } from './l1l2.js';
 import { KLSparsity, type KLSparsityArgs } from './kl-sparsity.js';
 import { OrthogonalRegularizer, type OrthogonalArgs } from './orthogonal.js';
-import { checkOptionKeys, numberOrOptions } from './validate.js';
+import { ConfigError, describe } from '../errors.js';
+import { isPlainObject, unknownOption } from '../validation.js';
 
 /**
  * The factories users call (SEMANTICS.md rules 2–3). Each takes a number or an options
@@ -26,7 +27,7 @@ export function l2(args?: number | L2Args): L2 {
 export function l1l2(args?: L1L2Args): L1L2 {
   if (args === undefined) return new L1L2({ l1: 0.01, l2: 0.01 });
   return new L1L2(
-    checkOptionKeys(args, 'l1l2', ['l1', 'l2'], 'sn.regularizers.l1l2({ l1: 0.01, l2: 0.01 })'),
+    factoryOptions(args, 'l1l2', ['l1', 'l2'], 'sn.regularizers.l1l2({ l1: 0.01, l2: 0.01 })'),
   );
 }
 
@@ -57,4 +58,46 @@ export function klSparsity(args?: number | KLSparsityArgs): KLSparsity {
       'sn.regularizers.klSparsity({ rho: 0.05, beta: 3 })',
     ),
   );
+}
+
+/**
+ * `options` if it is a plain object with only `allowed` keys. The regularizers word these
+ * errors with the list of options and an example, as their tests pin.
+ */
+function factoryOptions(
+  options: unknown,
+  where: string,
+  allowed: readonly string[],
+  example: string,
+): Record<string, unknown> {
+  if (!isPlainObject(options)) {
+    throw new ConfigError(
+      `${where}: expected an options object { ${allowed.join(', ')} }, received ${describe(options)}; ` +
+        `write it as ${example}`,
+    );
+  }
+  const key = unknownOption(options, allowed);
+  if (key !== undefined) {
+    throw new ConfigError(
+      `${where}: unknown option ${describe(key)}; the options are ${allowed.join(', ')}. ` +
+        `Write it as ${example}`,
+    );
+  }
+  return options;
+}
+
+/**
+ * Both call styles of a factory: `f(0.01)` means `{ [key]: 0.01 }`, `f({ ... })` is the
+ * options object, `f()` is `{}`. Anything else is reported as a bad value for `key`.
+ */
+function numberOrOptions(
+  arg: unknown,
+  where: string,
+  key: string,
+  allowed: readonly string[],
+  example: string,
+): Record<string, unknown> {
+  if (arg === undefined) return {};
+  if (isPlainObject(arg)) return factoryOptions(arg, where, allowed, example);
+  return { [key]: arg };
 }

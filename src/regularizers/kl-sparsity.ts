@@ -1,10 +1,9 @@
-import { ConfigError, describe } from '../errors.js';
 import { add, clip, log, mean, mul, sub, sum } from '../ops/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { ConfigDict } from '../serialization.js';
 import { asFloat } from './float.js';
 import { Regularizer, type RegularizerReduction } from './regularizer.js';
-import { checkCoefficient } from './validate.js';
+import { checkNumber } from '../validation.js';
 
 export interface KLSparsityArgs {
   /** The target mean activation ρ of each unit, in (0, 1) (default 0.05). */
@@ -30,15 +29,14 @@ export class KLSparsity extends Regularizer {
 
   constructor(args: KLSparsityArgs = {}) {
     super();
-    const rho = args.rho ?? 0.05;
-    if (typeof rho !== 'number' || !(rho > 0 && rho < 1)) {
-      throw new ConfigError(
-        `klSparsity: rho (the target mean activation) must be a number in (0, 1), received ` +
-          `${describe(rho)}${typeof rho === 'number' ? '' : ` (a ${typeof rho})`}; e.g. ${EXAMPLE}`,
-      );
-    }
-    this.rho = rho;
-    this.beta = checkCoefficient(args.beta ?? 1, 'klSparsity', 'beta', EXAMPLE);
+    const unit = { min: 0, minExclusive: true, max: 1, maxExclusive: true, example: EXAMPLE };
+    this.rho = checkNumber(
+      args.rho ?? 0.05,
+      'klSparsity',
+      'rho (the target mean activation)',
+      unit,
+    );
+    this.beta = checkNumber(args.beta ?? 1, 'klSparsity', 'beta', { min: 0, example: EXAMPLE });
   }
 
   override get reduction(): RegularizerReduction {

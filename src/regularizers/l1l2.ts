@@ -3,7 +3,7 @@ import { scalar } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { ConfigDict } from '../serialization.js';
 import { Regularizer } from './regularizer.js';
-import { checkCoefficient } from './validate.js';
+import { checkNumber } from '../validation.js';
 import { asFloat } from './float.js';
 
 export interface L1Args {
@@ -30,7 +30,8 @@ export class L1 extends Regularizer {
 
   constructor(args: L1Args = {}) {
     super();
-    this.l1 = checkCoefficient(args.l1 ?? 0.01, 'l1', 'coefficient l1', 'sn.regularizers.l1(0.01)');
+    const example = 'sn.regularizers.l1(0.01)';
+    this.l1 = checkNumber(args.l1 ?? 0.01, 'l1', 'coefficient l1', { min: 0, example });
   }
 
   apply(x: Tensor): Tensor {
@@ -53,7 +54,8 @@ export class L2 extends Regularizer {
 
   constructor(args: L2Args = {}) {
     super();
-    this.l2 = checkCoefficient(args.l2 ?? 0.01, 'l2', 'coefficient l2', 'sn.regularizers.l2(0.01)');
+    const example = 'sn.regularizers.l2(0.01)';
+    this.l2 = checkNumber(args.l2 ?? 0.01, 'l2', 'coefficient l2', { min: 0, example });
   }
 
   apply(x: Tensor): Tensor {
@@ -81,8 +83,8 @@ export class L1L2 extends Regularizer {
   constructor(args: L1L2Args = {}) {
     super();
     const example = 'sn.regularizers.l1l2({ l1: 0.01, l2: 0.01 })';
-    this.l1 = checkCoefficient(args.l1 ?? 0, 'l1l2', 'coefficient l1', example);
-    this.l2 = checkCoefficient(args.l2 ?? 0, 'l1l2', 'coefficient l2', example);
+    this.l1 = checkNumber(args.l1 ?? 0, 'l1l2', 'coefficient l1', { min: 0, example });
+    this.l2 = checkNumber(args.l2 ?? 0, 'l1l2', 'coefficient l2', { min: 0, example });
   }
 
   apply(x: Tensor): Tensor {

@@ -1,4 +1,4 @@
-import { ConfigError, ShapeError, describe } from '../errors.js';
+import { ShapeError } from '../errors.js';
 import { abs, matmul, maximum, mul, rsqrt, square, sub, sum } from '../ops/index.js';
 import { eye, scalar } from '../tensor/creation.js';
 import { formatShape } from '../tensor/shape.js';
@@ -6,7 +6,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { ConfigDict } from '../serialization.js';
 import { asFloat } from './float.js';
 import { Regularizer } from './regularizer.js';
-import { checkCoefficient } from './validate.js';
+import { checkNumber, checkOneOf } from '../validation.js';
 
 export type OrthogonalMode = 'rows' | 'columns';
 
@@ -33,14 +33,12 @@ export class OrthogonalRegularizer extends Regularizer {
 
   constructor(args: OrthogonalArgs = {}) {
     super();
-    this.factor = checkCoefficient(args.factor ?? 0.01, 'orthogonal', 'factor', EXAMPLE);
-    const mode = args.mode ?? 'rows';
-    if (mode !== 'rows' && mode !== 'columns') {
-      throw new ConfigError(
-        `orthogonal: mode must be 'rows' or 'columns', received ${describe(mode)}; e.g. ${EXAMPLE}`,
-      );
-    }
-    this.mode = mode;
+    this.factor = checkNumber(args.factor ?? 0.01, 'orthogonal', 'factor', {
+      min: 0,
+      example: EXAMPLE,
+    });
+    const modes: OrthogonalMode[] = ['rows', 'columns'];
+    this.mode = checkOneOf(args.mode ?? 'rows', 'orthogonal', 'mode', modes, { example: EXAMPLE });
   }
 
   apply(x: Tensor): Tensor {

@@ -3,12 +3,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as sn from '../index.js';
-import { Dense } from '../layers/dense.js';
-import { schedules, sgd } from '../optimizers/index.js';
-import type { Optimizer } from '../optimizers/optimizer.js';
-import type { Tensor } from '../tensor/tensor.js';
-import { Callback, type Logs, type TrainingParams } from './callback.js';
+import * as sn from '../../index.js';
+import { Dense } from '../../layers/dense.js';
+import { schedules, sgd } from '../../optimizers/index.js';
+import type { Optimizer } from '../../optimizers/optimizer.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { Callback, type Logs, type TrainingParams } from '../callback.js';
 import {
   CallbackList,
   csvLogger,
@@ -19,8 +19,8 @@ import {
   resolveMode,
   terminateOnNaN,
   type CallbackLike,
-} from './callbacks.js';
-import type { Model } from './model.js';
+} from './index.js';
+import type { Model } from '../model.js';
 
 // The callbacks are driven by a tiny scripted loop instead of fit: a stand-in model whose
 // weights are a real Dense layer's (so getWeights snapshots behave as in fit), a real SGD

@@ -28,37 +28,3 @@ export function resolveAxes(axis: ConstraintAxis, w: Tensor, where: string): num
     return a < 0 ? a + w.rank : a;
   });
 }
-
-/** `value` if it is a finite number in [min, max]; otherwise a ConfigError. */
-export function checkNumber(
-  value: unknown,
-  where: string,
-  arg: string,
-  min: number,
-  max = Number.POSITIVE_INFINITY,
-): number {
-  if (typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max) {
-    return value;
-  }
-  const range = max === Number.POSITIVE_INFINITY ? `>= ${min}` : `in [${min}, ${max}]`;
-  throw new ConfigError(
-    `${where}: ${arg} must be a finite number ${range}, received ${describe(value)}` +
-      `${typeof value === 'number' ? '' : ` (a ${value === null ? 'null' : typeof value})`}.`,
-  );
-}
-
-/** Rejects option keys a constraint does not have (a typo would otherwise be ignored). */
-export function checkKeys(options: object, where: string, allowed: readonly string[]): void {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new ConfigError(
-      `${where}: expected an options object { ${allowed.join(', ')} }, received ${describe(options)}.`,
-    );
-  }
-  for (const key of Object.keys(options)) {
-    if (!allowed.includes(key)) {
-      throw new ConfigError(
-        `${where}: unknown option ${describe(key)}; the options are ${allowed.join(', ') || '(none)'}.`,
-      );
-    }
-  }
-}

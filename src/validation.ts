@@ -1,0 +1,198 @@
+import { ConfigError, describe } from './errors.js';
+
+/**
+ * Checks of user arguments and options, shared by every family (regularizers, constraints,
+ * initializers, optimizers, callbacks, losses, ...). Each throws a ConfigError that names the
+ * object (`where`), the argument, the value received and, when given, an example of a fix:
+ *
+ *   l2: coefficient l2 must be a finite number >= 0, received "0.01" (a string); pass a number, e.g. sn.regularizers.l2(0.01)
+ *
+ * A message that ends in example code has no final period.
+ */
+
+/** `describe(value)`, plus its type when it is not a number: `"0.01" (a string)`. */
+export function describeTyped(value: unknown): string {
+  if (typeof value === 'number') return describe(value);
+  return `${describe(value)} (a ${value === null ? 'null' : typeof value})`;
+}
+
+/** `${where}: ${arg} must be ${expected}, received ${received}` and the fix, as a ConfigError. */
+function mustBe(
+  where: string,
+  arg: string,
+  expected: string,
+  received: string,
+  fix?: string,
+): ConfigError {
+  const end = fix === undefined ? '.' : `; ${fix}`;
+  return new ConfigError(`${where}: ${arg} must be ${expected}, received ${received}${end}`);
+}
+
+/** An object literal (or Object.create(null)), not an array, class instance or tensor. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/** The first key of `options` that is not in `allowed`, if any. */
+export function unknownOption(
+  options: Record<string, unknown>,
+  allowed: readonly string[],
+): string | undefined {
+  return Object.keys(options).find((key) => !allowed.includes(key));
+}
+
+/**
+ * `options` as a record if it is a plain object whose keys are all in `allowed` (a typo such
+ * as `lr` would otherwise be ignored); undefined gives `{}`. `example` shows the fix when
+ * something else (a number, an array) is passed.
+ */
+export function checkOptionKeys(
+  options: unknown,
+  where: string,
+  allowed: readonly string[],
+  example?: string,
+): Record<string, unknown> {
+  if (options === undefined) return {};
+  if (!isPlainObject(options)) {
+    throw new ConfigError(
+      example === undefined
+        ? `${where}: expected an options object { ${allowed.join(', ')} }, received ${describe(options)}.`
+        : `${where}: expected an options object, received ${describe(options)}; write it as ${example}`,
+    );
+  }
+  const key = unknownOption(options, allowed);
+  if (key !== undefined) {
+    throw new ConfigError(
+      `${where}: unknown option ${describe(key)}; accepted options: ${allowed.join(', ') || '(none)'}.`,
+    );
+  }
+  return options;
+}
+
+/** The range a number option must lie in, and what to do when it is left out. */
+export interface NumberRule {
+  /** Lower bound (inclusive unless `minExclusive`). */
+  min?: number;
+  minExclusive?: boolean;
+  /** Upper bound (inclusive unless `maxExclusive`). */
+  max?: number;
+  maxExclusive?: boolean;
+  /** Whole numbers only. */
+  integer?: boolean;
+  /** The value when the option is undefined (left out). */
+  fallback?: number;
+  /** The fix shown in the error: `pass a number, e.g. ${example}`; default `${arg}: ${fallback}`. */
+  example?: string;
+}
+
+/** 'a finite number in [0, 1)', 'an integer >= 0', 'a finite number > 0', ... */
+function rangeText(r: NumberRule): string {
+  const kind = r.integer ? 'an integer' : 'a finite number';
+  const lower = r.minExclusive ? '(' : '[';
+  const upper = r.maxExclusive ? ')' : ']';
+  if (r.min !== undefined && r.max !== undefined)
+    return `${kind} in ${lower}${r.min}, ${r.max}${upper}`;
+  if (r.min !== undefined) return `${kind} ${r.minExclusive ? '>' : '>='} ${r.min}`;
+  if (r.max !== undefined) return `${kind} ${r.maxExclusive ? '<' : '<='} ${r.max}`;
+  return kind;
+}
+
+function inRange(value: number, r: NumberRule): boolean {
+  return (
+    Number.isFinite(value) &&
+    (r.min === undefined || (r.minExclusive ? value > r.min : value >= r.min)) &&
+    (r.max === undefined || (r.maxExclusive ? value < r.max : value <= r.max)) &&
+    (!r.integer || Number.isInteger(value))
+  );
+}
+
+/**
+ * `value` if it is a finite number within `rule` (`rule.fallback` when undefined); otherwise
+ * a ConfigError: `sgd: momentum must be a finite number in [0, 1], received 1.5; pass a
+ * number, e.g. momentum: 0`.
+ */
+export function checkNumber(
+  value: unknown,
+  where: string,
+  arg: string,
+  rule: NumberRule = {},
+): number {
+  if (value === undefined && rule.fallback !== undefined) return rule.fallback;
+  if (typeof value === 'number' && inRange(value, rule)) return value;
+  const example =
+    rule.example ?? (rule.fallback === undefined ? undefined : `${arg}: ${rule.fallback}`);
+  const fix = example === undefined ? undefined : `pass a number, e.g. ${example}`;
+  throw mustBe(where, arg, rangeText(rule), describeTyped(value), fix);
+}
+
+/** As checkNumber, but an option left out (undefined) stays undefined. */
+export function checkOptionalNumber(
+  value: unknown,
+  where: string,
+  arg: string,
+  rule: NumberRule = {},
+): number | undefined {
+  return value === undefined ? undefined : checkNumber(value, where, arg, rule);
+}
+
+/** `value` if it is true or false (`fallback` when undefined and given); else a ConfigError. */
+export function checkBoolean(
+  value: unknown,
+  where: string,
+  arg: string,
+  fallback?: boolean,
+): boolean {
+  if (value === undefined && fallback !== undefined) return fallback;
+  if (typeof value === 'boolean') return value;
+  throw mustBe(where, arg, 'true or false', describe(value));
+}
+
+/**
+ * `value` if it is a non-empty string (`fallback` when undefined and given); else a
+ * ConfigError, ending in `e.g. ${example}` when an example is given.
+ */
+export function checkString(
+  value: unknown,
+  where: string,
+  arg: string,
+  options: { fallback?: string; example?: string } = {},
+): string {
+  if (value === undefined && options.fallback !== undefined) return options.fallback;
+  if (typeof value === 'string' && value !== '') return value;
+  const fix = options.example === undefined ? undefined : `e.g. ${options.example}`;
+  throw mustBe(where, arg, 'a non-empty string', describe(value), fix);
+}
+
+/** A `name` option (of a loss, a metric, a layer): a non-empty string, or `fallback` if left out. */
+export function checkName(value: unknown, where: string, fallback: string): string {
+  return checkString(value, where, 'name', { fallback });
+}
+
+/**
+ * `value` if it is one of `allowed` (`fallback` when undefined and given); else a
+ * ConfigError: `earlyStopping: mode must be 'auto', 'min' or 'max', received "maximum".`
+ */
+export function checkOneOf<T extends string>(
+  value: unknown,
+  where: string,
+  arg: string,
+  allowed: readonly T[],
+  options: { fallback?: T; example?: string } = {},
+): T {
+  if (value === undefined && options.fallback !== undefined) return options.fallback;
+  if (allowed.includes(value as T)) return value as T;
+  const quoted = allowed.map((a) => `'${a}'`);
+  const list =
+    quoted.length > 1 ? `${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)!}` : quoted.join('');
+  const fix = options.example === undefined ? undefined : `e.g. ${options.example}`;
+  throw mustBe(where, arg, list, describe(value), fix);
+}
+
+/** A config read from JSON writes "not set" as null; options use undefined. Drops the nulls. */
+export function nullToUndefined(config: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) if (value !== null) out[key] = value;
+  return out;
+}
