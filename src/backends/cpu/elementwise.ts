@@ -147,6 +147,61 @@ function forEachBroadcast(
   }
 }
 
+/** True when `shape`, without its leading 1s, is the trailing part of `outShape`. */
+function isTrailing(shape: Shape, outShape: Shape): boolean {
+  let start = 0;
+  while (start < shape.length && shape[start] === 1) start++;
+  const rest = shape.length - start;
+  for (let i = 0; i < rest; i++) {
+    if (shape[start + i] !== outShape[outShape.length - rest + i]) return false;
+  }
+  return true;
+}
+
+/**
+ * The common layouts, written as plain loops for the four arithmetic ops: `full` has the
+ * output's size and `part` repeats along the leading axes (same shape, a scalar, or a bias
+ * row). `partFirst` says `part` is the left operand. Returns false for other ops.
+ */
+function repeatingArithmetic(
+  op: BinaryOp,
+  full: DataArray,
+  part: DataArray,
+  out: DataArray,
+  partFirst: boolean,
+): boolean {
+  const m = part.length;
+  const n = out.length;
+  switch (op) {
+    case 'add':
+      for (let s = 0; s < n; s += m)
+        for (let j = 0; j < m; j++) out[s + j] = full[s + j]! + part[j]!;
+      return true;
+    case 'mul':
+      for (let s = 0; s < n; s += m)
+        for (let j = 0; j < m; j++) out[s + j] = full[s + j]! * part[j]!;
+      return true;
+    case 'sub':
+      if (partFirst)
+        for (let s = 0; s < n; s += m)
+          for (let j = 0; j < m; j++) out[s + j] = part[j]! - full[s + j]!;
+      else
+        for (let s = 0; s < n; s += m)
+          for (let j = 0; j < m; j++) out[s + j] = full[s + j]! - part[j]!;
+      return true;
+    case 'div':
+      if (partFirst)
+        for (let s = 0; s < n; s += m)
+          for (let j = 0; j < m; j++) out[s + j] = part[j]! / full[s + j]!;
+      else
+        for (let s = 0; s < n; s += m)
+          for (let j = 0; j < m; j++) out[s + j] = full[s + j]! / part[j]!;
+      return true;
+    default:
+      return false;
+  }
+}
+
 export function binary(
   op: BinaryOp,
   a: TensorInfo,
@@ -158,14 +213,15 @@ export function binary(
   const av = valuesOf(a);
   const bv = valuesOf(b);
   const out = allocArray(outDType, sizeOf(outShape));
-  if (av.length === out.length && bv.length === out.length) {
-    for (let i = 0; i < out.length; i++) out[i] = f(av[i]!, bv[i]!);
-  } else if (bv.length === 1 && av.length === out.length) {
-    const s = bv[0]!;
-    for (let i = 0; i < out.length; i++) out[i] = f(av[i]!, s);
-  } else if (av.length === 1 && bv.length === out.length) {
-    const s = av[0]!;
-    for (let i = 0; i < out.length; i++) out[i] = f(s, bv[i]!);
+  if (out.length === 0) return out;
+  if (av.length === out.length && isTrailing(b.shape, outShape)) {
+    if (repeatingArithmetic(op, av, bv, out, false)) return out;
+    const m = bv.length;
+    for (let i = 0; i < out.length; i++) out[i] = f(av[i]!, bv[i % m]!);
+  } else if (bv.length === out.length && isTrailing(a.shape, outShape)) {
+    if (repeatingArithmetic(op, bv, av, out, true)) return out;
+    const m = av.length;
+    for (let i = 0; i < out.length; i++) out[i] = f(av[i % m]!, bv[i]!);
   } else {
     forEachBroadcast(outShape, a.shape, b.shape, (o, ia, ib) => {
       out[o] = f(av[ia]!, bv[ib]!);
