@@ -8,6 +8,7 @@ import {
 import type { ConfigDict } from '../serialization.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Layer, type LayerInput, type LayerOptions } from './layer.js';
+import { activeTap } from './taps.js';
 
 export interface ActivationOptions extends LayerOptions {
   /** The activation, by Keras name ('relu', 'hard_sigmoid') or as an Activation object. */
@@ -39,6 +40,7 @@ export class Activation extends Layer {
 
   call(inputs: LayerInput): Tensor {
     const x = (Array.isArray(inputs) ? inputs[0] : inputs) as Tensor;
+    activeTap()?.onPreActivation?.(this, x);
     return this.activation.apply(x);
   }
 

@@ -28,6 +28,7 @@ import { withoutNulls, type ConfigDict, type JsonValue } from '../serialization.
 import type { Tensor } from '../tensor/tensor.js';
 import { Layer, type LayerInput, type LayerOptions, type LayerVariable } from './layer.js';
 import type { SymbolicShape } from './symbolic.js';
+import { activeTap } from './taps.js';
 
 export interface DenseOptions extends LayerOptions {
   /** Number of output units. */
@@ -136,6 +137,7 @@ export class Dense extends Layer {
     let y = matmul(flat, kernel);
     if (this.bias) y = add(y, this.bias);
     if (x.rank !== 2) y = reshape(y, [...x.shape.slice(0, -1), this.units]);
+    activeTap()?.onPreActivation?.(this, y);
     return this.activation.apply(y);
   }
 

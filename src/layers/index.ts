@@ -25,6 +25,7 @@ export {
   type LossTerm,
 } from './layer.js';
 export { SymbolicTensor, type SymbolicShape } from './symbolic.js';
+export { activeTap, withTap, type LayerTap } from './taps.js';
 export { Dense, type DenseOptions } from './dense.js';
 export { InputLayer, input, type InputOptions } from './input.js';
 export { Activation, type ActivationOptions } from './activation.js';

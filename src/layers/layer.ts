@@ -16,6 +16,7 @@ import { formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { Variable } from '../tensor/variable.js';
 import { SymbolicTensor, formatSymbolicShape, type Node, type SymbolicShape } from './symbolic.js';
+import { activeTap } from './taps.js';
 
 /**
  * The base of every layer. A layer owns weights (made in `build` with `addWeight`), computes
@@ -272,14 +273,16 @@ export abstract class Layer implements Serializable {
       this.#ensureBuilt(Array.isArray(inputs) ? shapes : shapes[0]!);
       this.#checkInputSpec(list.map((x) => x.shape));
       const outputs = this.call(inputs, options);
+      const outputList = Array.isArray(outputs) ? outputs : [outputs];
       if (this.activityRegularizer) {
-        for (const y of Array.isArray(outputs) ? outputs : [outputs]) {
+        for (const y of outputList) {
           this.#callLosses.push({
             name: `${this.name}/activity`,
             value: this.#activityPenalty(this.activityRegularizer, y),
           });
         }
       }
+      activeTap()?.onOutput?.(this, list, outputList);
       return outputs;
     } catch (e) {
       throw this.#withContext(e, list);
