@@ -53,6 +53,7 @@ export * as losses from './losses/index.js';
 export * as metrics from './metrics/index.js';
 export * as optimizers from './optimizers/index.js';
 export * as layers from './layers/index.js';
-export * as callbacks from './models/callbacks/index.js';
+export * as callbacks from './callbacks.js';
+export * as data from './data/index.js';
 export { input, Layer, LayerVariable, SymbolicTensor } from './layers/index.js';
 export * from './models/index.js';

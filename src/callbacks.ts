@@ -1,0 +1,3 @@
+// sn.callbacks: fit's callbacks (src/models/callbacks/) and the diagnostics ones, in one place.
+export * from './models/callbacks/index.js';
+export { Callback } from './models/callback.js';

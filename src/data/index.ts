@@ -1,0 +1,1 @@
+export { mnist, type Mnist, type MnistOptions } from './mnist.js';
