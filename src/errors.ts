@@ -18,6 +18,13 @@ export class DTypeError extends SinewError {}
 /** An index (gather, scatterAdd) outside the axis it addresses. */
 export class IndexError extends SinewError {}
 
+/**
+ * A model file (or in-memory artifacts) that cannot be written or read. The message names the
+ * file, what is wrong and the fix; loading throws it before anything is returned, so a model
+ * is never half-loaded.
+ */
+export class SerializationError extends SinewError {}
+
 /** A bad argument or option: wrong type, out of range, unknown name. */
 export class ConfigError extends SinewError {}
 

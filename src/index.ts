@@ -44,7 +44,7 @@ export * from './ops/index.js';
 
 export * as testing from './testing/index.js';
 
-export * as serialization from './serialization.js';
+export * as serialization from './serialization-api.js';
 export * as regularizers from './regularizers/index.js';
 export * as initializers from './initializers/index.js';
 export * as constraints from './constraints/index.js';
@@ -55,5 +55,7 @@ export * as optimizers from './optimizers/index.js';
 export * as layers from './layers/index.js';
 export * as callbacks from './callbacks.js';
 export * as data from './data/index.js';
+export * as diagnostics from './diagnostics/index.js';
+export * as io from './io/index.js';
 export { input, Layer, LayerVariable, SymbolicTensor } from './layers/index.js';
 export * from './models/index.js';

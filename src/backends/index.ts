@@ -2,10 +2,14 @@ import { ConfigError, describe } from '../errors.js';
 import { setActiveStore } from '../tensor/store.js';
 import type { Backend } from './backend.js';
 import { CpuBackend } from './cpu/index.js';
+import { createWasmBackend } from './wasm/index.js';
 
 /** The registry of compute backends and the active one. Importing this registers cpu. */
 
-const registry = new Map<string, () => Backend>([['cpu', () => new CpuBackend()]]);
+const registry = new Map<string, () => Backend>([
+  ['cpu', () => new CpuBackend()],
+  ['wasm', () => createWasmBackend()],
+]);
 const instances = new Map<string, Backend>();
 let active: Backend;
 

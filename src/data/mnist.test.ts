@@ -6,7 +6,11 @@ import * as sn from '../index.js';
 
 const digitFile = (d: number): number[] => {
   const require = createRequire(import.meta.url);
-  return (JSON.parse(readFileSync(require.resolve(`mnist/src/digits/${d}.json`), 'utf8')) as { data: number[] }).data;
+  return (
+    JSON.parse(readFileSync(require.resolve(`mnist/src/digits/${d}.json`), 'utf8')) as {
+      data: number[];
+    }
+  ).data;
 };
 
 test('mnist loads every digit the package ships, split 8,000 / 2,000', () => {
@@ -25,7 +29,7 @@ test('mnist loads every digit the package ships, split 8,000 / 2,000', () => {
   assert.ok(sn.max(data.xTest).item() === 1 && sn.min(data.xTest).item() === 0);
 });
 
-test('the split is reproducible by seed, and the images are the package\'s images', () => {
+test("the split is reproducible by seed, and the images are the package's images", () => {
   const a = sn.data.mnist({ seed: 3, testSize: 100 });
   const b = sn.data.mnist({ seed: 3, testSize: 100 });
   const c = sn.data.mnist({ seed: 4, testSize: 100 });

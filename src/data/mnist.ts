@@ -50,7 +50,9 @@ function readAll(): { pixels: Float32Array; labels: Int32Array } {
   const parts: number[][] = [];
   const labels: number[] = [];
   for (let digit = 0; digit < 10; digit++) {
-    const data = (JSON.parse(readFileSync(join(dir, `${digit}.json`), 'utf8')) as { data: number[] }).data;
+    const data = (
+      JSON.parse(readFileSync(join(dir, `${digit}.json`), 'utf8')) as { data: number[] }
+    ).data;
     const count = Math.floor(data.length / PIXELS);
     parts.push(data.slice(0, count * PIXELS));
     for (let i = 0; i < count; i++) labels.push(digit);
@@ -66,7 +68,10 @@ function readAll(): { pixels: Float32Array; labels: Int32Array } {
 
 /** Loads the digits and splits them, shuffled with `seed`, into train and test sets. */
 export function mnist(options: MnistOptions = {}): Mnist {
-  const testSize = checkNumber(options.testSize ?? 2000, 'mnist', 'testSize', { min: 0, integer: true });
+  const testSize = checkNumber(options.testSize ?? 2000, 'mnist', 'testSize', {
+    min: 0,
+    integer: true,
+  });
   const seed = options.seed ?? 0;
   const { pixels, labels } = readAll();
   const n = labels.length;
@@ -86,7 +91,10 @@ export function mnist(options: MnistOptions = {}): Mnist {
       x.set(pixels.subarray(src * PIXELS, (src + 1) * PIXELS), dst * PIXELS);
       y[dst] = labels[src]!;
     });
-    return { x: fromArray(x, [indices.length, PIXELS], 'float32'), y: fromArray(y, [indices.length], 'int32') };
+    return {
+      x: fromArray(x, [indices.length, PIXELS], 'float32'),
+      y: fromArray(y, [indices.length], 'int32'),
+    };
   };
   const train = take(order.slice(0, n - testSize));
   const test = take(order.slice(n - testSize));

@@ -242,7 +242,7 @@ export class Model extends Layer {
 
   override getConfig(): ConfigDict {
     throw new ConfigError(
-      `${this.describeSelf()}: model serialization arrives with sn.io (save/load).`,
+      `${this.describeSelf()}: a model's config is written by sn.io.save(model, dir) or sn.io.toMemory(model), which also write its weights.`,
     );
   }
 

@@ -227,10 +227,15 @@ test('summary prints with console.log by default and marks an unbuilt model', ()
 });
 
 test('compile keys losses and metrics by output name before a sequential is built', async () => {
-  const model = sn.sequential({ layers: [sn.layers.dense({ units: 2 }), sn.layers.dense({ units: 1, name: 'out' })] });
+  const model = sn.sequential({
+    layers: [sn.layers.dense({ units: 2 }), sn.layers.dense({ units: 1, name: 'out' })],
+  });
   assert.deepEqual(model.outputNames, ['out']);
   model.compile({ optimizer: 'sgd', loss: { out: 'mse' }, metrics: { out: ['mae'] } });
   const history = await model.fit(sn.ones([4, 3]), sn.ones([4, 1]), { verbose: 0, epochs: 1 });
   assert.deepEqual(Object.keys(history.history).sort(), ['loss', 'mae', 'regularization_loss']);
-  assert.throws(() => model.compile({ optimizer: 'sgd', loss: { nope: 'mse' } }), (e: unknown) => e instanceof sn.ConfigError && /'out'/.test(e.message));
+  assert.throws(
+    () => model.compile({ optimizer: 'sgd', loss: { nope: 'mse' } }),
+    (e: unknown) => e instanceof sn.ConfigError && /'out'/.test(e.message),
+  );
 });

@@ -7,10 +7,11 @@ import type { ConfigDict } from '../serialization.js';
 import { Regularizer, type RegularizerFunction } from './regularizer.js';
 
 const NOT_SERIALIZABLE =
-  'custom regularizer functions cannot be serialized, because a function has no config. ' +
-  'To save a model with a custom penalty, write it as a class: extend sn.regularizers.Regularizer, ' +
-  "declare static readonly className = 'MyPenalty', apply(x), getConfig() and static fromConfig(config), " +
-  'and register it with sn.regularizers.regularizerRegistry.register(MyPenalty) before saving and loading.';
+  'custom regularizer functions cannot be serialized as a config: a function has none. sn.io.save writes a named function by its ' +
+  'name, and sn.io.load finds it again through load(path, { customObjects: { myPenalty } }) or ' +
+  'sn.serialization.registerClass(myPenalty). For a penalty with options, write a class: extend ' +
+  "sn.regularizers.Regularizer, declare static readonly className = 'MyPenalty', apply(x), getConfig() " +
+  'and static fromConfig(config), and register it with sn.serialization.registerClass(MyPenalty).';
 
 /**
  * A plain function `(x) => scalar` used as a regularizer (SEMANTICS.md rule 1). Its reduction

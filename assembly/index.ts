@@ -1,0 +1,6 @@
+// The sinew WebAssembly kernels (AssemblyScript). Compiled by scripts/build-wasm.mjs into
+// dist/wasm/ in two variants: relaxed SIMD (fused multiply-add) and plain SIMD. Every kernel
+// works on raw byte offsets into the imported memory, which the TypeScript side manages.
+export { sgemm, sgemmScratchBytes } from './matmul';
+export { binaryRow, binaryCol, unary } from './elementwise';
+export { reduce } from './reduce';

@@ -1,0 +1,124 @@
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { VARIANT_NAMES } from './variants.js';
+
+export interface LabOptions {
+  epochs: number;
+  variants: string[];
+  out: string;
+  seed: number;
+  quick: boolean;
+}
+
+export const DEFAULT_EPOCHS = 5;
+export const QUICK_EPOCHS = 3;
+
+export const LAB_HELP = `sinew lab: what kernel and activity regularizers do, on real MNIST digits
+
+Trains the same autoencoder, 784 → 256 (sigmoid code) → 784, under each variant, prints a
+table and a verdict per variant, and writes a self-contained HTML report.
+
+Usage: sinew lab [options]
+
+Options:
+  --epochs N        epochs per variant (default ${DEFAULT_EPOCHS}; ${QUICK_EPOCHS} with --quick)
+  --variants LIST   comma-separated, from: ${VARIANT_NAMES.join(', ')} (default all)
+  --out DIR         where the report goes (default lab-report)
+  --seed N          seed for the split, the weights and the shuffling (default 42)
+  --quick           a tiny run (1,000 training digits) for tests and a first look
+  --help            this text
+`;
+
+const VALUE_FLAGS = ['--epochs', '--variants', '--out', '--seed'];
+
+/** A message for the user and the exit code; no stack trace. */
+export class UsageError extends Error {}
+
+/** Parses and checks the lab's flags; every mistake is a UsageError naming the flag and the fix. */
+export function parseLabArgs(argv: readonly string[]): LabOptions | 'help' {
+  let values: Record<string, string | boolean | undefined>;
+  // `--epochs -1` would read as a missing value followed by a flag: join value flags to their value.
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    if (VALUE_FLAGS.includes(arg) && next !== undefined) {
+      args.push(`${arg}=${next}`);
+      i++;
+    } else args.push(arg);
+  }
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        epochs: { type: 'string' },
+        variants: { type: 'string' },
+        out: { type: 'string' },
+        seed: { type: 'string' },
+        quick: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (e) {
+    throw new UsageError(
+      `${(e as Error).message.split('\n')[0]}\nRun \`sinew lab --help\` for the options.`,
+    );
+  }
+  if (values.help) return 'help';
+  const quick = values.quick === true;
+  const integer = (
+    flag: string,
+    raw: string | boolean | undefined,
+    fallback: number,
+    min: number,
+  ): number => {
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (typeof raw !== 'string' || raw.trim() === '' || !Number.isInteger(n) || n < min) {
+      throw new UsageError(
+        `--${flag} must be an integer >= ${min}, received ${JSON.stringify(raw)}; for example --${flag} ${Math.max(min, fallback)}.`,
+      );
+    }
+    return n;
+  };
+  const epochs = integer('epochs', values.epochs, quick ? QUICK_EPOCHS : DEFAULT_EPOCHS, 1);
+  const seed = integer('seed', values.seed, 42, 0);
+  const variants =
+    typeof values.variants === 'string'
+      ? values.variants
+          .split(',')
+          .map((v) => v.trim())
+          .filter(Boolean)
+      : [...VARIANT_NAMES];
+  const unknown = variants.filter((v) => !VARIANT_NAMES.includes(v));
+  if (unknown.length > 0 || variants.length === 0) {
+    throw new UsageError(
+      `unknown variant${unknown.length > 1 ? 's' : ''} ${unknown.map((v) => JSON.stringify(v)).join(', ') || '(none given)'}; ` +
+        `the variants are ${VARIANT_NAMES.join(', ')}.`,
+    );
+  }
+  const out = resolve(typeof values.out === 'string' ? values.out : 'lab-report');
+  checkWritable(out);
+  return { epochs, variants, out, seed, quick };
+}
+
+/** Fails before any training if `dir` (or the nearest folder that exists above it) cannot be written. */
+function checkWritable(dir: string): void {
+  let existing = dir;
+  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
+  if (!statSync(existing).isDirectory()) {
+    throw new UsageError(
+      `--out ${dir} cannot be written: ${existing} is a file, not a folder; choose another folder with --out.`,
+    );
+  }
+  try {
+    accessSync(existing, constants.W_OK);
+  } catch {
+    throw new UsageError(
+      `--out ${dir} cannot be written (no write permission on ${existing}); choose another folder with --out.`,
+    );
+  }
+}

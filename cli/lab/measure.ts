@@ -1,0 +1,85 @@
+import * as sn from 'sinew';
+import { codeLayerName } from './variants.js';
+
+/** The numbers of one row of the lab's table, measured on the test digits. */
+export interface Measures {
+  /** Reconstruction error on the test set (mean squared error per pixel). */
+  mse: number;
+  /** Sum of every regularization term on the test set (kernel and activity). */
+  regularization: number;
+  /** Mean |code| over test digits and units. */
+  meanAbsCode: number;
+  /** Average, over digits, of the fraction of code units above 0.1. */
+  activeFraction: number;
+  /** Fraction of the code layer's sigmoid outputs below 0.01 or above 0.99. */
+  saturatedFraction: number;
+  /** Code units that never exceed 0.1 on any test digit. */
+  deadUnits: number;
+  /** Euclidean norm of the encoder's kernel. */
+  kernelNorm: number;
+  /** Largest |weight| of the encoder's kernel. */
+  maxAbsWeight: number;
+  /** Mean |pre-activation| of the code's sigmoid. */
+  meanAbsPreActivation: number;
+}
+
+/** Runs the model on the test inputs with a tap on every layer, in batches. */
+function capture(
+  model: sn.Model,
+  x: sn.Tensor,
+): { outputs: Map<string, sn.Tensor[]>; pre: Map<string, sn.Tensor[]> } {
+  const outputs = new Map<string, sn.Tensor[]>();
+  const pre = new Map<string, sn.Tensor[]>();
+  const push = (map: Map<string, sn.Tensor[]>, name: string, t: sn.Tensor) =>
+    map.set(name, [...(map.get(name) ?? []), t]);
+  const n = x.shape[0]!;
+  sn.noGrad(() => {
+    for (let start = 0; start < n; start += 500) {
+      const batch = sn.slice(x, [start, 0], { size: [Math.min(500, n - start), -1] });
+      sn.layers.withTap(
+        {
+          onOutput: (layer, _inputs, outs) => push(outputs, layer.name, outs[0]!),
+          onPreActivation: (layer, p) => push(pre, layer.name, p),
+        },
+        () => model.apply(batch),
+      );
+    }
+  });
+  return { outputs, pre };
+}
+
+export function measure(model: sn.Model, xTest: sn.Tensor, yTest: sn.Tensor): Measures {
+  const { outputs, pre } = capture(model, xTest);
+  const joined = (list: sn.Tensor[] | undefined): sn.Tensor => sn.concat(list!, 0);
+  const code = joined(outputs.get(codeLayerName(model)));
+  // The sigmoid that makes the code: the 'code' activation layer where there is one, else the encoder.
+  const sigmoidLayer = pre.has('code') ? 'code' : 'encoder';
+  const sigmoidOut = joined(outputs.get(sigmoidLayer));
+  const preActivation = joined(pre.get(sigmoidLayer) ?? pre.get('encoder'));
+  const reconstruction = joined(outputs.get('decoder'));
+  const kernel = (model.getLayer('encoder') as sn.layers.Dense).kernel!;
+  const values = sigmoidOut.dataSync();
+  let saturated = 0;
+  for (const v of values) if (v < 0.01 || v > 0.99) saturated++;
+  const logs = model.evaluate(xTest, yTest, { batchSize: 500 });
+  return {
+    mse: sn.mean(sn.square(sn.sub(reconstruction, yTest))).item(),
+    regularization: logs.regularization_loss ?? 0,
+    meanAbsCode: sn.mean(sn.abs(code)).item(),
+    activeFraction: sn.mean(sn.cast(sn.greater(code, 0.1), 'float32')).item(),
+    saturatedFraction: saturated / values.length,
+    deadUnits: sn.sum(sn.cast(sn.lessEqual(sn.max(code, 0), 0.1), 'int32')).item(),
+    kernelNorm: sn.norm(kernel).item(),
+    maxAbsWeight: sn.max(sn.abs(kernel)).item(),
+    meanAbsPreActivation: sn.mean(sn.abs(preActivation)).item(),
+  };
+}
+
+/** The encoder's first `count` kernel columns: what each code unit looks for, as 28×28 tiles. */
+export function features(model: sn.Model, count: number): number[][] {
+  const kernel = (model.getLayer('encoder') as sn.layers.Dense).kernel!;
+  const columns = sn.transpose(
+    sn.slice(kernel, [0, 0], { size: [-1, Math.min(count, kernel.shape[1]!)] }),
+  );
+  return (columns.arraySync() as number[][]).map((row) => row.slice());
+}

@@ -1,0 +1,78 @@
+#!/usr/bin/env node
+/**
+ * The `sinew` command, built only on the public API.
+ *   sinew lab [options]      the regularization lab (what `npm start` runs)
+ *   sinew inspect <path>     the summary of a saved model (sinew's or TensorFlow.js's)
+ *   sinew help               this text
+ */
+import * as sn from 'sinew';
+import { LAB_HELP, parseLabArgs, UsageError } from './lab/args.js';
+import { runLab } from './lab/run.js';
+
+const HELP = `sinew: deep learning in TypeScript where kernel and activity regularizers really work
+
+Usage: sinew <command> [options]
+
+Commands:
+  lab        train one autoencoder under each regularizer on MNIST; table, verdicts, HTML report
+  inspect    summarize a saved model: sinew inspect <model.json or its folder>
+  help       this text
+
+Run \`sinew <command> --help\` for a command's options.
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'lab': {
+      const options = parseLabArgs(rest);
+      if (options === 'help') {
+        process.stdout.write(LAB_HELP);
+        return 0;
+      }
+      await runLab(options);
+      return 0;
+    }
+    case 'inspect': {
+      if (rest.length !== 1 || rest[0]!.startsWith('-')) {
+        throw new UsageError(
+          'inspect takes one path: sinew inspect <model.json or the folder holding it>.',
+        );
+      }
+      try {
+        process.stdout.write(`${await sn.io.inspect(rest[0]!)}\n`);
+      } catch (e) {
+        if (e instanceof sn.SinewError) throw new UsageError(e.message);
+        throw e;
+      }
+      return 0;
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(HELP);
+      return 0;
+    default:
+      throw new UsageError(
+        `unknown command ${JSON.stringify(command)}; the commands are lab, inspect and help.`,
+      );
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      process.stderr.write(`sinew: ${error.message}\n`);
+      process.exitCode = 2;
+    } else {
+      process.stderr.write(
+        `sinew: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
+      process.exitCode = 1;
+    }
+  },
+);

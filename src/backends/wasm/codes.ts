@@ -1,0 +1,80 @@
+import type { BinaryOp, ReduceOp, UnaryOp } from '../backend.js';
+
+/** Op codes shared with the AssemblyScript kernels (assembly/elementwise.ts, reduce.ts). */
+
+export const BINARY_CODES: Partial<Record<BinaryOp, number>> = {
+  add: 0,
+  sub: 1,
+  mul: 2,
+  div: 3,
+  maximum: 4,
+  minimum: 5,
+};
+
+/** Unary functions with a float32 wasm kernel; the rest (erf, gelu, ...) run on cpu. */
+export const UNARY_CODES: Partial<Record<UnaryOp, number>> = {
+  neg: 0,
+  abs: 1,
+  square: 2,
+  sqrt: 3,
+  rsqrt: 4,
+  reciprocal: 5,
+  exp: 6,
+  expm1: 7,
+  log: 8,
+  log1p: 9,
+  floor: 10,
+  sigmoid: 11,
+  logSigmoid: 12,
+  tanh: 13,
+  relu: 14,
+  relu6: 15,
+  leakyRelu: 16,
+  elu: 17,
+  selu: 18,
+  softplus: 19,
+  softsign: 20,
+  swish: 21,
+  sign: 22,
+};
+
+export const REDUCE_CODES: Record<ReduceOp, number> = { sum: 0, prod: 1, max: 2, min: 3 };
+
+/** The exports of the compiled kernels (byte offsets into the shared memory). */
+export interface KernelExports {
+  sgemm(
+    m: number,
+    n: number,
+    k: number,
+    a: number,
+    ars: number,
+    acs: number,
+    b: number,
+    brs: number,
+    bcs: number,
+    c: number,
+    ldc: number,
+    scratch: number,
+  ): void;
+  sgemmScratchBytes(): number;
+  binaryRow(
+    op: number,
+    full: number,
+    part: number,
+    out: number,
+    n: number,
+    m: number,
+    partFirst: boolean,
+  ): void;
+  binaryCol(
+    op: number,
+    full: number,
+    part: number,
+    out: number,
+    outer: number,
+    inner: number,
+    partFirst: boolean,
+  ): void;
+  unary(op: number, x: number, out: number, n: number, param: number): void;
+  reduce(op: number, x: number, out: number, outer: number, n: number, inner: number): void;
+}

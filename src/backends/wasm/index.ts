@@ -1,0 +1,371 @@
+import { ConfigError, SinewError, describe } from '../../errors.js';
+import type { DataArray, DType } from '../../tensor/dtype.js';
+import { sizeOf, type Shape } from '../../tensor/shape.js';
+import type { DataId, DataStore } from '../../tensor/store.js';
+import type { Backend, BinaryOp, ReduceOp, TensorInfo, UnaryOp } from '../backend.js';
+import { CpuBackend } from '../cpu/index.js';
+import { valuesOf, wrap } from '../cpu/storage.js';
+import { Arena } from './arena.js';
+import { BINARY_CODES, REDUCE_CODES, UNARY_CODES, type KernelExports } from './codes.js';
+import { binaryLayout, reduceLayout } from './layout.js';
+import { loadKernels, type WasmKernels } from './loader.js';
+import { wasmMatmul } from './matmul.js';
+import { HandleTable, WasmData } from './storage.js';
+
+/**
+ * The WebAssembly backend: float32 kernels written in AssemblyScript with SIMD (assembly/,
+ * built into dist/wasm/ by scripts/build-wasm.mjs), values in one WebAssembly.Memory managed
+ * as an arena (./arena.ts, ./storage.ts). Kernels it has no wasm version of yet, and every
+ * non-float32 dtype, run the cpu reference kernel on views of the arena and copy the result
+ * in (correct, slower): see FALLBACK_KERNELS.
+ */
+
+export interface WasmBackendOptions {
+  /** The most memory the backend may use, in MiB (1 to 4096; default 2048). */
+  readonly maxMemoryMiB?: number;
+  /** Memory reserved at start, in MiB (default 16). */
+  readonly initialMemoryMiB?: number;
+  /** Use relaxed SIMD (fused multiply-add) where the engine has it (default true). */
+  readonly relaxedSimd?: boolean;
+  /**
+   * Run the garbage collector (Node only) before the memory grows and after every 64 MiB
+   * allocated, so that the values of tensors nobody holds any more are freed at the next turn
+   * of the event loop instead of piling up (default true). V8 does not see the arena's bytes,
+   * so without this it rarely collects during a training loop.
+   */
+  readonly collectOnGrowth?: boolean;
+}
+
+/** Kernels that always run on the cpu reference (copying the result into the arena). */
+export const FALLBACK_KERNELS = [
+  'where',
+  'cast',
+  'argReduce',
+  'topK',
+  'transpose',
+  'slice',
+  'pad',
+  'concat',
+  'tile',
+  'gather',
+  'scatterAdd',
+  'oneHot',
+] as const;
+
+const DTYPE_OF = new Map<unknown, DType>([
+  [Float32Array, 'float32'],
+  [Float64Array, 'float64'],
+  [Int32Array, 'int32'],
+  [Uint8Array, 'bool'],
+]);
+
+function checkMiB(value: unknown, what: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 1 || value > 4096) {
+    throw new ConfigError(
+      `WasmBackend: ${what} must be a number of MiB from 1 to 4096, received ${describe(value)}.`,
+    );
+  }
+  return value;
+}
+
+export class WasmBackend implements Backend {
+  readonly name = 'wasm';
+  /** 'relaxed-simd' or 'simd': which build of the kernels runs. */
+  readonly variant: WasmKernels['variant'];
+  readonly #arena: Arena;
+  readonly #handles: HandleTable;
+  readonly #k: KernelExports;
+  readonly #cpu = new CpuBackend();
+  readonly #scratch: number;
+
+  constructor(kernels: WasmKernels, options: WasmBackendOptions = {}) {
+    const maxMiB = checkMiB(options.maxMemoryMiB, 'maxMemoryMiB', 2048);
+    const initialMiB = Math.min(maxMiB, checkMiB(options.initialMemoryMiB, 'initialMemoryMiB', 16));
+    const gc = options.collectOnGrowth === false ? undefined : collector();
+    this.#arena = new Arena({ initialMiB, maxMiB, ...(gc ? { onPressure: gc } : {}) });
+    this.#handles = new HandleTable(this.#arena);
+    const instance = new WebAssembly.Instance(kernels.module, {
+      env: { memory: this.#arena.memory },
+    });
+    this.#k = instance.exports as unknown as KernelExports;
+    this.variant = kernels.variant;
+    this.#scratch = this.#arena.allocate(this.#k.sgemmScratchBytes());
+  }
+
+  /** Bytes held by live tensors and scratch, and the size of the memory. */
+  memoryStats(): { bytesInUse: number; bytesReserved: number } {
+    return { bytesInUse: this.#arena.bytesInUse, bytesReserved: this.#arena.bytesReserved };
+  }
+
+  // DataStore -----------------------------------------------------------------------------
+
+  write(values: DataArray, dtype: DType): DataId {
+    const data = this.#handles.allocate(dtype, values.length);
+    this.#handles.view(data).set(values);
+    return data;
+  }
+  readSync(dataId: DataId): DataArray {
+    return this.#handles.view(this.#own(dataId));
+  }
+  async read(dataId: DataId): Promise<DataArray> {
+    return this.readSync(dataId);
+  }
+  /** One holder of `dataId` is done with it; the values are freed when none is left. */
+  release(dataId: DataId): void {
+    if (dataId instanceof WasmData) this.#handles.release(dataId);
+  }
+  /** One more holder shares `dataId` (a reshape, a scope keeping a result). */
+  retain(dataId: DataId): void {
+    this.#handles.retain(this.#own(dataId));
+  }
+
+  #own(dataId: DataId): WasmData {
+    if (!(dataId instanceof WasmData)) {
+      throw new SinewError(
+        `The wasm backend received values held by another backend (${describe(dataId)}); ` +
+          'create tensors after setBackend(), or copy them with sn.tensor(t.dataSync(), t.shape).',
+      );
+    }
+    if (dataId.block.freed) {
+      throw new SinewError(
+        'A tensor of the wasm backend was used after its values were released; ' +
+          'keep the tensor (not only its values) alive while it is in use.',
+      );
+    }
+    return dataId;
+  }
+
+  /** The arena handle of x; values from another store are copied in (added to `temps`). */
+  #local(x: TensorInfo, temps: WasmData[]): WasmData {
+    if (x.dataId instanceof WasmData) return this.#own(x.dataId);
+    const store = (x as { store?: DataStore }).store;
+    const values = store ? store.readSync(x.dataId) : valuesOf(x);
+    const data = this.write(values, x.dtype) as WasmData;
+    temps.push(data);
+    return data;
+  }
+
+  #done(temps: WasmData[]): void {
+    for (const t of temps) this.#handles.release(t);
+  }
+
+  #alloc(dtype: DType, shape: Shape): WasmData {
+    return this.#handles.allocate(dtype, sizeOf(shape));
+  }
+
+  // Fallback to the cpu reference ---------------------------------------------------------
+
+  /** x as the cpu backend sees it: a view of the arena (valid while no allocation happens). */
+  #toCpu(x: TensorInfo): TensorInfo {
+    if (!(x.dataId instanceof WasmData)) {
+      const store = (x as { store?: DataStore }).store;
+      if (!store || store.name === 'cpu') return x;
+      return { dataId: wrap(store.readSync(x.dataId)), shape: x.shape, dtype: x.dtype };
+    }
+    return { dataId: wrap(this.readSync(x.dataId)), shape: x.shape, dtype: x.dtype };
+  }
+
+  #fromCpu(dataId: DataId): DataId {
+    const values = valuesOf(dataId);
+    return this.write(values, DTYPE_OF.get(values.constructor)!);
+  }
+
+  // Kernels -------------------------------------------------------------------------------
+
+  unary(op: UnaryOp, x: TensorInfo, outDType: DType, param?: number): DataId {
+    const code = UNARY_CODES[op];
+    if (code === undefined || x.dtype !== 'float32' || outDType !== 'float32') {
+      return this.#fromCpu(this.#cpu.unary(op, this.#toCpu(x), outDType, param));
+    }
+    const temps: WasmData[] = [];
+    const xs = this.#local(x, temps);
+    const out = this.#alloc('float32', x.shape);
+    this.#k.unary(code, xs.offset, out.offset, out.size, param ?? 0);
+    this.#done(temps);
+    return out;
+  }
+
+  binary(op: BinaryOp, a: TensorInfo, b: TensorInfo, outShape: Shape, outDType: DType): DataId {
+    const code = BINARY_CODES[op];
+    const layout = binaryLayout(a.shape, b.shape, outShape);
+    const size = sizeOf(outShape);
+    if (
+      code === undefined ||
+      layout === undefined ||
+      size === 0 ||
+      a.dtype !== 'float32' ||
+      b.dtype !== 'float32' ||
+      outDType !== 'float32'
+    ) {
+      return this.#fromCpu(
+        this.#cpu.binary(op, this.#toCpu(a), this.#toCpu(b), outShape, outDType),
+      );
+    }
+    const temps: WasmData[] = [];
+    const as = this.#local(a, temps);
+    const bs = this.#local(b, temps);
+    const out = this.#alloc('float32', outShape);
+    const [full, part] = layout.partFirst ? [bs, as] : [as, bs];
+    if (layout.kind === 'row') {
+      this.#k.binaryRow(
+        code,
+        full.offset,
+        part.offset,
+        out.offset,
+        size,
+        layout.period,
+        layout.partFirst,
+      );
+    } else {
+      const inner = size / layout.outer;
+      this.#k.binaryCol(
+        code,
+        full.offset,
+        part.offset,
+        out.offset,
+        layout.outer,
+        inner,
+        layout.partFirst,
+      );
+    }
+    this.#done(temps);
+    return out;
+  }
+
+  reduce(op: ReduceOp, x: TensorInfo, axes: readonly number[]): DataId {
+    const layout = reduceLayout(x.shape, axes);
+    if (layout === undefined || x.dtype !== 'float32') {
+      return this.#fromCpu(this.#cpu.reduce(op, this.#toCpu(x), axes));
+    }
+    const temps: WasmData[] = [];
+    const xs = this.#local(x, temps);
+    const [outer, n, inner] = layout;
+    const out = this.#handles.allocate('float32', outer * inner);
+    this.#k.reduce(REDUCE_CODES[op], xs.offset, out.offset, outer, n, inner);
+    this.#done(temps);
+    return out;
+  }
+
+  matmul(
+    a: TensorInfo,
+    b: TensorInfo,
+    transposeA: boolean,
+    transposeB: boolean,
+    outShape: Shape,
+  ): DataId {
+    if (a.dtype !== 'float32' || b.dtype !== 'float32') {
+      return this.#fromCpu(
+        this.#cpu.matmul(this.#toCpu(a), this.#toCpu(b), transposeA, transposeB, outShape),
+      );
+    }
+    const temps: WasmData[] = [];
+    const as = this.#local(a, temps);
+    const bs = this.#local(b, temps);
+    const out = this.#alloc('float32', outShape);
+    wasmMatmul(this.#k, {
+      a: as.offset,
+      b: bs.offset,
+      c: out.offset,
+      scratch: this.#scratch,
+      aShape: a.shape,
+      bShape: b.shape,
+      transposeA,
+      transposeB,
+      outShape,
+    });
+    this.#done(temps);
+    return out;
+  }
+
+  // Kernels still on the cpu reference (FALLBACK_KERNELS) ---------------------------------
+
+  where(condition: TensorInfo, a: TensorInfo, b: TensorInfo, outShape: Shape): DataId {
+    const [c, x, y] = [condition, a, b].map((t) => this.#toCpu(t)) as [
+      TensorInfo,
+      TensorInfo,
+      TensorInfo,
+    ];
+    return this.#fromCpu(this.#cpu.where(c, x, y, outShape));
+  }
+  cast(x: TensorInfo, dtype: DType): DataId {
+    return this.#fromCpu(this.#cpu.cast(this.#toCpu(x), dtype));
+  }
+  argReduce(op: 'argMax' | 'argMin', x: TensorInfo, axis: number): DataId {
+    return this.#fromCpu(this.#cpu.argReduce(op, this.#toCpu(x), axis));
+  }
+  topK(x: TensorInfo, k: number): { values: DataId; indices: DataId } {
+    const { values, indices } = this.#cpu.topK(this.#toCpu(x), k);
+    return { values: this.#fromCpu(values), indices: this.#fromCpu(indices) };
+  }
+  transpose(x: TensorInfo, perm: readonly number[]): DataId {
+    return this.#fromCpu(this.#cpu.transpose(this.#toCpu(x), perm));
+  }
+  slice(x: TensorInfo, begin: readonly number[], size: readonly number[]): DataId {
+    return this.#fromCpu(this.#cpu.slice(this.#toCpu(x), begin, size));
+  }
+  pad(x: TensorInfo, paddings: readonly (readonly [number, number])[], value: number): DataId {
+    return this.#fromCpu(this.#cpu.pad(this.#toCpu(x), paddings, value));
+  }
+  concat(xs: readonly TensorInfo[], axis: number, outShape: Shape): DataId {
+    return this.#fromCpu(
+      this.#cpu.concat(
+        xs.map((x) => this.#toCpu(x)),
+        axis,
+        outShape,
+      ),
+    );
+  }
+  tile(x: TensorInfo, reps: readonly number[]): DataId {
+    return this.#fromCpu(this.#cpu.tile(this.#toCpu(x), reps));
+  }
+  gather(x: TensorInfo, indices: TensorInfo, axis: number): DataId {
+    return this.#fromCpu(this.#cpu.gather(this.#toCpu(x), this.#toCpu(indices), axis));
+  }
+  scatterAdd(x: TensorInfo, indices: TensorInfo, updates: TensorInfo, axis: number): DataId {
+    const [xc, ic, uc] = [x, indices, updates].map((t) => this.#toCpu(t)) as [
+      TensorInfo,
+      TensorInfo,
+      TensorInfo,
+    ];
+    return this.#fromCpu(this.#cpu.scatterAdd(xc, ic, uc, axis));
+  }
+  oneHot(
+    indices: TensorInfo,
+    depth: number,
+    onValue: number,
+    offValue: number,
+    dtype: DType,
+  ): DataId {
+    return this.#fromCpu(this.#cpu.oneHot(this.#toCpu(indices), depth, onValue, offValue, dtype));
+  }
+}
+
+/** A function that runs a full garbage collection (Node: exposed through a V8 flag). */
+function collector(): (() => void) | undefined {
+  if (typeof process === 'undefined' || typeof process.getBuiltinModule !== 'function') {
+    return undefined;
+  }
+  const g = globalThis as { gc?: () => void };
+  if (typeof g.gc === 'function') return g.gc;
+  process.getBuiltinModule('node:v8').setFlagsFromString('--expose-gc');
+  const gc = process.getBuiltinModule('node:vm').runInNewContext('gc') as unknown;
+  return typeof gc === 'function' ? (gc as () => void) : undefined;
+}
+
+let warned = false;
+
+/**
+ * The wasm backend, or, when its kernels cannot be loaded (not built, no SIMD), the cpu
+ * backend after a one-line warning: the library keeps working, only slower.
+ */
+export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
+  const kernels = loadKernels(options.relaxedSimd ?? true);
+  if (typeof kernels === 'string') {
+    if (!warned)
+      console.warn(`sinew: wasm backend unavailable (${kernels}); using the cpu backend.`);
+    warned = true;
+    return new CpuBackend();
+  }
+  return new WasmBackend(kernels, options);
+}

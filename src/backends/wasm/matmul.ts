@@ -1,0 +1,72 @@
+import { sizeOf, stridesOf, type Shape } from '../../tensor/shape.js';
+import type { KernelExports } from './codes.js';
+
+/** Element offset of each output batch's matrix in an operand of shape `shape` (broadcast). */
+export function batchOffsets(shape: Shape, batchShape: Shape): number[] {
+  const r = shape.length;
+  const matrix = shape[r - 2]! * shape[r - 1]!;
+  const own = shape.slice(0, r - 2);
+  const strides = stridesOf(own);
+  const lead = batchShape.length - own.length;
+  const offsets = new Array<number>(sizeOf(batchShape));
+  for (let t = 0; t < offsets.length; t++) {
+    let rest = t;
+    let index = 0;
+    for (let d = batchShape.length - 1; d >= 0; d--) {
+      const size = batchShape[d]!;
+      const i = rest % size;
+      rest = (rest - i) / size;
+      if (d >= lead && own[d - lead] !== 1) index += i * strides[d - lead]!;
+    }
+    offsets[t] = index * matrix;
+  }
+  return offsets;
+}
+
+export interface MatmulArgs {
+  readonly a: number; // byte offsets
+  readonly b: number;
+  readonly c: number;
+  readonly scratch: number;
+  readonly aShape: Shape;
+  readonly bShape: Shape;
+  readonly transposeA: boolean;
+  readonly transposeB: boolean;
+  readonly outShape: Shape;
+}
+
+/**
+ * Batched float32 C = op(A)·op(B) with the wasm sgemm, one call per output batch. Transposes
+ * are strides (the kernel packs through them), so no operand is copied.
+ */
+export function wasmMatmul(k: KernelExports, args: MatmulArgs): void {
+  const { aShape, bShape, transposeA, transposeB, outShape } = args;
+  const rank = outShape.length;
+  const m = outShape[rank - 2]!;
+  const n = outShape[rank - 1]!;
+  const aCols = aShape[aShape.length - 1]!;
+  const bCols = bShape[bShape.length - 1]!;
+  const depth = transposeA ? aShape[aShape.length - 2]! : aCols;
+  // op(A)[i][p] = A[i·ars + p·acs], op(B)[p][j] = B[p·brs + j·bcs] (elements).
+  const [ars, acs] = transposeA ? [1, aCols] : [aCols, 1];
+  const [brs, bcs] = transposeB ? [1, bCols] : [bCols, 1];
+  const batchShape = outShape.slice(0, rank - 2);
+  const aOff = batchOffsets(aShape, batchShape);
+  const bOff = batchOffsets(bShape, batchShape);
+  for (let t = 0; t < aOff.length; t++) {
+    k.sgemm(
+      m,
+      n,
+      depth,
+      args.a + 4 * aOff[t]!,
+      ars,
+      acs,
+      args.b + 4 * bOff[t]!,
+      brs,
+      bcs,
+      args.c + 4 * t * m * n,
+      n,
+      args.scratch,
+    );
+  }
+}

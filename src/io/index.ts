@@ -1,0 +1,20 @@
+// sn.io: model files in the TensorFlow.js layers format (model.json + weights.bin).
+export {
+  save,
+  load,
+  parseModelJson,
+  type SaveOptions,
+  type LoadOptions,
+  type SaveResult,
+} from './files.js';
+export {
+  toMemory,
+  fromMemory,
+  type ModelArtifacts,
+  type ToMemoryOptions,
+  type FromMemoryOptions,
+} from './artifacts.js';
+export { inspect, type InspectOptions } from './inspect.js';
+export { registerClass, type CustomObjects } from './registry.js';
+export { SerializationError } from './errors.js';
+export type { WeightSpec, WeightsManifestEntry } from './weights.js';

@@ -1,0 +1,251 @@
+import { ConfigError } from '../errors.js';
+import { InputLayer } from '../layers/input.js';
+import type { Layer } from '../layers/layer.js';
+import type { Node, SymbolicTensor } from '../layers/symbolic.js';
+import { Model } from '../models/model.js';
+import { Sequential } from '../models/sequential.js';
+import { FunctionRegularizer, Regularizer } from '../regularizers/index.js';
+import type { ConfigDict, JsonValue } from '../serialization.js';
+import { mapKeys, toSnake } from './keys.js';
+import { SerializationError } from './errors.js';
+
+/**
+ * sinew model → Keras JSON topology as TensorFlow.js writes it (snake_case keys,
+ * `{ class_name, config }` objects, functional `inbound_nodes` as
+ * `[[[layer_name, node_index, tensor_index, {}], ...]]`). Alongside, the reasons
+ * TensorFlow.js will refuse parts of it (SEMANTICS rule 19).
+ */
+
+/** What TensorFlow.js 4.22 registers (class names), for the export warnings. */
+const TFJS_LAYERS = new Set([
+  'InputLayer',
+  'Dense',
+  'Dropout',
+  'Flatten',
+  'Reshape',
+  'Activation',
+  'BatchNormalization',
+  'GaussianNoise',
+  'Functional',
+  'Sequential',
+  'Model',
+]);
+const TFJS_ACTIVATIONS = new Set([
+  'elu',
+  'selu',
+  'relu',
+  'relu6',
+  'linear',
+  'sigmoid',
+  'hard_sigmoid',
+  'softplus',
+  'softsign',
+  'tanh',
+  'softmax',
+  'log_softmax',
+  'gelu',
+  'gelu_new',
+  'mish',
+  'swish',
+]);
+
+/** Our initializer class names that TensorFlow.js spells differently. */
+const INITIALIZER_TO_TFJS: Record<string, string> = {
+  OrthogonalInitializer: 'Orthogonal',
+  IdentityInitializer: 'Identity',
+  LecunNormal: 'LeCunNormal',
+  LecunUniform: 'LeCunUniform',
+};
+
+/** A stand-in for a named custom function regularizer while a layer's config is read. */
+class NamedFunction extends Regularizer {
+  static readonly className = 'Function';
+  readonly fnName: string;
+  constructor(fnName: string) {
+    super();
+    this.fnName = fnName;
+  }
+  apply(): never {
+    throw new ConfigError('internal: NamedFunction is a placeholder');
+  }
+  getConfig(): ConfigDict {
+    return { name: this.fnName };
+  }
+}
+
+export interface TopologyResult {
+  topology: JsonValue;
+  /** One line per layer TensorFlow.js will refuse, with the reason. */
+  warnings: string[];
+}
+
+export function modelToTopology(model: Model): TopologyResult {
+  const warnings: string[] = [];
+  return { topology: modelJson(model, warnings), warnings };
+}
+
+function modelJson(model: Model, warnings: string[]): { [key: string]: JsonValue } {
+  if (model instanceof Sequential) {
+    const layers = model.layers.map((l) => layerJson(l, warnings));
+    const input = model.inputs[0];
+    const first = layers[0];
+    if (input && first) {
+      const firstLayer = model.layers[0]!;
+      if (firstLayer instanceof Model) {
+        // A nested model cannot carry batch_input_shape: start with an explicit input layer.
+        layers.unshift({
+          class_name: 'InputLayer',
+          config: {
+            batch_input_shape: [...input.shape],
+            dtype: input.dtype,
+            sparse: false,
+            name: input.node.layer.name,
+          },
+        });
+      } else {
+        const config = first.config as { [key: string]: JsonValue };
+        config.batch_input_shape = [...input.shape];
+        config.dtype = input.dtype;
+      }
+    }
+    return { class_name: 'Sequential', config: { name: model.name, layers } };
+  }
+  const nodes = new Set<Node>(model.nodes);
+  const nodeIndex = (node: Node): number => {
+    const own = node.layer.inboundNodes.filter((n) => nodes.has(n));
+    // A nested model's node 0 is its own internal node, rebuilt when it is constructed
+    // (Keras's _should_skip_first_node), so its calls count from 1.
+    return own.indexOf(node) + (node.layer instanceof Model ? 1 : 0);
+  };
+  const ref = (x: SymbolicTensor): JsonValue => [
+    x.node.layer.name,
+    nodeIndex(x.node),
+    x.outputIndex,
+  ];
+  const layers = model.layers.map((layer) => {
+    const json = layerJson(layer, warnings);
+    const inbound = layer.inboundNodes
+      .filter((n) => nodes.has(n) && !(layer instanceof InputLayer))
+      .map((n) => n.inputs.map((x) => [...(ref(x) as JsonValue[]), {}]));
+    return { name: layer.name, ...json, inbound_nodes: inbound };
+  });
+  return {
+    class_name: 'Functional',
+    config: {
+      name: model.name,
+      layers,
+      input_layers: model.inputs.map(ref),
+      output_layers: model.outputs.map(ref),
+    },
+  };
+}
+
+function layerJson(layer: Layer, warnings: string[]): { [key: string]: JsonValue } {
+  if (layer instanceof Model) {
+    const json = modelJson(layer, warnings);
+    return { class_name: json.class_name!, config: json.config! };
+  }
+  const config = withNamedFunctions(layer, () => layer.getConfig());
+  const where = `${layer.describeSelf()}`;
+  if (!TFJS_LAYERS.has(layer.className)) {
+    warnings.push(
+      `${where}: TensorFlow.js has no layer class '${layer.className}'; tf.loadLayersModel will fail with "Unknown layer".`,
+    );
+  }
+  if (config.activityRegularizer) {
+    warnings.push(
+      `${where}: has an activity regularizer; TensorFlow.js refuses to call layers with one ("Layer invocation in the presence of activity regularizer(s) is not supported yet").`,
+    );
+  }
+  if (typeof config.activation === 'string' && !TFJS_ACTIVATIONS.has(config.activation)) {
+    warnings.push(
+      `${where}: TensorFlow.js has no activation '${config.activation}'; tf.loadLayersModel will fail with "Unknown activation".`,
+    );
+  }
+  const mapped: ConfigDict = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (key.endsWith('Regularizer') && isObject(value)) {
+      mapped[key] = regularizerJson(value, `${where} ${toSnake(key)}`, warnings);
+    } else if (key.endsWith('Initializer') && isObject(value)) {
+      const name = value.className as string;
+      mapped[key] = { ...value, className: INITIALIZER_TO_TFJS[name] ?? name };
+    } else {
+      mapped[key] = value;
+    }
+  }
+  return { class_name: layer.className, config: mapKeys(mapped, toSnake) };
+}
+
+/** Rules 17 and 19: L1/L2 as L1L2 for TensorFlow.js, Keras 3's module/registered_name keys. */
+function regularizerJson(
+  value: { [key: string]: JsonValue },
+  where: string,
+  warnings: string[],
+): JsonValue {
+  const className = value.className as string;
+  const config = (value.config ?? {}) as ConfigDict;
+  if (className === 'L1' || className === 'L2' || className === 'L1L2') {
+    return {
+      module: 'keras.regularizers',
+      className: 'L1L2',
+      config: { l1: config.l1 ?? 0, l2: config.l2 ?? 0 },
+      registeredName: null,
+    };
+  }
+  const reason =
+    className === 'Function'
+      ? `is the custom function '${String(config.name)}', which TensorFlow.js cannot know`
+      : `is ${className}; TensorFlow.js registers only L1L2 ("Unknown regularizer")`;
+  warnings.push(`${where} ${reason}.`);
+  const registeredName =
+    className === 'OrthogonalRegularizer'
+      ? null
+      : className === 'Function'
+        ? 'sinew>Function'
+        : className === 'KLSparsity'
+          ? 'sinew>KLSparsity'
+          : className;
+  return {
+    module: className === 'OrthogonalRegularizer' ? 'keras.regularizers' : null,
+    className,
+    config,
+    registeredName,
+  };
+}
+
+/**
+ * Runs `read` while every plain-function regularizer of the layer is replaced by a named
+ * stand-in (a function has no config; its name is what is saved). An anonymous function
+ * cannot be saved.
+ */
+function withNamedFunctions<T>(layer: Layer, read: () => T): T {
+  const target = layer as unknown as Record<string, unknown>;
+  const swapped: [string, FunctionRegularizer][] = [];
+  const keys = new Set<string>(['activityRegularizer']);
+  for (let proto: object | null = layer; proto; proto = Object.getPrototypeOf(proto)) {
+    for (const key of Object.getOwnPropertyNames(proto))
+      if (key.endsWith('Regularizer')) keys.add(key);
+  }
+  try {
+    for (const key of keys) {
+      const value = target[key];
+      if (!(value instanceof FunctionRegularizer)) continue;
+      if (!value.fn.name) {
+        throw new SerializationError(
+          `${layer.describeSelf()}: ${key} is an anonymous function, which cannot be saved. ` +
+            'Give it a name (function myPenalty(x) { ... }) and load with customObjects: { myPenalty } ' +
+            '(or sn.serialization.registerClass(myPenalty)), or write it as a Regularizer class.',
+        );
+      }
+      target[key] = new NamedFunction(value.fn.name);
+      swapped.push([key, value]);
+    }
+    return read();
+  } finally {
+    for (const [key, value] of swapped) target[key] = value;
+  }
+}
+
+function isObject(v: JsonValue | undefined): v is { [key: string]: JsonValue } {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,202 @@
+// The wasm backend against the cpu reference: every case runs the same function on the same
+// float32 inputs under both backends, forward and gradients (sn.grads), and compares within
+// float32 tolerance. The cpu backend is the oracle (its kernels are tested against hand values
+// and finite differences in float64). Skipped, with the reason, when the kernels are not built.
+import assert from 'node:assert/strict';
+import { after, describe, test } from 'node:test';
+import * as sn from '../src/index.js';
+
+sn.setBackend('wasm');
+const built = sn.getBackend() === 'wasm';
+sn.setBackend('cpu');
+const skip = built ? false : 'wasm kernels not built: run `node scripts/build-wasm.mjs`';
+
+after(() => sn.setBackend('cpu'));
+
+/** Deterministic values in [lo, hi): a fixed LCG, so both backends see the same inputs. */
+function values(size: number, seed: number, lo = -2, hi = 2): Float32Array {
+  const out = new Float32Array(size);
+  let s = seed >>> 0 || 1;
+  for (let i = 0; i < size; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = lo + ((hi - lo) * s) / 2 ** 32;
+  }
+  return out;
+}
+
+interface Input {
+  readonly shape: number[];
+  readonly lo?: number;
+  readonly hi?: number;
+}
+
+/** Forward values and the gradients w.r.t. every input of `f`, computed under `backend`. */
+function run(
+  backend: string,
+  f: (...xs: sn.Tensor[]) => sn.Tensor,
+  inputs: readonly Input[],
+): Float32Array[] {
+  sn.setBackend(backend);
+  assert.equal(sn.getBackend(), backend);
+  const xs = inputs.map((inp, i) =>
+    sn.tensor(
+      values(
+        inp.shape.reduce((a, b) => a * b, 1),
+        17 + 31 * i,
+        inp.lo,
+        inp.hi,
+      ),
+      inp.shape,
+    ),
+  );
+  const y = f(...xs);
+  // Non-uniform output weights, so every output element's gradient path matters.
+  const dy = sn.tensor(values(y.size, 99, 0.5, 1.5), [...y.shape]);
+  const gs = sn.grads(f)(xs, dy);
+  return [y, ...gs].map((t) => Float32Array.from(t.dataSync()));
+}
+
+function assertConforms(
+  f: (...xs: sn.Tensor[]) => sn.Tensor,
+  inputs: readonly Input[],
+  rtol = 2e-5,
+): void {
+  const want = run('cpu', f, inputs);
+  const got = run('wasm', f, inputs);
+  sn.setBackend('cpu');
+  assert.equal(got.length, want.length);
+  want.forEach((w, j) => {
+    const g = got[j]!;
+    assert.equal(g.length, w.length, `output ${j}: length`);
+    // Tolerance scaled by the largest magnitude: float32 sums round relative to their terms.
+    const scale = w.reduce((m, v) => Math.max(m, Math.abs(v)), 1);
+    for (let i = 0; i < w.length; i++) {
+      const ok = Number.isNaN(w[i]!)
+        ? Number.isNaN(g[i]!)
+        : Math.abs(g[i]! - w[i]!) <= rtol * scale;
+      assert.ok(
+        ok,
+        `${j === 0 ? 'forward' : `gradient ${j - 1}`} element ${i}: wasm ${g[i]}, cpu ${w[i]}`,
+      );
+    }
+  });
+}
+
+describe('wasm backend conforms to cpu', { skip }, () => {
+  test('matmul: every transpose combination, odd sizes, edges of every tile', () => {
+    for (const [m, k, n] of [
+      [1, 1, 1],
+      [3, 5, 7],
+      [37, 300, 45],
+      [130, 257, 17],
+      [2, 600, 530],
+    ] as const) {
+      for (const transposeA of [false, true]) {
+        for (const transposeB of [false, true]) {
+          assertConforms(
+            (a, b) => sn.matmul(a!, b!, { transposeA, transposeB }),
+            [{ shape: transposeA ? [k, m] : [m, k] }, { shape: transposeB ? [n, k] : [k, n] }],
+          );
+        }
+      }
+    }
+  });
+
+  test('matmul: batched, with broadcast batch dimensions', () => {
+    assertConforms((a, b) => sn.matmul(a!, b!), [{ shape: [2, 3, 9, 20] }, { shape: [20, 18] }]);
+    assertConforms(
+      (a, b) => sn.matmul(a!, b!, { transposeB: true }),
+      [{ shape: [2, 1, 5, 33] }, { shape: [1, 3, 19, 33] }],
+    );
+    assertConforms(
+      (a, b) => sn.matmul(a!, b!, { transposeA: true }),
+      [{ shape: [4, 33, 5] }, { shape: [4, 33, 6] }],
+    );
+  });
+
+  test('matmul: k = 0 gives zeros', () => {
+    assertConforms((a, b) => sn.matmul(a!, b!), [{ shape: [3, 0] }, { shape: [0, 4] }]);
+  });
+
+  test('add, sub, mul, div, maximum, minimum with broadcasting', () => {
+    const shapes: [number[], number[]][] = [
+      [
+        [5, 7],
+        [5, 7],
+      ], // same shape
+      [[6, 9], [9]], // bias row
+      [[1], [4, 3]], // scalar on the left
+      [
+        [4, 3, 6],
+        [4, 3, 1],
+      ], // column (x - max(x, -1))
+      [
+        [4, 1],
+        [4, 10],
+      ], // column on the left
+      [
+        [3, 1, 5],
+        [1, 4, 1],
+      ], // general broadcast (cpu fallback)
+    ];
+    const ops = { add: sn.add, sub: sn.sub, mul: sn.mul, maximum: sn.maximum, minimum: sn.minimum };
+    for (const [name, op] of Object.entries(ops)) {
+      for (const [a, b] of shapes) {
+        assertConforms((x, y) => op(x!, y!), [{ shape: a }, { shape: b }]);
+        assert.ok(name);
+      }
+    }
+    for (const [a, b] of shapes) {
+      assertConforms((x, y) => sn.div(x!, y!), [{ shape: a }, { shape: b, lo: 0.5, hi: 2 }]);
+    }
+  });
+
+  test('unary functions', () => {
+    const anywhere = [
+      sn.neg,
+      sn.abs,
+      sn.square,
+      sn.exp,
+      sn.expm1,
+      sn.sigmoid,
+      sn.logSigmoid,
+      sn.tanh,
+      sn.relu,
+      sn.relu6,
+      sn.selu,
+      sn.softplus,
+      sn.softsign,
+      sn.swish,
+      sn.erf,
+    ];
+    for (const f of anywhere) assertConforms((x) => f(x!), [{ shape: [7, 13], lo: -4, hi: 4 }]);
+    for (const f of [sn.sqrt, sn.rsqrt, sn.reciprocal, sn.log, sn.log1p]) {
+      assertConforms((x) => f(x!), [{ shape: [7, 13], lo: 0.25, hi: 4 }]);
+    }
+    assertConforms((x) => sn.leakyRelu(x!, { alpha: 0.3 }), [{ shape: [50] }]);
+    assertConforms((x) => sn.elu(x!, { alpha: 0.7 }), [{ shape: [50] }]);
+  });
+
+  test('sum, max, min reductions over contiguous and split axes', () => {
+    const shape = [3, 4, 5, 6];
+    for (const axis of [undefined, 0, 1, 3, [1, 2], [0, 1], [2, 3], [0, 2]] as const) {
+      assertConforms((x) => sn.sum(x!, axis as number | number[] | undefined), [{ shape }]);
+      assertConforms((x) => sn.max(x!, axis as number | number[] | undefined), [{ shape }]);
+      assertConforms((x) => sn.min(x!, axis as number | number[] | undefined), [{ shape }]);
+    }
+    assertConforms((x) => sn.sum(x!), [{ shape: [10007] }]);
+  });
+
+  test('softmax and logSoftmax', () => {
+    assertConforms((x) => sn.softmax(x!), [{ shape: [8, 10], lo: -5, hi: 5 }]);
+    assertConforms((x) => sn.logSoftmax(x!), [{ shape: [8, 10], lo: -5, hi: 5 }]);
+    assertConforms((x) => sn.softmax(x!, 0), [{ shape: [6, 4], lo: -5, hi: 5 }]);
+  });
+
+  test('a dense layer step: sigmoid(x·W + b) and its gradients', () => {
+    assertConforms(
+      (x, w, b) => sn.sigmoid(sn.add(sn.matmul(x!, w!), b!)),
+      [{ shape: [32, 78] }, { shape: [78, 25], lo: -0.3, hi: 0.3 }, { shape: [25] }],
+    );
+  });
+});

@@ -1,0 +1,388 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, writeFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import * as sn from '../src/index.js';
+import * as io from '../src/io/index.js';
+
+/**
+ * Model files across libraries (issue 6): files sinew writes load in TensorFlow.js 4.22
+ * (tf.loadLayersModel, cpu backend) and predict the same; files TensorFlow.js writes load in
+ * sinew and predict the same, within 1e-6, over a set of architectures.
+ *
+ * TensorFlow.js without tfjs-node has no file:// handler, so the tfjs side reads and writes
+ * the same files through a tiny IOHandler (model.json + weights.bin, as tfjs-node writes them).
+ *
+ * Deviations that are not about files and are left out of the prediction comparison:
+ * hard_sigmoid (Keras 3: relu6(x + 3) / 6, tfjs: clip(0.2x + 0.5)) and leaky_relu (no tfjs
+ * activation string). See test/tfjs-parity.test.ts.
+ */
+
+const TOL = 1e-6;
+const quiet = { onWarning: () => {} };
+
+async function tmp(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'sinew-io-'));
+}
+
+/** A tfjs IOHandler reading a sinew-written directory. */
+function tfjsReader(dir: string): tf.io.IOHandler {
+  return {
+    load: async () => {
+      const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8'));
+      const bin = await readFile(join(dir, json.weightsManifest[0].paths[0]));
+      return {
+        modelTopology: json.modelTopology,
+        weightSpecs: json.weightsManifest.flatMap((g: { weights: unknown[] }) => g.weights),
+        weightData: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength),
+        ...(json.trainingConfig ? { trainingConfig: json.trainingConfig } : {}),
+      };
+    },
+  };
+}
+
+/** Saves a tfjs model into `dir` as tfjs-node's file handler does. */
+async function tfjsSave(
+  model: tf.LayersModel,
+  dir: string,
+  includeOptimizer = false,
+): Promise<void> {
+  await model.save(
+    tf.io.withSaveHandler(async (a) => {
+      const json = {
+        modelTopology: a.modelTopology,
+        format: a.format,
+        generatedBy: a.generatedBy,
+        convertedBy: a.convertedBy,
+        ...(a.trainingConfig ? { trainingConfig: a.trainingConfig } : {}),
+        weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }],
+      };
+      await writeFile(join(dir, 'model.json'), JSON.stringify(json));
+      await writeFile(join(dir, 'weights.bin'), new Uint8Array(a.weightData as ArrayBuffer));
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+    { includeOptimizer },
+  );
+}
+
+function data(shape: number[], seed: number): number[] {
+  let s = seed;
+  const n = shape.reduce((a, b) => a * b, 1);
+  return Array.from({ length: n }, () => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return (s / 2147483648) * 4 - 2;
+  });
+}
+
+function assertNear(got: ArrayLike<number>, want: ArrayLike<number>, what: string): void {
+  assert.equal(got.length, want.length, `${what}: length`);
+  for (let i = 0; i < got.length; i++) {
+    assert.ok(
+      Math.abs(got[i]! - want[i]!) <= TOL * Math.max(1, Math.abs(want[i]!)),
+      `${what}: element ${i}: sinew ${got[i]}, tfjs ${want[i]}`,
+    );
+  }
+}
+
+/** sinew → file → tfjs, and compare predictions on `inputs` (shapes without batch). */
+async function sinewToTfjs(model: sn.Model, inputShapes: number[][], what: string): Promise<void> {
+  const dir = await tmp();
+  try {
+    await io.save(model, `file://${dir}`, quiet);
+    const tfModel = await tf.loadLayersModel(tfjsReader(dir));
+    const xs = inputShapes.map((s, i) => data([3, ...s], 7 + i));
+    const ours = model.predict(
+      inputShapes.length === 1
+        ? sn.tensor(xs[0]!, [3, ...inputShapes[0]!])
+        : xs.map((x, i) => sn.tensor(x, [3, ...inputShapes[i]!])),
+    );
+    const theirs = tfModel.predict(
+      inputShapes.length === 1
+        ? tf.tensor(xs[0]!, [3, ...inputShapes[0]!])
+        : xs.map((x, i) => tf.tensor(x, [3, ...inputShapes[i]!])),
+    );
+    const a = Array.isArray(ours) ? ours : [ours];
+    const b = Array.isArray(theirs) ? theirs : [theirs];
+    assert.equal(a.length, b.length);
+    a.forEach((t, i) => {
+      assert.deepEqual(t.shape, b[i]!.shape, `${what}: output ${i} shape`);
+      assertNear(t.dataSync(), b[i]!.dataSync(), `${what} (sinew → tfjs) output ${i}`);
+    });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** tfjs → file → sinew, and compare predictions. */
+async function tfjsToSinew(
+  model: tf.LayersModel,
+  inputShapes: number[][],
+  what: string,
+): Promise<sn.Model> {
+  const dir = await tmp();
+  try {
+    await tfjsSave(model, dir);
+    const ours = await io.load(dir);
+    const xs = inputShapes.map((s, i) => data([3, ...s], 11 + i));
+    const p = ours.predict(
+      inputShapes.length === 1
+        ? sn.tensor(xs[0]!, [3, ...inputShapes[0]!])
+        : xs.map((x, i) => sn.tensor(x, [3, ...inputShapes[i]!])),
+    );
+    const q = model.predict(
+      inputShapes.length === 1
+        ? tf.tensor(xs[0]!, [3, ...inputShapes[0]!])
+        : xs.map((x, i) => tf.tensor(x, [3, ...inputShapes[i]!])),
+    );
+    const a = Array.isArray(p) ? p : [p];
+    const b = Array.isArray(q) ? q : [q];
+    assert.equal(a.length, b.length);
+    a.forEach((t, i) =>
+      assertNear(t.dataSync(), b[i]!.dataSync(), `${what} (tfjs → sinew) output ${i}`),
+    );
+    return ours;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const ACTIVATIONS = [
+  'linear',
+  'relu',
+  'relu6',
+  'elu',
+  'selu',
+  'sigmoid',
+  'tanh',
+  'softmax',
+  'softplus',
+  'softsign',
+  'swish',
+  'gelu',
+] as const;
+
+test('dense stacks with every shared activation, both directions', async () => {
+  for (const activation of ACTIVATIONS) {
+    sn.setSeed(1);
+    const m = sn.sequential({
+      layers: [
+        sn.layers.dense({ units: 5, activation, inputShape: [4] }),
+        sn.layers.dense({ units: 3, activation }),
+      ],
+    });
+    await sinewToTfjs(m, [[4]], activation);
+    const t = tf.sequential({
+      layers: [
+        tf.layers.dense({
+          units: 5,
+          activation: activation === 'swish' ? 'swish' : (activation as 'relu'),
+          inputShape: [4],
+        }),
+        tf.layers.dense({ units: 3, activation: activation as 'relu' }),
+      ],
+    });
+    await tfjsToSinew(t, [[4]], activation);
+  }
+});
+
+test('dropout, batchNormalization (with moving statistics), flatten and reshape, both directions', async () => {
+  sn.setSeed(2);
+  const bn = sn.layers.batchNormalization();
+  const m = sn.sequential({
+    layers: [
+      sn.layers.reshape({ targetShape: [3, 4], inputShape: [12] }),
+      sn.layers.flatten(),
+      sn.layers.dense({ units: 6, activation: 'tanh' }),
+      sn.layers.dropout({ rate: 0.3 }),
+      bn,
+      sn.layers.dense({ units: 2 }),
+    ],
+  });
+  // Non-trivial gamma, beta, moving mean and variance.
+  bn.setWeights([
+    sn.tensor([1.5, 0.5, 2, 1, 0.7, 1.2]),
+    sn.tensor([0.1, -0.2, 0.3, 0, 0.5, -0.5]),
+    sn.tensor([0.2, -0.1, 0.05, 0.3, -0.4, 0]),
+    sn.tensor([0.5, 2, 1.5, 0.8, 1, 3]),
+  ]);
+  await sinewToTfjs(m, [[12]], 'bn stack');
+
+  const tbn = tf.layers.batchNormalization();
+  const t = tf.sequential({
+    layers: [
+      tf.layers.reshape({ targetShape: [3, 4], inputShape: [12] }),
+      tf.layers.flatten(),
+      tf.layers.dense({ units: 6, activation: 'tanh' }),
+      tf.layers.dropout({ rate: 0.3 }),
+      tbn,
+      tf.layers.dense({ units: 2 }),
+    ],
+  });
+  tbn.setWeights([
+    tf.tensor([1.5, 0.5, 2, 1, 0.7, 1.2]),
+    tf.tensor([0.1, -0.2, 0.3, 0, 0.5, -0.5]),
+    tf.tensor([0.2, -0.1, 0.05, 0.3, -0.4, 0]),
+    tf.tensor([0.5, 2, 1.5, 0.8, 1, 3]),
+  ]);
+  const ours = await tfjsToSinew(t, [[12]], 'bn stack');
+  assert.deepEqual(
+    ours.layers.map((l) => l.className),
+    ['Reshape', 'Flatten', 'Dense', 'Dropout', 'BatchNormalization', 'Dense'],
+  );
+});
+
+test('functional model with two inputs and two outputs, both directions', async () => {
+  sn.setSeed(3);
+  const a = sn.input({ shape: [4], name: 'a' });
+  const b = sn.input({ shape: [2, 3], name: 'b' });
+  const shared = sn.layers.dense({ units: 3, activation: 'relu', name: 'shared' });
+  const o1 = sn.layers.dense({ units: 2, name: 'o1' }).apply(shared.apply(a));
+  const fb = sn.layers.dense({ units: 3, name: 'fb' }).apply(sn.layers.flatten().apply(b));
+  const o2 = sn.layers.dense({ units: 1, activation: 'sigmoid', name: 'o2' }).apply(fb);
+  const m = sn.model({ inputs: [a, b], outputs: [o1, o2] });
+  await sinewToTfjs(m, [[4], [2, 3]], 'two in, two out');
+
+  const ta = tf.input({ shape: [4], name: 'a' });
+  const tb = tf.input({ shape: [2, 3], name: 'b' });
+  const tshared = tf.layers.dense({ units: 3, activation: 'relu', name: 'tshared' });
+  const t1 = tf.layers
+    .dense({ units: 2, name: 't1' })
+    .apply(tshared.apply(ta)) as tf.SymbolicTensor;
+  const t2 = tf.layers
+    .dense({ units: 1, activation: 'sigmoid', name: 't2' })
+    .apply(tf.layers.dense({ units: 3 }).apply(tf.layers.flatten().apply(tb))) as tf.SymbolicTensor;
+  const t = tf.model({ inputs: [ta, tb], outputs: [t1, t2] });
+  const ours = await tfjsToSinew(t, [[4], [2, 3]], 'two in, two out');
+  assert.deepEqual(ours.outputNames, ['t1', 't2']);
+});
+
+test('a nested model (a sequential inside a functional model), both directions', async () => {
+  sn.setSeed(4);
+  const inner = sn.sequential({
+    name: 'inner',
+    layers: [
+      sn.layers.dense({ units: 3, activation: 'tanh', inputShape: [4] }),
+      sn.layers.dense({ units: 3 }),
+    ],
+  });
+  const x = sn.input({ shape: [4] });
+  const y = sn.layers.dense({ units: 2, name: 'head' }).apply(inner.apply(x));
+  await sinewToTfjs(sn.model({ inputs: x, outputs: y }), [[4]], 'nested');
+
+  const tinner = tf.sequential({
+    name: 'tinner',
+    layers: [
+      tf.layers.dense({ units: 3, activation: 'tanh', inputShape: [4] }),
+      tf.layers.dense({ units: 3 }),
+    ],
+  });
+  const tx = tf.input({ shape: [4] });
+  const ty = tf.layers.dense({ units: 2 }).apply(tinner.apply(tx)) as tf.SymbolicTensor;
+  const ours = await tfjsToSinew(tf.model({ inputs: tx, outputs: ty }), [[4]], 'nested');
+  assert.ok(ours.layers.some((l) => l instanceof sn.Sequential || l.className === 'Sequential'));
+});
+
+test('regularizers and constraints of every kind tfjs knows, both directions, penalties kept', async () => {
+  sn.setSeed(5);
+  const R = sn.regularizers;
+  const C = sn.constraints;
+  const d1 = sn.layers.dense({
+    units: 4,
+    inputShape: [3],
+    kernelRegularizer: R.l1(0.01),
+    biasRegularizer: R.l2(0.02),
+    kernelConstraint: C.maxNorm({ maxValue: 2 }),
+    biasConstraint: C.nonNeg(),
+  });
+  const d2 = sn.layers.dense({
+    units: 2,
+    kernelRegularizer: R.l1l2({ l1: 0.003, l2: 0.004 }),
+    kernelConstraint: C.unitNorm(),
+    biasConstraint: C.minMaxNorm({ minValue: 0.1, maxValue: 0.9 }),
+  });
+  const m = sn.sequential({ layers: [d1, d2] });
+  // TensorFlow.js projects every weight through its constraint when it is set or loaded
+  // (LayerVariable.write); Keras and sinew only after an optimizer step. Start from weights
+  // that already satisfy the constraints (as after any training step), where the projection
+  // changes nothing.
+  for (const w of m.weights) if (w.constraint) w.assign(w.constraint.apply(w));
+  await sinewToTfjs(m, [[3]], 'regularized');
+  // tfjs's read of our file has the same penalties (rule 19: l1 → L1L2{l1, 0}).
+  const dir = await tmp();
+  await io.save(m, dir, quiet);
+  const t = await tf.loadLayersModel(tfjsReader(dir));
+  const cfg = t.layers[0]!.getConfig() as Record<
+    string,
+    { className: string; config: Record<string, number> }
+  >;
+  assert.deepEqual(cfg.kernelRegularizer, { className: 'L1L2', config: { l1: 0.01, l2: 0 } });
+  assert.deepEqual(cfg.biasRegularizer, { className: 'L1L2', config: { l1: 0, l2: 0.02 } });
+  assert.equal(cfg.kernelConstraint!.className, 'MaxNorm');
+  assert.equal(cfg.biasConstraint!.className, 'NonNeg');
+  const cfg2 = t.layers[1]!.getConfig() as Record<string, { className: string }>;
+  assert.equal(cfg2.kernelConstraint!.className, 'UnitNorm');
+  assert.equal(cfg2.biasConstraint!.className, 'MinMaxNorm');
+  // The penalty TensorFlow.js computes from the loaded regularizers equals ours.
+  const oursTotal = Object.values(m.regularizationLosses()).reduce((a, b) => a + b, 0);
+  const kernel = t.layers[0]!.getWeights()[0]!;
+  const bias = t.layers[0]!.getWeights()[1]!;
+  const k2 = t.layers[1]!.getWeights()[0]!;
+  const theirs =
+    0.01 * tf.sum(tf.abs(kernel)).dataSync()[0]! +
+    0.02 * tf.sum(tf.square(bias)).dataSync()[0]! +
+    0.003 * tf.sum(tf.abs(k2)).dataSync()[0]! +
+    0.004 * tf.sum(tf.square(k2)).dataSync()[0]!;
+  assert.ok(Math.abs(oursTotal - theirs) < 1e-6, `${oursTotal} vs ${theirs}`);
+  await rm(dir, { recursive: true, force: true });
+
+  const t2 = tf.sequential({
+    layers: [
+      tf.layers.dense({
+        units: 4,
+        inputShape: [3],
+        kernelRegularizer: tf.regularizers.l1({ l1: 0.01 }),
+        biasRegularizer: tf.regularizers.l2({ l2: 0.02 }),
+        kernelConstraint: tf.constraints.maxNorm({ maxValue: 2 }),
+        biasConstraint: tf.constraints.nonNeg(),
+      }),
+      tf.layers.dense({
+        units: 2,
+        kernelRegularizer: tf.regularizers.l1l2({ l1: 0.003, l2: 0.004 }),
+        kernelConstraint: tf.constraints.unitNorm({}),
+        biasConstraint: tf.constraints.minMaxNorm({ minValue: 0.1, maxValue: 0.9 }),
+      }),
+    ],
+  });
+  const ours = await tfjsToSinew(t2, [[3]], 'regularized');
+  const terms = ours.regularizationLosses();
+  const w = t2.getWeights();
+  const want: Record<string, number> = {
+    [`${t2.layers[0]!.name}/kernel`]: 0.01 * tf.sum(tf.abs(w[0]!)).dataSync()[0]!,
+    [`${t2.layers[0]!.name}/bias`]: 0.02 * tf.sum(tf.square(w[1]!)).dataSync()[0]!,
+    [`${t2.layers[1]!.name}/kernel`]:
+      0.003 * tf.sum(tf.abs(w[2]!)).dataSync()[0]! +
+      0.004 * tf.sum(tf.square(w[2]!)).dataSync()[0]!,
+  };
+  for (const [k, v] of Object.entries(want))
+    assert.ok(Math.abs(terms[k]! - v) < 1e-6, `${k}: ${terms[k]} vs ${v}`);
+  const l0 = ours.layers[0] as sn.layers.Dense;
+  assert.equal(l0.kernelConstraint?.constructor.name, 'MaxNorm');
+});
+
+test('tfjs training config and optimizer weights load into a compiled sinew model', async () => {
+  const t = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [3] })] });
+  t.compile({ optimizer: tf.train.adam(0.01), loss: 'meanSquaredError', metrics: ['mse'] });
+  await t.fit(tf.ones([4, 3]), tf.zeros([4, 2]), { epochs: 3, verbose: 0 });
+  const dir = await tmp();
+  await tfjsSave(t, dir, true);
+  const ours = await io.load(dir);
+  assert.ok(ours.compiled);
+  const opt = ours.compiled.optimizer as sn.optimizers.Adam;
+  assert.equal(opt.constructor.name, 'Adam');
+  assert.ok(Math.abs((opt.learningRate as number) - 0.01) < 1e-9);
+  assert.equal(opt.iterations, 3);
+  assert.equal(ours.compiled.losses[0]!.constructor.name, 'MeanSquaredError');
+  await rm(dir, { recursive: true, force: true });
+});
