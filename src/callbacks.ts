@@ -6,3 +6,8 @@ export {
   tensorBoard,
   type TensorBoardOptions,
 } from './diagnostics/tensorboard/index.js';
+export {
+  ModelCheckpoint,
+  modelCheckpoint,
+  type ModelCheckpointOptions,
+} from './io/model-checkpoint.js';

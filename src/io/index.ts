@@ -1,3 +1,6 @@
+// Registers the file-backed writer behind fit's `checkpoint` option (models/ never imports io/).
+import './checkpoint.js';
+
 // sn.io: model files in the TensorFlow.js layers format (model.json + weights.bin).
 export {
   save,

@@ -1,7 +1,7 @@
 import { ConfigError, ShapeError, describe } from '../errors.js';
 import { cast, mean } from '../ops/index.js';
 import { noGrad } from '../autograd/tape.js';
-import type { ConfigDict } from '../serialization.js';
+import type { ConfigDict, JsonValue } from '../serialization.js';
 import { toTensor } from '../tensor/creation.js';
 import { formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -18,6 +18,14 @@ export abstract class Metric {
   abstract update(yTrue: Tensor, yPred: Tensor, sampleWeight?: Tensor): void;
   abstract result(): number;
   abstract reset(): void;
+  /**
+   * The running totals, as plain JSON, for fit's checkpoints: a fit resumed mid-epoch restores
+   * them with setState so that the epoch's value is the same. undefined: nothing to save.
+   */
+  getState(): JsonValue | undefined {
+    return undefined;
+  }
+  setState(_state: JsonValue): void {}
   /** The options that re-create the metric, with its name (camelCase Keras keys). */
   getConfig(): ConfigDict {
     return { name: this.name };
@@ -102,5 +110,13 @@ export class MeanMetricWrapper extends Metric {
   reset(): void {
     this.#total = 0;
     this.#count = 0;
+  }
+  override getState(): JsonValue {
+    return { total: this.#total, count: this.#count };
+  }
+  override setState(state: JsonValue): void {
+    const s = state as { total: number; count: number };
+    this.#total = s.total;
+    this.#count = s.count;
   }
 }

@@ -1,7 +1,7 @@
 import { ConfigError, describe } from '../errors.js';
 import { EPSILON, alignTargets } from '../losses/base.js';
 import { noGrad } from '../autograd/tape.js';
-import type { ConfigDict } from '../serialization.js';
+import type { ConfigDict, JsonValue } from '../serialization.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Metric, sampleWeights, type MetricOptions } from './base.js';
 import { checkName } from '../validation.js';
@@ -77,6 +77,12 @@ abstract class ThresholdCounts extends Metric {
     this.tp = 0;
     this.fp = 0;
     this.fn = 0;
+  }
+  override getState(): JsonValue {
+    return { tp: this.tp, fp: this.fp, fn: this.fn };
+  }
+  override setState(state: JsonValue): void {
+    ({ tp: this.tp, fp: this.fp, fn: this.fn } = state as { tp: number; fp: number; fn: number });
   }
   override getConfig(): ConfigDict {
     return { name: this.name, thresholds: this.thresholds };
@@ -247,6 +253,17 @@ export class AUC extends Metric {
     return area;
   }
 
+  override getState(): JsonValue {
+    const list = (a: Float64Array) => Array.from(a);
+    return { tp: list(this.#tp), fp: list(this.#fp), tn: list(this.#tn), fn: list(this.#fn) };
+  }
+  override setState(state: JsonValue): void {
+    const s = state as Record<'tp' | 'fp' | 'tn' | 'fn', number[]>;
+    this.#tp = Float64Array.from(s.tp);
+    this.#fp = Float64Array.from(s.fp);
+    this.#tn = Float64Array.from(s.tn);
+    this.#fn = Float64Array.from(s.fn);
+  }
   reset(): void {
     for (const a of [this.#tp, this.#fp, this.#tn, this.#fn]) a.fill(0);
   }

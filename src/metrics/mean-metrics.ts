@@ -2,7 +2,7 @@ import { ConfigError, ShapeError, describe } from '../errors.js';
 import { argMax, cast, equal, greater, reshape } from '../ops/index.js';
 import { alignTargets, floatPrediction } from '../losses/base.js';
 import { MeanAbsoluteError as MaeLoss, MeanSquaredError as MseLoss } from '../losses/regression.js';
-import type { ConfigDict } from '../serialization.js';
+import type { ConfigDict, JsonValue } from '../serialization.js';
 import { toTensor } from '../tensor/creation.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -163,6 +163,31 @@ export class AutoAccuracy extends Metric {
   }
   reset(): void {
     this.#inner?.reset();
+  }
+  /** Which accuracy the first update chose, and its running totals. */
+  override getState(): JsonValue {
+    const kind =
+      this.#inner instanceof BinaryAccuracy
+        ? 'binary'
+        : this.#inner instanceof SparseCategoricalAccuracy
+          ? 'sparse'
+          : this.#inner instanceof CategoricalAccuracy
+            ? 'categorical'
+            : null;
+    return { kind, inner: this.#inner?.getState() ?? null };
+  }
+  override setState(state: JsonValue): void {
+    const { kind, inner } = state as { kind: string | null; inner: JsonValue };
+    const opts = { name: this.name };
+    this.#inner =
+      kind === 'binary'
+        ? new BinaryAccuracy(opts)
+        : kind === 'sparse'
+          ? new SparseCategoricalAccuracy(opts)
+          : kind === 'categorical'
+            ? new CategoricalAccuracy(opts)
+            : undefined;
+    if (this.#inner && inner !== null) this.#inner.setState(inner);
   }
   static fromConfig(config: ConfigDict): AutoAccuracy {
     return new AutoAccuracy(config as MetricOptions);

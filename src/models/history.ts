@@ -1,4 +1,5 @@
-import { Callback, type Logs } from './callback.js';
+import type { JsonValue } from '../serialization.js';
+import { Callback, badState, stateFields, type Logs } from './callback.js';
 
 /** What fit returns: the logs of every epoch (`history.history.loss[3]`). */
 export class History extends Callback {
@@ -8,5 +9,31 @@ export class History extends Callback {
   override async onEpochEnd(epoch: number, logs: Logs = {}): Promise<void> {
     this.epoch.push(epoch);
     for (const [key, value] of Object.entries(logs)) (this.history[key] ??= []).push(value);
+  }
+
+  /** The epochs logged so far (a resumed fit returns the whole run's history). */
+  override getState(): JsonValue {
+    return { epoch: [...this.epoch], history: { ...this.history } };
+  }
+
+  override setState(state: JsonValue): void {
+    const s = stateFields(state, 'History', []);
+    const epochs = s.epoch;
+    const history = s.history;
+    const numbers = (v: unknown): v is number[] =>
+      Array.isArray(v) && v.every((n) => typeof n === 'number');
+    if (
+      !numbers(epochs) ||
+      typeof history !== 'object' ||
+      history === null ||
+      Array.isArray(history) ||
+      !Object.values(history).every(numbers)
+    ) {
+      throw badState('History', '{ epoch: number[], history: { [name]: number[] } }', state);
+    }
+    this.epoch.splice(0, this.epoch.length, ...epochs);
+    for (const key of Object.keys(this.history)) delete this.history[key];
+    for (const [key, values] of Object.entries(history))
+      this.history[key] = [...(values as number[])];
   }
 }

@@ -6,10 +6,21 @@ import { getMetric, type Metric } from '../metrics/metric.js';
 import { add, addN, argMax, cast, concat, gather, mul, reshape } from '../ops/index.js';
 import { getOptimizer, type Optimizer } from '../optimizers/optimizer.js';
 import { scalar, tensor } from '../tensor/creation.js';
-import { Random, setSeed } from '../tensor/random.js';
+import { Random, randomFor, setSeed } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Logs, TrainingParams } from './callback.js';
 import { CallbackList, type CallbackLike } from './callbacks/index.js';
+import {
+  callbackStates,
+  checkCheckpointOptions,
+  checkSameRun,
+  getCheckpointer,
+  metricStates,
+  restoreCallbacks,
+  restoreMetrics,
+  type CheckpointOptions,
+  type TrainingState,
+} from './checkpointing.js';
 import {
   checkPositiveInteger,
   sampleCount,
@@ -250,6 +261,13 @@ class Tracker {
     for (const [k, v] of this.#sums) out[k] = this.#count === 0 ? Number.NaN : v / this.#count;
     return out;
   }
+  getState(): TrainingState['tracker'] {
+    return { sums: Object.fromEntries(this.#sums), count: this.#count };
+  }
+  setState(state: TrainingState['tracker']): void {
+    this.#sums = new Map(Object.entries(state.sums));
+    this.#count = state.count;
+  }
 }
 
 function stepLogs(result: StepResult, compiled: Compiled): Record<string, number> {
@@ -320,6 +338,16 @@ export interface FitOptions {
   classWeight?: Readonly<Record<number, number>>;
   /** One weight per training sample. */
   sampleWeight?: DataLike;
+  /**
+   * Save the whole training state (weights, optimizer slots, epoch, step, random generators,
+   * running means, history and callbacks' state) in `dir`, at the end of each epoch and, with
+   * `every: k`, after every k steps; a fit started again with the same arguments resumes from
+   * it and ends with the same weights, bit for bit, as a run never interrupted. Writes are
+   * atomic: a run killed at any moment leaves the previous checkpoint valid. A finished run
+   * leaves its final checkpoint, so running it again only restores it; delete `dir` (or use
+   * another) to start afresh.
+   */
+  checkpoint?: CheckpointOptions;
 }
 
 export async function fit(
@@ -349,6 +377,8 @@ export async function fit(
       `fit: validationSplit must be a number in [0, 1), received ${describe(validationSplit)}.`,
     );
   }
+  const checkpoint =
+    options.checkpoint === undefined ? undefined : checkCheckpointOptions(options.checkpoint);
   if (options.seed !== undefined) setSeed(options.seed);
   const rng = new Random(options.seed ?? Math.floor(Math.random() * 2 ** 32));
 
@@ -416,10 +446,42 @@ export async function fit(
     metrics: [...logNames, ...(validation ? logNames.map((n) => `val_${n}`) : [])],
   } satisfies TrainingParams);
   model.stopTraining = false;
+  // Resuming: weights and optimizer slots now, the rest once the callbacks have begun.
+  const loaded = checkpoint && (await getCheckpointer().load(checkpoint.dir, model));
+  let resume = loaded?.state;
+  if (loaded) {
+    checkSameRun(loaded.state, checkpoint!.dir, samples, batchSize);
+    loaded.restore();
+  }
+  const save = async (epoch: number, step: number, shuffleRng: number[], tracker?: Tracker) => {
+    const lr = compiled.optimizer.learningRate;
+    await getCheckpointer().save(checkpoint!.dir, model, {
+      epoch,
+      step,
+      stopped: model.stopTraining,
+      samples,
+      batchSize,
+      shuffleRng,
+      globalRng: randomFor(undefined, 'fit').getState(),
+      tracker: tracker?.getState() ?? { sums: {}, count: 0 },
+      metrics: step > 0 ? metricStates(metrics) : metrics.map(() => null),
+      callbacks: callbackStates(callbacks.callbacks),
+      learningRate: typeof lr === 'number' ? lr : null,
+    });
+  };
   try {
     await callbacks.onTrainBegin();
-    for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
+    let firstEpoch = initialEpoch;
+    if (resume) {
+      restoreCallbacks(callbacks.callbacks, resume.callbacks, checkpoint!.dir);
+      randomFor(undefined, 'fit').setState(resume.globalRng);
+      rng.setState(resume.shuffleRng);
+      model.stopTraining = resume.stopped;
+      firstEpoch = resume.epoch;
+    }
+    for (let epoch = firstEpoch; epoch < epochs && !model.stopTraining; epoch++) {
       await callbacks.onEpochBegin(epoch);
+      const epochRng = rng.getState();
       const order = Array.from({ length: samples }, (_, i) => i);
       if (shuffle) {
         for (let i = order.length - 1; i > 0; i--) {
@@ -429,8 +491,16 @@ export async function fit(
       }
       const tracker = new Tracker();
       for (const m of metrics) m.metric.reset();
+      let firstStep = 0;
+      if (resume && resume.step > 0) {
+        // The epoch was interrupted: same order (drawn again above), its running means, on.
+        tracker.setState(resume.tracker);
+        restoreMetrics(metrics, resume.metrics, epoch);
+        firstStep = resume.step;
+      }
+      resume = undefined;
       let epochLogs: Logs = {};
-      for (let step = 0; step < steps && !model.stopTraining; step++) {
+      for (let step = firstStep; step < steps && !model.stopTraining; step++) {
         const idx = tensor(
           order.slice(step * batchSize, (step + 1) * batchSize),
           undefined,
@@ -449,6 +519,12 @@ export async function fit(
         tracker.add(stepLogs(result, compiled), size);
         epochLogs = { ...tracker.means(), ...metricResults(metrics) };
         await callbacks.onBatchEnd(step, { batch: step, size, ...epochLogs });
+        // Mid-epoch checkpoint (the end of the epoch saves anyway).
+        const every = checkpoint?.every;
+        const done = epoch * steps + step + 1;
+        if (typeof every === 'number' && done % every === 0 && step + 1 < steps) {
+          if (!model.stopTraining) await save(epoch, step + 1, epochRng, tracker);
+        }
       }
       if (validation) {
         const v = evaluateData(
@@ -462,6 +538,7 @@ export async function fit(
         for (const [k, value] of Object.entries(v)) epochLogs[`val_${k}`] = value;
       }
       await callbacks.onEpochEnd(epoch, epochLogs);
+      if (checkpoint) await save(epoch + 1, 0, rng.getState());
     }
     await callbacks.onTrainEnd();
   } finally {

@@ -4,8 +4,11 @@ import {
   checkOptionKeys,
   checkOptionalNumber,
 } from '../../validation.js';
+import type { JsonValue } from '../../serialization.js';
+import { tensor } from '../../tensor/creation.js';
+import type { DType } from '../../tensor/dtype.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { Callback, type Logs } from '../callback.js';
+import { Callback, badState, stateFields, type Logs } from '../callback.js';
 import { WarnOnce, checkMonitor, missingMonitor, worstValue, type MonitorMode } from './monitor.js';
 import { count } from './shared.js';
 
@@ -134,6 +137,43 @@ export class EarlyStopping extends Callback {
       this.stoppedEpoch = epoch;
       this.model.stopTraining = true;
     }
+  }
+
+  /** wait, best, bestEpoch, stoppedEpoch and (with restoreBestWeights) the best weights. */
+  override getState(): JsonValue {
+    const weights = this.#bestWeights?.map((w) => ({
+      shape: [...w.shape],
+      dtype: w.dtype,
+      values: Array.from(w.dataSync(), Number),
+    }));
+    return {
+      wait: this.wait,
+      stoppedEpoch: this.stoppedEpoch,
+      bestEpoch: this.bestEpoch,
+      best: this.best,
+      bestWeights: weights ?? null,
+    };
+  }
+
+  override setState(state: JsonValue): void {
+    const s = stateFields(state, 'earlyStopping', ['wait', 'stoppedEpoch', 'bestEpoch', 'best']);
+    const saved = s.bestWeights;
+    let weights: Tensor[] | undefined;
+    if (saved !== null && saved !== undefined) {
+      if (!Array.isArray(saved)) throw badState('earlyStopping', 'bestWeights: a list', saved);
+      weights = saved.map((w) => {
+        const { shape, dtype, values } = (w ?? {}) as { [k: string]: JsonValue };
+        if (!Array.isArray(shape) || typeof dtype !== 'string' || !Array.isArray(values)) {
+          throw badState('earlyStopping', '{ shape, dtype, values } per weight', w);
+        }
+        return tensor(values as number[], shape as number[], dtype as DType);
+      });
+    }
+    this.wait = s.wait as number;
+    this.stoppedEpoch = s.stoppedEpoch as number;
+    this.bestEpoch = s.bestEpoch as number;
+    this.best = s.best as number;
+    this.#bestWeights = weights;
   }
 
   override async onTrainEnd(): Promise<void> {

@@ -1,5 +1,6 @@
 import { checkNumber, checkOptionKeys } from '../../validation.js';
-import { Callback, type Logs } from '../callback.js';
+import type { JsonValue } from '../../serialization.js';
+import { Callback, stateFields, type Logs } from '../callback.js';
 import { WarnOnce, checkMonitor, missingMonitor, worstValue, type MonitorMode } from './monitor.js';
 import { count, optimizerOf } from './shared.js';
 
@@ -75,6 +76,18 @@ export class ReduceLROnPlateau extends Callback {
     this.cooldownCounter = 0;
     this.best = worstValue(this.mode);
     this.#warnings.reset();
+  }
+
+  /** wait, cooldownCounter and best (the learning rate itself is the optimizer's state). */
+  override getState(): JsonValue {
+    return { wait: this.wait, cooldownCounter: this.cooldownCounter, best: this.best };
+  }
+
+  override setState(state: JsonValue): void {
+    const s = stateFields(state, 'reduceLROnPlateau', ['wait', 'cooldownCounter', 'best']);
+    this.wait = s.wait as number;
+    this.cooldownCounter = s.cooldownCounter as number;
+    this.best = s.best as number;
   }
 
   override async onEpochEnd(epoch: number, logs?: Logs): Promise<void> {

@@ -1,0 +1,265 @@
+import { describe } from '../errors.js';
+import {
+  setCheckpointer,
+  type Checkpointer,
+  type LoadedCheckpoint,
+  type TrainingState,
+} from '../models/checkpointing.js';
+import type { Model } from '../models/model.js';
+import { formatShape, shapesEqual } from '../tensor/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
+import {
+  LITTLE_ENDIAN,
+  damaged,
+  decodeTensors,
+  encodeTensors,
+  parseExact,
+  stringifyExact,
+  type NamedTensor,
+} from './checkpoint-codec.js';
+import { SerializationError } from './errors.js';
+
+/**
+ * fit's checkpoints on disk (Node). A checkpoint directory holds `checkpoint.json` (the
+ * training state and the specs of the saved tensors) and the one `state-*.bin` it names
+ * (model weights and optimizer slots, exact bytes). Each save writes a new .bin under a new
+ * name, then replaces checkpoint.json; each file is written to a temporary file, fsynced
+ * and renamed, and the directory fsynced. checkpoint.json is the commit point: a process
+ * killed at any moment leaves either the old checkpoint.json with its old .bin (deleted only
+ * after the new checkpoint.json is in place) or the new pair.
+ */
+
+const INDEX = 'checkpoint.json';
+const FORMAT = 'sinew-checkpoint';
+const VERSION = 1;
+
+interface IndexFile {
+  format: typeof FORMAT;
+  version: number;
+  littleEndian: boolean;
+  dataFile: string;
+  dataBytes: number;
+  tensors: unknown;
+  state: TrainingState;
+}
+
+let saves = 0;
+
+/** The tensors a checkpoint holds: every model weight, then the optimizer's slots. */
+function stateTensors(model: Model): NamedTensor[] {
+  const out: NamedTensor[] = model.weights.map((w) => ({
+    name: w.name,
+    group: 'model',
+    tensor: w,
+  }));
+  for (const { name, tensor } of model.compiled?.optimizer.getSlots() ?? []) {
+    out.push({ name, group: 'optimizer', tensor });
+  }
+  return out;
+}
+
+async function save(dir: string, model: Model, state: TrainingState): Promise<void> {
+  const fs = await import('node:fs/promises');
+  const path = await import('node:path');
+  const root = path.resolve(dir);
+  await fs.mkdir(root, { recursive: true });
+  saves += 1;
+  const { specs, data } = encodeTensors(stateTensors(model));
+  const dataFile = `state-${Date.now().toString(36)}-${process.pid}-${saves}.bin`;
+  await writeAtomic(path.join(root, dataFile), data);
+  const index: IndexFile = {
+    format: FORMAT,
+    version: VERSION,
+    littleEndian: LITTLE_ENDIAN,
+    dataFile,
+    dataBytes: data.byteLength,
+    tensors: specs,
+    state,
+  };
+  await writeAtomic(path.join(root, INDEX), stringifyExact(index), crashHere());
+  // The new checkpoint is committed: the old .bin and leftovers of killed writes can go.
+  for (const name of await fs.readdir(root)) {
+    const ours = /^state-.*\.bin$/.test(name) || /^\.(state-|checkpoint\.json).*\.tmp$/.test(name);
+    if (ours && name !== dataFile) await fs.rm(path.join(root, name), { force: true });
+  }
+}
+
+/**
+ * For tests of atomicity: SINEW_TEST_CRASH_IN_CHECKPOINT_WRITE=n kills this process with
+ * SIGKILL during its n-th save, after the new checkpoint.json is written to its temporary
+ * file but before the rename that commits it.
+ */
+function crashHere(): boolean {
+  const n = Number(process.env.SINEW_TEST_CRASH_IN_CHECKPOINT_WRITE ?? Number.NaN);
+  return Number.isInteger(n) && n === saves;
+}
+
+/** Temporary file in the same directory, fsync, rename (atomic on POSIX), fsync the directory. */
+async function writeAtomic(file: string, data: Uint8Array | string, crash = false): Promise<void> {
+  const fs = await import('node:fs/promises');
+  const path = await import('node:path');
+  const random = Math.floor(Math.random() * 2 ** 32).toString(36);
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${random}.tmp`);
+  const handle = await fs.open(tmp, 'w');
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  if (crash) process.kill(process.pid, 'SIGKILL');
+  try {
+    await fs.rename(tmp, file);
+  } catch (e) {
+    await fs.rm(tmp, { force: true });
+    throw e;
+  }
+  try {
+    const d = await fs.open(path.dirname(file), 'r');
+    try {
+      await d.sync();
+    } finally {
+      await d.close();
+    }
+  } catch {
+    // Some platforms (Windows) cannot fsync a directory; the rename is still atomic.
+  }
+}
+
+async function load(dir: string, model: Model): Promise<LoadedCheckpoint | undefined> {
+  const fs = await import('node:fs/promises');
+  const path = await import('node:path');
+  const root = path.resolve(dir);
+  const where = path.join(root, INDEX);
+  let text: string;
+  try {
+    text = await fs.readFile(where, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new SerializationError(
+      `${where}: cannot read the checkpoint (${(e as Error).message}). Fix: check the directory's permissions.`,
+    );
+  }
+  let index: IndexFile;
+  try {
+    index = parseExact(text) as IndexFile;
+  } catch (e) {
+    throw damaged(where, (e as Error).message);
+  }
+  if (index?.format !== FORMAT || index.version !== VERSION) {
+    throw new SerializationError(
+      `${where}: not a sinew checkpoint (format ${describe(index?.format)}, version ` +
+        `${describe(index?.version)}; expected '${FORMAT}' version ${VERSION}). Fix: point ` +
+        'checkpoint.dir at a directory of its own.',
+    );
+  }
+  if (index.littleEndian !== LITTLE_ENDIAN) {
+    throw new SerializationError(
+      `${where}: the checkpoint was written on a machine of the other byte order; it can be ` +
+        'resumed only on the kind of machine that wrote it.',
+    );
+  }
+  checkState(index.state, where);
+  const dataPath = path.join(root, path.basename(String(index.dataFile)));
+  const data = await fs.readFile(dataPath).catch((e: Error) => {
+    throw damaged(where, `cannot read ${dataPath}: ${e.message}`);
+  });
+  if (data.byteLength !== index.dataBytes) {
+    throw damaged(where, `${dataPath} has ${data.byteLength} bytes, expected ${index.dataBytes}`);
+  }
+  const tensors = decodeTensors(index.tensors, new Uint8Array(data), where);
+  const state = index.state;
+  return {
+    state,
+    restore: () => {
+      const { weights, slots } = matchModel(model, tensors, where);
+      model.weights.forEach((v, i) => v.assign(weights[i]!));
+      const optimizer = model.compiled?.optimizer;
+      if (optimizer === undefined) return;
+      optimizer.setSlots(slots);
+      if (state.learningRate !== null && typeof optimizer.learningRate === 'number') {
+        optimizer.learningRate = state.learningRate;
+      }
+    },
+  };
+}
+
+/**
+ * The saved value of each model weight, by position (a model rebuilt in the same process has
+ * other automatic names: 'dense_3/kernel' for 'dense/kernel'), shapes and dtypes agreeing;
+ * and the optimizer slots, renamed after the model's variables ('dense_3/kernel/m').
+ */
+function matchModel(
+  model: Model,
+  tensors: readonly NamedTensor[],
+  where: string,
+): { weights: Tensor[]; slots: { name: string; tensor: Tensor }[] } {
+  const saved = tensors.filter((t) => t.group === 'model');
+  const variables = model.weights;
+  const mismatch = (problem: string) =>
+    new SerializationError(
+      `${where}: the checkpoint belongs to a different model: ${problem}. Fix: resume with the ` +
+        'model that wrote it (same layers in the same order), or use another checkpoint dir to ' +
+        'start afresh.',
+    );
+  const list = (names: readonly string[]) => names.join(', ') || '(none)';
+  if (saved.length !== variables.length) {
+    throw mismatch(
+      `it has ${saved.length} weights (${list(saved.map((t) => t.name))}), the model ` +
+        `${variables.length} (${list(variables.map((v) => v.name))})`,
+    );
+  }
+  const renamed = new Map<string, string>();
+  const weights = variables.map((v, i) => {
+    const t = saved[i]!;
+    if (!shapesEqual(t.tensor.shape, v.shape) || t.tensor.dtype !== v.dtype) {
+      throw mismatch(
+        `weight ${i} ('${t.name}') is ${formatShape(t.tensor.shape)} ${t.tensor.dtype} there, ` +
+          `'${v.name}' is ${formatShape(v.shape)} ${v.dtype} here`,
+      );
+    }
+    renamed.set(t.name, v.name);
+    return t.tensor;
+  });
+  const slots = tensors
+    .filter((t) => t.group === 'optimizer')
+    .map(({ name, tensor }) => {
+      const cut = name.lastIndexOf('/');
+      const variable = cut > 0 ? renamed.get(name.slice(0, cut)) : undefined;
+      return { name: variable === undefined ? name : `${variable}${name.slice(cut)}`, tensor };
+    });
+  return { weights, slots };
+}
+
+/** The fields fit relies on, checked, so that a damaged file fails here and not mid-fit. */
+function checkState(state: unknown, where: string): void {
+  const s = state as Partial<TrainingState> | undefined;
+  const int = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+  const numbers = (v: unknown, n?: number) =>
+    Array.isArray(v) &&
+    v.every((x) => typeof x === 'number') &&
+    (n === undefined || v.length === n);
+  const ok =
+    typeof s === 'object' &&
+    s !== null &&
+    int(s.epoch) &&
+    int(s.step) &&
+    typeof s.stopped === 'boolean' &&
+    int(s.samples) &&
+    int(s.batchSize) &&
+    numbers(s.shuffleRng, 5) &&
+    numbers(s.globalRng, 5) &&
+    typeof s.tracker === 'object' &&
+    s.tracker !== null &&
+    typeof s.tracker.count === 'number' &&
+    typeof s.tracker.sums === 'object' &&
+    Array.isArray(s.metrics) &&
+    Array.isArray(s.callbacks) &&
+    (s.learningRate === null || typeof s.learningRate === 'number');
+  if (!ok) throw damaged(where, 'the training state is incomplete');
+}
+
+/** The file-backed Checkpointer fit uses for its `checkpoint` option. */
+export const fileCheckpointer: Checkpointer = { save, load };
+
+setCheckpointer(fileCheckpointer);

@@ -1,0 +1,187 @@
+import { ConfigError, describe } from '../errors.js';
+import type { Metric } from '../metrics/metric.js';
+import type { JsonValue } from '../serialization.js';
+import { checkOptionKeys, checkString } from '../validation.js';
+import type { Callback } from './callback.js';
+import type { Model } from './model.js';
+
+/**
+ * fit's `checkpoint` option: the whole training state saved as it goes, and a fit started
+ * again with the same arguments resumes from it, bit for bit. models/ never imports io/, so
+ * the files are written by a Checkpointer that io/ registers when it is imported (the
+ * `sinew` entry point always imports it).
+ */
+
+export interface CheckpointOptions {
+  /** The directory holding the checkpoint (created if needed). */
+  dir: string;
+  /**
+   * 'epoch' (default): save at the end of each epoch. A number k: also save after every k
+   * optimizer steps (counted from the first epoch), so a run killed mid-epoch loses at most
+   * k steps.
+   */
+  every?: number | 'epoch';
+}
+
+/** Everything fit needs, besides weights and optimizer slots, to go on exactly. */
+export interface TrainingState {
+  /** The epoch in progress (or next to start) and how many of its steps are done. */
+  epoch: number;
+  step: number;
+  /** Set when a callback stopped training (the resumed fit then only runs onTrainEnd). */
+  stopped: boolean;
+  /** The data this state belongs to; a fit on other data refuses to resume from it. */
+  samples: number;
+  batchSize: number;
+  /** The shuffling generator at the start of `epoch`, so that its order is drawn again. */
+  shuffleRng: number[];
+  /** The global generator (dropout, noise) when the state was saved. */
+  globalRng: number[];
+  /** The epoch's running loss means so far: sums weighted by batch size, and the count. */
+  tracker: { sums: Record<string, number>; count: number };
+  /** Each metric's running state (null for a metric without getState). */
+  metrics: (JsonValue | null)[];
+  /** The state of each callback that keeps one (getState() !== undefined), by class name. */
+  callbacks: { name: string; state: JsonValue }[];
+  /** The optimizer's learning rate when it is a number (reduceLROnPlateau changes it). */
+  learningRate: number | null;
+}
+
+/** Reads and writes checkpoints; io/ registers the file-backed one. */
+export interface Checkpointer {
+  /** Writes the model's weights, its optimizer's slots and `state`, atomically. */
+  save(dir: string, model: Model, state: TrainingState): Promise<void>;
+  /**
+   * Reads the checkpoint in `dir` and checks it against `model` (undefined when `dir` holds
+   * none yet); `restore()` then sets the model's weights and its optimizer's slots and
+   * learning rate.
+   */
+  load(dir: string, model: Model): Promise<LoadedCheckpoint | undefined>;
+}
+
+export interface LoadedCheckpoint {
+  state: TrainingState;
+  restore(): void;
+}
+
+let checkpointer: Checkpointer | undefined;
+
+/** Plugs in the checkpoint reader/writer (io/checkpoint.ts does at import). */
+export function setCheckpointer(impl: Checkpointer): void {
+  checkpointer = impl;
+}
+
+export function getCheckpointer(): Checkpointer {
+  if (checkpointer === undefined) {
+    throw new ConfigError(
+      "fit: the checkpoint option needs sinew's io module, which was not loaded. Fix: import " +
+        "sinew through its entry point (import * as sn from 'sinew'), which loads it.",
+    );
+  }
+  return checkpointer;
+}
+
+/** The checkpoint option, checked: { dir, every } with every 'epoch' or an integer >= 1. */
+export function checkCheckpointOptions(options: unknown): Required<CheckpointOptions> {
+  const where = 'fit: checkpoint';
+  const o = checkOptionKeys(options, where, ['dir', 'every'], "{ dir: 'checkpoints', every: 100 }");
+  const dir = checkString(o.dir, where, 'dir', { example: "dir: 'checkpoints'" });
+  const every = o.every ?? 'epoch';
+  if (every !== 'epoch' && !(typeof every === 'number' && Number.isInteger(every) && every >= 1)) {
+    throw new ConfigError(
+      `${where}: every must be 'epoch' or a number of steps (an integer >= 1), received ` +
+        `${describe(every)}; e.g. every: 100.`,
+    );
+  }
+  return { dir, every };
+}
+
+/** The states of the callbacks that keep one. */
+export function callbackStates(callbacks: readonly Callback[]): TrainingState['callbacks'] {
+  const out: TrainingState['callbacks'] = [];
+  for (const c of callbacks) {
+    const state = c.getState();
+    if (state !== undefined) out.push({ name: c.constructor.name, state });
+  }
+  return out;
+}
+
+/**
+ * Gives each callback that keeps state its saved state. The callbacks must be the same kinds
+ * in the same order as when the checkpoint was written.
+ */
+export function restoreCallbacks(
+  callbacks: readonly Callback[],
+  saved: TrainingState['callbacks'],
+  dir: string,
+): void {
+  const current = callbacks.filter((c) => c.getState() !== undefined);
+  const names = current.map((c) => c.constructor.name);
+  if (names.length !== saved.length || names.some((n, i) => n !== saved[i]!.name)) {
+    throw new ConfigError(
+      `fit: the checkpoint in ${describe(dir)} was written with the callbacks that keep state ` +
+        `[${saved.map((s) => s.name).join(', ')}], but this fit has [${names.join(', ')}]. ` +
+        'Fix: pass the same callbacks as the run that wrote it, or use another checkpoint dir ' +
+        'to start afresh.',
+    );
+  }
+  current.forEach((c, i) => c.setState(saved[i]!.state));
+}
+
+/** A metric that can save its running totals (an optional extension of Metric). */
+interface StatefulMetric {
+  getState(): JsonValue;
+  setState(state: JsonValue): void;
+}
+
+function stateful(metric: Metric): StatefulMetric | undefined {
+  const m = metric as Partial<StatefulMetric>;
+  return typeof m.getState === 'function' && typeof m.setState === 'function'
+    ? (m as StatefulMetric)
+    : undefined;
+}
+
+export function metricStates(metrics: readonly { metric: Metric }[]): (JsonValue | null)[] {
+  return metrics.map(({ metric }) => stateful(metric)?.getState() ?? null);
+}
+
+/**
+ * Restores the running totals of the metrics of an epoch resumed mid-way. A metric that
+ * cannot (no getState/setState) warns: its value for that epoch covers only the steps run
+ * after the resume.
+ */
+export function restoreMetrics(
+  metrics: readonly { metric: Metric; name: string }[],
+  saved: readonly (JsonValue | null)[],
+  epoch: number,
+): void {
+  metrics.forEach(({ metric, name }, i) => {
+    const state = saved[i];
+    const m = stateful(metric);
+    if (m && state !== undefined && state !== null) m.setState(state);
+    else {
+      console.warn(
+        `sinew: fit resumed epoch ${epoch + 1} mid-way, but metric '${name}' cannot restore its ` +
+          'running totals (it has no getState/setState); its value for this epoch covers only ' +
+          'the steps run after the resume.',
+      );
+    }
+  });
+}
+
+/** The checkpoint's data must be this fit's: same sample count and batch size. */
+export function checkSameRun(
+  state: TrainingState,
+  dir: string,
+  samples: number,
+  batchSize: number,
+): void {
+  if (state.samples !== samples || state.batchSize !== batchSize) {
+    throw new ConfigError(
+      `fit: the checkpoint in ${describe(dir)} belongs to a run on ${state.samples} samples in ` +
+        `batches of ${state.batchSize}, but this fit has ${samples} samples in batches of ` +
+        `${batchSize}; resuming would not continue that run. Fix: call fit with the same data ` +
+        'and batchSize, or use another checkpoint dir (or delete this one) to start afresh.',
+    );
+  }
+}
