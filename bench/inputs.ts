@@ -1,0 +1,36 @@
+// Writes the inputs file every training child reads: the 10,000 MNIST digits as sinew's
+// sn.data.mnist serves them (shuffled with seed 0, all of them in the training set) and the
+// initial weights of sinew's autoencoder (glorot-uniform kernels with fixed seeds, zero biases),
+// so that TensorFlow.js starts from exactly sinew's weights. Written atomically.
+import { renameSync, writeFileSync } from 'node:fs';
+import * as sn from '../src/index.js';
+import { PIXELS, UNITS, inputSizes } from './workload.js';
+
+export function writeInputs(path: string): number {
+  const { xTrain } = sn.data.mnist({ seed: 0, testSize: 0 });
+  const n = xTrain.shape[0]!;
+  const glorot = (shape: number[], seed: number): Float32Array =>
+    sn.initializers.glorotUniform({ seed }).apply(shape).dataSync() as Float32Array;
+  const parts = [
+    xTrain.dataSync() as Float32Array,
+    glorot([PIXELS, UNITS], 1),
+    new Float32Array(UNITS),
+    glorot([UNITS, PIXELS], 2),
+    new Float32Array(PIXELS),
+  ];
+  const sizes = inputSizes(n);
+  parts.forEach((p, i) => {
+    if (p.length !== sizes[i]) throw new Error(`inputs part ${i}: ${p.length} != ${sizes[i]}`);
+  });
+  const all = new Float32Array(1 + sizes.reduce((a, b) => a + b, 0));
+  all[0] = n;
+  let offset = 1;
+  for (const p of parts) {
+    all.set(p, offset);
+    offset += p.length;
+  }
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, new Uint8Array(all.buffer));
+  renameSync(tmp, path);
+  return n;
+}

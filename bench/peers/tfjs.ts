@@ -1,0 +1,110 @@
+// A child of bench/run.ts: TensorFlow.js 4.x on its cpu or wasm backend. `task: 'sgemm'` times
+// tf.matMul (the output disposed after each call); `task: 'train'` trains the same autoencoder
+// from the same initial weights on the same batches, in a custom loop (TF.js layers throw on
+// activityRegularizer): tf.layers.dense for both layers, loss mean((r − x)²) + 1e-5·Σ|code|,
+// tf.train.adam(1e-3) through optimizer.minimize, or with `adam: 'keras'` the Keras-form Adam
+// of ./keras-adam.ts (sinew's formula, for the loss parity). Prints one JSON line.
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { kerasAdam, type Minimizer } from './keras-adam.js';
+import {
+  L1,
+  LEARNING_RATE,
+  PIXELS,
+  SGEMM_CASES,
+  UNITS,
+  flops,
+  mib,
+  parseConfig,
+  randomMatrix,
+  readInputs,
+  report,
+  runSchedule,
+  schedule,
+  timeMedian,
+  type SgemmFigure,
+  type TrainFigures,
+} from '../workload.js';
+
+const config = parseConfig();
+const which = config.backend ?? 'wasm';
+
+async function selectBackend(): Promise<Record<string, string | number | boolean>> {
+  if (which === 'wasm') {
+    const require = createRequire(import.meta.url);
+    const pkg = require.resolve('@tensorflow/tfjs-backend-wasm/package.json');
+    setWasmPaths(join(dirname(pkg), 'dist') + '/');
+  }
+  if (!(await tf.setBackend(which))) throw new Error(`tfjs: backend ${which} did not start`);
+  await tf.ready();
+  const setup: Record<string, string | number | boolean> = { backend: tf.getBackend() };
+  if (which === 'wasm') {
+    setup['simd'] = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
+    setup['threads'] = tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') ? 'multi' : 1;
+  } else {
+    setup['threads'] = 1;
+  }
+  setup['version'] = tf.version.tfjs;
+  return setup;
+}
+
+function sgemm(): SgemmFigure[] {
+  // The cpu backend runs 1024³ at ~1 GFLOP/s (~2 s a product): keep its budget short.
+  const budget = config.quick ? 300 : which === 'cpu' ? 3000 : 1500;
+  return SGEMM_CASES.map((c, i) => {
+    const a = c.transposeA
+      ? tf.tensor2d(randomMatrix(c.m * c.k, 2 * i + 1), [c.k, c.m])
+      : tf.tensor2d(randomMatrix(c.m * c.k, 2 * i + 1), [c.m, c.k]);
+    const b = c.transposeB
+      ? tf.tensor2d(randomMatrix(c.k * c.n, 2 * i + 2), [c.n, c.k])
+      : tf.tensor2d(randomMatrix(c.k * c.n, 2 * i + 2), [c.k, c.n]);
+    // cpu and wasm kernels run synchronously inside the op call.
+    const { ms, runs } = timeMedian(
+      () => tf.matMul(a, b, c.transposeA, c.transposeB).dispose(),
+      budget,
+    );
+    a.dispose();
+    b.dispose();
+    return { label: c.label, gflops: flops(c) / (ms * 1e6), medianMs: ms, runs };
+  });
+}
+
+function train(): Promise<TrainFigures> {
+  const inputs = readInputs(config.inputs);
+  const encoder = tf.layers.dense({ units: UNITS, activation: 'sigmoid', inputShape: [PIXELS] });
+  const decoder = tf.layers.dense({ units: PIXELS, activation: 'sigmoid' });
+  // Build both layers (their weights exist after a first call), then load sinew's weights.
+  tf.tidy(() => {
+    decoder.apply(encoder.apply(tf.zeros([1, PIXELS])));
+  });
+  encoder.setWeights([tf.tensor2d(inputs.kernel1, [PIXELS, UNITS]), tf.tensor1d(inputs.bias1)]);
+  decoder.setWeights([tf.tensor2d(inputs.kernel2, [UNITS, PIXELS]), tf.tensor1d(inputs.bias2)]);
+  const optimizer: Minimizer =
+    config.adam === 'keras' ? kerasAdam(LEARNING_RATE) : tf.train.adam(LEARNING_RATE);
+  const batches = schedule(inputs.n, config.quick).batches.map(({ start, size }) =>
+    tf.tensor2d(inputs.pixels.subarray(start * PIXELS, (start + size) * PIXELS), [size, PIXELS]),
+  );
+  return runSchedule(inputs.n, config.quick, (i) => {
+    const x = batches[i]!;
+    const loss = optimizer.minimize(() => {
+      const code = encoder.apply(x) as tf.Tensor;
+      const reconstruction = decoder.apply(code) as tf.Tensor;
+      const mse = tf.mean(tf.squaredDifference(reconstruction, x));
+      return tf.add(mse, tf.mul(L1, tf.sum(tf.abs(code)))) as tf.Scalar;
+    }, true)!;
+    const value = loss.dataSync()[0]!;
+    loss.dispose();
+    return value;
+  });
+}
+
+const setup = await selectBackend();
+const startRssMiB = mib(process.memoryUsage.rss() / 1024);
+const system = `tfjs ${which}${config.adam === 'keras' ? ' (Keras-form Adam)' : ''}`;
+if (config.task === 'sgemm') {
+  report({ system, setup, sgemm: sgemm(), startRssMiB });
+} else {
+  report({ system, setup, train: await train(), startRssMiB });
+}
