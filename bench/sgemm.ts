@@ -1,4 +1,4 @@
-// GFLOP/s of the wasm backend's float32 matmul (one thread) against the cpu reference, at the
+// GFLOP/s of the wasm backend's float32 matmul (1 and 2 threads) against the cpu reference, at the
 // shapes of the autoencoder workload (128×784·784×256 and its transposed backward products)
 // and at 256³ and 1024³. Medians over several runs after a warm-up. A program, not a test:
 // `npx tsx bench/sgemm.ts` (build the kernels first: `node scripts/build-wasm.mjs`).
@@ -67,22 +67,32 @@ function gflops(backend: Backend, c: Case, maxMs: number): number {
 
 const relaxed = loadKernels(true);
 const plain = loadKernels(false);
-if (typeof relaxed === 'string' || typeof plain === 'string') {
-  console.error(`wasm kernels unavailable: ${typeof relaxed === 'string' ? relaxed : plain}`);
+const shared = loadKernels(true, true);
+for (const k of [relaxed, plain, shared]) {
+  if (typeof k === 'string') {
+    console.error(`wasm kernels unavailable: ${k}`);
+    process.exit(1);
+  }
+}
+if (typeof relaxed === 'string' || typeof plain === 'string' || typeof shared === 'string') {
   process.exit(1);
 }
+const pool = new WasmBackend(shared, { threads: 2 });
+await pool.ready();
 const backends: [string, Backend, number][] = [
-  [`wasm ${relaxed.variant}`, new WasmBackend(relaxed), 1500],
-  [`wasm ${plain.variant}`, new WasmBackend(plain), 1500],
+  [`wasm ${relaxed.variant} 1t`, new WasmBackend(relaxed, { threads: 1 }), 1500],
+  [`wasm ${shared.variant} 2t`, pool, 1500],
+  [`wasm ${plain.variant} 1t`, new WasmBackend(plain, { threads: 1 }), 1500],
   ['cpu reference', new CpuBackend(), 3000],
 ];
 
-console.log('float32 matmul, GFLOP/s (median), one thread');
-console.log(['shape'.padEnd(30), ...backends.map(([name]) => name.padStart(18))].join(''));
+console.log('float32 matmul, GFLOP/s (median); 1t/2t = threads');
+console.log(['shape'.padEnd(30), ...backends.map(([name]) => name.padStart(22))].join(''));
 for (const c of CASES) {
-  const cells = backends.map(([, backend, ms]) => gflops(backend, c, ms).toFixed(1).padStart(18));
+  const cells = backends.map(([, backend, ms]) => gflops(backend, c, ms).toFixed(1).padStart(22));
   console.log([c.label.padEnd(30), ...cells].join(''));
 }
+pool.close();
 console.log(
   'tfjs-backend-wasm: not installed (see /work/shared/PERFORMANCE.md: ~25–30 plain, ~2 transposed).',
 );

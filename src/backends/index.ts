@@ -2,28 +2,56 @@ import { ConfigError, describe } from '../errors.js';
 import { setActiveStore } from '../tensor/store.js';
 import type { Backend } from './backend.js';
 import { CpuBackend } from './cpu/index.js';
-import { createWasmBackend } from './wasm/index.js';
+import { createWasmBackend, type WasmBackendOptions } from './wasm/index.js';
 
-/** The registry of compute backends and the active one. Importing this registers cpu. */
+/**
+ * The registry of compute backends and the active one.
+ *
+ * The backend active at startup is cpu, unless the environment variable SINEW_BACKEND names
+ * another one (`SINEW_BACKEND=wasm node app.js`, and `SINEW_BACKEND=wasm node
+ * scripts/run-tests.mjs` runs the whole test suite on wasm). An unknown name there is a
+ * ConfigError at import, listing the available backends.
+ */
 
-const registry = new Map<string, () => Backend>([
+/** Options of setBackend: for 'wasm', its WasmBackendOptions (threads, maxMemoryMiB, ...). */
+export type BackendOptions = WasmBackendOptions;
+
+/** A backend that owns resources (a worker pool) or loads asynchronously. */
+interface ManagedBackend extends Backend {
+  ready?(): Promise<void>;
+  close?(): void;
+}
+
+const registry = new Map<string, (options: BackendOptions) => ManagedBackend>([
   ['cpu', () => new CpuBackend()],
-  ['wasm', () => createWasmBackend()],
+  ['wasm', (options) => createWasmBackend(options)],
 ]);
-const instances = new Map<string, Backend>();
-let active: Backend;
+const instances = new Map<string, ManagedBackend>();
+let active: ManagedBackend;
 
-/** Makes `name` the backend that new tensors and kernels use. */
-export function setBackend(name: string): void {
+/**
+ * Makes `name` the backend that new tensors and kernels use. Options (wasm: `threads`,
+ * `maxMemoryMiB`, ...) make a new instance of the backend; without them the one made before
+ * is reused. Tensors made on another backend or instance stay readable and are copied when
+ * an op meets them.
+ */
+export function setBackend(name: string, options?: BackendOptions): void {
   const make = registry.get(name);
   if (!make) {
     throw new ConfigError(
       `setBackend(): unknown backend ${describe(name)}; available backends: ${[...registry.keys()].join(', ')}.`,
     );
   }
+  if (options !== undefined && (typeof options !== 'object' || options === null)) {
+    throw new ConfigError(
+      `setBackend(): options must be an object such as { threads: 2 }, received ${describe(options)}.`,
+    );
+  }
   let backend = instances.get(name);
-  if (!backend) {
-    backend = make();
+  if (!backend || options !== undefined) {
+    const made = make(options ?? {});
+    backend?.close?.(); // the old instance's worker threads; its tensors stay readable
+    backend = made;
     instances.set(name, backend);
   }
   active = backend;
@@ -40,7 +68,28 @@ export function backend(): Backend {
   return active;
 }
 
-/** Resolves once the active backend is ready (the cpu backend always is). */
-export async function ready(): Promise<void> {}
+/**
+ * Resolves once the active backend is ready: both load synchronously under Node, and the
+ * wasm backend's worker threads start in the background (until they run, products use the
+ * calling thread only, with the same results).
+ */
+export async function ready(): Promise<void> {
+  await active.ready?.();
+}
 
-setBackend('cpu');
+/** The backend named by SINEW_BACKEND, or wasm. */
+function startupBackend(): string {
+  const env = typeof process === 'undefined' ? undefined : process.env?.['SINEW_BACKEND'];
+  // wasm is the default; createWasmBackend falls back to cpu, with one warning line, where
+  // the kernels cannot load (not built, or no WebAssembly SIMD).
+  if (env === undefined || env === '') return 'wasm';
+  if (!registry.has(env)) {
+    throw new ConfigError(
+      `The environment variable SINEW_BACKEND is ${describe(env)}; available backends: ` +
+        `${[...registry.keys()].join(', ')}. Unset it for the default.`,
+    );
+  }
+  return env;
+}
+
+setBackend(startupBackend());

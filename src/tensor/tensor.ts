@@ -7,11 +7,12 @@
  * held by the handle, a WebAssembly backend in an arena inside its linear memory). Users never
  * call dispose or tidy:
  *   - on the cpu backend the handle holds the array, and the garbage collector frees both;
- *   - a backend with its own memory frees values when the owning scope ends (the library opens
- *     one per training step and per valueAndGrads call) and, as a backstop, when the tensor is
- *     garbage collected (a FinalizationRegistry calls `store.release`);
- *   - reshape-like ops return a new tensor that shares the handle, so a store that frees
- *     memory must count references per handle.
+ *   - a backend with its own memory (wasm) frees values when the handle object is garbage
+ *     collected (a FinalizationRegistry); when its memory is full it runs a collection
+ *     itself and, under Node, the finalizers synchronously, so a loop that never yields still
+ *     reuses the memory of tensors nobody holds (backends/wasm/collector.ts);
+ *   - reshape-like ops, Variables and getWeights() snapshots share the handle object, so its
+ *     values live as long as any tensor using them: nothing a user holds is ever freed.
  * `dataSync()`, `data()` and `arraySync()` return copies: mutating them never changes a tensor.
  * A Variable (autograd's trainable state) is the one mutable kind: `assign` swaps its handle.
  */

@@ -10,6 +10,7 @@ import { BINARY_CODES, REDUCE_CODES, UNARY_CODES, type KernelExports } from './c
 import { binaryLayout, reduceLayout } from './layout.js';
 import { loadKernels, type WasmKernels } from './loader.js';
 import { wasmMatmul } from './matmul.js';
+import { WorkerPool } from './pool.js';
 import { HandleTable, WasmData } from './storage.js';
 
 /**
@@ -28,13 +29,21 @@ export interface WasmBackendOptions {
   /** Use relaxed SIMD (fused multiply-add) where the engine has it (default true). */
   readonly relaxedSimd?: boolean;
   /**
-   * Run the garbage collector (Node only) before the memory grows and after every 64 MiB
-   * allocated, so that the values of tensors nobody holds any more are freed at the next turn
-   * of the event loop instead of piling up (default true). V8 does not see the arena's bytes,
-   * so without this it rarely collects during a training loop.
+   * Let the arena run the garbage collector (Node: through V8 flags set at run time) when its
+   * memory is full, so that the values of tensors nobody holds any more are reused instead of
+   * the memory growing (default true). V8 does not see the arena's bytes, so without this it
+   * rarely collects during a training loop. See ./collector.ts.
    */
   readonly collectOnGrowth?: boolean;
+  /**
+   * Threads for large matrix products, counting the calling one (1 to 64; default the number
+   * of cores, os.availableParallelism()). More than 1 needs the shared-memory build of the
+   * kernels and SharedArrayBuffer; without them the backend runs on one thread.
+   */
+  readonly threads?: number;
 }
+
+export const MAX_THREADS = 64;
 
 /** Kernels that always run on the cpu reference (copying the result into the arena). */
 export const FALLBACK_KERNELS = [
@@ -59,6 +68,30 @@ const DTYPE_OF = new Map<unknown, DType>([
   [Uint8Array, 'bool'],
 ]);
 
+/** Cores of this machine (1 where unknown). */
+export function coreCount(): number {
+  if (typeof process !== 'undefined' && typeof process.getBuiltinModule === 'function') {
+    const os = process.getBuiltinModule('node:os');
+    return typeof os.availableParallelism === 'function'
+      ? os.availableParallelism()
+      : os.cpus().length;
+  }
+  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
+  return nav?.hardwareConcurrency ?? 1;
+}
+
+/** The checked thread count (default: the core count, at most MAX_THREADS). */
+export function checkThreads(value: unknown): number {
+  if (value === undefined) return Math.max(1, Math.min(MAX_THREADS, coreCount()));
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_THREADS) {
+    throw new ConfigError(
+      `WasmBackend: threads must be an integer from 1 to ${MAX_THREADS} (this machine has ` +
+        `${coreCount()} cores; the default uses them all), received ${describe(value)}.`,
+    );
+  }
+  return value;
+}
+
 function checkMiB(value: unknown, what: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 1 || value > 4096) {
@@ -73,29 +106,68 @@ export class WasmBackend implements Backend {
   readonly name = 'wasm';
   /** 'relaxed-simd' or 'simd': which build of the kernels runs. */
   readonly variant: WasmKernels['variant'];
+  /** Threads used for large products (1 when no pool runs). */
+  readonly threads: number;
   readonly #arena: Arena;
   readonly #handles: HandleTable;
   readonly #k: KernelExports;
   readonly #cpu = new CpuBackend();
   readonly #scratch: number;
+  readonly #pool: WorkerPool | undefined;
 
   constructor(kernels: WasmKernels, options: WasmBackendOptions = {}) {
     const maxMiB = checkMiB(options.maxMemoryMiB, 'maxMemoryMiB', 2048);
     const initialMiB = Math.min(maxMiB, checkMiB(options.initialMemoryMiB, 'initialMemoryMiB', 16));
-    const gc = options.collectOnGrowth === false ? undefined : collector();
-    this.#arena = new Arena({ initialMiB, maxMiB, ...(gc ? { onPressure: gc } : {}) });
-    this.#handles = new HandleTable(this.#arena);
+    const threads = checkThreads(options.threads);
+    const collect = options.collectOnGrowth !== false;
+    let handles: HandleTable | undefined;
+    this.#arena = new Arena({
+      initialMiB,
+      maxMiB,
+      shared: kernels.shared,
+      ...(collect ? { onPressure: () => handles?.collect() } : {}),
+    });
+    this.#handles = handles = new HandleTable(this.#arena, collect);
     const instance = new WebAssembly.Instance(kernels.module, {
       env: { memory: this.#arena.memory },
     });
     this.#k = instance.exports as unknown as KernelExports;
     this.variant = kernels.variant;
-    this.#scratch = this.#arena.allocate(this.#k.sgemmScratchBytes());
+    const scratchBytes = this.#k.sgemmScratchBytes();
+    this.#scratch = this.#arena.allocate(scratchBytes);
+    if (threads > 1 && kernels.shared) {
+      const scratch = Array.from({ length: threads - 1 }, () => this.#arena.allocate(scratchBytes));
+      this.#pool = new WorkerPool(kernels.module, this.#arena.memory, scratch);
+    }
+    this.threads = this.#pool ? threads : 1;
   }
 
-  /** Bytes held by live tensors and scratch, and the size of the memory. */
-  memoryStats(): { bytesInUse: number; bytesReserved: number } {
-    return { bytesInUse: this.#arena.bytesInUse, bytesReserved: this.#arena.bytesReserved };
+  /** Resolves once the worker threads run (at once without a pool). */
+  async ready(): Promise<void> {
+    await this.#pool?.ready();
+  }
+
+  /** Stops the worker threads; large products then run on the calling thread. */
+  close(): void {
+    this.#pool?.close();
+  }
+
+  /** Bytes held by live tensors and scratch, the size of the memory, collections so far. */
+  memoryStats(): {
+    bytesInUse: number;
+    bytesReserved: number;
+    collections: number;
+  } {
+    return {
+      bytesInUse: this.#arena.bytesInUse,
+      bytesReserved: this.#arena.bytesReserved,
+      collections: this.#arena.collections,
+    };
+  }
+
+  /** Runs a full collection now (tests and benchmarks; the arena does it when full). */
+  collect(): void {
+    this.#handles.collect();
   }
 
   // DataStore -----------------------------------------------------------------------------
@@ -121,7 +193,7 @@ export class WasmBackend implements Backend {
   }
 
   #own(dataId: DataId): WasmData {
-    if (!(dataId instanceof WasmData)) {
+    if (!(dataId instanceof WasmData) || dataId.table !== this.#handles) {
       throw new SinewError(
         `The wasm backend received values held by another backend (${describe(dataId)}); ` +
           'create tensors after setBackend(), or copy them with sn.tensor(t.dataSync(), t.shape).',
@@ -138,7 +210,8 @@ export class WasmBackend implements Backend {
 
   /** The arena handle of x; values from another store are copied in (added to `temps`). */
   #local(x: TensorInfo, temps: WasmData[]): WasmData {
-    if (x.dataId instanceof WasmData) return this.#own(x.dataId);
+    if (x.dataId instanceof WasmData && x.dataId.table === this.#handles)
+      return this.#own(x.dataId);
     const store = (x as { store?: DataStore }).store;
     const values = store ? store.readSync(x.dataId) : valuesOf(x);
     const data = this.write(values, x.dtype) as WasmData;
@@ -158,6 +231,9 @@ export class WasmBackend implements Backend {
 
   /** x as the cpu backend sees it: a view of the arena (valid while no allocation happens). */
   #toCpu(x: TensorInfo): TensorInfo {
+    if (x.dataId instanceof WasmData && x.dataId.table !== this.#handles) {
+      return { dataId: wrap(x.dataId.values), shape: x.shape, dtype: x.dtype };
+    }
     if (!(x.dataId instanceof WasmData)) {
       const store = (x as { store?: DataStore }).store;
       if (!store || store.name === 'cpu') return x;
@@ -263,7 +339,7 @@ export class WasmBackend implements Backend {
     const as = this.#local(a, temps);
     const bs = this.#local(b, temps);
     const out = this.#alloc('float32', outShape);
-    wasmMatmul(this.#k, {
+    wasmMatmul(this.#k, this.#pool, {
       a: as.offset,
       b: bs.offset,
       c: out.offset,
@@ -341,18 +417,6 @@ export class WasmBackend implements Backend {
   }
 }
 
-/** A function that runs a full garbage collection (Node: exposed through a V8 flag). */
-function collector(): (() => void) | undefined {
-  if (typeof process === 'undefined' || typeof process.getBuiltinModule !== 'function') {
-    return undefined;
-  }
-  const g = globalThis as { gc?: () => void };
-  if (typeof g.gc === 'function') return g.gc;
-  process.getBuiltinModule('node:v8').setFlagsFromString('--expose-gc');
-  const gc = process.getBuiltinModule('node:vm').runInNewContext('gc') as unknown;
-  return typeof gc === 'function' ? (gc as () => void) : undefined;
-}
-
 let warned = false;
 
 /**
@@ -360,7 +424,10 @@ let warned = false;
  * backend after a one-line warning: the library keeps working, only slower.
  */
 export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
-  const kernels = loadKernels(options.relaxedSimd ?? true);
+  const threads = checkThreads(options.threads);
+  let kernels = loadKernels(options.relaxedSimd ?? true, threads > 1);
+  if (typeof kernels === 'string' && threads > 1)
+    kernels = loadKernels(options.relaxedSimd ?? true);
   if (typeof kernels === 'string') {
     if (!warned)
       console.warn(`sinew: wasm backend unavailable (${kernels}); using the cpu backend.`);

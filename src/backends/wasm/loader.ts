@@ -9,6 +9,8 @@
 export interface WasmKernels {
   readonly module: WebAssembly.Module;
   readonly variant: 'relaxed-simd' | 'simd';
+  /** The module imports a shared memory (the build for the worker pool). */
+  readonly shared: boolean;
 }
 
 interface NodeApis {
@@ -50,24 +52,31 @@ function readModule(file: string): Uint8Array<ArrayBuffer> | undefined {
 
 let relaxedFlagSet = false;
 
-/** The kernels, or a one-line reason why there are none. */
-export function loadKernels(preferRelaxed = true): WasmKernels | string {
+/**
+ * The kernels, or a one-line reason why there are none. `shared` asks for the build that
+ * imports a shared memory (for threads); it is given only where SharedArrayBuffer exists.
+ */
+export function loadKernels(preferRelaxed = true, shared = false): WasmKernels | string {
   if (typeof WebAssembly === 'undefined') return 'this JavaScript engine has no WebAssembly';
   if (!node) return 'the wasm kernels load only under Node.js >= 20.16 so far';
+  if (shared && typeof SharedArrayBuffer === 'undefined') {
+    return 'this engine has no SharedArrayBuffer (threads need it)';
+  }
+  const suffix = shared ? '-shared' : '';
   if (preferRelaxed) {
-    const relaxed = readModule('sinew-relaxed.wasm');
+    const relaxed = readModule(`sinew-relaxed${suffix}.wasm`);
     if (relaxed) {
       if (!relaxedFlagSet && !WebAssembly.validate(relaxed)) {
         node.setFlagsFromString('--experimental-wasm-relaxed-simd');
         relaxedFlagSet = true;
       }
       if (WebAssembly.validate(relaxed)) {
-        return { module: new WebAssembly.Module(relaxed), variant: 'relaxed-simd' };
+        return { module: new WebAssembly.Module(relaxed), variant: 'relaxed-simd', shared };
       }
     }
   }
-  const plain = readModule('sinew-simd.wasm');
+  const plain = readModule(`sinew-simd${suffix}.wasm`);
   if (!plain) return 'dist/wasm/ has no kernels: run `npm run build:wasm`';
   if (!WebAssembly.validate(plain)) return 'this engine does not support WebAssembly SIMD';
-  return { module: new WebAssembly.Module(plain), variant: 'simd' };
+  return { module: new WebAssembly.Module(plain), variant: 'simd', shared };
 }

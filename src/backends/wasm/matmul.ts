@@ -1,5 +1,6 @@
 import { sizeOf, stridesOf, type Shape } from '../../tensor/shape.js';
 import type { KernelExports } from './codes.js';
+import type { WorkerPool } from './pool.js';
 
 /** Element offset of each output batch's matrix in an operand of shape `shape` (broadcast). */
 export function batchOffsets(shape: Shape, batchShape: Shape): number[] {
@@ -37,9 +38,10 @@ export interface MatmulArgs {
 
 /**
  * Batched float32 C = op(A)·op(B) with the wasm sgemm, one call per output batch. Transposes
- * are strides (the kernel packs through them), so no operand is copied.
+ * are strides (the kernel packs through them), so no operand is copied. With a pool, each
+ * large product is split over rows of C between threads (./pool.ts).
  */
-export function wasmMatmul(k: KernelExports, args: MatmulArgs): void {
+export function wasmMatmul(k: KernelExports, pool: WorkerPool | undefined, args: MatmulArgs): void {
   const { aShape, bShape, transposeA, transposeB, outShape } = args;
   const rank = outShape.length;
   const m = outShape[rank - 2]!;
@@ -54,19 +56,20 @@ export function wasmMatmul(k: KernelExports, args: MatmulArgs): void {
   const aOff = batchOffsets(aShape, batchShape);
   const bOff = batchOffsets(bShape, batchShape);
   for (let t = 0; t < aOff.length; t++) {
-    k.sgemm(
+    const call = {
       m,
       n,
-      depth,
-      args.a + 4 * aOff[t]!,
+      k: depth,
+      a: args.a + 4 * aOff[t]!,
       ars,
       acs,
-      args.b + 4 * bOff[t]!,
+      b: args.b + 4 * bOff[t]!,
       brs,
       bcs,
-      args.c + 4 * t * m * n,
-      n,
-      args.scratch,
-    );
+      c: args.c + 4 * t * m * n,
+      ldc: n,
+    };
+    if (pool) pool.sgemm(k, call, args.scratch);
+    else k.sgemm(m, n, depth, call.a, ars, acs, call.b, brs, bcs, call.c, n, args.scratch);
   }
 }

@@ -1,12 +1,18 @@
 import { arrayConstructor, type DataArray, type DType } from '../../tensor/dtype.js';
 import type { Arena } from './arena.js';
+import { collector, type Collector } from './collector.js';
 
 /**
- * Handles of the wasm backend: a WasmData names a block of the arena. Freeing has two paths:
- *   - release(): the owner (a scope, or a tensor sharing the handle) is done; the block is
- *     freed when the count of holders, raised by retain(), falls to zero;
- *   - a FinalizationRegistry, the backstop: once no tensor refers to the handle, the garbage
- *     collector runs it and the block is freed, whatever the count said.
+ * Handles of the wasm backend: a WasmData names a block of the arena. Tensors that share
+ * values (reshape, a getWeights() snapshot, a Variable and the tensor it was made from) share
+ * the handle object, so the block lives as long as any of them. Freeing has two paths:
+ *   - release(): an internal owner (a kernel's temporary copy) is done; the block is freed
+ *     when the count of holders, raised by retain(), falls to zero;
+ *   - a FinalizationRegistry: once no object refers to the handle, the garbage collector
+ *     lets it free the block. The arena asks for a collection when it is full (collect()),
+ *     and where the engine allows it (Node: a registry from a context with cleanupSome) the
+ *     finalizers run right then, inside the allocation, so a synchronous training loop that
+ *     never yields to the event loop still gets its memory back.
  * The registry holds the Block, never the handle, so it does not keep the handle alive.
  */
 
@@ -20,9 +26,11 @@ export class WasmData {
   readonly block: Block;
   readonly dtype: DType;
   readonly size: number;
+  readonly table: HandleTable;
   refs = 1;
 
-  constructor(offset: number, dtype: DType, size: number) {
+  constructor(table: HandleTable, offset: number, dtype: DType, size: number) {
+    this.table = table;
     this.dtype = dtype;
     this.size = size;
     this.block = { offset, bytes: size * arrayConstructor(dtype).BYTES_PER_ELEMENT, freed: false };
@@ -31,22 +39,35 @@ export class WasmData {
   get offset(): number {
     return this.block.offset;
   }
+
+  /**
+   * A view of the values (valid until the next allocation may grow the memory): the same
+   * property a cpu handle has, so the cpu reference kernels read wasm values in place.
+   */
+  get values(): DataArray {
+    return this.table.view(this);
+  }
 }
 
 export class HandleTable {
   readonly #arena: Arena;
-  readonly #registry: FinalizationRegistry<Block>;
+  readonly #collector: Collector<Block>;
 
-  constructor(arena: Arena) {
+  constructor(arena: Arena, gc: boolean) {
     this.#arena = arena;
-    this.#registry = new FinalizationRegistry((block) => this.#free(block));
+    this.#collector = collector((block) => this.#free(block), gc);
+  }
+
+  /** Whether collect() frees unreachable blocks before it returns. */
+  get synchronous(): boolean {
+    return this.#collector.synchronous;
   }
 
   /** A new handle of `size` elements of `dtype`, its values not yet written. */
   allocate(dtype: DType, size: number): WasmData {
     const offset = this.#arena.allocate(size * arrayConstructor(dtype).BYTES_PER_ELEMENT);
-    const data = new WasmData(offset, dtype, size);
-    this.#registry.register(data, data.block, data);
+    const data = new WasmData(this, offset, dtype, size);
+    this.#collector.registry.register(data, data.block, data);
     return data;
   }
 
@@ -62,8 +83,13 @@ export class HandleTable {
 
   release(data: WasmData): void {
     if (data.block.freed || --data.refs > 0) return;
-    this.#registry.unregister(data);
+    this.#collector.registry.unregister(data);
     this.#free(data.block);
+  }
+
+  /** Runs the garbage collector and the finalizers it allows. */
+  collect(): void {
+    this.#collector.collect();
   }
 
   #free(block: Block): void {
