@@ -11,7 +11,7 @@ export interface LabOptions {
   quick: boolean;
 }
 
-export const DEFAULT_EPOCHS = 5;
+export const DEFAULT_EPOCHS = 15;
 export const QUICK_EPOCHS = 3;
 
 export const LAB_HELP = `sinew lab: what kernel and activity regularizers do, on real MNIST digits

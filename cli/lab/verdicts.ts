@@ -19,8 +19,8 @@ export function verdict(name: string, m: Measures, all: ReadonlyMap<string, Meas
     case 'kernel-l2':
       return base
         ? `The kernel penalty acts on the weights: the encoder's weight norm went ${change(base.kernelNorm, m.kernelNorm)} and ` +
-            `max |w| ${change(base.maxAbsWeight, m.maxAbsWeight)}, while the code itself changed little ` +
-            `(active units ${pct(base.activeFraction)} → ${pct(m.activeFraction)}).${cost}`
+            `max |w| ${change(base.maxAbsWeight, m.maxAbsWeight)}, while the code stays dense ` +
+            `(active units per digit ${pct(base.activeFraction)} → ${pct(m.activeFraction)}).${cost}`
         : `Encoder weight norm ${num(m.kernelNorm)}, max |w| ${num(m.maxAbsWeight)}.`;
     case 'activity-l1':
       return base
