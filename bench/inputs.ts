@@ -2,8 +2,9 @@
 // sn.data.mnist serves them (shuffled with seed 0, all of them in the training set) and the
 // initial weights of sinew's autoencoder (glorot-uniform kernels with fixed seeds, zero biases),
 // so that TensorFlow.js starts from exactly sinew's weights. Written atomically.
-import { renameSync, writeFileSync } from 'node:fs';
+import * as fs from 'node:fs';
 import * as sn from '../src/index.js';
+import { writeFileAtomicSync } from '../src/io/atomic.js';
 import { PIXELS, UNITS, inputSizes } from './workload.js';
 
 export function writeInputs(path: string): number {
@@ -29,8 +30,6 @@ export function writeInputs(path: string): number {
     all.set(p, offset);
     offset += p.length;
   }
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, new Uint8Array(all.buffer));
-  renameSync(tmp, path);
+  writeFileAtomicSync(fs, path, new Uint8Array(all.buffer));
   return n;
 }

@@ -11,10 +11,11 @@
 // Prints the figures with the ratios sinew / peer and the targets of issue 5, and writes
 // bench/results.json (atomically). A program, never a test.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import * as fs from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeFileAtomicSync } from '../src/io/atomic.js';
 import { writeInputs } from './inputs.js';
 import {
   PARITY,
@@ -103,13 +104,7 @@ async function runJobs(jobs: Job[], inputs: string, skip: Results): Promise<Resu
   return results;
 }
 
-function writeAtomically(path: string, text: string): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
-}
-
-const dir = mkdtempSync(join(tmpdir(), 'sinew-bench-'));
+const dir = fs.mkdtempSync(join(tmpdir(), 'sinew-bench-'));
 try {
   const inputs = join(dir, 'inputs.bin');
   const n = writeInputs(inputs);
@@ -164,10 +159,10 @@ try {
     lossAgreement,
     targets: verdicts,
   };
-  writeAtomically(join(here, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+  writeFileAtomicSync(fs, join(here, 'results.json'), JSON.stringify(results, null, 2) + '\n');
   console.log('\nwrote bench/results.json');
   const failed = Object.values({ ...sgemm, ...train }).some((r) => 'error' in r);
   process.exitCode = failed ? 1 : 0;
 } finally {
-  rmSync(dir, { recursive: true, force: true });
+  fs.rmSync(dir, { recursive: true, force: true });
 }

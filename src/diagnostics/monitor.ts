@@ -1,5 +1,6 @@
 import type * as NodeFsModule from 'node:fs';
 import { ConfigError, describe } from '../errors.js';
+import { writeFileAtomicSync } from '../io/atomic.js';
 import { Callback, type Logs } from '../models/callback.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkNumber, checkOptionKeys, checkString } from '../validation.js';
@@ -176,9 +177,7 @@ export class Monitor extends Callback {
   #write(): void {
     const fs = this.#fs;
     if (this.logPath === undefined || fs === undefined) return;
-    const tmp = `${this.logPath}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify(this.log));
-    fs.renameSync(tmp, this.logPath);
+    writeFileAtomicSync(fs, this.logPath, JSON.stringify(this.log));
   }
 
   /** probeTargets, else the probe for an autoencoder, else undefined (not compiled) or an error. */

@@ -17,6 +17,7 @@ import {
   stringifyExact,
   type NamedTensor,
 } from './checkpoint-codec.js';
+import { writeFileAtomic } from './atomic.js';
 import { SerializationError } from './errors.js';
 
 /**
@@ -66,7 +67,7 @@ async function save(dir: string, model: Model, state: TrainingState): Promise<vo
   saves += 1;
   const { specs, data } = encodeTensors(stateTensors(model));
   const dataFile = `state-${Date.now().toString(36)}-${process.pid}-${saves}.bin`;
-  await writeAtomic(path.join(root, dataFile), data);
+  await writeFileAtomic(path.join(root, dataFile), data);
   const index: IndexFile = {
     format: FORMAT,
     version: VERSION,
@@ -76,7 +77,9 @@ async function save(dir: string, model: Model, state: TrainingState): Promise<vo
     tensors: specs,
     state,
   };
-  await writeAtomic(path.join(root, INDEX), stringifyExact(index), crashHere());
+  await writeFileAtomic(path.join(root, INDEX), stringifyExact(index), {
+    beforeRename: crashHere() ? () => process.kill(process.pid, 'SIGKILL') : undefined,
+  });
   // The new checkpoint is committed: the old .bin and leftovers of killed writes can go.
   for (const name of await fs.readdir(root)) {
     const ours = /^state-.*\.bin$/.test(name) || /^\.(state-|checkpoint\.json).*\.tmp$/.test(name);
@@ -92,38 +95,6 @@ async function save(dir: string, model: Model, state: TrainingState): Promise<vo
 function crashHere(): boolean {
   const n = Number(process.env.SINEW_TEST_CRASH_IN_CHECKPOINT_WRITE ?? Number.NaN);
   return Number.isInteger(n) && n === saves;
-}
-
-/** Temporary file in the same directory, fsync, rename (atomic on POSIX), fsync the directory. */
-async function writeAtomic(file: string, data: Uint8Array | string, crash = false): Promise<void> {
-  const fs = await import('node:fs/promises');
-  const path = await import('node:path');
-  const random = Math.floor(Math.random() * 2 ** 32).toString(36);
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${random}.tmp`);
-  const handle = await fs.open(tmp, 'w');
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  if (crash) process.kill(process.pid, 'SIGKILL');
-  try {
-    await fs.rename(tmp, file);
-  } catch (e) {
-    await fs.rm(tmp, { force: true });
-    throw e;
-  }
-  try {
-    const d = await fs.open(path.dirname(file), 'r');
-    try {
-      await d.sync();
-    } finally {
-      await d.close();
-    }
-  } catch {
-    // Some platforms (Windows) cannot fsync a directory; the rename is still atomic.
-  }
 }
 
 async function load(dir: string, model: Model): Promise<LoadedCheckpoint | undefined> {

@@ -8,6 +8,7 @@ import {
   type ModelArtifacts,
   type ToMemoryOptions,
 } from './artifacts.js';
+import { writeFileAtomic } from './atomic.js';
 import { SerializationError } from './errors.js';
 import { specBytes, type WeightSpec, type WeightsManifestEntry } from './weights.js';
 
@@ -90,42 +91,9 @@ export async function save(
   const weightsPath = path.join(dir, WEIGHTS_BIN);
   const jsonPath = path.join(dir, MODEL_JSON);
   // Weights first: a model.json on disk always has its weights.
-  await writeAtomic(weightsPath, new Uint8Array(artifacts.weightData ?? new ArrayBuffer(0)));
-  await writeAtomic(jsonPath, JSON.stringify(modelJson(artifacts, WEIGHTS_BIN)));
+  await writeFileAtomic(weightsPath, new Uint8Array(artifacts.weightData ?? new ArrayBuffer(0)));
+  await writeFileAtomic(jsonPath, JSON.stringify(modelJson(artifacts, WEIGHTS_BIN)));
   return { files: [jsonPath, weightsPath], warnings };
-}
-
-/** Temporary file in the same directory, fsync, rename (atomic on POSIX), fsync the directory. */
-async function writeAtomic(file: string, data: Uint8Array | string): Promise<void> {
-  const fs = await import('node:fs/promises');
-  const path = await import('node:path');
-  const tmp = path.join(
-    path.dirname(file),
-    `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`,
-  );
-  const handle = await fs.open(tmp, 'w');
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await fs.rename(tmp, file);
-  } catch (e) {
-    await fs.rm(tmp, { force: true });
-    throw e;
-  }
-  try {
-    const d = await fs.open(path.dirname(file), 'r');
-    try {
-      await d.sync();
-    } finally {
-      await d.close();
-    }
-  } catch {
-    // Some platforms (Windows) cannot fsync a directory; the rename is still atomic.
-  }
 }
 
 function download(artifacts: ModelArtifacts, name: string): string[] {

@@ -2,7 +2,7 @@ import { describe } from '../errors.js';
 import type { Loss } from '../losses/base.js';
 import { LossFunctionWrapper, lossRegistry } from '../losses/loss.js';
 import type { Model } from '../models/model.js';
-import type { CompileOptions } from '../models/training.js';
+import type { CompileOptions } from '../models/training/index.js';
 import { optimizerRegistry } from '../optimizers/registry.js';
 import type { ConfigDict, JsonValue } from '../serialization.js';
 import { fail, type RebuildContext } from './from-json.js';

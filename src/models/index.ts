@@ -8,5 +8,5 @@ export type {
   EvaluateOptions,
   PredictOptions,
   TrainOnBatchOptions,
-} from './training.js';
+} from './training/index.js';
 export type { SummaryOptions } from './summary.js';

@@ -21,7 +21,7 @@ import type { DataLike } from './data.js';
 import { Graph } from './graph.js';
 import type { History } from './history.js';
 import { summarize, type SummaryOptions } from './summary.js';
-import * as training from './training.js';
+import * as training from './training/index.js';
 
 export interface ModelOptions {
   inputs: SymbolicTensor | readonly SymbolicTensor[];

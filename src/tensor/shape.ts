@@ -111,3 +111,14 @@ export function broadcastedAxes(inShape: Shape, outShape: Shape): number[] {
   }
   return axes;
 }
+
+/** True when `shape`, without its leading 1s, is the trailing part of `outShape`. */
+export function isTrailing(shape: Shape, outShape: Shape): boolean {
+  let start = 0;
+  while (start < shape.length && shape[start] === 1) start++;
+  const rest = shape.length - start;
+  for (let i = 0; i < rest; i++) {
+    if (shape[start + i] !== outShape[outShape.length - rest + i]) return false;
+  }
+  return true;
+}

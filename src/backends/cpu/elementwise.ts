@@ -1,5 +1,5 @@
 import { allocArray, type DataArray, type DType } from '../../tensor/dtype.js';
-import { sizeOf, stridesOf, type Shape } from '../../tensor/shape.js';
+import { isTrailing, sizeOf, stridesOf, type Shape } from '../../tensor/shape.js';
 import type { BinaryOp, TensorInfo, UnaryOp } from '../backend.js';
 import { valuesOf } from './storage.js';
 
@@ -145,17 +145,6 @@ function forEachBroadcast(
       index[d] = 0;
     }
   }
-}
-
-/** True when `shape`, without its leading 1s, is the trailing part of `outShape`. */
-function isTrailing(shape: Shape, outShape: Shape): boolean {
-  let start = 0;
-  while (start < shape.length && shape[start] === 1) start++;
-  const rest = shape.length - start;
-  for (let i = 0; i < rest; i++) {
-    if (shape[start + i] !== outShape[outShape.length - rest + i]) return false;
-  }
-  return true;
 }
 
 /**

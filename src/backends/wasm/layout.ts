@@ -1,4 +1,4 @@
-import { sizeOf, type Shape } from '../../tensor/shape.js';
+import { isTrailing, sizeOf, type Shape } from '../../tensor/shape.js';
 
 /**
  * How a broadcast binary op maps onto the wasm kernels: `row` when the smaller operand repeats
@@ -8,17 +8,6 @@ import { sizeOf, type Shape } from '../../tensor/shape.js';
 export type BinaryLayout =
   | { readonly kind: 'row'; readonly partFirst: boolean; readonly period: number }
   | { readonly kind: 'col'; readonly partFirst: boolean; readonly outer: number };
-
-/** `shape` without its leading 1s is the trailing part of `outShape`. */
-function isTrailing(shape: Shape, outShape: Shape): boolean {
-  let start = 0;
-  while (start < shape.length && shape[start] === 1) start++;
-  const rest = shape.length - start;
-  for (let i = 0; i < rest; i++) {
-    if (shape[start + i] !== outShape[outShape.length - rest + i]) return false;
-  }
-  return true;
-}
 
 /** `shape`, aligned right against `outShape`, matches it on a prefix of axes and is 1 after. */
 function isLeading(shape: Shape, outShape: Shape): boolean {

@@ -1,6 +1,7 @@
 /** writeReport: renders the report and writes `dir/index.html` atomically. */
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import * as fs from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomicSync } from '../../io/atomic.js';
 import { renderReport } from './render.js';
 import type { ReportInput } from './types.js';
 
@@ -10,15 +11,8 @@ import type { ReportInput } from './types.js';
  */
 export function writeReport(dir: string, input: ReportInput): string {
   const html = renderReport(input);
-  mkdirSync(dir, { recursive: true });
+  fs.mkdirSync(dir, { recursive: true });
   const path = join(dir, 'index.html');
-  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
-  try {
-    writeFileSync(tmp, html, 'utf8');
-    renameSync(tmp, path);
-  } catch (error) {
-    rmSync(tmp, { force: true });
-    throw error;
-  }
+  writeFileAtomicSync(fs, path, html);
   return path;
 }

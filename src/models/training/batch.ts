@@ -1,0 +1,172 @@
+import { valueAndGrads } from '../../autograd/gradients.js';
+import { noGrad } from '../../autograd/tape.js';
+import { ConfigError } from '../../errors.js';
+import { computeLoss } from '../../losses/loss.js';
+import type { Metric } from '../../metrics/metric.js';
+import { add, addN, argMax, cast, mul, reshape } from '../../ops/index.js';
+import { scalar, tensor } from '../../tensor/creation.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import type { Logs } from '../callback.js';
+import type { TrainingState } from '../checkpointing.js';
+import { toTensorList, type DataLike } from '../data.js';
+import type { Model } from '../model.js';
+import type { Compiled } from './compile.js';
+
+/** One batch: its loss (rule 13), one training step, and the running means of the logs. */
+
+export interface StepResult {
+  total: number;
+  regularization: number;
+  outputLosses: number[];
+  predictions: Tensor[];
+}
+
+/** What model.apply takes for these per-input tensors (an extra tensor is an error). */
+export function modelInput(model: Model, xs: readonly Tensor[]): Tensor | Tensor[] {
+  if (!model.singleInput) return [...xs];
+  if (xs.length !== 1) {
+    throw new ConfigError(
+      `${model.describeSelf()} has 1 input but x is a list of ${xs.length} tensors; pass one tensor.`,
+    );
+  }
+  return xs[0]!;
+}
+
+/**
+ * The loss of one batch, as a scalar tensor, plus its parts as numbers. Runs the model in
+ * training or inference mode; called inside valueAndGrads for training.
+ */
+export function batchLoss(
+  model: Model,
+  compiled: Compiled,
+  xs: readonly Tensor[],
+  ys: readonly Tensor[],
+  sampleWeight: Tensor | undefined,
+  training: boolean,
+): { loss: Tensor; parts: () => StepResult } {
+  const out = model.apply(modelInput(model, xs), { training });
+  const predictions = Array.isArray(out) ? out : [out];
+  if (ys.length !== predictions.length) {
+    throw new ConfigError(
+      `${model.describeSelf()} has ${predictions.length} output(s) (${compiled.outputNames.join(', ')}) but ${ys.length} target tensor(s) were given.`,
+    );
+  }
+  const outputLosses = predictions.map((p, i) =>
+    computeLoss(compiled.losses[i]!, ys[i]!, p, sampleWeight),
+  );
+  const data = addN(
+    outputLosses.map((l, i) =>
+      compiled.lossWeights[i] === 1 ? l : mul(l, compiled.lossWeights[i]!),
+    ),
+  );
+  const penalties = model.losses;
+  const regularization = penalties.length > 0 ? addN(penalties) : scalar(0);
+  const loss = add(data, regularization);
+  return {
+    loss,
+    parts: () => ({
+      total: loss.item(),
+      regularization: regularization.item(),
+      outputLosses: outputLosses.map((l) => l.item()),
+      predictions,
+    }),
+  };
+}
+
+/** Running means of the per-batch numbers, weighted by batch size (as Keras's loss tracker). */
+export class Tracker {
+  #sums = new Map<string, number>();
+  #count = 0;
+  add(values: Record<string, number>, n: number): void {
+    for (const [k, v] of Object.entries(values))
+      this.#sums.set(k, (this.#sums.get(k) ?? 0) + v * n);
+    this.#count += n;
+  }
+  means(): Logs {
+    const out: Logs = {};
+    for (const [k, v] of this.#sums) out[k] = this.#count === 0 ? Number.NaN : v / this.#count;
+    return out;
+  }
+  getState(): TrainingState['tracker'] {
+    return { sums: Object.fromEntries(this.#sums), count: this.#count };
+  }
+  setState(state: TrainingState['tracker']): void {
+    this.#sums = new Map(Object.entries(state.sums));
+    this.#count = state.count;
+  }
+}
+
+export function stepLogs(result: StepResult, compiled: Compiled): Record<string, number> {
+  const logs: Record<string, number> = {
+    loss: result.total,
+    regularization_loss: result.regularization,
+  };
+  if (compiled.outputNames.length > 1) {
+    result.outputLosses.forEach((l, i) => (logs[`${compiled.outputNames[i]}_loss`] = l));
+  }
+  return logs;
+}
+
+/** Per-sample weights from sampleWeight and classWeight (multiplied), or undefined. */
+export function sampleWeights(
+  ys: readonly Tensor[],
+  sampleWeight: DataLike | undefined,
+  classWeight: Readonly<Record<number, number>> | undefined,
+  count: number,
+): Tensor | undefined {
+  let weights: Tensor | undefined;
+  if (sampleWeight !== undefined) {
+    weights = cast(toTensorList(sampleWeight, 'sampleWeight')[0]!, 'float32');
+    if (weights.rank !== 1 || weights.shape[0] !== count) {
+      throw new ConfigError(
+        `sampleWeight must have shape [${count}] (one weight per sample), received shape [${weights.shape.join(', ')}].`,
+      );
+    }
+  }
+  if (classWeight !== undefined) {
+    const y = ys[0]!;
+    const classes =
+      y.rank > 1 && y.shape[y.rank - 1]! > 1 ? argMax(y, -1) : cast(reshape(y, [count]), 'int32');
+    const labels = Array.from(classes.dataSync());
+    const values = labels.map((c) => {
+      const w = classWeight[c];
+      if (w === undefined) {
+        throw new ConfigError(
+          `classWeight has no entry for class ${c}; give a weight for every class in y (received keys ${Object.keys(classWeight).join(', ')}).`,
+        );
+      }
+      return w;
+    });
+    const cw = tensor(values);
+    weights = weights ? mul(weights, cw) : cw;
+  }
+  return weights;
+}
+
+export function metricResults(metrics: readonly { metric: Metric; name: string }[]): Logs {
+  const out: Logs = {};
+  for (const m of metrics) out[m.name] = m.metric.result();
+  return out;
+}
+
+export function trainBatch(
+  model: Model,
+  compiled: Compiled,
+  xs: readonly Tensor[],
+  ys: readonly Tensor[],
+  sw: Tensor | undefined,
+  metrics: readonly { output: number; metric: Metric }[],
+): StepResult {
+  let parts: (() => StepResult) | undefined;
+  const { grads } = valueAndGrads(() => {
+    const step = batchLoss(model, compiled, xs, ys, sw, true);
+    parts = step.parts;
+    return step.loss;
+  }, model.trainableWeights);
+  compiled.optimizer.applyGradients(grads);
+  const result = parts!();
+  noGrad(() => {
+    for (const m of metrics) m.metric.update(ys[m.output]!, result.predictions[m.output]!, sw);
+  });
+  return result;
+}

@@ -1,0 +1,171 @@
+import { noGrad } from '../../autograd/tape.js';
+import { ConfigError } from '../../errors.js';
+import { concat, gather } from '../../ops/index.js';
+import { tensor } from '../../tensor/creation.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import type { Logs } from '../callback.js';
+import {
+  checkPositiveInteger,
+  sampleCount,
+  takeRows,
+  toTensorList,
+  type DataLike,
+} from '../data.js';
+import type { Model } from '../model.js';
+import {
+  batchLoss,
+  metricResults,
+  modelInput,
+  sampleWeights,
+  stepLogs,
+  trainBatch,
+  Tracker,
+} from './batch.js';
+import { compiledOf, makeMetrics, type Compiled } from './compile.js';
+
+/** evaluate, predict, trainOnBatch and testOnBatch: a dataset or one batch, outside fit. */
+
+/** Loss, regularization_loss and metrics over a whole dataset, in batches, without training. */
+export function evaluateData(
+  model: Model,
+  compiled: Compiled,
+  xs: readonly Tensor[],
+  ys: readonly Tensor[],
+  sw: Tensor | undefined,
+  batchSize: number,
+): Logs {
+  const n = sampleCount([
+    { name: 'x', tensors: xs },
+    { name: 'y', tensors: ys },
+  ]);
+  if (n === 0) throw new ConfigError('evaluate: x and y have 0 samples; expected non-empty data.');
+  const metrics = makeMetrics(model, compiled, xs);
+  const tracker = new Tracker();
+  noGrad(() => {
+    for (let start = 0; start < n; start += batchSize) {
+      const idx = tensor(
+        Array.from({ length: Math.min(batchSize, n - start) }, (_, i) => start + i),
+        undefined,
+        'int32',
+      );
+      const bys = takeRows(ys, idx);
+      const bsw = sw && gather(sw, idx);
+      const result = batchLoss(model, compiled, takeRows(xs, idx), bys, bsw, false).parts();
+      tracker.add(stepLogs(result, compiled), idx.size);
+      for (const m of metrics) m.metric.update(bys[m.output]!, result.predictions[m.output]!, bsw);
+    }
+  });
+  return { ...tracker.means(), ...metricResults(metrics) };
+}
+
+export interface EvaluateOptions {
+  batchSize?: number;
+  sampleWeight?: DataLike;
+}
+
+/**
+ * Loss (with regularization, rule 13), regularization_loss and metrics on (x, y), as a record
+ * `{ loss, regularization_loss, accuracy, ... }` (Keras returns a list; a record names them).
+ */
+export function evaluate(
+  model: Model,
+  x: DataLike,
+  y: DataLike,
+  options: EvaluateOptions = {},
+): Logs {
+  const compiled = compiledOf(model, 'evaluate');
+  const batchSize = checkPositiveInteger(options.batchSize ?? 32, 'batchSize', 'evaluate');
+  const xs = toTensorList(x, 'x');
+  const ys = toTensorList(y, 'y');
+  const n = sampleCount([
+    { name: 'x', tensors: xs },
+    { name: 'y', tensors: ys },
+  ]);
+  return evaluateData(
+    model,
+    compiled,
+    xs,
+    ys,
+    sampleWeights(ys, options.sampleWeight, undefined, n),
+    batchSize,
+  );
+}
+
+export interface PredictOptions {
+  batchSize?: number;
+}
+
+/** The model's outputs on x in inference mode, computed in batches. */
+export function predict(
+  model: Model,
+  x: DataLike,
+  options: PredictOptions = {},
+): Tensor | Tensor[] {
+  const batchSize = checkPositiveInteger(options.batchSize ?? 32, 'batchSize', 'predict');
+  const xs = toTensorList(x, 'x');
+  const n = sampleCount([{ name: 'x', tensors: xs }]);
+  // No samples: one call on the empty batch gives outputs of the right (empty) shapes.
+  if (n === 0) return noGrad(() => model.apply(modelInput(model, xs), { training: false }));
+  return noGrad(() => {
+    const parts: Tensor[][] = [];
+    for (let start = 0; start < n; start += batchSize) {
+      const idx = tensor(
+        Array.from({ length: Math.min(batchSize, n - start) }, (_, i) => start + i),
+        undefined,
+        'int32',
+      );
+      const out = model.apply(modelInput(model, takeRows(xs, idx)), { training: false });
+      parts.push(Array.isArray(out) ? out : [out]);
+    }
+    const outputs = (parts[0] ?? []).map((_, i) =>
+      parts.length === 1
+        ? parts[0]![i]!
+        : concat(
+            parts.map((p) => p[i]!),
+            0,
+          ),
+    );
+    return model.singleOutput ? outputs[0]! : outputs;
+  });
+}
+
+export interface TrainOnBatchOptions {
+  sampleWeight?: DataLike;
+  classWeight?: Readonly<Record<number, number>>;
+}
+
+/** One optimizer step on exactly this batch; returns its logs. */
+export function trainOnBatch(
+  model: Model,
+  x: DataLike,
+  y: DataLike,
+  options: TrainOnBatchOptions = {},
+): Logs {
+  const compiled = compiledOf(model, 'trainOnBatch');
+  const xs = toTensorList(x, 'x');
+  const ys = toTensorList(y, 'y');
+  const n = sampleCount([
+    { name: 'x', tensors: xs },
+    { name: 'y', tensors: ys },
+  ]);
+  const metrics = makeMetrics(model, compiled, xs);
+  const result = trainBatch(
+    model,
+    compiled,
+    xs,
+    ys,
+    sampleWeights(ys, options.sampleWeight, options.classWeight, n),
+    metrics,
+  );
+  return { ...stepLogs(result, compiled), ...metricResults(metrics) };
+}
+
+/** The logs of this batch without training. */
+export function testOnBatch(
+  model: Model,
+  x: DataLike,
+  y: DataLike,
+  options: EvaluateOptions = {},
+): Logs {
+  return evaluate(model, x, y, { ...options, batchSize: Number.MAX_SAFE_INTEGER });
+}

@@ -1,0 +1,261 @@
+import { ConfigError, describe } from '../../errors.js';
+import { gather } from '../../ops/index.js';
+import { tensor } from '../../tensor/creation.js';
+import { Random, randomFor, setSeed } from '../../tensor/random.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import type { Logs, TrainingParams } from '../callback.js';
+import { CallbackList, type CallbackLike } from '../callbacks/index.js';
+import {
+  callbackStates,
+  checkCheckpointOptions,
+  checkSameRun,
+  getCheckpointer,
+  metricStates,
+  restoreCallbacks,
+  restoreMetrics,
+  type CheckpointOptions,
+} from '../checkpointing.js';
+import {
+  checkPositiveInteger,
+  sampleCount,
+  takeRows,
+  toTensorList,
+  type DataLike,
+} from '../data.js';
+import { History } from '../history.js';
+import type { Model } from '../model.js';
+import { ProgressLogger } from '../progress.js';
+import { metricResults, sampleWeights, stepLogs, trainBatch, Tracker } from './batch.js';
+import { compiledOf, makeMetrics } from './compile.js';
+import { evaluateData } from './evaluate.js';
+
+export interface FitOptions {
+  epochs?: number;
+  batchSize?: number;
+  /** Shuffle the training samples before each epoch (default true). */
+  shuffle?: boolean;
+  /** Fraction of the samples, taken from the END before shuffling, used for validation. */
+  validationSplit?: number;
+  /** [x, y] or [x, y, sampleWeight] evaluated after each epoch. */
+  validationData?: readonly [DataLike, DataLike] | readonly [DataLike, DataLike, DataLike];
+  /** Callback objects, or plain objects of hook functions ({ onEpochEnd(epoch, logs) {...} }). */
+  callbacks?: CallbackLike | readonly CallbackLike[];
+  /** 0 silent, 1 a progress bar on a TTY (one line per epoch otherwise), 2 one line per epoch. */
+  verbose?: 0 | 1 | 2;
+  /** Seeds the shuffling and the global generator (dropout, noise): the same seed, the same run. */
+  seed?: number;
+  /** Epoch to start counting from (epochs is the last epoch, exclusive), to resume a run. */
+  initialEpoch?: number;
+  /** Weight per class index, for imbalanced classification. */
+  classWeight?: Readonly<Record<number, number>>;
+  /** One weight per training sample. */
+  sampleWeight?: DataLike;
+  /**
+   * Save the whole training state (weights, optimizer slots, epoch, step, random generators,
+   * running means, history and callbacks' state) in `dir`, at the end of each epoch and, with
+   * `every: k`, after every k steps; a fit started again with the same arguments resumes from
+   * it and ends with the same weights, bit for bit, as a run never interrupted. Writes are
+   * atomic: a run killed at any moment leaves the previous checkpoint valid. A finished run
+   * leaves its final checkpoint, so running it again only restores it; delete `dir` (or use
+   * another) to start afresh.
+   */
+  checkpoint?: CheckpointOptions;
+}
+
+export async function fit(
+  model: Model,
+  x: DataLike,
+  y: DataLike,
+  options: FitOptions = {},
+): Promise<History> {
+  const compiled = compiledOf(model, 'fit');
+  const {
+    epochs = 1,
+    shuffle = true,
+    validationSplit = 0,
+    verbose = 1,
+    initialEpoch = 0,
+  } = options;
+  if (!Number.isInteger(epochs) || epochs < 0)
+    throw new ConfigError(`fit: epochs must be an integer >= 0, received ${describe(epochs)}.`);
+  if (!Number.isInteger(initialEpoch) || initialEpoch < 0) {
+    throw new ConfigError(
+      `fit: initialEpoch must be an integer >= 0, received ${describe(initialEpoch)}.`,
+    );
+  }
+  const batchSize = checkPositiveInteger(options.batchSize ?? 32, 'batchSize', 'fit');
+  if (typeof validationSplit !== 'number' || !(validationSplit >= 0 && validationSplit < 1)) {
+    throw new ConfigError(
+      `fit: validationSplit must be a number in [0, 1), received ${describe(validationSplit)}.`,
+    );
+  }
+  const checkpoint =
+    options.checkpoint === undefined ? undefined : checkCheckpointOptions(options.checkpoint);
+  if (options.seed !== undefined) setSeed(options.seed);
+  const rng = new Random(options.seed ?? Math.floor(Math.random() * 2 ** 32));
+
+  let xs = toTensorList(x, 'x');
+  let ys = toTensorList(y, 'y');
+  const total = sampleCount([
+    { name: 'x', tensors: xs },
+    { name: 'y', tensors: ys },
+  ]);
+  if (total === 0) throw new ConfigError('fit: x and y have 0 samples; expected non-empty data.');
+  let sw = sampleWeights(ys, options.sampleWeight, options.classWeight, total);
+
+  let validation: { xs: Tensor[]; ys: Tensor[]; sw: Tensor | undefined } | undefined;
+  if (options.validationData) {
+    const [vx, vy, vw] = options.validationData;
+    const vxs = toTensorList(vx, 'validationData x');
+    const vys = toTensorList(vy, 'validationData y');
+    const n = sampleCount([
+      { name: 'validationData x', tensors: vxs },
+      { name: 'validationData y', tensors: vys },
+    ]);
+    validation = { xs: vxs, ys: vys, sw: sampleWeights(vys, vw, undefined, n) };
+  } else if (validationSplit > 0) {
+    const split = Math.floor(total * (1 - validationSplit));
+    if (split === 0 || split === total) {
+      throw new ConfigError(
+        `fit: validationSplit ${validationSplit} of ${total} samples leaves an empty training or validation set.`,
+      );
+    }
+    const head = tensor(
+      Array.from({ length: split }, (_, i) => i),
+      undefined,
+      'int32',
+    );
+    const tail = tensor(
+      Array.from({ length: total - split }, (_, i) => split + i),
+      undefined,
+      'int32',
+    );
+    validation = { xs: takeRows(xs, tail), ys: takeRows(ys, tail), sw: sw && gather(sw, tail) };
+    xs = takeRows(xs, head);
+    ys = takeRows(ys, head);
+    sw = sw && gather(sw, head);
+  }
+  const samples =
+    validation && !options.validationData ? Math.floor(total * (1 - validationSplit)) : total;
+  const steps = Math.ceil(samples / batchSize);
+
+  const metrics = makeMetrics(model, compiled, xs);
+  const history = new History();
+  const callbacks = new CallbackList(options.callbacks ?? []);
+  const progress = verbose > 0 ? new ProgressLogger() : undefined;
+  if (progress) callbacks.append(progress);
+  callbacks.append(history);
+  const logNames = ['loss', 'regularization_loss', ...metrics.map((m) => m.name)];
+  callbacks.setModel(model);
+  callbacks.setParams({
+    epochs,
+    initialEpoch,
+    steps,
+    samples,
+    batchSize,
+    verbose,
+    doValidation: validation !== undefined,
+    metrics: [...logNames, ...(validation ? logNames.map((n) => `val_${n}`) : [])],
+  } satisfies TrainingParams);
+  model.stopTraining = false;
+  // Resuming: weights and optimizer slots now, the rest once the callbacks have begun.
+  const loaded = checkpoint && (await getCheckpointer().load(checkpoint.dir, model));
+  let resume = loaded?.state;
+  if (loaded) {
+    checkSameRun(loaded.state, checkpoint!.dir, samples, batchSize);
+    loaded.restore();
+  }
+  const save = async (epoch: number, step: number, shuffleRng: number[], tracker?: Tracker) => {
+    const lr = compiled.optimizer.learningRate;
+    await getCheckpointer().save(checkpoint!.dir, model, {
+      epoch,
+      step,
+      stopped: model.stopTraining,
+      samples,
+      batchSize,
+      shuffleRng,
+      globalRng: randomFor(undefined, 'fit').getState(),
+      tracker: tracker?.getState() ?? { sums: {}, count: 0 },
+      metrics: step > 0 ? metricStates(metrics) : metrics.map(() => null),
+      callbacks: callbackStates(callbacks.callbacks),
+      learningRate: typeof lr === 'number' ? lr : null,
+    });
+  };
+  try {
+    await callbacks.onTrainBegin();
+    let firstEpoch = initialEpoch;
+    if (resume) {
+      restoreCallbacks(callbacks.callbacks, resume.callbacks, checkpoint!.dir);
+      randomFor(undefined, 'fit').setState(resume.globalRng);
+      rng.setState(resume.shuffleRng);
+      model.stopTraining = resume.stopped;
+      firstEpoch = resume.epoch;
+    }
+    for (let epoch = firstEpoch; epoch < epochs && !model.stopTraining; epoch++) {
+      await callbacks.onEpochBegin(epoch);
+      const epochRng = rng.getState();
+      const order = Array.from({ length: samples }, (_, i) => i);
+      if (shuffle) {
+        for (let i = order.length - 1; i > 0; i--) {
+          const j = rng.nextInt(i + 1);
+          [order[i], order[j]] = [order[j]!, order[i]!];
+        }
+      }
+      const tracker = new Tracker();
+      for (const m of metrics) m.metric.reset();
+      let firstStep = 0;
+      if (resume && resume.step > 0) {
+        // The epoch was interrupted: same order (drawn again above), its running means, on.
+        tracker.setState(resume.tracker);
+        restoreMetrics(metrics, resume.metrics, epoch);
+        firstStep = resume.step;
+      }
+      resume = undefined;
+      let epochLogs: Logs = {};
+      for (let step = firstStep; step < steps && !model.stopTraining; step++) {
+        const idx = tensor(
+          order.slice(step * batchSize, (step + 1) * batchSize),
+          undefined,
+          'int32',
+        );
+        const size = idx.size;
+        await callbacks.onBatchBegin(step, { batch: step, size });
+        const result = trainBatch(
+          model,
+          compiled,
+          takeRows(xs, idx),
+          takeRows(ys, idx),
+          sw && gather(sw, idx),
+          metrics,
+        );
+        tracker.add(stepLogs(result, compiled), size);
+        epochLogs = { ...tracker.means(), ...metricResults(metrics) };
+        await callbacks.onBatchEnd(step, { batch: step, size, ...epochLogs });
+        // Mid-epoch checkpoint (the end of the epoch saves anyway).
+        const every = checkpoint?.every;
+        const done = epoch * steps + step + 1;
+        if (typeof every === 'number' && done % every === 0 && step + 1 < steps) {
+          if (!model.stopTraining) await save(epoch, step + 1, epochRng, tracker);
+        }
+      }
+      if (validation) {
+        const v = evaluateData(
+          model,
+          compiled,
+          validation.xs,
+          validation.ys,
+          validation.sw,
+          batchSize,
+        );
+        for (const [k, value] of Object.entries(v)) epochLogs[`val_${k}`] = value;
+      }
+      await callbacks.onEpochEnd(epoch, epochLogs);
+      if (checkpoint) await save(epoch + 1, 0, rng.getState());
+    }
+    await callbacks.onTrainEnd();
+  } finally {
+    // An error mid-epoch must not leave a half-drawn progress bar behind.
+    progress?.close();
+  }
+  return history;
+}

@@ -1,0 +1,18 @@
+/**
+ * compile, fit, evaluate, predict, trainOnBatch, testOnBatch. One formula everywhere
+ * (SEMANTICS rule 13): total loss = Σ_outputs lossWeight · mean data loss + Σ model.losses
+ * (every activity penalty of the pass and every weight penalty). Logs report `loss` (the
+ * total) and `regularization_loss` (the second sum), for training and validation alike.
+ */
+
+export { compile, type CompileOptions, type Compiled } from './compile.js';
+export { fit, type FitOptions } from './fit.js';
+export {
+  evaluate,
+  predict,
+  testOnBatch,
+  trainOnBatch,
+  type EvaluateOptions,
+  type PredictOptions,
+  type TrainOnBatchOptions,
+} from './evaluate.js';
