@@ -114,9 +114,56 @@ function sunary(op: i32, x: f32, p: f32): f32 {
   }
 }
 
+/**
+ * exp(x) four lanes at a time for x in [-80, 80] (Cephes' expf: range reduction by ln 2 in
+ * two parts, a degree-6 polynomial, the power of two built in the exponent bits; within 2
+ * ulp). Callers send lanes outside that range (and NaN) to the scalar Mathf.exp.
+ */
+@inline
+function vexp(x: v128): v128 {
+  const fx = f32x4.floor(f32x4.add(f32x4.mul(x, f32x4.splat(1.44269504088896341)), f32x4.splat(0.5)));
+  let r = f32x4.sub(x, f32x4.mul(fx, f32x4.splat(0.693359375)));
+  r = f32x4.sub(r, f32x4.mul(fx, f32x4.splat(-2.12194440e-4)));
+  let y = f32x4.splat(1.9875691500e-4);
+  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(1.3981999507e-3));
+  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(8.3334519073e-3));
+  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(4.1665795894e-2));
+  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(1.6666665459e-1));
+  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(5.0000001201e-1));
+  y = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(y, r), r), r), f32x4.splat(1));
+  const pow2 = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(fx), i32x4.splat(127)), 23);
+  return f32x4.mul(y, pow2);
+}
+
+/** sigmoid four lanes at a time: e = exp(−|x|), then 1/(1 + e) for x ≥ 0, e/(1 + e) below. */
+function sigmoidSimd(x: usize, out: usize, n: i32): i32 {
+  const one = f32x4.splat(1);
+  const zero = f32x4.splat(0);
+  const limit = f32x4.splat(80);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v = v128.load(x + <usize>i * 4);
+    const a = f32x4.abs(v);
+    // NaN compares false: such a block (or one with |x| > 80) takes the scalar path.
+    if (!i32x4.all_true(f32x4.le(a, limit))) {
+      for (let j = 0; j < 4; j++) {
+        const o = <usize>(i + j) * 4;
+        store<f32>(out + o, sigmoid(load<f32>(x + o)));
+      }
+      continue;
+    }
+    const e = vexp(f32x4.neg(a));
+    const d = f32x4.add(one, e);
+    const r = v128.bitselect(f32x4.div(one, d), f32x4.div(e, d), f32x4.ge(v, zero));
+    v128.store(out + <usize>i * 4, r);
+  }
+  return i;
+}
+
 /** out[i] = f(x[i]) for i < n; the cheap functions four lanes at a time. */
 export function unary(op: i32, x: usize, out: usize, n: i32, p: f32): void {
   let i = 0;
+  if (op == 11) i = sigmoidSimd(x, out, n);
   if (op <= 5 || op == 14 || op == 16) {
     const zero = f32x4.splat(0);
     const one = f32x4.splat(1);

@@ -4,3 +4,4 @@
 export { sgemm, sgemmScratchBytes } from './matmul';
 export { binaryRow, binaryCol, unary } from './elementwise';
 export { reduce } from './reduce';
+export { adamUpdate } from './optimizer';

@@ -5,6 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import * as sn from '../src/index.js';
+import { backend } from '../src/backends/index.js';
+import type { TensorInfo } from '../src/backends/backend.js';
 
 sn.setBackend('wasm');
 const built = sn.getBackend() === 'wasm';
@@ -175,6 +177,109 @@ describe('wasm backend conforms to cpu', { skip }, () => {
     }
     assertConforms((x) => sn.leakyRelu(x!, { alpha: 0.3 }), [{ shape: [50] }]);
     assertConforms((x) => sn.elu(x!, { alpha: 0.7 }), [{ shape: [50] }]);
+  });
+
+  test('sigmoid over the whole float range, NaN and infinities (vector and scalar paths)', () => {
+    assertConforms((x) => sn.sigmoid(x!), [{ shape: [1003], lo: -100, hi: 100 }]);
+    const special = [NaN, Infinity, -Infinity, 0, -0, 80, -80, 80.5, -80.5, 88, -88, -104, 1e-30];
+    const on = (name: string): Float32Array => {
+      sn.setBackend(name);
+      return Float32Array.from(sn.sigmoid(sn.tensor(special)).dataSync());
+    };
+    const want = on('cpu');
+    const got = on('wasm');
+    sn.setBackend('cpu');
+    want.forEach((w, i) => {
+      const g = got[i]!;
+      assert.ok(Number.isNaN(w) ? Number.isNaN(g) : Math.abs(g - w) <= 1e-6 * Math.abs(w), `${i}`);
+    });
+  });
+
+  test('tile and broadcastTo: scalars, rows, columns, zero repeats, every dtype', () => {
+    const cases: [number[], number[]][] = [
+      [[], []],
+      [
+        [1, 1],
+        [5, 9],
+      ],
+      [[7], [3]],
+      [
+        [2, 3],
+        [1, 4],
+      ],
+      [
+        [2, 1, 3],
+        [3, 5, 2],
+      ],
+      [
+        [3, 4],
+        [0, 2],
+      ],
+      [
+        [0, 4],
+        [3, 1],
+      ],
+    ];
+    for (const [shape, reps] of cases) {
+      assertConforms((x) => sn.tile(x!, reps), [{ shape }]);
+    }
+    assertConforms((x) => sn.broadcastTo(x!, [6, 5, 9]), [{ shape: [9] }]);
+    assertConforms((x) => sn.broadcastTo(x!, [6, 5, 9]), [{ shape: [5, 1] }]);
+    for (const dtype of ['int32', 'bool', 'float64'] as const) {
+      const on = (name: string): number[] => {
+        sn.setBackend(name);
+        const x = sn.cast(
+          sn.tensor([
+            [0, 1, 2],
+            [3, 0, 5],
+          ]),
+          dtype,
+        );
+        return Array.from(sn.tile(x, [2, 3]).dataSync(), Number);
+      };
+      assert.deepEqual(on('wasm'), on('cpu'), dtype);
+    }
+    sn.setBackend('cpu');
+  });
+
+  test('adamUpdate equals the composite float32 ops bit for bit, on both backends', () => {
+    const size = 1031;
+    const special = [NaN, 0, -0, 1e-30, 3e38, -3e38];
+    const w = values(size, 1);
+    const g = values(size, 2, -3, 3);
+    const m = values(size, 3, -1, 1);
+    const v = values(size, 4, 0, 2);
+    const vhat = values(size, 5, 0, 2);
+    special.forEach((x, i) => {
+      g[10 + i] = x;
+      vhat[20 + i] = Math.abs(x);
+    });
+    const hyper = { alpha: 0.0013, c1: 1 - 0.9, c2: 1 - 0.999, epsilon: 1e-7 };
+    // Oracle: Adam written with the separate ops on the cpu backend.
+    sn.setBackend('cpu');
+    const [tw, tg, tm, tv, th] = [w, g, m, v, vhat].map((a) => sn.tensor(a));
+    const m1 = sn.add(tm!, sn.mul(sn.sub(tg!, tm!), hyper.c1));
+    const v1 = sn.add(tv!, sn.mul(sn.sub(sn.square(tg!), tv!), hyper.c2));
+    const h1 = sn.maximum(th!, v1);
+    const step = (vv: sn.Tensor): sn.Tensor =>
+      sn.sub(tw!, sn.div(sn.mul(m1, hyper.alpha), sn.add(sn.sqrt(vv), hyper.epsilon)));
+    const want = {
+      plain: [step(v1), m1, v1].map((t) => Array.from(t.dataSync())),
+      ams: [step(h1), m1, v1, h1].map((t) => Array.from(t.dataSync())),
+    };
+    for (const name of ['cpu', 'wasm']) {
+      sn.setBackend(name);
+      const info = (a: Float32Array): TensorInfo => sn.tensor(a);
+      const be = backend();
+      const [iw, ig, im, iv, ih] = [w, g, m, v, vhat].map(info);
+      const read = (id: object | undefined): number[] => Array.from(be.readSync(id!));
+      const plain = be.adamUpdate(iw!, ig!, im!, iv!, undefined, hyper);
+      assert.equal(plain.vhat, undefined);
+      assert.deepEqual([plain.w, plain.m, plain.v].map(read), want.plain, `${name}`);
+      const ams = be.adamUpdate(iw!, ig!, im!, iv!, ih!, hyper);
+      assert.deepEqual([ams.w, ams.m, ams.v, ams.vhat].map(read), want.ams, `${name} amsgrad`);
+    }
+    sn.setBackend('cpu');
   });
 
   test('sum, max, min reductions over contiguous and split axes', () => {

@@ -70,6 +70,25 @@ export type BinaryOp =
 
 export type ReduceOp = 'sum' | 'prod' | 'max' | 'min';
 
+/** Scalars of one Adam step (each used as a float32, as a scalar operand of an op would be). */
+export interface AdamHyper {
+  /** The step size, lr·√(1 − β2^t) / (1 − β1^t). */
+  readonly alpha: number;
+  /** 1 − β1. */
+  readonly c1: number;
+  /** 1 − β2. */
+  readonly c2: number;
+  readonly epsilon: number;
+}
+
+/** New values from adamUpdate (vhat only when it was given). */
+export interface AdamResult {
+  readonly w: DataId;
+  readonly m: DataId;
+  readonly v: DataId;
+  readonly vhat?: DataId;
+}
+
 export interface Backend extends DataStore {
   /** out[i] = op(x[i]); the output has x's shape and dtype `outDType`. */
   unary(op: UnaryOp, x: TensorInfo, outDType: DType, param?: number): DataId;
@@ -135,6 +154,23 @@ export interface Backend extends DataStore {
    * gather of x with these indices would have.
    */
   scatterAdd(x: TensorInfo, indices: TensorInfo, updates: TensorInfo, axis: number): DataId;
+
+  /**
+   * One Adam step (Keras form), fused, on float32 tensors of one shape (vhat: AMSGrad's
+   * running maximum, or undefined):
+   *   m' = m + (g − m)·c1,  v' = v + (g² − v)·c2,  vhat' = maximum(vhat, v') (replaces v' below),
+   *   w' = w − (m'·alpha) / (√v' + epsilon),
+   * every operation rounded to float32 in this order, so the result equals the separate
+   * elementwise kernels' bit for bit. Returns new handles; the inputs are left unchanged.
+   */
+  adamUpdate(
+    w: TensorInfo,
+    g: TensorInfo,
+    m: TensorInfo,
+    v: TensorInfo,
+    vhat: TensorInfo | undefined,
+    hyper: AdamHyper,
+  ): AdamResult;
 
   /** out[..., j] = j === indices[...] ? onValue : offValue, with a new last axis of `depth`. */
   oneHot(

@@ -69,9 +69,9 @@ export function backend(): Backend {
 }
 
 /**
- * Resolves once the active backend is ready: both load synchronously under Node, and the
- * wasm backend's worker threads start in the background (until they run, products use the
- * calling thread only, with the same results).
+ * Resolves once the active backend is ready. Under Node the wasm kernels load synchronously
+ * and only the worker threads start in the background; in a browser (or with a `wasmUrl`) the
+ * kernels are fetched and compiled asynchronously, and cpu runs until this resolves.
  */
 export async function ready(): Promise<void> {
   await active.ready?.();

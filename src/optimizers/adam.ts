@@ -1,4 +1,5 @@
 import { add, div, maximum, mul, sqrt, square, sub } from '../ops/index.js';
+import { adamUpdate, fusable } from '../ops/optimizer.js';
 import type { ConfigDict } from '../serialization.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Optimizer, type OptimizerOptions, type Slots } from './base.js';
@@ -51,6 +52,16 @@ export class Adam extends Optimizer {
     const alpha = (lr * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);
     const m0 = slots.get('m');
     const v0 = slots.get('v');
+    const vhat0 = this.amsgrad ? slots.get('vhat') : undefined;
+    if (fusable(w, g, m0, v0, vhat0)) {
+      // One kernel: the same float32 values as the ops below, without their temporaries.
+      const hyper = { alpha, c1: 1 - this.beta1, c2: 1 - this.beta2, epsilon: this.epsilon };
+      const r = adamUpdate(w, g, m0, v0, vhat0, hyper);
+      slots.set('m', r.m);
+      slots.set('v', r.v);
+      if (r.vhat) slots.set('vhat', r.vhat);
+      return r.w;
+    }
     const m = add(m0, mul(sub(g, m0), 1 - this.beta1));
     let v = add(v0, mul(sub(square(g), v0), 1 - this.beta2));
     slots.set('m', m);

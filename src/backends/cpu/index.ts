@@ -1,10 +1,19 @@
 import type { DataArray, DType } from '../../tensor/dtype.js';
 import type { Shape } from '../../tensor/shape.js';
 import type { DataId } from '../../tensor/store.js';
-import type { Backend, BinaryOp, ReduceOp, TensorInfo, UnaryOp } from '../backend.js';
+import type {
+  AdamHyper,
+  AdamResult,
+  Backend,
+  BinaryOp,
+  ReduceOp,
+  TensorInfo,
+  UnaryOp,
+} from '../backend.js';
 import { binary, cast, unary, where } from './elementwise.js';
 import { gather, oneHot, scatterAdd } from './indexing.js';
 import { matmul } from './matmul.js';
+import { adamUpdate } from './optimizer.js';
 import { argReduce, reduce, topK } from './reduce.js';
 import { concat, pad, slice, tile, transpose } from './shape.js';
 import { valuesOf, wrap } from './storage.js';
@@ -90,5 +99,22 @@ export class CpuBackend implements Backend {
     dtype: DType,
   ): DataId {
     return wrap(oneHot(indices, depth, onValue, offValue, dtype));
+  }
+  adamUpdate(
+    w: TensorInfo,
+    g: TensorInfo,
+    m: TensorInfo,
+    v: TensorInfo,
+    vhat: TensorInfo | undefined,
+    hyper: AdamHyper,
+  ): AdamResult {
+    const f32 = (t: TensorInfo): Float32Array => valuesOf(t) as Float32Array;
+    const out = adamUpdate(f32(w), f32(g), f32(m), f32(v), vhat && f32(vhat), hyper);
+    return {
+      w: wrap(out.w),
+      m: wrap(out.m),
+      v: wrap(out.v),
+      ...(out.vhat ? { vhat: wrap(out.vhat) } : {}),
+    };
   }
 }

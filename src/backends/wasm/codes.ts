@@ -77,4 +77,20 @@ export interface KernelExports {
   ): void;
   unary(op: number, x: number, out: number, n: number, param: number): void;
   reduce(op: number, x: number, out: number, outer: number, n: number, inner: number): void;
+  adamUpdate(
+    w: number,
+    g: number,
+    m: number,
+    v: number,
+    vhat: number,
+    wOut: number,
+    mOut: number,
+    vOut: number,
+    vhatOut: number,
+    n: number,
+    alpha: number,
+    c1: number,
+    c2: number,
+    eps: number,
+  ): void;
 }

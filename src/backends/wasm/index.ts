@@ -2,16 +2,26 @@ import { ConfigError, SinewError, describe } from '../../errors.js';
 import type { DataArray, DType } from '../../tensor/dtype.js';
 import { sizeOf, type Shape } from '../../tensor/shape.js';
 import type { DataId, DataStore } from '../../tensor/store.js';
-import type { Backend, BinaryOp, ReduceOp, TensorInfo, UnaryOp } from '../backend.js';
+import type {
+  AdamHyper,
+  AdamResult,
+  Backend,
+  BinaryOp,
+  ReduceOp,
+  TensorInfo,
+  UnaryOp,
+} from '../backend.js';
 import { CpuBackend } from '../cpu/index.js';
 import { valuesOf, wrap } from '../cpu/storage.js';
 import { Arena } from './arena.js';
 import { BINARY_CODES, REDUCE_CODES, UNARY_CODES, type KernelExports } from './codes.js';
 import { binaryLayout, reduceLayout } from './layout.js';
-import { loadKernels, type WasmKernels } from './loader.js';
+import { deferredWasmBackend } from './deferred.js';
+import { canLoadSync, fetchKernels, loadKernels, wasmBaseUrl, type WasmKernels } from './loader.js';
 import { wasmMatmul } from './matmul.js';
 import { WorkerPool } from './pool.js';
 import { HandleTable, WasmData } from './storage.js';
+import { tileInto } from './tile.js';
 
 /**
  * The WebAssembly backend: float32 kernels written in AssemblyScript with SIMD (assembly/,
@@ -41,6 +51,13 @@ export interface WasmBackendOptions {
    * kernels and SharedArrayBuffer; without them the backend runs on one thread.
    */
   readonly threads?: number;
+  /**
+   * Where to fetch the kernels from: the URL of the folder holding the files of dist/wasm/
+   * (absolute, or relative to the page). Where it is given, and always in a browser, the
+   * kernels load asynchronously: the cpu backend runs until `await sn.ready()` resolves. The
+   * default in a browser is the folder beside the bundle (dist/browser/wasm/) or dist/wasm/.
+   */
+  readonly wasmUrl?: string | URL;
 }
 
 export const MAX_THREADS = 64;
@@ -55,7 +72,6 @@ export const FALLBACK_KERNELS = [
   'slice',
   'pad',
   'concat',
-  'tile',
   'gather',
   'scatterAdd',
   'oneHot',
@@ -354,6 +370,60 @@ export class WasmBackend implements Backend {
     return out;
   }
 
+  tile(x: TensorInfo, reps: readonly number[]): DataId {
+    const temps: WasmData[] = [];
+    const xs = this.#local(x, temps);
+    const out = this.#alloc(
+      x.dtype,
+      x.shape.map((n, d) => n * reps[d]!),
+    );
+    tileInto(this.#handles.view(xs), this.#handles.view(out), x.shape, reps);
+    this.#done(temps);
+    return out;
+  }
+
+  adamUpdate(
+    w: TensorInfo,
+    g: TensorInfo,
+    m: TensorInfo,
+    v: TensorInfo,
+    vhat: TensorInfo | undefined,
+    hyper: AdamHyper,
+  ): AdamResult {
+    const temps: WasmData[] = [];
+    const [ws, gs, ms, vs] = [w, g, m, v].map((t) => this.#local(t, temps)) as [
+      WasmData,
+      WasmData,
+      WasmData,
+      WasmData,
+    ];
+    const hs = vhat && this.#local(vhat, temps);
+    const [wOut, mOut, vOut] = [0, 1, 2].map(() => this.#alloc('float32', w.shape)) as [
+      WasmData,
+      WasmData,
+      WasmData,
+    ];
+    const hOut = hs && this.#alloc('float32', w.shape);
+    this.#k.adamUpdate(
+      ws.offset,
+      gs.offset,
+      ms.offset,
+      vs.offset,
+      hs?.offset ?? 0,
+      wOut.offset,
+      mOut.offset,
+      vOut.offset,
+      hOut?.offset ?? 0,
+      ws.size,
+      hyper.alpha,
+      hyper.c1,
+      hyper.c2,
+      hyper.epsilon,
+    );
+    this.#done(temps);
+    return { w: wOut, m: mOut, v: vOut, ...(hOut ? { vhat: hOut } : {}) };
+  }
+
   // Kernels still on the cpu reference (FALLBACK_KERNELS) ---------------------------------
 
   where(condition: TensorInfo, a: TensorInfo, b: TensorInfo, outShape: Shape): DataId {
@@ -392,9 +462,6 @@ export class WasmBackend implements Backend {
       ),
     );
   }
-  tile(x: TensorInfo, reps: readonly number[]): DataId {
-    return this.#fromCpu(this.#cpu.tile(this.#toCpu(x), reps));
-  }
   gather(x: TensorInfo, indices: TensorInfo, axis: number): DataId {
     return this.#fromCpu(this.#cpu.gather(this.#toCpu(x), this.#toCpu(indices), axis));
   }
@@ -419,19 +486,30 @@ export class WasmBackend implements Backend {
 
 let warned = false;
 
+function unavailable(reason: string): void {
+  if (!warned) console.warn(`sinew: wasm backend unavailable (${reason}); using the cpu backend.`);
+  warned = true;
+}
+
 /**
  * The wasm backend, or, when its kernels cannot be loaded (not built, no SIMD), the cpu
- * backend after a one-line warning: the library keeps working, only slower.
+ * backend after a one-line warning: the library keeps working, only slower. In a browser,
+ * or given a `wasmUrl`, the kernels are fetched: cpu runs until they are ready (./deferred.ts).
  */
 export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
   const threads = checkThreads(options.threads);
-  let kernels = loadKernels(options.relaxedSimd ?? true, threads > 1);
-  if (typeof kernels === 'string' && threads > 1)
-    kernels = loadKernels(options.relaxedSimd ?? true);
+  const relaxed = options.relaxedSimd ?? true;
+  if (options.wasmUrl !== undefined || !canLoadSync()) {
+    return deferredWasmBackend(
+      fetchKernels(wasmBaseUrl(options.wasmUrl), relaxed),
+      (fetched) => new WasmBackend(fetched, options),
+      unavailable,
+    );
+  }
+  let kernels = loadKernels(relaxed, threads > 1);
+  if (typeof kernels === 'string' && threads > 1) kernels = loadKernels(relaxed);
   if (typeof kernels === 'string') {
-    if (!warned)
-      console.warn(`sinew: wasm backend unavailable (${kernels}); using the cpu backend.`);
-    warned = true;
+    unavailable(kernels);
     return new CpuBackend();
   }
   return new WasmBackend(kernels, options);

@@ -1,9 +1,13 @@
+import { ConfigError, describe } from '../../errors.js';
+
 /**
  * Finds and compiles the kernels built by scripts/build-wasm.mjs: the relaxed-SIMD variant
  * where the engine accepts it (Node 20 needs a V8 flag, set here before compiling), plain
- * SIMD otherwise. Returns undefined, with the reason, when neither can be used, so the caller
- * can fall back to the cpu backend. Synchronous (Node reads the file from disk); a browser
- * loader would fetch and compile asynchronously instead.
+ * SIMD otherwise. Returns, instead, the reason when neither can be used, so the caller can
+ * fall back to the cpu backend.
+ *
+ * Two paths: under Node, loadKernels() reads the file from disk synchronously; in a browser
+ * (or wherever a `wasmUrl` is given), fetchKernels() fetches and compiles asynchronously.
  */
 
 export interface WasmKernels {
@@ -58,7 +62,8 @@ let relaxedFlagSet = false;
  */
 export function loadKernels(preferRelaxed = true, shared = false): WasmKernels | string {
   if (typeof WebAssembly === 'undefined') return 'this JavaScript engine has no WebAssembly';
-  if (!node) return 'the wasm kernels load only under Node.js >= 20.16 so far';
+  if (!node)
+    return 'loadKernels() reads files under Node.js >= 20.16; elsewhere use fetchKernels()';
   if (shared && typeof SharedArrayBuffer === 'undefined') {
     return 'this engine has no SharedArrayBuffer (threads need it)';
   }
@@ -79,4 +84,77 @@ export function loadKernels(preferRelaxed = true, shared = false): WasmKernels |
   if (!plain) return 'dist/wasm/ has no kernels: run `npm run build:wasm`';
   if (!WebAssembly.validate(plain)) return 'this engine does not support WebAssembly SIMD';
   return { module: new WebAssembly.Module(plain), variant: 'simd', shared };
+}
+
+/**
+ * Set by scripts/bundle-browser.mjs to where the bundle finds the kernels, relative to itself
+ * ('./wasm/'); undefined in the unbundled dist/, where they sit in dist/wasm/.
+ */
+declare const __SINEW_WASM_DIR__: string | undefined;
+
+/**
+ * The folder to fetch the kernels from: `wasmUrl` (the option of setBackend; relative to the
+ * page), else beside the bundle or dist/wasm/. Always ends in '/'.
+ */
+export function wasmBaseUrl(wasmUrl?: unknown): URL {
+  let url: URL;
+  if (wasmUrl === undefined) {
+    const dir = typeof __SINEW_WASM_DIR__ === 'string' ? __SINEW_WASM_DIR__ : '../../wasm/';
+    url = new URL(dir, import.meta.url);
+  } else {
+    const page = (globalThis as { location?: { href?: string } }).location?.href;
+    try {
+      if (typeof wasmUrl !== 'string' && !(wasmUrl instanceof URL)) throw new TypeError();
+      url = new URL(wasmUrl, page);
+    } catch {
+      throw new ConfigError(
+        `WasmBackend: wasmUrl must be the URL of the folder holding sinew-simd.wasm and ` +
+          `sinew-relaxed.wasm (dist/wasm/ or dist/browser/wasm/), absolute or relative to the ` +
+          `page, received ${describe(wasmUrl)}.`,
+      );
+    }
+  }
+  if (!url.pathname.endsWith('/')) url.pathname += '/';
+  return url;
+}
+
+/** The bytes at `url`, or the reason they could not be fetched. */
+async function fetchBytes(url: URL): Promise<Uint8Array<ArrayBuffer> | string> {
+  try {
+    const response = await fetch(url);
+    if (!response.ok) return `${url.href} answered ${response.status} ${response.statusText}`;
+    return new Uint8Array(await response.arrayBuffer());
+  } catch (e) {
+    return `cannot fetch ${url.href} (${(e as Error).message})`;
+  }
+}
+
+/**
+ * The single-threaded kernels fetched from the folder `baseUrl` (a URL ending in '/', holding
+ * the files of dist/wasm/) and compiled asynchronously, as a browser requires for modules of
+ * more than 4 KiB on its main thread; or the reason why there are none. The relaxed-SIMD
+ * build is used only where WebAssembly.validate accepts it (no flags are set here); otherwise
+ * the plain SIMD build is fetched.
+ */
+export async function fetchKernels(
+  baseUrl: URL,
+  preferRelaxed = true,
+): Promise<WasmKernels | string> {
+  if (typeof WebAssembly === 'undefined') return 'this JavaScript engine has no WebAssembly';
+  if (typeof fetch !== 'function') return 'this JavaScript engine has no fetch()';
+  if (preferRelaxed) {
+    const relaxed = await fetchBytes(new URL('sinew-relaxed.wasm', baseUrl));
+    if (typeof relaxed !== 'string' && WebAssembly.validate(relaxed)) {
+      return { module: await WebAssembly.compile(relaxed), variant: 'relaxed-simd', shared: false };
+    }
+  }
+  const plain = await fetchBytes(new URL('sinew-simd.wasm', baseUrl));
+  if (typeof plain === 'string') return plain;
+  if (!WebAssembly.validate(plain)) return 'this engine does not support WebAssembly SIMD';
+  return { module: await WebAssembly.compile(plain), variant: 'simd', shared: false };
+}
+
+/** Whether loadKernels() can read the kernels synchronously (Node with getBuiltinModule). */
+export function canLoadSync(): boolean {
+  return node !== undefined;
 }

@@ -4,8 +4,17 @@
  * a grid of `rows × cols` tiles of `w × h` pixels is `cols·(w+1)+1` by `rows·(h+1)+1` pixels.
  * The PNG is at natural size (one pixel per value); the page scales it up with CSS.
  */
-import { PNG } from 'pngjs';
+import type * as Pngjs from 'pngjs';
+import { reportNodeApis } from './node.js';
 import type { VariantReport } from './types.js';
+
+let pngjs: typeof Pngjs | undefined;
+
+/** pngjs (Node only: it needs zlib), required on first use so that browsers never load it. */
+function PNG(): typeof Pngjs.PNG {
+  pngjs ??= reportNodeApis("The report's images").require('pngjs') as typeof Pngjs;
+  return pngjs.PNG;
+}
 
 /** An encoded PNG and its pixel size. */
 export interface TileImage {
@@ -39,7 +48,7 @@ function drawGrid(
   tiles: (readonly number[] | null)[],
 ): TileImage {
   const { width, height } = gridSize(rows, cols, tileWidth, tileHeight);
-  const png = new PNG({ width, height });
+  const png = new (PNG())({ width, height });
   png.data.fill(SEPARATOR);
   for (let i = 3; i < png.data.length; i += 4) png.data[i] = 255;
   tiles.forEach((tile, t) => {
@@ -55,7 +64,7 @@ function drawGrid(
       }
     }
   });
-  return { png: PNG.sync.write(png), width, height };
+  return { png: PNG().sync.write(png), width, height };
 }
 
 /** Rescales one tile to [0, 1] by its own finite minimum and maximum (a flat tile becomes 0.5). */

@@ -8,11 +8,9 @@
  * weights | pre-activation | activation with an epoch slider, learned features,
  * originals over reconstructions).
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { CLIENT_SCRIPT } from './client.js';
 import { escapeHtml, formatCell, jsonForScript } from './format.js';
+import { reportNodeApis } from './node.js';
 import { featureGridPng, reconstructionsPng, type TileImage } from './png.js';
 import { REPORT_CSS } from './style.js';
 import type { ReportInput, VariantReport } from './types.js';
@@ -30,8 +28,9 @@ let chartJs: string | undefined;
  */
 function chartJsBundle(): string {
   if (chartJs === undefined) {
-    const main = createRequire(import.meta.url).resolve('chart.js');
-    const source = readFileSync(join(dirname(main), 'chart.umd.min.js'), 'utf8');
+    const { fs, path, require } = reportNodeApis('renderReport()');
+    const main = require.resolve('chart.js');
+    const source = fs.readFileSync(path.join(path.dirname(main), 'chart.umd.min.js'), 'utf8');
     chartJs = source.replace(/<\/script/gi, '<\\/script');
   }
   return chartJs;

@@ -1,7 +1,6 @@
 /** writeReport: renders the report and writes `dir/index.html` atomically. */
-import * as fs from 'node:fs';
-import { join } from 'node:path';
 import { writeFileAtomicSync } from '../../io/atomic.js';
+import { reportNodeApis } from './node.js';
 import { renderReport } from './render.js';
 import type { ReportInput } from './types.js';
 
@@ -10,9 +9,10 @@ import type { ReportInput } from './types.js';
  * and a rename, so a reader never sees half a report. Returns the file's path.
  */
 export function writeReport(dir: string, input: ReportInput): string {
+  const { fs, path } = reportNodeApis('writeReport()');
   const html = renderReport(input);
   fs.mkdirSync(dir, { recursive: true });
-  const path = join(dir, 'index.html');
-  writeFileAtomicSync(fs, path, html);
-  return path;
+  const file = path.join(dir, 'index.html');
+  writeFileAtomicSync(fs, file, html);
+  return file;
 }
