@@ -12,8 +12,15 @@ import { Variable } from '../tensor/variable.js';
  * op by name; ops/ supplies each gradient function.
  */
 
-/** Gradients of an op's inputs given the gradients of its outputs (undefined: no gradient). */
-export type GradientFn = (dys: readonly Tensor[]) => readonly (Tensor | undefined)[];
+/**
+ * Gradients of an op's inputs given the gradients of its outputs (undefined: no gradient).
+ * `needed[i]` says whether input i leads to anything being differentiated; a gradient
+ * function may skip work for inputs that are not needed (a matmul skips the input batch's).
+ */
+export type GradientFn = (
+  dys: readonly Tensor[],
+  needed: readonly boolean[],
+) => readonly (Tensor | undefined)[];
 
 interface TapeNode {
   readonly op: string;
@@ -115,7 +122,8 @@ export function backward(
       const node = tape.nodes[n]!;
       if (!node.outputs.some((o) => grads.has(o))) continue;
       const dys = node.outputs.map((o) => grads.get(o) ?? zerosLike(o));
-      const dxs = node.gradient(dys);
+      const needed = node.inputs.map((x) => tape.isTracked(x));
+      const dxs = node.gradient(dys, needed);
       node.inputs.forEach((x, i) => {
         const dx = dxs[i];
         if (dx === undefined || !tape.isTracked(x)) return;

@@ -50,39 +50,43 @@ export function matmul(a: TensorLike, b: TensorLike, options?: MatmulOptions): T
   const shape = productShape(ta.shape, tb.shape, transposeA, transposeB);
 
   const y = makeTensor(backend().matmul(ta, tb, transposeA, transposeB, shape), shape, dtype);
-  record('matmul', [ta, tb], [y], ([dy]) => {
+  record('matmul', [ta, tb], [y], ([dy], needed) => {
     // With C = op(A)·op(B): d op(A) = dC·op(B)ᵀ and d op(B) = op(A)ᵀ·dC; transposing those
     // back to A's and B's stored layout only flips the flags. Batch axes that an input was
-    // broadcast along are summed away.
+    // broadcast along are summed away. A gradient nobody needs (the input batch's) is skipped.
     const [da, db] = matmulGradients(dy!, ta, tb, transposeA, transposeB);
-    return [unbroadcast(da, ta.shape), unbroadcast(db, tb.shape)];
+    return [
+      needed[0] ? unbroadcast(da(), ta.shape) : undefined,
+      needed[1] ? unbroadcast(db(), tb.shape) : undefined,
+    ];
   });
   return y;
 }
 
+/** The two gradients of a product, each computed only when called. */
 function matmulGradients(
   dc: Tensor,
   a: Tensor,
   b: Tensor,
   transposeA: boolean,
   transposeB: boolean,
-): [Tensor, Tensor] {
+): [() => Tensor, () => Tensor] {
   if (!transposeA && !transposeB) {
     // C = A·B: dA = dC·Bᵀ, dB = Aᵀ·dC.
-    return [matmul(dc, b, { transposeB: true }), matmul(a, dc, { transposeA: true })];
+    return [() => matmul(dc, b, { transposeB: true }), () => matmul(a, dc, { transposeA: true })];
   }
   if (!transposeA && transposeB) {
     // C = A·Bᵀ: dA = dC·B, dB = dCᵀ·A.
-    return [matmul(dc, b), matmul(dc, a, { transposeA: true })];
+    return [() => matmul(dc, b), () => matmul(dc, a, { transposeA: true })];
   }
   if (transposeA && !transposeB) {
     // C = Aᵀ·B: dA = B·dCᵀ, dB = A·dC.
-    return [matmul(b, dc, { transposeB: true }), matmul(a, dc)];
+    return [() => matmul(b, dc, { transposeB: true }), () => matmul(a, dc)];
   }
   // C = Aᵀ·Bᵀ: dA = Bᵀ·dCᵀ, dB = dCᵀ·Aᵀ.
   return [
-    matmul(b, dc, { transposeA: true, transposeB: true }),
-    matmul(dc, a, { transposeA: true, transposeB: true }),
+    () => matmul(b, dc, { transposeA: true, transposeB: true }),
+    () => matmul(dc, a, { transposeA: true, transposeB: true }),
   ];
 }
 
