@@ -129,7 +129,10 @@ export class WasmBackend implements Backend {
   readonly #k: KernelExports;
   readonly #cpu = new CpuBackend();
   readonly #scratch: number;
-  readonly #pool: WorkerPool | undefined;
+  /** Started on first need (a large product, or ready()): importing sinew starts no thread. */
+  #pool: WorkerPool | undefined;
+  readonly #startPool: (() => WorkerPool) | undefined;
+  #closed = false;
 
   constructor(kernels: WasmKernels, options: WasmBackendOptions = {}) {
     const maxMiB = checkMiB(options.maxMemoryMiB, 'maxMemoryMiB', 2048);
@@ -153,18 +156,25 @@ export class WasmBackend implements Backend {
     this.#scratch = this.#arena.allocate(scratchBytes);
     if (threads > 1 && kernels.shared) {
       const scratch = Array.from({ length: threads - 1 }, () => this.#arena.allocate(scratchBytes));
-      this.#pool = new WorkerPool(kernels.module, this.#arena.memory, scratch);
+      this.#startPool = () => new WorkerPool(kernels.module, this.#arena.memory, scratch);
     }
-    this.threads = this.#pool ? threads : 1;
+    this.threads = this.#startPool ? threads : 1;
+  }
+
+  /** The worker pool, started the first time it is asked for (none after close()). */
+  #workers(): WorkerPool | undefined {
+    if (!this.#pool && this.#startPool && !this.#closed) this.#pool = this.#startPool();
+    return this.#pool;
   }
 
   /** Resolves once the worker threads run (at once without a pool). */
   async ready(): Promise<void> {
-    await this.#pool?.ready();
+    await this.#workers()?.ready();
   }
 
   /** Stops the worker threads; large products then run on the calling thread. */
   close(): void {
+    this.#closed = true;
     this.#pool?.close();
   }
 
@@ -355,7 +365,7 @@ export class WasmBackend implements Backend {
     const as = this.#local(a, temps);
     const bs = this.#local(b, temps);
     const out = this.#alloc('float32', outShape);
-    wasmMatmul(this.#k, this.#pool, {
+    wasmMatmul(this.#k, () => this.#workers(), {
       a: as.offset,
       b: bs.offset,
       c: out.offset,

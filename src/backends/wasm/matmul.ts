@@ -1,6 +1,6 @@
 import { sizeOf, stridesOf, type Shape } from '../../tensor/shape.js';
 import type { KernelExports } from './codes.js';
-import type { WorkerPool } from './pool.js';
+import { MIN_FLOPS, type WorkerPool } from './pool.js';
 
 /** Element offset of each output batch's matrix in an operand of shape `shape` (broadcast). */
 export function batchOffsets(shape: Shape, batchShape: Shape): number[] {
@@ -41,7 +41,12 @@ export interface MatmulArgs {
  * are strides (the kernel packs through them), so no operand is copied. With a pool, each
  * large product is split over rows of C between threads (./pool.ts).
  */
-export function wasmMatmul(k: KernelExports, pool: WorkerPool | undefined, args: MatmulArgs): void {
+/** `pool` is asked for only when a product is large enough to split (it starts on first need). */
+export function wasmMatmul(
+  k: KernelExports,
+  pool: () => WorkerPool | undefined,
+  args: MatmulArgs,
+): void {
   const { aShape, bShape, transposeA, transposeB, outShape } = args;
   const rank = outShape.length;
   const m = outShape[rank - 2]!;
@@ -69,7 +74,8 @@ export function wasmMatmul(k: KernelExports, pool: WorkerPool | undefined, args:
       c: args.c + 4 * t * m * n,
       ldc: n,
     };
-    if (pool) pool.sgemm(k, call, args.scratch);
+    const workers = 2 * m * n * depth >= MIN_FLOPS ? pool() : undefined;
+    if (workers) workers.sgemm(k, call, args.scratch);
     else k.sgemm(m, n, depth, call.a, ars, acs, call.b, brs, bcs, call.c, n, args.scratch);
   }
 }
