@@ -479,6 +479,14 @@ export abstract class Layer implements Serializable {
     return terms;
   }
 
+  /**
+   * Internal (a training step's scope): the tensors kept from the latest outermost pass, the
+   * activity penalties and added losses of this layer and every nested layer.
+   */
+  callLossTensors(): Tensor[] {
+    return this.#allLayers().flatMap((layer) => layer.#callLosses.map((t) => t.value));
+  }
+
   /** This layer and every layer nested in it, each once, depth first. */
   #allLayers(): Layer[] {
     const out: Layer[] = [];

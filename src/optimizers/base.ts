@@ -65,6 +65,11 @@ const KERAS_ONLY: Record<string, (v: unknown) => boolean> = {
   gradientAccumulationSteps: (v) => v === undefined,
 };
 
+/** A new tensor object sharing t's values (tensors are immutable: no copy needed). */
+function view(t: Tensor): Tensor {
+  return new Tensor(t.dataId, t.shape, t.dtype, t.store);
+}
+
 /** The optimizer state of one variable (m, v, ...), by slot name. */
 export class Slots {
   readonly #tensors = new Map<string, Tensor>();
@@ -238,9 +243,22 @@ export abstract class Optimizer implements Serializable {
         );
       }
       owners.set(v.name, v);
-      for (const [slot, tensor] of slots.entries()) out.push({ name: `${v.name}/${slot}`, tensor });
+      for (const [slot, tensor] of slots.entries())
+        out.push({ name: `${v.name}/${slot}`, tensor: view(tensor) });
     }
-    for (const [name, tensor] of this.#pending) out.push({ name, tensor });
+    for (const [name, tensor] of this.#pending) out.push({ name, tensor: view(tensor) });
+    return out;
+  }
+
+  /**
+   * Internal (a training step's scope): the slot tensors this optimizer holds. getSlots()
+   * gives views of them instead (new tensors sharing the values), so a step may release an
+   * old slot once the optimizer has replaced it while a view a caller kept stays readable.
+   */
+  slotTensors(): Tensor[] {
+    const out: Tensor[] = [];
+    for (const slots of this.#state.values()) for (const [, t] of slots.entries()) out.push(t);
+    out.push(...this.#pending.values());
     return out;
   }
 

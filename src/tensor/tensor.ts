@@ -12,13 +12,17 @@
  *     itself and, under Node, the finalizers synchronously, so a loop that never yields still
  *     reuses the memory of tensors nobody holds (backends/wasm/collector.ts);
  *   - reshape-like ops, Variables and getWeights() snapshots share the handle object, so its
- *     values live as long as any tensor using them: nothing a user holds is ever freed.
+ *     values live as long as any tensor using them: nothing a user holds is ever freed;
+ *   - a training step of fit/trainOnBatch releases its intermediates at its end (./scope.ts):
+ *     only numbers and the model's state leave a step, so their memory is reused at once
+ *     instead of at the next collection. A released tensor throws a SinewError when read.
  * `dataSync()`, `data()` and `arraySync()` return copies: mutating them never changes a tensor.
  * A Variable (autograd's trainable state) is the one mutable kind: `assign` swaps its handle.
  */
 import { SinewError, describe } from '../errors.js';
 import type { DataArray, DType } from './dtype.js';
 import { formatTensor } from './format.js';
+import { dropData, holdData } from './scope.js';
 import { formatShape, sizeOf, type Shape } from './shape.js';
 import type { DataId, DataStore } from './store.js';
 
@@ -35,6 +39,7 @@ export class Tensor {
   readonly id: number;
   #dataId: DataId;
   #store: DataStore;
+  #released = false;
 
   /** Internal: tensors are made by ops and creation functions, not by `new`. */
   constructor(dataId: DataId, shape: Shape, dtype: DType, store: DataStore) {
@@ -44,6 +49,7 @@ export class Tensor {
     this.dtype = dtype;
     this.size = sizeOf(shape);
     this.id = nextTensorId++;
+    holdData(this, dataId);
   }
 
   get rank(): number {
@@ -52,7 +58,26 @@ export class Tensor {
 
   /** The backend handle of the values (internal: for kernels). */
   get dataId(): DataId {
+    if (this.#released) {
+      throw new SinewError(
+        `This tensor (shape ${formatShape(this.shape)}, ${this.dtype}) was released at the end of ` +
+          'a training step: it was an intermediate value of fit or trainOnBatch. Read values ' +
+          'inside the step (a callback, a metric), or compute them again after training.',
+      );
+    }
     return this.#dataId;
+  }
+
+  /** Whether a step scope released this tensor (tensor/scope.ts). */
+  get released(): boolean {
+    return this.#released;
+  }
+
+  /** Internal (tensor/scope.ts): marks the tensor released; its handle and store, once. */
+  releaseData(): [DataId, DataStore] | undefined {
+    if (this.#released) return undefined;
+    this.#released = true;
+    return [this.#dataId, this.#store];
   }
 
   /** The store that holds the values (internal: for kernels). */
@@ -62,23 +87,25 @@ export class Tensor {
 
   /** Used by Variable.assign: the only way a tensor's values change. */
   protected replaceData(dataId: DataId, store: DataStore): void {
+    holdData(undefined, dataId);
+    dropData(this.#dataId, this.#store);
     this.#dataId = dataId;
     this.#store = store;
   }
 
   /** A copy of the values as a flat typed array (row-major). */
   dataSync(): DataArray {
-    return this.#store.readSync(this.#dataId).slice();
+    return this.#store.readSync(this.dataId).slice();
   }
 
   /** A copy of the values as a flat typed array, once they are ready. */
   async data(): Promise<DataArray> {
-    return (await this.#store.read(this.#dataId)).slice();
+    return (await this.#store.read(this.dataId)).slice();
   }
 
   /** The values as nested arrays (booleans for a bool tensor). */
   arraySync(): NestedArray {
-    const values = this.#store.readSync(this.#dataId);
+    const values = this.#store.readSync(this.dataId);
     const bool = this.dtype === 'bool';
     const build = (dim: number, offset: number): NestedArray => {
       if (dim === this.shape.length) return bool ? values[offset] !== 0 : values[offset]!;
@@ -92,7 +119,7 @@ export class Tensor {
   }
 
   async array(): Promise<NestedArray> {
-    await this.#store.read(this.#dataId);
+    await this.#store.read(this.dataId);
     return this.arraySync();
   }
 
@@ -104,12 +131,12 @@ export class Tensor {
           `(${this.size} elements); reduce it first (for example sn.mean(t)) or index into dataSync().`,
       );
     }
-    return this.#store.readSync(this.#dataId)[0]!;
+    return this.#store.readSync(this.dataId)[0]!;
   }
 
   /** A readable rendering; large tensors are truncated with "...". */
   toString(): string {
-    return formatTensor(this.#store.readSync(this.#dataId), this.shape, this.dtype);
+    return formatTensor(this.#store.readSync(this.dataId), this.shape, this.dtype);
   }
 
   /** Prints toString() to the console. */

@@ -61,6 +61,11 @@ export class Variable extends Tensor {
     }
     this.replaceData(value.dataId, value.store);
   }
+
+  /** A variable is state, never a step's intermediate: a step scope never releases one. */
+  override releaseData(): undefined {
+    return undefined;
+  }
 }
 
 /** A trainable (by default) variable starting from `initial`'s values. */

@@ -3,9 +3,13 @@ import { noGrad } from '../../autograd/tape.js';
 import { ConfigError } from '../../errors.js';
 import { computeLoss } from '../../losses/loss.js';
 import type { Metric } from '../../metrics/metric.js';
+import type { Optimizer } from '../../optimizers/optimizer.js';
 import { add, addN, argMax, cast, mul, reshape } from '../../ops/index.js';
+import { activeTap } from '../../layers/taps.js';
 import { scalar, tensor } from '../../tensor/creation.js';
+import { releaseStale, withScope } from '../../tensor/scope.js';
 import type { Tensor } from '../../tensor/tensor.js';
+import { Variable } from '../../tensor/variable.js';
 import type { Logs } from '../callback.js';
 import type { TrainingState } from '../checkpointing.js';
 import { toTensorList, type DataLike } from '../data.js';
@@ -149,7 +153,48 @@ export function metricResults(metrics: readonly { metric: Metric; name: string }
   return out;
 }
 
+/**
+ * One training step. Only numbers leave it, plus the state it changes: the variables' new
+ * values, the optimizer's slots, and the layers' call losses (read through model.losses until
+ * the next pass). Every other tensor made during the step is released at its end
+ * (tensor/scope.ts), so a backend with its own memory reuses it at once instead of waiting
+ * for the garbage collector.
+ */
 export function trainBatch(
+  model: Model,
+  compiled: Compiled,
+  xs: readonly Tensor[],
+  ys: readonly Tensor[],
+  sw: Tensor | undefined,
+  metrics: readonly { output: number; metric: Metric }[],
+): StepResult {
+  return stepScope(model, compiled, () => trainStep(model, compiled, xs, ys, sw, metrics));
+}
+
+/**
+ * Runs `fn`, a training step that returns only numbers (fit also makes the batch inside it),
+ * and releases the tensors it made but the model's state. With a layer tap active
+ * (diagnostics reading outputs) nothing is released.
+ */
+export function stepScope<T>(model: Model, compiled: Compiled, fn: () => T): T {
+  if (activeTap()) return fn();
+  const optimizer = compiled.optimizer;
+  const result = withScope(fn, () => {
+    const keep = new Set<Tensor>([...model.callLossTensors(), ...optimizer.slotTensors()]);
+    return (t) => t instanceof Variable || keep.has(t);
+  });
+  // The slots the previous step kept and this one replaced: only the optimizer held them.
+  const slots = optimizer.slotTensors();
+  const now = new Set(slots);
+  releaseStale((previousSlots.get(optimizer) ?? []).filter((t) => !now.has(t)));
+  previousSlots.set(optimizer, slots);
+  return result;
+}
+
+/** The slot tensors each optimizer held at the end of its latest step. */
+const previousSlots = new WeakMap<Optimizer, Tensor[]>();
+
+function trainStep(
   model: Model,
   compiled: Compiled,
   xs: readonly Tensor[],
@@ -168,5 +213,6 @@ export function trainBatch(
   noGrad(() => {
     for (const m of metrics) m.metric.update(ys[m.output]!, result.predictions[m.output]!, sw);
   });
-  return result;
+  // The predictions are released with the step: they do not leave it.
+  return { ...result, predictions: [] };
 }

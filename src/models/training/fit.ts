@@ -25,7 +25,7 @@ import {
 import { History } from '../history.js';
 import type { Model } from '../model.js';
 import { ProgressLogger } from '../progress.js';
-import { metricResults, sampleWeights, stepLogs, trainBatch, Tracker } from './batch.js';
+import { metricResults, sampleWeights, stepLogs, stepScope, trainBatch, Tracker } from './batch.js';
 import { compiledOf, makeMetrics } from './compile.js';
 import { evaluateData } from './evaluate.js';
 
@@ -220,13 +220,16 @@ export async function fit(
         );
         const size = idx.size;
         await callbacks.onBatchBegin(step, { batch: step, size });
-        const result = trainBatch(
-          model,
-          compiled,
-          takeRows(xs, idx),
-          takeRows(ys, idx),
-          sw && gather(sw, idx),
-          metrics,
+        // The batch's rows are made inside the step's scope, and released with it.
+        const result = stepScope(model, compiled, () =>
+          trainBatch(
+            model,
+            compiled,
+            takeRows(xs, idx),
+            takeRows(ys, idx),
+            sw && gather(sw, idx),
+            metrics,
+          ),
         );
         tracker.add(stepLogs(result, compiled), size);
         epochLogs = { ...tracker.means(), ...metricResults(metrics) };
