@@ -91,6 +91,6 @@ export class Registry<T extends Serializable> {
  * A config with its null entries removed, ready to pass as constructor options (getConfig
  * writes null for an unset regularizer or constraint; options use undefined).
  */
-export function withoutNulls(config: ConfigDict): ConfigDict {
-  return Object.fromEntries(Object.entries(config).filter(([, v]) => v !== null));
+export function withoutNulls<T extends Record<string, unknown>>(config: T): T {
+  return Object.fromEntries(Object.entries(config).filter(([, v]) => v !== null)) as T;
 }

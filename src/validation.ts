@@ -1,4 +1,5 @@
 import { ConfigError, describe } from './errors.js';
+import { withoutNulls } from './serialization.js';
 
 /**
  * Checks of user arguments and options, shared by every family (regularizers, constraints,
@@ -191,8 +192,5 @@ export function checkOneOf<T extends string>(
 }
 
 /** A config read from JSON writes "not set" as null; options use undefined. Drops the nulls. */
-export function nullToUndefined(config: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(config)) if (value !== null) out[key] = value;
-  return out;
-}
+export const nullToUndefined: (config: Record<string, unknown>) => Record<string, unknown> =
+  withoutNulls;

@@ -17,8 +17,9 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Download, type Page } from 'playwright-core';
+import type { Browser, Download, Page } from 'playwright-core';
 import * as sn from '../src/index.js';
+import { launchChromium } from './fixtures/chromium.js';
 
 type Nested = number | Nested[];
 
@@ -60,7 +61,6 @@ interface FitArgs {
   seed: number;
 }
 
-const CHROMIUM = '/usr/bin/chromium';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const modelDir = mkdtempSync(join(tmpdir(), 'sinew-browser-model-'));
 const downloadDir = mkdtempSync(join(tmpdir(), 'sinew-browser-downloads-'));
@@ -156,11 +156,6 @@ function serve(): Promise<void> {
 }
 
 before(async () => {
-  assert.ok(
-    existsSync(CHROMIUM),
-    `${CHROMIUM} is missing: the browser test needs Debian's chromium; ` +
-      'run `apt-get update && apt-get install -y chromium`',
-  );
   // The bundle is made from the current sources (needs dist/wasm/: npm run build:wasm).
   const bundle = spawnSync(process.execPath, [join(root, 'scripts', 'bundle-browser.mjs')], {
     encoding: 'utf8',
@@ -168,17 +163,7 @@ before(async () => {
   assert.equal(bundle.status, 0, `bundle-browser failed:\n${bundle.stdout}${bundle.stderr}`);
   await sn.io.save(model, modelDir, { onWarning: () => {} }); // TensorFlow.js compatibility notes
   await serve();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless=new',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium('the browser test');
   page = await browser.newPage({ acceptDownloads: true });
   page.on('request', (request) => requests.push(request.url()));
   page.on('worker', (worker) => workers.push(worker.url()));

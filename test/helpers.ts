@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { tensor } from '../src/tensor/creation.js';
 import type { DType } from '../src/tensor/dtype.js';
+import { sizeOf } from '../src/tensor/shape.js';
 import type { Tensor } from '../src/tensor/tensor.js';
 
 /**
@@ -27,11 +28,6 @@ export function assertClose(
       `element ${i}: got ${g}, expected ${w} (tolerance ${tol})\n  all: ${got.join(', ')}`,
     );
   });
-}
-
-/** Product of the dimensions. */
-export function sizeOf(shape: readonly number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
 }
 
 /** The values 1..n with `shape` (distinct, so a misplaced value shows). */

@@ -5,15 +5,14 @@
  * the console has no errors, and a screenshot can be saved.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { writeReport } from '../src/diagnostics/report/index.js';
+import { launchChromium } from './fixtures/chromium.js';
 import { syntheticReportInput } from './fixtures/report-input.js';
-
-const CHROMIUM = '/usr/bin/chromium';
 
 let browser: Browser;
 let page: Page;
@@ -24,22 +23,7 @@ const dir = mkdtempSync(join(tmpdir(), 'sinew-report-'));
 const input = syntheticReportInput();
 
 before(async () => {
-  assert.ok(
-    existsSync(CHROMIUM),
-    `${CHROMIUM} is missing: the report browser test needs Debian's chromium; ` +
-      'run `apt-get update && apt-get install -y chromium`',
-  );
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless=new',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium('the report browser test');
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.on('request', (request) => requests.push(request.url()));
   page.on('console', (message) => {

@@ -11,8 +11,8 @@ export interface LabOptions {
   quick: boolean;
 }
 
-export const DEFAULT_EPOCHS = 15;
-export const QUICK_EPOCHS = 3;
+const DEFAULT_EPOCHS = 15;
+const QUICK_EPOCHS = 3;
 
 export const LAB_HELP = `sinew lab: what kernel and activity regularizers do, on real MNIST digits
 

@@ -7,10 +7,11 @@ import { createWasmBackend, type WasmBackendOptions } from './wasm/index.js';
 /**
  * The registry of compute backends and the active one.
  *
- * The backend active at startup is cpu, unless the environment variable SINEW_BACKEND names
- * another one (`SINEW_BACKEND=wasm node app.js`, and `SINEW_BACKEND=wasm node
- * scripts/run-tests.mjs` runs the whole test suite on wasm). An unknown name there is a
- * ConfigError at import, listing the available backends.
+ * The backend active at startup is wasm (falling back to cpu, with one warning line, where its
+ * kernels cannot load), unless the environment variable SINEW_BACKEND names another one
+ * (`SINEW_BACKEND=cpu node app.js`, and `SINEW_BACKEND=cpu node scripts/run-tests.mjs` runs
+ * the whole test suite on cpu). An unknown name there is a ConfigError at import, listing the
+ * available backends.
  */
 
 /** Options of setBackend: for 'wasm', its WasmBackendOptions (threads, maxMemoryMiB, ...). */

@@ -179,7 +179,7 @@ function weightRecord(
 }
 
 /** A regularizer's class name and config as JSON ({} for a plain function or an unserializable config). */
-export function regularizerInfo(r: Regularizer): RegularizerInfo {
+function regularizerInfo(r: Regularizer): RegularizerInfo {
   const className = (r.constructor as { className?: string }).className ?? r.constructor.name;
   let config: Record<string, unknown> = {};
   try {

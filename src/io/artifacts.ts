@@ -47,7 +47,7 @@ export interface FromMemoryOptions {
   where?: string;
 }
 
-export const GENERATED_BY = 'sinew 0.1.0';
+const GENERATED_BY = 'sinew 0.1.0';
 
 /** The artifacts of a model; warns (onWarning) about what TensorFlow.js will refuse. */
 export function toMemory(model: Model, options: ToMemoryOptions = {}): ModelArtifacts {

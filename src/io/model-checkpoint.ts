@@ -183,7 +183,7 @@ export function modelCheckpoint(options: ModelCheckpointOptions): ModelCheckpoin
  * `path` with each {name} or {name:spec} replaced by the logged value, spec as Python's
  * format: '02d' (integer, zero-padded to 2), '.4f' (4 decimals), '.3e' (exponent), 'd'.
  */
-export function formatPath(path: string, values: Logs): string {
+function formatPath(path: string, values: Logs): string {
   return path.replace(/\{([A-Za-z_][\w]*)(?::([^}]*))?\}/g, (_m, key: string, spec?: string) => {
     const value = values[key];
     if (value === undefined) {

@@ -1,4 +1,3 @@
-import { formatShape } from '../tensor/shape.js';
 import { tensor } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { SerializationError } from './errors.js';
@@ -129,8 +128,4 @@ function swapBytes(bytes: Uint8Array): void {
       bytes[i]!,
     ];
   }
-}
-
-export function describeShape(shape: readonly number[]): string {
-  return formatShape(shape);
 }

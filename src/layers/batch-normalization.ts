@@ -14,11 +14,7 @@ import {
 import type { Initializer } from '../initializers/initializer.js';
 import { add, cast, mean, mul, reshape, rsqrt, square, sub } from '../ops/index.js';
 import type { Regularizer } from '../regularizers/regularizer.js';
-import {
-  getRegularizer,
-  regularizerRegistry,
-  type RegularizerIdentifier,
-} from '../regularizers/index.js';
+import { regularizerRegistry, type RegularizerIdentifier } from '../regularizers/index.js';
 import { withoutNulls, type ConfigDict, type JsonValue } from '../serialization.js';
 import { formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -86,8 +82,6 @@ export class BatchNormalization extends Layer {
   beta: LayerVariable | undefined;
   movingMean: LayerVariable | undefined;
   movingVariance: LayerVariable | undefined;
-  #betaRegularizer: Regularizer | undefined;
-  #gammaRegularizer: Regularizer | undefined;
   /** Rank of the input at build, and `axis` counted from the front. */
   #rank = 0;
   #featureAxis = 0;
@@ -125,27 +119,25 @@ export class BatchNormalization extends Layer {
     this.gammaInitializer = getInitializer(options.gammaInitializer ?? 'ones');
     this.movingMeanInitializer = getInitializer(options.movingMeanInitializer ?? 'zeros');
     this.movingVarianceInitializer = getInitializer(options.movingVarianceInitializer ?? 'ones');
-    this.#betaRegularizer = getRegularizer(options.betaRegularizer);
-    this.#gammaRegularizer = getRegularizer(options.gammaRegularizer);
+    this.betaRegularizer = options.betaRegularizer;
+    this.gammaRegularizer = options.gammaRegularizer;
     this.betaConstraint = getConstraint(options.betaConstraint);
     this.gammaConstraint = getConstraint(options.gammaConstraint);
   }
 
   /** Settable at any time, also after build (SEMANTICS rule 10). */
   get gammaRegularizer(): Regularizer | undefined {
-    return this.#gammaRegularizer;
+    return this.weightRegularizer('gamma');
   }
   set gammaRegularizer(id: RegularizerIdentifier | undefined) {
-    this.#gammaRegularizer = getRegularizer(id);
-    if (this.gamma) this.gamma.regularizer = this.#gammaRegularizer;
+    this.setWeightRegularizer('gamma', id);
   }
 
   get betaRegularizer(): Regularizer | undefined {
-    return this.#betaRegularizer;
+    return this.weightRegularizer('beta');
   }
   set betaRegularizer(id: RegularizerIdentifier | undefined) {
-    this.#betaRegularizer = getRegularizer(id);
-    if (this.beta) this.beta.regularizer = this.#betaRegularizer;
+    this.setWeightRegularizer('beta', id);
   }
 
   override build(inputShape: SymbolicShape): void {
@@ -172,7 +164,7 @@ export class BatchNormalization extends Layer {
         name: 'gamma',
         shape,
         initializer: this.gammaInitializer,
-        regularizer: this.#gammaRegularizer,
+        regularizer: this.gammaRegularizer,
         constraint: this.gammaConstraint,
       });
     }
@@ -181,7 +173,7 @@ export class BatchNormalization extends Layer {
         name: 'beta',
         shape,
         initializer: this.betaInitializer,
-        regularizer: this.#betaRegularizer,
+        regularizer: this.betaRegularizer,
         constraint: this.betaConstraint,
       });
     }
@@ -254,8 +246,8 @@ export class BatchNormalization extends Layer {
       gammaInitializer: ser(initializerRegistry, this.gammaInitializer),
       movingMeanInitializer: ser(initializerRegistry, this.movingMeanInitializer),
       movingVarianceInitializer: ser(initializerRegistry, this.movingVarianceInitializer),
-      betaRegularizer: ser(regularizerRegistry, this.#betaRegularizer),
-      gammaRegularizer: ser(regularizerRegistry, this.#gammaRegularizer),
+      betaRegularizer: ser(regularizerRegistry, this.betaRegularizer),
+      gammaRegularizer: ser(regularizerRegistry, this.gammaRegularizer),
       betaConstraint: ser(constraintRegistry, this.betaConstraint),
       gammaConstraint: ser(constraintRegistry, this.gammaConstraint),
     };

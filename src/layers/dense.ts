@@ -19,11 +19,7 @@ import {
 import type { Initializer } from '../initializers/initializer.js';
 import { add, matmul, reshape } from '../ops/index.js';
 import type { Regularizer } from '../regularizers/regularizer.js';
-import {
-  getRegularizer,
-  regularizerRegistry,
-  type RegularizerIdentifier,
-} from '../regularizers/index.js';
+import { regularizerRegistry, type RegularizerIdentifier } from '../regularizers/index.js';
 import { withoutNulls, type ConfigDict, type JsonValue } from '../serialization.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Layer, type LayerInput, type LayerOptions, type LayerVariable } from './layer.js';
@@ -65,8 +61,6 @@ export class Dense extends Layer {
   biasConstraint: Constraint | undefined;
   kernel: LayerVariable | undefined;
   bias: LayerVariable | undefined;
-  #kernelRegularizer: Regularizer | undefined;
-  #biasRegularizer: Regularizer | undefined;
 
   constructor(options: DenseOptions) {
     super(options);
@@ -80,27 +74,25 @@ export class Dense extends Layer {
     this.useBias = options.useBias ?? true;
     this.kernelInitializer = getInitializer(options.kernelInitializer ?? 'glorotUniform');
     this.biasInitializer = getInitializer(options.biasInitializer ?? 'zeros');
-    this.#kernelRegularizer = getRegularizer(options.kernelRegularizer);
-    this.#biasRegularizer = getRegularizer(options.biasRegularizer);
+    this.kernelRegularizer = options.kernelRegularizer;
+    this.biasRegularizer = options.biasRegularizer;
     this.kernelConstraint = getConstraint(options.kernelConstraint);
     this.biasConstraint = getConstraint(options.biasConstraint);
   }
 
   /** Settable at any time, also after build: the new penalty applies from the next step. */
   get kernelRegularizer(): Regularizer | undefined {
-    return this.#kernelRegularizer;
+    return this.weightRegularizer('kernel');
   }
   set kernelRegularizer(id: RegularizerIdentifier | undefined) {
-    this.#kernelRegularizer = getRegularizer(id);
-    if (this.kernel) this.kernel.regularizer = this.#kernelRegularizer;
+    this.setWeightRegularizer('kernel', id);
   }
 
   get biasRegularizer(): Regularizer | undefined {
-    return this.#biasRegularizer;
+    return this.weightRegularizer('bias');
   }
   set biasRegularizer(id: RegularizerIdentifier | undefined) {
-    this.#biasRegularizer = getRegularizer(id);
-    if (this.bias) this.bias.regularizer = this.#biasRegularizer;
+    this.setWeightRegularizer('bias', id);
   }
 
   override build(inputShape: SymbolicShape): void {
@@ -115,7 +107,7 @@ export class Dense extends Layer {
       name: 'kernel',
       shape: [inputDim, this.units],
       initializer: this.kernelInitializer,
-      regularizer: this.#kernelRegularizer,
+      regularizer: this.kernelRegularizer,
       constraint: this.kernelConstraint,
     });
     if (this.useBias) {
@@ -123,7 +115,7 @@ export class Dense extends Layer {
         name: 'bias',
         shape: [this.units],
         initializer: this.biasInitializer,
-        regularizer: this.#biasRegularizer,
+        regularizer: this.biasRegularizer,
         constraint: this.biasConstraint,
       });
     }
@@ -157,8 +149,8 @@ export class Dense extends Layer {
       useBias: this.useBias,
       kernelInitializer: serialize(initializerRegistry, this.kernelInitializer),
       biasInitializer: serialize(initializerRegistry, this.biasInitializer),
-      kernelRegularizer: serialize(regularizerRegistry, this.#kernelRegularizer),
-      biasRegularizer: serialize(regularizerRegistry, this.#biasRegularizer),
+      kernelRegularizer: serialize(regularizerRegistry, this.kernelRegularizer),
+      biasRegularizer: serialize(regularizerRegistry, this.biasRegularizer),
       kernelConstraint: serialize(constraintRegistry, this.kernelConstraint),
       biasConstraint: serialize(constraintRegistry, this.biasConstraint),
     };

@@ -137,6 +137,8 @@ export abstract class Layer implements Serializable {
 
   #trainable: boolean;
   readonly #weights: LayerVariable[] = [];
+  /** Regularizers set for weights not built yet, by short name (see weightRegularizer). */
+  readonly #plannedRegularizers = new Map<string, Regularizer | undefined>();
   /** Activity penalties and tensors added with addLoss during the latest outermost pass. */
   #callLosses: LossTerm[] = [];
   /** Losses added with addLoss(fn): evaluated whenever losses are read. */
@@ -393,6 +395,22 @@ export abstract class Layer implements Serializable {
     variable.constraint = getConstraint(options.constraint);
     this.#weights.push(variable);
     return variable;
+  }
+
+  /**
+   * The regularizer of the weight `name`: the variable's own once built (the one source of
+   * truth), else the one set for it before build. Backs settable accessors such as
+   * Dense.kernelRegularizer (SEMANTICS rule 10).
+   */
+  protected weightRegularizer(name: string): Regularizer | undefined {
+    const weight = this.#weights.find((w) => w.shortName === name);
+    return weight ? weight.regularizer : this.#plannedRegularizers.get(name);
+  }
+  protected setWeightRegularizer(name: string, id: RegularizerIdentifier | undefined): void {
+    const regularizer = getRegularizer(id);
+    this.#plannedRegularizers.set(name, regularizer);
+    const weight = this.#weights.find((w) => w.shortName === name);
+    if (weight) weight.regularizer = regularizer;
   }
 
   /**

@@ -27,7 +27,7 @@ export interface TileImage {
 const SEPARATOR = 128;
 
 /** The size in pixels of a `rows × cols` grid of `tileWidth × tileHeight` tiles. */
-export function gridSize(
+function gridSize(
   rows: number,
   cols: number,
   tileWidth: number,
@@ -68,7 +68,7 @@ function drawGrid(
 }
 
 /** Rescales one tile to [0, 1] by its own finite minimum and maximum (a flat tile becomes 0.5). */
-export function normaliseTile(tile: readonly number[]): number[] {
+function normaliseTile(tile: readonly number[]): number[] {
   let lo = Infinity;
   let hi = -Infinity;
   for (const v of tile) {

@@ -18,7 +18,7 @@ import { validateReportInput } from './validate.js';
 import { reportView } from './view.js';
 
 /** Images are drawn at this many screen pixels per PNG pixel (CSS scaling, PNG stays 1:1). */
-export const IMAGE_SCALE = 2;
+const IMAGE_SCALE = 2;
 
 let chartJs: string | undefined;
 
