@@ -39,6 +39,7 @@ export {
 
 export { Gradients, grad, grads, valueAndGrads, type ValueAndGrads } from './autograd/gradients.js';
 export { noGrad } from './autograd/tape.js';
+export { keep } from './tensor/scope.js';
 
 export * from './ops/index.js';
 

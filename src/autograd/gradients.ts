@@ -3,6 +3,7 @@ import { GradientError, describe } from '../errors.js';
 import { fill, onesLike, zerosLike } from '../tensor/creation.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
+import { withScope } from '../tensor/scope.js';
 import { Variable } from '../tensor/variable.js';
 import { Tape, backward, withTape } from './tape.js';
 
@@ -49,7 +50,9 @@ function checkScalar(value: unknown, where: string): Tensor {
 /**
  * The value of a scalar function `f` and its gradient with respect to variables:
  * `vars` when given (in that order; a variable f does not use gets zeros), otherwise every
- * trainable variable f touched (in order of first use).
+ * trainable variable f touched (in order of first use). Tensors made inside f are released
+ * when it returns (tensor/scope.ts) except the value, the gradients, Variables, layers' call
+ * losses and tensors marked with sn.keep.
  *
  *   const { value, grads } = sn.valueAndGrads(() => sn.mean(sn.square(sn.sub(sn.matmul(x, w), y))));
  *   w.assign(w.sub(grads.get(w).mul(0.1)));
@@ -67,13 +70,25 @@ export function valueAndGrads(f: () => Tensor, vars?: readonly Variable[]): Valu
       );
     }
   }
-  const tape = new Tape(vars === undefined);
-  if (vars) for (const v of vars) tape.watch(v);
-  const value = checkScalar(withTape(tape, f), 'valueAndGrads');
-  const all = backward(tape, value, onesLike(value), accumulate, zerosLike);
-  const grads = new Gradients();
-  for (const v of vars ?? tape.touched) grads.set(v, all.get(v) ?? zerosLike(v));
-  return { value, grads };
+  return withScope(
+    'valueAndGrads',
+    () => {
+      const tape = new Tape(vars === undefined);
+      if (vars) for (const v of vars) tape.watch(v);
+      const value = checkScalar(withTape(tape, f), 'valueAndGrads');
+      const all = backward(tape, value, onesLike(value), accumulate, zerosLike);
+      const grads = new Gradients();
+      for (const v of vars ?? tape.touched) grads.set(v, all.get(v) ?? zerosLike(v));
+      return { value, grads };
+    },
+    ({ value, grads }) => keepOnly([value, ...grads.values()]),
+  );
+}
+
+/** What a gradient scope keeps besides Variables and sn.keep'd tensors: its results. */
+function keepOnly(results: readonly Tensor[]): (t: Tensor) => boolean {
+  const set = new Set(results);
+  return (t) => set.has(t);
 }
 
 /**
@@ -90,19 +105,27 @@ export function grads(
         throw new GradientError(`grads: argument ${i} must be a Tensor, received ${describe(x)}.`);
       }
     });
-    const tape = new Tape(false);
-    for (const x of xs) tape.watch(x);
-    const y = withTape(tape, () => f(...xs));
-    if (!(y instanceof Tensor)) {
-      throw new GradientError(`grads: the function must return a Tensor, received ${describe(y)}.`);
-    }
-    if (dy !== undefined && !shapesEqual(dy.shape, y.shape)) {
-      throw new GradientError(
-        `grads: dy has shape ${formatShape(dy.shape)} but the function's output has shape ${formatShape(y.shape)}; they must match.`,
-      );
-    }
-    const all = backward(tape, y, dy ?? fill(y.shape, 1, y.dtype), accumulate, zerosLike);
-    return xs.map((x) => all.get(x) ?? zerosLike(x));
+    return withScope(
+      'grads',
+      () => {
+        const tape = new Tape(false);
+        for (const x of xs) tape.watch(x);
+        const y = withTape(tape, () => f(...xs));
+        if (!(y instanceof Tensor)) {
+          throw new GradientError(
+            `grads: the function must return a Tensor, received ${describe(y)}.`,
+          );
+        }
+        if (dy !== undefined && !shapesEqual(dy.shape, y.shape)) {
+          throw new GradientError(
+            `grads: dy has shape ${formatShape(dy.shape)} but the function's output has shape ${formatShape(y.shape)}; they must match.`,
+          );
+        }
+        const all = backward(tape, y, dy ?? fill(y.shape, 1, y.dtype), accumulate, zerosLike);
+        return xs.map((x) => all.get(x) ?? zerosLike(x));
+      },
+      keepOnly,
+    );
   };
 }
 

@@ -8,6 +8,7 @@ import type { Model } from '../models/model.js';
 import { add, addN, mul } from '../ops/index.js';
 import type { Regularizer } from '../regularizers/regularizer.js';
 import { scalar } from '../tensor/creation.js';
+import { withScope } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
 import {
   RELU_LIKE,
@@ -51,7 +52,16 @@ interface Captured {
   out: Tensor;
 }
 
+/** Plain numbers leave a record: every tensor made for it is released at its end. */
 export function takeRecord(input: RecordInput): MonitorRecord {
+  return withScope(
+    'a monitor record',
+    () => record(input),
+    () => () => false,
+  );
+}
+
+function record(input: RecordInput): MonitorRecord {
   const { model, xs, ys, bins } = input;
   const captured = new Map<Layer, Captured>();
   const pending = new Map<Layer, Tensor>();

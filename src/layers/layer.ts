@@ -13,6 +13,7 @@ import type { ConfigDict, JsonValue, Serializable } from '../serialization.js';
 import { scalar } from '../tensor/creation.js';
 import type { DType } from '../tensor/dtype.js';
 import { formatShape } from '../tensor/shape.js';
+import { keep } from '../tensor/scope.js';
 import { Tensor } from '../tensor/tensor.js';
 import { Variable } from '../tensor/variable.js';
 import { SymbolicTensor, formatSymbolicShape, type Node, type SymbolicShape } from './symbolic.js';
@@ -278,9 +279,10 @@ export abstract class Layer implements Serializable {
       const outputList = Array.isArray(outputs) ? outputs : [outputs];
       if (this.activityRegularizer) {
         for (const y of outputList) {
+          // Kept past a step scope: model.losses reads it until the next forward pass.
           this.#callLosses.push({
             name: `${this.name}/activity`,
-            value: this.#activityPenalty(this.activityRegularizer, y),
+            value: keep(this.#activityPenalty(this.activityRegularizer, y)),
           });
         }
       }
@@ -419,7 +421,8 @@ export abstract class Layer implements Serializable {
    * losses are read (a penalty on weights).
    */
   addLoss(loss: Tensor | (() => Tensor)): void {
-    if (loss instanceof Tensor) this.#callLosses.push({ name: `${this.name}/added`, value: loss });
+    if (loss instanceof Tensor)
+      this.#callLosses.push({ name: `${this.name}/added`, value: keep(loss) });
     else if (typeof loss === 'function') this.#lazyLosses.push(loss);
     else
       throw new ConfigError(

@@ -3,6 +3,7 @@ import { ConfigError, DTypeError, NotImplementedError, ShapeError, describe } fr
 import { cast, clip, div, maximum, mul, sqrt, square, sub, sum } from '../ops/index.js';
 import type { ConfigDict, Serializable } from '../serialization.js';
 import { scalar, zerosLike } from '../tensor/creation.js';
+import { releaseStale, withScope } from '../tensor/scope.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { Variable } from '../tensor/variable.js';
@@ -114,6 +115,8 @@ export abstract class Optimizer implements Serializable {
   readonly #state = new Map<Variable, Slots>();
   /** Restored slots whose variable has not had a gradient yet, by full slot name. */
   readonly #pending = new Map<string, Tensor>();
+  /** The slot tensors held at the end of the latest step (tensor/scope.ts releases replaced ones). */
+  #lastSlots: Tensor[] = [];
 
   /**
    * Validates the common options and rejects unknown keys. `ownKeys` are the subclass's
@@ -210,6 +213,23 @@ export abstract class Optimizer implements Serializable {
   applyGradients(grads: GradientsInput): void {
     const pairs = this.#checkGradients(grads);
     if (pairs.length === 0) return;
+    // Only the new values and slots leave a step: the rest is released at its end.
+    withScope(
+      `${this.owner}.applyGradients`,
+      () => this.#step(pairs),
+      () => {
+        const slots = new Set(this.slotTensors());
+        return (t) => slots.has(t);
+      },
+    );
+    // The slots the previous step kept and this one replaced: only this optimizer held them.
+    const now = this.slotTensors();
+    const current = new Set(now);
+    releaseStale(this.#lastSlots.filter((t) => !current.has(t)));
+    this.#lastSlots = now;
+  }
+
+  #step(pairs: readonly [Variable, Tensor][]): void {
     noGrad(() => {
       const lr = this.currentLearningRate();
       const step = this.#iterations + 1;

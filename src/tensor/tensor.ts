@@ -13,9 +13,11 @@
  *     reuses the memory of tensors nobody holds (backends/wasm/collector.ts);
  *   - reshape-like ops, Variables and getWeights() snapshots share the handle object, so its
  *     values live as long as any tensor using them: nothing a user holds is ever freed;
- *   - a training step of fit/trainOnBatch releases its intermediates at its end (./scope.ts):
- *     only numbers and the model's state leave a step, so their memory is reused at once
- *     instead of at the next collection. A released tensor throws a SinewError when read.
+ *   - a training step of fit/trainOnBatch, a batch of evaluate/predict and a call of
+ *     valueAndGrads/grads release their intermediates at their end (./scope.ts): only
+ *     numbers, results and the model's state leave them, so their memory is reused at once
+ *     instead of at the next collection. A released tensor throws a SinewError when read;
+ *     sn.keep(t) exempts a tensor.
  * `dataSync()`, `data()` and `arraySync()` return copies: mutating them never changes a tensor.
  * A Variable (autograd's trainable state) is the one mutable kind: `assign` swaps its handle.
  */
@@ -39,7 +41,8 @@ export class Tensor {
   readonly id: number;
   #dataId: DataId;
   #store: DataStore;
-  #released = false;
+  /** Where a step scope released this tensor ('a training step', 'valueAndGrads'), if it did. */
+  #releasedBy: string | undefined;
 
   /** Internal: tensors are made by ops and creation functions, not by `new`. */
   constructor(dataId: DataId, shape: Shape, dtype: DType, store: DataStore) {
@@ -58,11 +61,12 @@ export class Tensor {
 
   /** The backend handle of the values (internal: for kernels). */
   get dataId(): DataId {
-    if (this.#released) {
+    if (this.#releasedBy !== undefined) {
       throw new SinewError(
         `This tensor (shape ${formatShape(this.shape)}, ${this.dtype}) was released at the end of ` +
-          'a training step: it was an intermediate value of fit or trainOnBatch. Read values ' +
-          'inside the step (a callback, a metric), or compute them again after training.',
+          `${this.#releasedBy}: it was an intermediate value made there, and its memory was ` +
+          'reused. Read its values inside (a callback, a metric, the function you pass), or ' +
+          'mark it with sn.keep(t) where it is made to keep it.',
       );
     }
     return this.#dataId;
@@ -70,13 +74,16 @@ export class Tensor {
 
   /** Whether a step scope released this tensor (tensor/scope.ts). */
   get released(): boolean {
-    return this.#released;
+    return this.#releasedBy !== undefined;
   }
 
-  /** Internal (tensor/scope.ts): marks the tensor released; its handle and store, once. */
-  releaseData(): [DataId, DataStore] | undefined {
-    if (this.#released) return undefined;
-    this.#released = true;
+  /**
+   * Internal (tensor/scope.ts): marks the tensor released by the scope `where` (named in the
+   * error a later read throws); its handle and store, once.
+   */
+  releaseData(where: string): [DataId, DataStore] | undefined {
+    if (this.#releasedBy !== undefined) return undefined;
+    this.#releasedBy = where;
     return [this.#dataId, this.#store];
   }
 

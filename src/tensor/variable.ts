@@ -1,6 +1,7 @@
 import { ConfigError, DTypeError, ShapeError, describe } from '../errors.js';
 import { toTensor, type TensorLike } from './creation.js';
 import type { DType } from './dtype.js';
+import { keep } from './scope.js';
 import { formatShape, shapesEqual } from './shape.js';
 import { Tensor } from './tensor.js';
 
@@ -31,6 +32,7 @@ export class Variable extends Tensor {
     super(initial.dataId, initial.shape, initial.dtype, initial.store);
     this.name = options.name ?? `variable_${nextVariable++}`;
     this.#trainable = options.trainable ?? true;
+    keep(this); // state: no step scope releases a Variable
   }
 
   /** Whether valueAndGrads differentiates it and optimizers update it. */

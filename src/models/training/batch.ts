@@ -3,13 +3,11 @@ import { noGrad } from '../../autograd/tape.js';
 import { ConfigError } from '../../errors.js';
 import { computeLoss } from '../../losses/loss.js';
 import type { Metric } from '../../metrics/metric.js';
-import type { Optimizer } from '../../optimizers/optimizer.js';
 import { add, addN, argMax, cast, mul, reshape } from '../../ops/index.js';
 import { activeTap } from '../../layers/taps.js';
 import { scalar, tensor } from '../../tensor/creation.js';
-import { releaseStale, withScope } from '../../tensor/scope.js';
+import { withScope } from '../../tensor/scope.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { Variable } from '../../tensor/variable.js';
 import type { Logs } from '../callback.js';
 import type { TrainingState } from '../checkpointing.js';
 import { toTensorList, type DataLike } from '../data.js';
@@ -177,22 +175,16 @@ export function trainBatch(
  * (diagnostics reading outputs) nothing is released.
  */
 export function stepScope<T>(model: Model, compiled: Compiled, fn: () => T): T {
-  if (activeTap()) return fn();
+  // With a tap, everything is kept; the scope still stops valueAndGrads inside from releasing.
+  if (activeTap()) return withScope('a training step', fn, () => () => true);
+  // Variables and layers' call losses are kept by their own mark (sn.keep); the optimizer
+  // releases the slots it replaced (Optimizer.applyGradients).
   const optimizer = compiled.optimizer;
-  const result = withScope(fn, () => {
-    const keep = new Set<Tensor>([...model.callLossTensors(), ...optimizer.slotTensors()]);
-    return (t) => t instanceof Variable || keep.has(t);
+  return withScope('a training step', fn, () => {
+    const keep = new Set<Tensor>(optimizer.slotTensors());
+    return (t) => keep.has(t);
   });
-  // The slots the previous step kept and this one replaced: only the optimizer held them.
-  const slots = optimizer.slotTensors();
-  const now = new Set(slots);
-  releaseStale((previousSlots.get(optimizer) ?? []).filter((t) => !now.has(t)));
-  previousSlots.set(optimizer, slots);
-  return result;
 }
-
-/** The slot tensors each optimizer held at the end of its latest step. */
-const previousSlots = new WeakMap<Optimizer, Tensor[]>();
 
 function trainStep(
   model: Model,

@@ -2,6 +2,7 @@ import { noGrad } from '../../autograd/tape.js';
 import { ConfigError } from '../../errors.js';
 import { concat, gather } from '../../ops/index.js';
 import { tensor } from '../../tensor/creation.js';
+import { releaseStale, withScope } from '../../tensor/scope.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { Logs } from '../callback.js';
 import {
@@ -25,6 +26,15 @@ import { compiledOf, makeMetrics, type Compiled } from './compile.js';
 
 /** evaluate, predict, trainOnBatch and testOnBatch: a dataset or one batch, outside fit. */
 
+/** The int32 indices start, start + 1, ..., start + count - 1. */
+function batchIndices(start: number, count: number): Tensor {
+  return tensor(
+    Array.from({ length: count }, (_, i) => start + i),
+    undefined,
+    'int32',
+  );
+}
+
 /** Loss, regularization_loss and metrics over a whole dataset, in batches, without training. */
 export function evaluateData(
   model: Model,
@@ -43,16 +53,21 @@ export function evaluateData(
   const tracker = new Tracker();
   noGrad(() => {
     for (let start = 0; start < n; start += batchSize) {
-      const idx = tensor(
-        Array.from({ length: Math.min(batchSize, n - start) }, (_, i) => start + i),
-        undefined,
-        'int32',
+      // Only numbers leave a batch: its tensors are released at its end (tensor/scope.ts).
+      withScope(
+        'a batch of evaluate',
+        () => {
+          const idx = batchIndices(start, Math.min(batchSize, n - start));
+          const bys = takeRows(ys, idx);
+          const bsw = sw && gather(sw, idx);
+          const result = batchLoss(model, compiled, takeRows(xs, idx), bys, bsw, false).parts();
+          tracker.add(stepLogs(result, compiled), idx.size);
+          for (const m of metrics) {
+            m.metric.update(bys[m.output]!, result.predictions[m.output]!, bsw);
+          }
+        },
+        () => () => false,
       );
-      const bys = takeRows(ys, idx);
-      const bsw = sw && gather(sw, idx);
-      const result = batchLoss(model, compiled, takeRows(xs, idx), bys, bsw, false).parts();
-      tracker.add(stepLogs(result, compiled), idx.size);
-      for (const m of metrics) m.metric.update(bys[m.output]!, result.predictions[m.output]!, bsw);
     }
   });
   return { ...tracker.means(), ...metricResults(metrics) };
@@ -107,24 +122,30 @@ export function predict(
   // No samples: one call on the empty batch gives outputs of the right (empty) shapes.
   if (n === 0) return noGrad(() => model.apply(modelInput(model, xs), { training: false }));
   return noGrad(() => {
+    // Each batch keeps only its outputs (tensor/scope.ts); they are released once joined.
     const parts: Tensor[][] = [];
     for (let start = 0; start < n; start += batchSize) {
-      const idx = tensor(
-        Array.from({ length: Math.min(batchSize, n - start) }, (_, i) => start + i),
-        undefined,
-        'int32',
+      const out = withScope(
+        'a batch of predict',
+        () => {
+          const idx = batchIndices(start, Math.min(batchSize, n - start));
+          return model.apply(modelInput(model, takeRows(xs, idx)), { training: false });
+        },
+        (result) => {
+          const kept = new Set(Array.isArray(result) ? result : [result]);
+          return (t) => kept.has(t);
+        },
       );
-      const out = model.apply(modelInput(model, takeRows(xs, idx)), { training: false });
       parts.push(Array.isArray(out) ? out : [out]);
     }
-    const outputs = (parts[0] ?? []).map((_, i) =>
-      parts.length === 1
-        ? parts[0]![i]!
-        : concat(
-            parts.map((p) => p[i]!),
-            0,
-          ),
+    if (parts.length === 1) return model.singleOutput ? parts[0]![0]! : parts[0]!;
+    const outputs = parts[0]!.map((_, i) =>
+      concat(
+        parts.map((p) => p[i]!),
+        0,
+      ),
     );
+    releaseStale(parts.flat());
     return model.singleOutput ? outputs[0]! : outputs;
   });
 }

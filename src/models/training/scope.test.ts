@@ -136,3 +136,40 @@ test('a tensor stashed from inside a step is released at its end, with a clear e
   });
   assert.equal(stashed!.released, true);
 });
+
+test(
+  'evaluate and predict release each batch: no collection, and the results equal cpu',
+  { skip },
+  async () => {
+    sn.setBackend('cpu');
+    const { x, y } = data(1200, 32);
+    const model = regularizedModel();
+    model.compile({ optimizer: 'sgd', loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+    const weights = model.getWeights().map((w) => sn.tensor(w.dataSync(), w.shape));
+    const onCpu = { logs: model.evaluate(x, y, { batchSize: 16 }), p: model.predict(x) };
+    sn.setBackend('wasm', { maxMemoryMiB: 8, threads: 1 });
+    const be = backend() as WasmBackend;
+    const start = be.memoryStats().collections;
+    const xw = sn.tensor(x.dataSync(), x.shape);
+    const yw = sn.tensor(y.dataSync(), y.shape);
+    model.setWeights(weights.map((w) => sn.tensor(w.dataSync(), w.shape)));
+    // 75 batches of 16 through a 32 → 64 → 1 model, 10 times: ~40 MiB of intermediates.
+    let logs: Record<string, number> = {};
+    let p!: sn.Tensor;
+    for (let i = 0; i < 5; i++) {
+      logs = model.evaluate(xw, yw, { batchSize: 16 });
+      p = model.predict(xw, { batchSize: 16 }) as sn.Tensor;
+    }
+    assert.equal(be.memoryStats().collections - start, 0, 'no collection was needed');
+    for (const k of ['loss', 'regularization_loss', 'accuracy']) {
+      assert.ok(
+        Math.abs(logs[k]! - onCpu.logs[k]!) <= 1e-5,
+        `${k}: ${logs[k]} vs ${onCpu.logs[k]}`,
+      );
+    }
+    const expected = (onCpu.p as sn.Tensor).dataSync();
+    assert.deepEqual(p.shape, [1200, 1]);
+    p.dataSync().forEach((v, i) => assert.ok(Math.abs(v - expected[i]!) <= 1e-5));
+    sn.setBackend('cpu');
+  },
+);
