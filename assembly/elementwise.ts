@@ -120,7 +120,7 @@ function sunary(op: i32, x: f32, p: f32): f32 {
  * ulp). Callers send lanes outside that range (and NaN) to the scalar Mathf.exp.
  */
 @inline
-function vexp(x: v128): v128 {
+export function vexp(x: v128): v128 {
   const fx = f32x4.floor(f32x4.add(f32x4.mul(x, f32x4.splat(1.44269504088896341)), f32x4.splat(0.5)));
   let r = f32x4.sub(x, f32x4.mul(fx, f32x4.splat(0.693359375)));
   r = f32x4.sub(r, f32x4.mul(fx, f32x4.splat(-2.12194440e-4)));

@@ -1,5 +1,7 @@
 // Bundles the library for the browser into dist/browser/sinew.js (one ES module) and copies
-// the wasm kernels beside it into dist/browser/wasm/, so that the folder can be served as is:
+// the wasm kernels beside it into dist/browser/wasm/ (the single-threaded builds, and the
+// shared-memory builds a cross-origin isolated page fetches for its worker threads), so that
+// the folder can be served as is:
 //
 //   <script type="module">
 //     import * as sn from './browser/sinew.js';
@@ -21,8 +23,13 @@ const outDir = join(root, 'dist', 'browser');
 const target = join(outDir, 'sinew.js');
 
 const kernels = existsSync(wasmDir) ? readdirSync(wasmDir).filter((f) => f.endsWith('.wasm')) : [];
-if (kernels.length === 0) {
-  console.error('bundle-browser: dist/wasm/ has no kernels; run `npm run build:wasm` first.');
+// What src/backends/wasm/loader.ts may fetch (fetchKernels): all four builds.
+const needed = ['relaxed', 'simd'].flatMap((v) => [`sinew-${v}.wasm`, `sinew-${v}-shared.wasm`]);
+const missing = needed.filter((f) => !kernels.includes(f));
+if (missing.length > 0) {
+  console.error(
+    `bundle-browser: dist/wasm/ lacks ${missing.join(', ')}; run \`npm run build:wasm\` first.`,
+  );
   process.exit(1);
 }
 

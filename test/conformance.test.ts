@@ -7,6 +7,7 @@ import { after, describe, test } from 'node:test';
 import * as sn from '../src/index.js';
 import { backend } from '../src/backends/index.js';
 import type { TensorInfo } from '../src/backends/backend.js';
+import { FUSED_ACTIVATIONS, fusedDense } from '../src/ops/dense.js';
 
 sn.setBackend('wasm');
 const built = sn.getBackend() === 'wasm';
@@ -139,7 +140,7 @@ describe('wasm backend conforms to cpu', { skip }, () => {
       [
         [3, 1, 5],
         [1, 4, 1],
-      ], // general broadcast (cpu fallback)
+      ], // general broadcast (strided kernel)
     ];
     const ops = { add: sn.add, sub: sn.sub, mul: sn.mul, maximum: sn.maximum, minimum: sn.minimum };
     for (const [name, op] of Object.entries(ops)) {
@@ -298,10 +299,198 @@ describe('wasm backend conforms to cpu', { skip }, () => {
     assertConforms((x) => sn.softmax(x!, 0), [{ shape: [6, 4], lo: -5, hi: 5 }]);
   });
 
+  test('softmax and logSoftmax kernels: line lengths, ranks, axes, large magnitudes', () => {
+    for (const f of [sn.softmax, sn.logSoftmax]) {
+      for (const n of [1, 3, 4, 17, 1000]) {
+        assertConforms((x) => f(x!), [{ shape: [n], lo: -5, hi: 5 }]);
+        assertConforms((x) => f(x!), [{ shape: [3, n], lo: -5, hi: 5 }]);
+        assertConforms((x) => f(x!), [{ shape: [2, 3, n], lo: -5, hi: 5 }]);
+      }
+      // Other axes: lines four at a time across the trailing axes, and the scalar remainder.
+      for (const axis of [0, 1]) {
+        for (const shape of [
+          [5, 4, 3],
+          [3, 6, 9],
+          [2, 17, 1],
+          [1, 1, 4],
+        ]) {
+          assertConforms((x) => f(x!, axis), [{ shape }]);
+        }
+      }
+      for (const [lo, hi] of [
+        [-80, 80],
+        [-1e4, 1e4],
+        [1e4, 1e4 + 3],
+      ] as const) {
+        assertConforms((x) => f(x!), [{ shape: [6, 37], lo, hi }]);
+        assertConforms((x) => f(x!, 0), [{ shape: [37, 6], lo, hi }]);
+      }
+      assertConforms((x) => f(x!), [{ shape: [0, 5] }]);
+      assertConforms((x) => f(x!), [{ shape: [4, 0] }]);
+    }
+  });
+
+  test('softmax and logSoftmax kernels: −Infinity (masked) entries, NaN and +Infinity lines', () => {
+    // Rows of 9: a masked entry in most, one row fully masked, one with NaN, one with +∞.
+    const special = (rows: number, n: number): Float32Array => {
+      const add = new Float32Array(rows * n);
+      for (let r = 0; r < rows; r++) {
+        for (let j = 0; j < n; j++) if ((r + 2 * j) % 3 === 0) add[r * n + j] = -Infinity;
+      }
+      add.fill(-Infinity, 0, n);
+      add[n + 2] = NaN;
+      add[2 * n + 5] = Infinity;
+      return add;
+    };
+    const cases: [number[], number][] = [
+      [[7, 9], -1],
+      [[7, 4], -1],
+      [[9, 7], 0],
+      [[7, 2, 6], -1],
+    ];
+    for (const log of [false, true]) {
+      for (const [shape, axis] of cases) {
+        // The special lines lie along `axis`: build them as [rows, n] and move n into place.
+        const n = shape.at(axis)!;
+        const rows = shape.reduce((a, b) => a * b, 1) / n;
+        const f = (x: sn.Tensor): sn.Tensor => {
+          let mask = sn.tensor(special(rows, n), [rows, n]);
+          if (axis === 0) mask = sn.transpose(mask);
+          const masked = sn.add(x, sn.reshape(mask, shape));
+          return log ? sn.logSoftmax(masked, axis) : sn.softmax(masked, axis);
+        };
+        const want = run('cpu', f, [{ shape }]);
+        const got = run('wasm', f, [{ shape }]);
+        sn.setBackend('cpu');
+        want.forEach((w, j) => {
+          const g = got[j]!;
+          for (let i = 0; i < w.length; i++) {
+            const ok = Number.isFinite(w[i]!)
+              ? Math.abs(g[i]! - w[i]!) <= 2e-5 * Math.max(1, Math.abs(w[i]!))
+              : Object.is(g[i], w[i]) || (Number.isNaN(w[i]!) && Number.isNaN(g[i]!));
+            assert.ok(
+              ok,
+              `${shape} axis ${axis} log ${log} output ${j} [${i}]: ${g[i]} vs ${w[i]}`,
+            );
+          }
+        });
+      }
+    }
+  });
+
+  test('binary arithmetic: general broadcasts through the strided kernel', () => {
+    const shapes: [number[], number[]][] = [
+      [
+        [2, 3, 4],
+        [2, 1, 4],
+      ],
+      [
+        [2, 1, 4],
+        [2, 3, 4],
+      ],
+      [
+        [4, 1],
+        [1, 5],
+      ],
+      [
+        [1, 5],
+        [4, 1],
+      ],
+      [
+        [3, 1, 5],
+        [1, 4, 1],
+      ],
+      [
+        [5, 1, 1, 7],
+        [1, 3, 2, 1],
+      ],
+      [
+        [2, 1, 2, 1, 2, 1],
+        [1, 2, 1, 2, 1, 2],
+      ],
+      [
+        [6, 1, 3],
+        [2, 1],
+      ],
+      [[1, 1], [1]],
+      [[], [2, 3, 4]],
+      [[2, 3, 4], []],
+      [
+        [0, 3],
+        [1, 3],
+      ],
+      [
+        [2, 0, 3],
+        [2, 1, 3],
+      ],
+      [
+        [3, 1],
+        [3, 0],
+      ],
+      [[0], []],
+    ];
+    const ops = [sn.add, sn.sub, sn.mul, sn.maximum, sn.minimum];
+    for (const op of ops) {
+      for (const [a, b] of shapes)
+        assertConforms((x, y) => op(x!, y!), [{ shape: a }, { shape: b }]);
+    }
+    for (const [a, b] of shapes) {
+      assertConforms((x, y) => sn.div(x!, y!), [{ shape: a }, { shape: b, lo: 0.5, hi: 2 }]);
+    }
+  });
+
   test('a dense layer step: sigmoid(x·W + b) and its gradients', () => {
     assertConforms(
       (x, w, b) => sn.sigmoid(sn.add(sn.matmul(x!, w!), b!)),
       [{ shape: [32, 78] }, { shape: [78, 25], lo: -0.3, hi: 0.3 }, { shape: [25] }],
     );
+  });
+
+  test('fused dense (the op of the Dense layer): every activation, bias or not, edge sizes', () => {
+    for (const [m, k, n] of [
+      [1, 1, 1],
+      [3, 5, 7],
+      [32, 78, 25],
+      [130, 257, 17],
+      [128, 300, 256],
+    ] as const) {
+      const x = { shape: [m, k], lo: -1.5, hi: 1.5 };
+      const w = { shape: [k, n], lo: -4 / Math.sqrt(k), hi: 4 / Math.sqrt(k) };
+      for (const activation of FUSED_ACTIVATIONS) {
+        assertConforms(
+          (xx, ww, bb) => fusedDense(xx!, ww!, { bias: bb!, activation }),
+          [x, w, { shape: [n] }],
+        );
+        assertConforms((xx, ww) => fusedDense(xx!, ww!, { activation }), [x, w]);
+      }
+    }
+  });
+
+  test('denseGrad kernel: NaN, infinities, signed zeros and the relu6 edges', () => {
+    const special = [NaN, Infinity, -Infinity, 0, -0, 6, -6, 5.999, 1e-30, 0.5, -0.25, 3];
+    const y = Float32Array.from({ length: 36 }, (_, i) => special[i % special.length]!);
+    const dy = values(36, 5, -2, 2);
+    dy[7] = Infinity;
+    dy[8] = NaN;
+    for (const activation of FUSED_ACTIVATIONS) {
+      const on = (name: string): number[][] => {
+        sn.setBackend(name);
+        const be = backend();
+        const r = be.denseGrad(sn.tensor(y, [3, 12]), sn.tensor(dy, [3, 12]), activation, true);
+        return [r.dz, r.dbias].map((id) => Array.from(be.readSync(id!)));
+      };
+      const want = on('cpu');
+      const got = on('wasm');
+      sn.setBackend('cpu');
+      want.forEach((w, j) => {
+        w.forEach((v, i) => {
+          const g = got[j]![i]!;
+          const ok = Number.isNaN(v)
+            ? Number.isNaN(g)
+            : g === v || Math.abs(g - v) <= 1e-6 * Math.abs(v);
+          assert.ok(ok, `${activation} ${j === 0 ? 'dz' : 'dbias'}[${i}]: wasm ${g}, cpu ${v}`);
+        });
+      });
+    }
   });
 });

@@ -70,6 +70,19 @@ export type BinaryOp =
 
 export type ReduceOp = 'sum' | 'prod' | 'max' | 'min';
 
+/**
+ * Activations a fused dense kernel applies: those whose derivative is a function of their
+ * output y (linear: 1; relu: y > 0; relu6: 0 < y < 6; sigmoid: y·(1 − y); tanh: 1 − y²), so
+ * the backward pass needs neither the input nor the pre-activation.
+ */
+export type FusedActivation = 'linear' | 'relu' | 'relu6' | 'sigmoid' | 'tanh';
+
+/** The gradients denseGrad gives (dbias only when asked for). */
+export interface DenseGradResult {
+  readonly dz: DataId;
+  readonly dbias?: DataId;
+}
+
 /** Scalars of one Adam step (each used as a float32, as a scalar operand of an op would be). */
 export interface AdamHyper {
   /** The step size, lr·√(1 − β2^t) / (1 − β1^t). */
@@ -111,6 +124,13 @@ export interface Backend extends DataStore {
   /** Index (int32) of the largest or smallest value along `axis`; the first one on ties. */
   argReduce(op: 'argMax' | 'argMin', x: TensorInfo, axis: number): DataId;
 
+  /**
+   * softmax (or, when `log`, logSoftmax) along `axis`, stable: each line is shifted by its
+   * maximum before exp. Floats only; the output has x's shape and dtype. −Infinity entries
+   * give 0 (−Infinity); a line holding NaN or +Infinity, or only −Infinity, gives NaN.
+   */
+  softmax(x: TensorInfo, axis: number, log: boolean): DataId;
+
   /** The k largest values along the last axis, in descending order, and their int32 indices. */
   topK(x: TensorInfo, k: number): { values: DataId; indices: DataId };
 
@@ -126,6 +146,32 @@ export interface Backend extends DataStore {
     transposeB: boolean,
     outShape: Shape,
   ): DataId;
+
+  /**
+   * A dense layer's forward pass, fused: y = act(x·kernel + bias) for x [m, k], kernel [k, n]
+   * and bias [n] (or undefined: no bias), one dtype; y is [m, n]. The product and the
+   * additions round as matmul and add do, and act is the unary kernel of that name, so the
+   * result equals those kernels run one after another.
+   */
+  dense(
+    x: TensorInfo,
+    kernel: TensorInfo,
+    bias: TensorInfo | undefined,
+    activation: FusedActivation,
+  ): DataId;
+
+  /**
+   * The backward pass of dense's activation and bias, in one pass over y [m, n] and dy [m, n]:
+   * dz = dy ⊙ act'(y) (act' written from the output, see FusedActivation) and, when
+   * `withBias`, dbias [n] = the column sums of dz, summed over the rows in order. The
+   * gradients of x and kernel are then products: dz·kernelᵀ and xᵀ·dz.
+   */
+  denseGrad(
+    y: TensorInfo,
+    dy: TensorInfo,
+    activation: FusedActivation,
+    withBias: boolean,
+  ): DenseGradResult;
 
   /** out[j...] = x[perm applied]: output axis i is input axis perm[i]. */
   transpose(x: TensorInfo, perm: readonly number[]): DataId;

@@ -1,10 +1,16 @@
 import { ConfigError, describe } from '../errors.js';
 import {
-  getActivation,
+  Linear,
+  Relu,
+  Relu6,
+  Sigmoid,
+  Tanh,
   activationName,
+  getActivation,
+  type Activation,
   type ActivationIdentifier,
 } from '../activations/activation.js';
-import type { Activation } from '../activations/activation.js';
+import type { FusedActivation } from '../backends/backend.js';
 import type { Constraint } from '../constraints/constraint.js';
 import {
   constraintRegistry,
@@ -17,6 +23,7 @@ import {
   type InitializerIdentifier,
 } from '../initializers/index.js';
 import type { Initializer } from '../initializers/initializer.js';
+import { fusedDense } from '../ops/dense.js';
 import { add, matmul, reshape } from '../ops/index.js';
 import type { Regularizer } from '../regularizers/regularizer.js';
 import { regularizerRegistry, type RegularizerIdentifier } from '../regularizers/index.js';
@@ -25,6 +32,18 @@ import type { Tensor } from '../tensor/tensor.js';
 import { Layer, type LayerInput, type LayerOptions, type LayerVariable } from './layer.js';
 import type { SymbolicShape } from './symbolic.js';
 import { activeTap } from './taps.js';
+
+/**
+ * The built-in activations the fused op applies, by class: an instance of exactly that class
+ * (a subclass may change apply(), so it takes the unfused path, as any other activation).
+ */
+const FUSABLE = new Map<unknown, FusedActivation>([
+  [Linear, 'linear'],
+  [Relu, 'relu'],
+  [Relu6, 'relu6'],
+  [Sigmoid, 'sigmoid'],
+  [Tanh, 'tanh'],
+]);
 
 export interface DenseOptions extends LayerOptions {
   /** Number of output units. */
@@ -126,10 +145,19 @@ export class Dense extends Layer {
     const kernel = this.kernel!;
     // A rank > 2 input is flattened to 2-D for the product and reshaped back.
     const flat = x.rank === 2 ? x : reshape(x, [-1, kernel.shape[0]!]);
+    const unflat = (t: Tensor): Tensor =>
+      x.rank === 2 ? t : reshape(t, [...x.shape.slice(0, -1), this.units]);
+    // One fused op (product, bias, activation; one gradient node) unless a diagnostics tap
+    // needs the pre-activation.
+    const fused = FUSABLE.get(this.activation.constructor);
+    const tap = activeTap();
+    if (fused !== undefined && tap?.onPreActivation === undefined) {
+      return unflat(fusedDense(flat, kernel, { bias: this.bias, activation: fused }));
+    }
     let y = matmul(flat, kernel);
     if (this.bias) y = add(y, this.bias);
-    if (x.rank !== 2) y = reshape(y, [...x.shape.slice(0, -1), this.units]);
-    activeTap()?.onPreActivation?.(this, y);
+    y = unflat(y);
+    tap?.onPreActivation?.(this, y);
     return this.activation.apply(y);
   }
 

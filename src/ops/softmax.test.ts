@@ -144,3 +144,63 @@ test('softmax and logSoftmax reject an axis out of range', () => {
 test('softmax is available as a Tensor method', () => {
   assertClose(sn.tensor([0, 0, 0, 0]).softmax(), [0.25, 0.25, 0.25, 0.25], 0, [4]);
 });
+
+test('masked logits: −Infinity entries give exactly 0 (−Infinity for log), no NaN', () => {
+  // softmax([−∞, 0, −∞, ln 3]) = [0, 1/4, 0, 3/4]; logSoftmax = [−∞, −ln 4, −∞, ln 3 − ln 4].
+  const row = [-Infinity, 0, -Infinity, Math.log(3)];
+  assertClose(sn.softmax(row), [0, 0.25, 0, 0.75], 1e-6, [4]);
+  assertClose(sn.logSoftmax(row), [-Infinity, -Math.log(4), -Infinity, Math.log(3 / 4)], 1e-6, [4]);
+  // Long rows (vector path and remainder) and lines along axis 0 (four lines at a time).
+  for (const n of [9, 33]) {
+    const xs = Array.from({ length: n }, (_, j) => (j % 2 === 0 ? -Infinity : 0));
+    const live = Math.floor(n / 2);
+    const want = xs.map((v) => (v === 0 ? 1 / live : 0));
+    assertClose(sn.softmax(xs), want, 1e-6, [n]);
+    const cols = sn.transpose(sn.tensor([xs, xs, xs, xs, xs]));
+    assertClose(
+      sn.softmax(cols, 0),
+      sn.transpose(sn.tensor([want, want, want, want, want])).arraySync() as number[][],
+      1e-6,
+      [n, 5],
+    );
+  }
+  // The gradient of a masked entry is 0 for softmax and dy for logSoftmax (y = −∞ there).
+  const x = sn.variable(sn.tensor(row));
+  const dy = sn.tensor([1, 2, 3, 4]);
+  const g = sn.valueAndGrads(() => sn.sum(sn.mul(sn.softmax(x), dy)), [x]).grads.get(x);
+  // dx = y·(dy − Σ dy·y) with Σ dy·y = 2/4 + 4·3/4 = 3.5.
+  assertClose(g, [0, 0.25 * (2 - 3.5), 0, 0.75 * (4 - 3.5)], 1e-6, [4]);
+});
+
+test('a line holding NaN or +Infinity, or only −Infinity, is NaN; other lines are unaffected', () => {
+  const x = sn.tensor([
+    [-Infinity, -Infinity, -Infinity],
+    [NaN, 0, 1],
+    [Infinity, 0, 1],
+    [0, 0, 0],
+  ]);
+  const third = 1 / 3;
+  for (const [f, v] of [
+    [sn.softmax, third],
+    [sn.logSoftmax, -Math.log(3)],
+  ] as const) {
+    assertClose(f(x), [NaN, NaN, NaN, NaN, NaN, NaN, NaN, NaN, NaN, v, v, v], 1e-6, [4, 3]);
+    assertClose(
+      f(sn.transpose(x), 0),
+      [NaN, NaN, NaN, v, NaN, NaN, NaN, v, NaN, NaN, NaN, v],
+      1e-6,
+      [3, 4],
+    );
+  }
+});
+
+test('softmax of lines of length 1 is 1 (logSoftmax 0); empty tensors give empty results', () => {
+  assertClose(sn.softmax(sn.tensor([[5], [-1e4], [7]])), [1, 1, 1], 0, [3, 1]);
+  assertClose(sn.logSoftmax(sn.tensor([[5], [-1e4], [7]])), [0, 0, 0], 0, [3, 1]);
+  // A far-off entry (−1e4) gives 0; the other two split as 1 : e².
+  const e2 = Math.exp(2);
+  assertClose(sn.softmax(sn.tensor([5, -1e4, 7]), 0), [1 / (1 + e2), 0, e2 / (1 + e2)], 1e-6, [3]);
+  assert.deepEqual(sn.softmax(sn.zeros([0, 4])).shape, [0, 4]);
+  assert.deepEqual(sn.logSoftmax(sn.zeros([3, 0]), 1).shape, [3, 0]);
+  assert.equal(sn.softmax(sn.zeros([2, 0, 3]), 1).size, 0);
+});

@@ -1,18 +1,20 @@
-import { noGrad, record } from '../autograd/tape.js';
+import { record } from '../autograd/tape.js';
 import type { TensorLike } from '../tensor/creation.js';
 import { floatTypeOf } from '../tensor/dtype.js';
 import { normalizeAxis } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { div, mul, sub } from './binary.js';
+import { mul, sub } from './binary.js';
 import { cast } from './cast.js';
-import { convert } from './op.js';
-import { max, sum } from './reductions.js';
-import { exp, log } from './unary.js';
+import { backend, convert, makeTensor } from './op.js';
+import { sum } from './reductions.js';
+import { exp } from './unary.js';
 
 /**
- * softmax and logSoftmax along one axis. The forward passes subtract the max along the axis
- * first, so any magnitude of input gives finite results; each gradient is one explicit rule
- * (no differentiating through max).
+ * softmax and logSoftmax along one axis. The forward is one backend kernel (Backend.softmax:
+ * one pass for the max, one for exp and the sum, one to scale, with no intermediate tensors),
+ * which subtracts the max along the axis first, so any magnitude of input gives finite
+ * results; −Infinity entries (masked logits) give 0. Each gradient is one explicit rule
+ * written from the output (no differentiating through max).
  */
 
 function prepare(x: TensorLike, axis: number, op: string): [Tensor, number] {
@@ -27,10 +29,7 @@ function prepare(x: TensorLike, axis: number, op: string): [Tensor, number] {
  */
 export function softmax(x: TensorLike, axis = -1): Tensor {
   const [t, a] = prepare(x, axis, 'softmax');
-  const y = noGrad(() => {
-    const e = exp(sub(t, max(t, a, { keepDims: true })));
-    return div(e, sum(e, a, { keepDims: true }));
-  });
+  const y = makeTensor(backend().softmax(t, a, false), t.shape, t.dtype);
   record('softmax', [t], [y], ([dy]) => [
     mul(y, sub(dy!, sum(mul(dy!, y), a, { keepDims: true }))),
   ]);
@@ -43,12 +42,10 @@ export function softmax(x: TensorLike, axis = -1): Tensor {
  */
 export function logSoftmax(x: TensorLike, axis = -1): Tensor {
   const [t, a] = prepare(x, axis, 'logSoftmax');
-  // (x − max) − log Σ exp(x − max): the shifted values are small and exact, so large inputs
-  // lose no precision (x − logSumExp(x) would round both terms at the magnitude of x).
-  const y = noGrad(() => {
-    const shifted = sub(t, max(t, a, { keepDims: true }));
-    return sub(shifted, log(sum(exp(shifted), a, { keepDims: true })));
-  });
+  // The kernel computes (x − max) − log Σ exp(x − max): the shifted values are small and
+  // exact, so large inputs lose no precision (x − logSumExp(x) would round both terms at the
+  // magnitude of x).
+  const y = makeTensor(backend().softmax(t, a, true), t.shape, t.dtype);
   record('logSoftmax', [t], [y], ([dy]) => [
     sub(dy!, mul(exp(y), sum(dy!, a, { keepDims: true }))),
   ]);

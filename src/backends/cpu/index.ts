@@ -6,16 +6,20 @@ import type {
   AdamResult,
   Backend,
   BinaryOp,
+  DenseGradResult,
+  FusedActivation,
   ReduceOp,
   TensorInfo,
   UnaryOp,
 } from '../backend.js';
+import { dense, denseGrad } from './dense.js';
 import { binary, cast, unary, where } from './elementwise.js';
 import { gather, oneHot, scatterAdd } from './indexing.js';
 import { matmul } from './matmul.js';
 import { adamUpdate } from './optimizer.js';
 import { argReduce, reduce, topK } from './reduce.js';
 import { concat, pad, slice, tile, transpose } from './shape.js';
+import { softmax } from './softmax.js';
 import { valuesOf, wrap } from './storage.js';
 
 /**
@@ -57,6 +61,9 @@ export class CpuBackend implements Backend {
   argReduce(op: 'argMax' | 'argMin', x: TensorInfo, axis: number): DataId {
     return wrap(argReduce(op, x, axis));
   }
+  softmax(x: TensorInfo, axis: number, log: boolean): DataId {
+    return wrap(softmax(x, axis, log));
+  }
   topK(x: TensorInfo, k: number): { values: DataId; indices: DataId } {
     const { values, indices } = topK(x, k);
     return { values: wrap(values), indices: wrap(indices) };
@@ -69,6 +76,23 @@ export class CpuBackend implements Backend {
     outShape: Shape,
   ): DataId {
     return wrap(matmul(a, b, transposeA, transposeB, outShape));
+  }
+  dense(
+    x: TensorInfo,
+    kernel: TensorInfo,
+    bias: TensorInfo | undefined,
+    activation: FusedActivation,
+  ): DataId {
+    return wrap(dense(x, kernel, bias, activation));
+  }
+  denseGrad(
+    y: TensorInfo,
+    dy: TensorInfo,
+    activation: FusedActivation,
+    withBias: boolean,
+  ): DenseGradResult {
+    const { dz, dbias } = denseGrad(y, dy, activation, withBias);
+    return { dz: wrap(dz), ...(dbias ? { dbias: wrap(dbias) } : {}) };
   }
   transpose(x: TensorInfo, perm: readonly number[]): DataId {
     return wrap(transpose(x, perm));

@@ -1,4 +1,4 @@
-import type { BinaryOp, ReduceOp, UnaryOp } from '../backend.js';
+import type { BinaryOp, FusedActivation, ReduceOp, UnaryOp } from '../backend.js';
 
 /** Op codes shared with the AssemblyScript kernels (assembly/elementwise.ts, reduce.ts). */
 
@@ -38,6 +38,15 @@ export const UNARY_CODES: Partial<Record<UnaryOp, number>> = {
   sign: 22,
 };
 
+/** Activation codes of the fused dense kernels (assembly/dense.ts). */
+export const FUSED_CODES: Record<FusedActivation, number> = {
+  linear: 0,
+  relu: 1,
+  relu6: 2,
+  sigmoid: 3,
+  tanh: 4,
+};
+
 export const REDUCE_CODES: Record<ReduceOp, number> = { sum: 0, prod: 1, max: 2, min: 3 };
 
 /** The exports of the compiled kernels (byte offsets into the shared memory). */
@@ -75,8 +84,36 @@ export interface KernelExports {
     inner: number,
     partFirst: boolean,
   ): void;
+  binaryStrided(op: number, a: number, b: number, out: number, rank: number, meta: number): void;
   unary(op: number, x: number, out: number, n: number, param: number): void;
+  softmax(x: number, out: number, outer: number, n: number, inner: number, log: boolean): void;
   reduce(op: number, x: number, out: number, outer: number, n: number, inner: number): void;
+  /** sgemm, then in place on C (ldc == n): C = act(C + bias), bias 0 meaning none. */
+  denseForward(
+    m: number,
+    n: number,
+    k: number,
+    a: number,
+    ars: number,
+    acs: number,
+    b: number,
+    brs: number,
+    bcs: number,
+    c: number,
+    ldc: number,
+    scratch: number,
+    bias: number,
+    act: number,
+  ): void;
+  denseGrad(
+    y: number,
+    dy: number,
+    dz: number,
+    dbias: number,
+    m: number,
+    n: number,
+    act: number,
+  ): void;
   adamUpdate(
     w: number,
     g: number,

@@ -65,6 +65,17 @@ export class DeferredWasmBackend {
     return this.#loaded;
   }
 
+  /** Threads the wasm backend uses for large products (1 until it runs, or without a pool). */
+  get threads(): number {
+    return (this.#wasm as { threads?: number } | undefined)?.threads ?? 1;
+  }
+
+  /** The wasm backend's threadStats() (see WasmBackend), or one thread and no pool until it runs. */
+  threadStats(): { threads: number; workers: number; running: number; jobs: number } {
+    const wasm = this.#wasm as { threadStats?(): ReturnType<DeferredWasmBackend['threadStats']> };
+    return wasm?.threadStats?.() ?? { threads: 1, workers: 0, running: 0, jobs: 0 };
+  }
+
   /** Stops the wasm backend's worker threads, if it has any. */
   close(): void {
     (this.#wasm as { close?(): void } | undefined)?.close?.();

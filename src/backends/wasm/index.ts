@@ -7,6 +7,8 @@ import type {
   AdamResult,
   Backend,
   BinaryOp,
+  DenseGradResult,
+  FusedActivation,
   ReduceOp,
   TensorInfo,
   UnaryOp,
@@ -14,13 +16,20 @@ import type {
 import { CpuBackend } from '../cpu/index.js';
 import { valuesOf, wrap } from '../cpu/storage.js';
 import { Arena } from './arena.js';
-import { BINARY_CODES, REDUCE_CODES, UNARY_CODES, type KernelExports } from './codes.js';
-import { binaryLayout, reduceLayout } from './layout.js';
+import {
+  BINARY_CODES,
+  FUSED_CODES,
+  REDUCE_CODES,
+  UNARY_CODES,
+  type KernelExports,
+} from './codes.js';
+import { binaryLayout, reduceLayout, stridedLayout, type StridedLayout } from './layout.js';
 import { deferredWasmBackend } from './deferred.js';
 import { canLoadSync, fetchKernels, loadKernels, wasmBaseUrl, type WasmKernels } from './loader.js';
 import { wasmMatmul } from './matmul.js';
-import { WorkerPool } from './pool.js';
+import { WorkerPool, type PoolStats } from './pool.js';
 import { HandleTable, WasmData } from './storage.js';
+import { threadsAvailable } from './thread.js';
 import { tileInto } from './tile.js';
 
 /**
@@ -47,8 +56,9 @@ export interface WasmBackendOptions {
   readonly collectOnGrowth?: boolean;
   /**
    * Threads for large matrix products, counting the calling one (1 to 64; default the number
-   * of cores, os.availableParallelism()). More than 1 needs the shared-memory build of the
-   * kernels and SharedArrayBuffer; without them the backend runs on one thread.
+   * of cores: os.availableParallelism(), navigator.hardwareConcurrency). More than 1 needs the
+   * shared-memory build of the kernels and SharedArrayBuffer (in a browser, a cross-origin
+   * isolated page); without them the backend runs on one thread.
    */
   readonly threads?: number;
   /**
@@ -178,6 +188,12 @@ export class WasmBackend implements Backend {
     this.#pool?.close();
   }
 
+  /** The thread count, and what the worker pool has done (zeros before it starts or without one). */
+  threadStats(): PoolStats & { threads: number } {
+    const pool = this.#pool?.stats() ?? { workers: 0, running: 0, jobs: 0 };
+    return { threads: this.threads, ...pool };
+  }
+
   /** Bytes held by live tensors and scratch, the size of the memory, collections so far. */
   memoryStats(): {
     bytesInUse: number;
@@ -290,12 +306,9 @@ export class WasmBackend implements Backend {
 
   binary(op: BinaryOp, a: TensorInfo, b: TensorInfo, outShape: Shape, outDType: DType): DataId {
     const code = BINARY_CODES[op];
-    const layout = binaryLayout(a.shape, b.shape, outShape);
     const size = sizeOf(outShape);
     if (
       code === undefined ||
-      layout === undefined ||
-      size === 0 ||
       a.dtype !== 'float32' ||
       b.dtype !== 'float32' ||
       outDType !== 'float32'
@@ -304,10 +317,17 @@ export class WasmBackend implements Backend {
         this.#cpu.binary(op, this.#toCpu(a), this.#toCpu(b), outShape, outDType),
       );
     }
+    if (size === 0) return this.#alloc('float32', outShape);
     const temps: WasmData[] = [];
     const as = this.#local(a, temps);
     const bs = this.#local(b, temps);
     const out = this.#alloc('float32', outShape);
+    const layout = binaryLayout(a.shape, b.shape, outShape);
+    if (layout === undefined) {
+      this.#binaryStrided(code, as, bs, out, stridedLayout(a.shape, b.shape, outShape));
+      this.#done(temps);
+      return out;
+    }
     const [full, part] = layout.partFirst ? [bs, as] : [as, bs];
     if (layout.kind === 'row') {
       this.#k.binaryRow(
@@ -331,6 +351,27 @@ export class WasmBackend implements Backend {
         layout.partFirst,
       );
     }
+    this.#done(temps);
+    return out;
+  }
+
+  /** Any other broadcast: the collapsed dims and strides go to the kernel in a small block. */
+  #binaryStrided(code: number, a: WasmData, b: WasmData, out: WasmData, l: StridedLayout): void {
+    const rank = l.dims.length;
+    const meta = this.#handles.allocate('int32', 4 * rank);
+    this.#handles.view(meta).set([...l.dims, ...l.aStrides, ...l.bStrides]);
+    this.#k.binaryStrided(code, a.offset, b.offset, out.offset, rank, meta.offset);
+    this.#handles.release(meta);
+  }
+
+  softmax(x: TensorInfo, axis: number, log: boolean): DataId {
+    if (x.dtype !== 'float32') return this.#fromCpu(this.#cpu.softmax(this.#toCpu(x), axis, log));
+    const temps: WasmData[] = [];
+    const xs = this.#local(x, temps);
+    const out = this.#alloc('float32', x.shape);
+    const outer = sizeOf(x.shape.slice(0, axis));
+    const inner = sizeOf(x.shape.slice(axis + 1));
+    if (out.size > 0) this.#k.softmax(xs.offset, out.offset, outer, x.shape[axis]!, inner, log);
     this.#done(temps);
     return out;
   }
@@ -378,6 +419,61 @@ export class WasmBackend implements Backend {
     });
     this.#done(temps);
     return out;
+  }
+
+  /** sgemm with the bias and activation applied by each thread to its rows (./matmul.ts). */
+  dense(
+    x: TensorInfo,
+    kernel: TensorInfo,
+    bias: TensorInfo | undefined,
+    activation: FusedActivation,
+  ): DataId {
+    if ([x, kernel, bias].some((t) => t !== undefined && t.dtype !== 'float32')) {
+      const b = bias && this.#toCpu(bias);
+      return this.#fromCpu(this.#cpu.dense(this.#toCpu(x), this.#toCpu(kernel), b, activation));
+    }
+    const temps: WasmData[] = [];
+    const xs = this.#local(x, temps);
+    const ks = this.#local(kernel, temps);
+    const bs = bias && this.#local(bias, temps);
+    const outShape = [x.shape[0]!, kernel.shape[1]!];
+    const out = this.#alloc('float32', outShape);
+    wasmMatmul(this.#k, () => this.#workers(), {
+      a: xs.offset,
+      b: ks.offset,
+      c: out.offset,
+      scratch: this.#scratch,
+      aShape: x.shape,
+      bShape: kernel.shape,
+      transposeA: false,
+      transposeB: false,
+      outShape,
+      epilogue: { bias: bs?.offset ?? 0, act: FUSED_CODES[activation] },
+    });
+    this.#done(temps);
+    return out;
+  }
+
+  denseGrad(
+    y: TensorInfo,
+    dy: TensorInfo,
+    activation: FusedActivation,
+    withBias: boolean,
+  ): DenseGradResult {
+    if (y.dtype !== 'float32' || dy.dtype !== 'float32') {
+      const r = this.#cpu.denseGrad(this.#toCpu(y), this.#toCpu(dy), activation, withBias);
+      return { dz: this.#fromCpu(r.dz), ...(r.dbias ? { dbias: this.#fromCpu(r.dbias) } : {}) };
+    }
+    const temps: WasmData[] = [];
+    const ys = this.#local(y, temps);
+    const dys = this.#local(dy, temps);
+    const [m, n] = y.shape as [number, number];
+    const dz = this.#alloc('float32', y.shape);
+    const dbias = withBias ? this.#alloc('float32', [n]) : undefined;
+    const code = FUSED_CODES[activation];
+    this.#k.denseGrad(ys.offset, dys.offset, dz.offset, dbias?.offset ?? 0, m, n, code);
+    this.#done(temps);
+    return { dz, ...(dbias ? { dbias } : {}) };
   }
 
   tile(x: TensorInfo, reps: readonly number[]): DataId {
@@ -495,6 +591,18 @@ export class WasmBackend implements Backend {
 }
 
 let warned = false;
+let told = false;
+
+/** A browser page that asked for threads but cannot have them hears why, once. */
+function notThreaded(): void {
+  if (told || canLoadSync()) return;
+  told = true;
+  console.info(
+    'sinew: the wasm backend runs on one thread: threads need a cross-origin isolated page ' +
+      '(served with Cross-Origin-Opener-Policy: same-origin and ' +
+      'Cross-Origin-Embedder-Policy: require-corp).',
+  );
+}
 
 function unavailable(reason: string): void {
   if (!warned) console.warn(`sinew: wasm backend unavailable (${reason}); using the cpu backend.`);
@@ -510,11 +618,17 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
   const threads = checkThreads(options.threads);
   const relaxed = options.relaxedSimd ?? true;
   if (options.wasmUrl !== undefined || !canLoadSync()) {
-    return deferredWasmBackend(
-      fetchKernels(wasmBaseUrl(options.wasmUrl), relaxed),
-      (fetched) => new WasmBackend(fetched, options),
-      unavailable,
-    );
+    const base = wasmBaseUrl(options.wasmUrl);
+    // Threads on this path only in a cross-origin isolated page (a browser; under Node with a
+    // wasmUrl the fetched kernels run on one thread).
+    const threaded = threads > 1 && canLoadSync() === false && threadsAvailable();
+    if (threads > 1 && !threaded && options.threads !== undefined) notThreaded();
+    const load = threaded
+      ? fetchKernels(base, relaxed, true).then((k) =>
+          typeof k === 'string' ? fetchKernels(base, relaxed) : k,
+        )
+      : fetchKernels(base, relaxed);
+    return deferredWasmBackend(load, (fetched) => new WasmBackend(fetched, options), unavailable);
   }
   let kernels = loadKernels(relaxed, threads > 1);
   if (typeof kernels === 'string' && threads > 1) kernels = loadKernels(relaxed);

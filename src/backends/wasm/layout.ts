@@ -3,7 +3,7 @@ import { isTrailing, sizeOf, type Shape } from '../../tensor/shape.js';
 /**
  * How a broadcast binary op maps onto the wasm kernels: `row` when the smaller operand repeats
  * along the leading axes (same shape, scalar, bias row), `col` when it repeats along the
- * trailing axes (a [..., 1] column), undefined for the rest (they run on cpu).
+ * trailing axes (a [..., 1] column), undefined for the rest (they take stridedLayout below).
  */
 export type BinaryLayout =
   | { readonly kind: 'row'; readonly partFirst: boolean; readonly period: number }
@@ -43,4 +43,53 @@ export function reduceLayout(
     sizeOf(shape.slice(first, last + 1)),
     sizeOf(shape.slice(last + 1)),
   ];
+}
+
+/**
+ * Any broadcast of a and b to `outShape`, collapsed for the strided kernel
+ * (assembly/broadcast.ts): axes of output size 1 are dropped and adjacent axes on which each
+ * operand is either full on both or broadcast on both are merged. The result has at least one
+ * axis; strides are in elements (0 where the operand is broadcast), and on the last axis each
+ * operand's stride is 1 or 0 (never both 0). Sizes of 0 are the caller's to skip.
+ */
+export interface StridedLayout {
+  readonly dims: number[];
+  readonly aStrides: number[];
+  readonly bStrides: number[];
+}
+
+export function stridedLayout(a: Shape, b: Shape, outShape: Shape): StridedLayout {
+  const rank = outShape.length;
+  const full = (shape: Shape, d: number): boolean => {
+    const k = d - (rank - shape.length);
+    return k >= 0 && shape[k] !== 1;
+  };
+  const dims: number[] = [];
+  const aFull: boolean[] = [];
+  const bFull: boolean[] = [];
+  for (let d = 0; d < rank; d++) {
+    const n = outShape[d]!;
+    if (n === 1) continue;
+    const fa = full(a, d);
+    const fb = full(b, d);
+    const last = dims.length - 1;
+    if (last >= 0 && aFull[last] === fa && bFull[last] === fb) {
+      dims[last] = dims[last]! * n;
+    } else {
+      dims.push(n);
+      aFull.push(fa);
+      bFull.push(fb);
+    }
+  }
+  if (dims.length === 0) return { dims: [1], aStrides: [1], bStrides: [1] };
+  const strides = (isFull: boolean[]): number[] => {
+    const out = new Array<number>(dims.length);
+    let step = 1;
+    for (let d = dims.length - 1; d >= 0; d--) {
+      out[d] = isFull[d] ? step : 0;
+      if (isFull[d]) step *= dims[d]!;
+    }
+    return out;
+  };
+  return { dims, aStrides: strides(aFull), bStrides: strides(bFull) };
 }

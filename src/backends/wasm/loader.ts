@@ -130,28 +130,34 @@ async function fetchBytes(url: URL): Promise<Uint8Array<ArrayBuffer> | string> {
 }
 
 /**
- * The single-threaded kernels fetched from the folder `baseUrl` (a URL ending in '/', holding
- * the files of dist/wasm/) and compiled asynchronously, as a browser requires for modules of
- * more than 4 KiB on its main thread; or the reason why there are none. The relaxed-SIMD
- * build is used only where WebAssembly.validate accepts it (no flags are set here); otherwise
- * the plain SIMD build is fetched.
+ * The kernels fetched from the folder `baseUrl` (a URL ending in '/', holding the files of
+ * dist/wasm/) and compiled asynchronously, as a browser requires for modules of more than 4 KiB
+ * on its main thread; or the reason why there are none. The relaxed-SIMD build is used only
+ * where WebAssembly.validate accepts it (no flags are set here); otherwise the plain SIMD
+ * build is fetched. `shared` asks for the build that imports a shared memory (for threads:
+ * in a browser, only a cross-origin isolated page has SharedArrayBuffer).
  */
 export async function fetchKernels(
   baseUrl: URL,
   preferRelaxed = true,
+  shared = false,
 ): Promise<WasmKernels | string> {
   if (typeof WebAssembly === 'undefined') return 'this JavaScript engine has no WebAssembly';
   if (typeof fetch !== 'function') return 'this JavaScript engine has no fetch()';
+  if (shared && typeof SharedArrayBuffer === 'undefined') {
+    return 'this engine has no SharedArrayBuffer (threads need it)';
+  }
+  const suffix = shared ? '-shared' : '';
   if (preferRelaxed) {
-    const relaxed = await fetchBytes(new URL('sinew-relaxed.wasm', baseUrl));
+    const relaxed = await fetchBytes(new URL(`sinew-relaxed${suffix}.wasm`, baseUrl));
     if (typeof relaxed !== 'string' && WebAssembly.validate(relaxed)) {
-      return { module: await WebAssembly.compile(relaxed), variant: 'relaxed-simd', shared: false };
+      return { module: await WebAssembly.compile(relaxed), variant: 'relaxed-simd', shared };
     }
   }
-  const plain = await fetchBytes(new URL('sinew-simd.wasm', baseUrl));
+  const plain = await fetchBytes(new URL(`sinew-simd${suffix}.wasm`, baseUrl));
   if (typeof plain === 'string') return plain;
   if (!WebAssembly.validate(plain)) return 'this engine does not support WebAssembly SIMD';
-  return { module: await WebAssembly.compile(plain), variant: 'simd', shared: false };
+  return { module: await WebAssembly.compile(plain), variant: 'simd', shared };
 }
 
 /** Whether loadKernels() can read the kernels synchronously (Node with getBuiltinModule). */

@@ -34,14 +34,17 @@ export interface MatmulArgs {
   readonly transposeA: boolean;
   readonly transposeB: boolean;
   readonly outShape: Shape;
+  /** A dense layer's bias (byte offset, 0: none) and activation (FUSED_CODES), applied to C. */
+  readonly epilogue?: { readonly bias: number; readonly act: number };
 }
 
 /**
  * Batched float32 C = op(A)·op(B) with the wasm sgemm, one call per output batch. Transposes
  * are strides (the kernel packs through them), so no operand is copied. With a pool, each
- * large product is split over rows of C between threads (./pool.ts).
+ * large product is split over rows of C between threads (./pool.ts). With `epilogue`, each
+ * thread applies a dense layer's bias and activation to the rows of C it computed. `pool` is
+ * asked for only when a product is large enough to split (it starts on first need).
  */
-/** `pool` is asked for only when a product is large enough to split (it starts on first need). */
 export function wasmMatmul(
   k: KernelExports,
   pool: () => WorkerPool | undefined,
@@ -75,7 +78,10 @@ export function wasmMatmul(
       ldc: n,
     };
     const workers = 2 * m * n * depth >= MIN_FLOPS ? pool() : undefined;
-    if (workers) workers.sgemm(k, call, args.scratch);
-    else k.sgemm(m, n, depth, call.a, ars, acs, call.b, brs, bcs, call.c, n, args.scratch);
+    const { epilogue, scratch } = args;
+    const gemm = [m, n, depth, call.a, ars, acs, call.b, brs, bcs, call.c, n, scratch] as const;
+    if (workers) workers.sgemm(k, call, scratch, epilogue);
+    else if (epilogue) k.denseForward(...gemm, epilogue.bias, epilogue.act);
+    else k.sgemm(...gemm);
   }
 }

@@ -1,78 +1,65 @@
 import type { KernelExports } from './codes.js';
+import {
+  ARGS,
+  DONE,
+  FAILED,
+  JOBS_DONE,
+  KIND,
+  RUNNING,
+  SEQ,
+  SLOTS,
+  canBlock,
+  spawnThread,
+  type Thread,
+} from './thread.js';
 
 /**
- * A persistent pool of worker threads (Node worker_threads) sharing the backend's
- * WebAssembly.Memory: every worker instantiates the same compiled module on the same shared
- * memory, so a kernel call in a worker reads and writes the tensors in place. Only sgemm is
- * split so far, over rows of C (M): each thread runs the ordinary sgemm on its band of rows
- * with its own scratch, so every output element is summed in the same order as on one thread
- * and the result is bit-for-bit the single-threaded one.
+ * A persistent pool of worker threads (Node worker_threads, or Web Workers in a cross-origin
+ * isolated page) sharing the backend's WebAssembly.Memory: every worker instantiates the same
+ * compiled module on the same shared memory, so a kernel call in a worker reads and writes the
+ * tensors in place. Only sgemm is split so far, over rows of C (M): each thread runs the
+ * ordinary sgemm on its band of rows with its own scratch, so every output element is summed
+ * in the same order as on one thread and the result is bit-for-bit the single-threaded one.
  *
- * Synchronisation is through a small SharedArrayBuffer, 64 bytes (one cache line) per worker:
- *   [0] job sequence number, posted by the main thread (-1 asks the worker to stop)
- *   [1] the last job the worker finished      [2] 1 once the worker is running
- *   [3] 1 if a job threw                       [4..15] the 12 arguments of sgemm
- * A waiting side spins for a bounded time (SPIN_MS: a round trip through Atomics.wait and
- * notify costs ~10–30 µs) and then sleeps in Atomics.wait, so an idle pool costs nothing and
- * a busy machine is not starved by spinning. Work goes parallel only above MIN_FLOPS (about
- * 0.2 ms on one thread): below it waking a worker costs more than it saves.
+ * Synchronisation is through a small SharedArrayBuffer, one block of slots per worker (see
+ * ./thread.ts). A waiting side spins for a bounded time (SPIN_MS: a round trip through
+ * Atomics.wait and notify costs ~10–30 µs) and then sleeps in Atomics.wait, so an idle pool
+ * costs nothing and a busy machine is not starved by spinning; a browser's main thread, which
+ * may not call Atomics.wait, spins on Atomics.load until the worker is done or STALL_MS has
+ * passed. Work goes parallel only above MIN_FLOPS (about 0.2 ms on one thread): below it
+ * waking a worker costs more than it saves.
+ *
+ * A job is a kernel export run on argument lists (JOBS): split() posts the shares, runs the
+ * first on the calling thread, and runs on the caller the share of a worker that failed or
+ * stalled. Adding a job kind: an entry in JOBS and a method that cuts the work into shares.
  */
 
-const STRIDE = 16; // Int32 slots per worker
 const SPIN_MS = 0.05;
 /** Floating-point operations (2·m·n·k) below which a product runs on the calling thread. */
 export const MIN_FLOPS = 8e6;
 /** Rows of C per band are a multiple of this (the packing block of A is 128 rows). */
 const ROW_QUANTUM = 16;
-/** How long the main thread waits for a worker before doing its share itself. */
+/** How long the caller waits for a worker (to start, or to finish a share) before giving up. */
 const STALL_MS = 10_000;
 
-// The worker's program: plain JavaScript, run with `eval: true`, so the same code works from
-// src/ (TypeScript through tsx) and from dist/ without a separate file to find.
-const WORKER_SOURCE = `
-const { workerData } = require('node:worker_threads');
-const { module, memory, control, index, spinMs } = workerData;
-const s = new Int32Array(control, index * ${STRIDE * 4}, ${STRIDE});
-const k = new WebAssembly.Instance(module, { env: { memory } }).exports;
-Atomics.store(s, 2, 1);
-Atomics.notify(s, 2);
-let last = 0;
-for (;;) {
-  let seq = Atomics.load(s, 0);
-  if (seq === last) {
-    const until = performance.now() + spinMs;
-    while ((seq = Atomics.load(s, 0)) === last && performance.now() < until);
-    while (seq === last) {
-      Atomics.wait(s, 0, last);
-      seq = Atomics.load(s, 0);
-    }
-  }
-  if (seq < 0) break;
-  last = seq;
-  try {
-    k.sgemm(s[4], s[5], s[6], s[7], s[8], s[9], s[10], s[11], s[12], s[13], s[14], s[15]);
-  } catch {
-    Atomics.store(s, 3, 1);
-  }
-  Atomics.store(s, 1, seq);
-  Atomics.notify(s, 1);
-}
-`;
+/** Kernel exports the workers run: name and signature (see ./thread.ts). */
+const JOBS = {
+  sgemm: 'iiiiiiiiiiis',
+  // sgemm's arguments, then the dense epilogue's bias and activation (assembly/dense.ts).
+  denseForward: 'iiiiiiiiiiisii',
+} as const;
+type JobKind = keyof typeof JOBS;
+const JOB_TABLE = Object.entries(JOBS) as [JobKind, string][];
+const KIND_INDEX = new Map(JOB_TABLE.map(([name], i) => [name, i]));
 
-/** Atomics.waitAsync (ES2024; in Node since 16), typed here for an ES2022 lib. */
+/** Atomics.waitAsync (ES2024; Node >= 16, Chromium), typed here for an ES2022 lib. */
 interface AtomicsWaitAsync {
-  waitAsync(
+  waitAsync?(
     array: Int32Array,
     index: number,
     value: number,
     timeout: number,
   ): { async: false; value: string } | { async: true; value: Promise<string> };
-}
-
-interface WorkerHandle {
-  terminate(): Promise<number>;
-  unref(): void;
-  on(event: 'error' | 'exit', listener: (arg: unknown) => void): void;
 }
 
 export interface SgemmCall {
@@ -89,14 +76,26 @@ export interface SgemmCall {
   ldc: number;
 }
 
+/** What the pool has done (tests, benchmarks). */
+export interface PoolStats {
+  /** Worker threads started (the calling thread makes one more). */
+  readonly workers: number;
+  /** Workers running now (started, not failed or given up on). */
+  readonly running: number;
+  /** Shares of work the workers have finished. */
+  readonly jobs: number;
+}
+
 export class WorkerPool {
   /** Worker threads (the calling thread makes one more). */
   readonly size: number;
   readonly #control: Int32Array;
-  readonly #workers: WorkerHandle[] = [];
-  readonly #scratch: number[];
+  readonly #floats: Float32Array;
+  readonly #threads: (Thread | undefined)[] = [];
   readonly #alive: boolean[];
   readonly #ready: Promise<void>;
+  /** Whether the calling thread may sleep in Atomics.wait (not a browser's main thread). */
+  readonly #block = canBlock();
   #seq = 0;
   #closed = false;
 
@@ -106,70 +105,113 @@ export class WorkerPool {
    * runs on the calling thread.
    */
   constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, scratch: number[]) {
-    const { Worker } = process.getBuiltinModule('node:worker_threads');
     this.size = scratch.length;
-    this.#scratch = scratch;
     this.#alive = scratch.map(() => true);
-    this.#control = new Int32Array(new SharedArrayBuffer(this.size * STRIDE * 4));
+    const control = new SharedArrayBuffer(this.size * SLOTS * 4);
+    this.#control = new Int32Array(control);
+    this.#floats = new Float32Array(control);
     const started: Promise<void>[] = [];
     for (let index = 0; index < this.size; index++) {
-      const worker = new Worker(WORKER_SOURCE, {
-        eval: true,
-        workerData: { module, memory, control: this.#control.buffer, index, spinMs: SPIN_MS },
-      }) as unknown as WorkerHandle;
       const dead = (): void => {
         this.#alive[index] = false;
       };
-      worker.on('error', dead);
-      worker.on('exit', dead);
-      this.#workers.push(worker);
-      // Referenced until it runs (so that awaiting ready() keeps the process alive), then
+      let thread: Thread | undefined;
+      try {
+        const data = { module, memory, control, index, spinMs: SPIN_MS, scratch: scratch[index]! };
+        thread = spawnThread({ ...data, jobs: JOB_TABLE }, dead);
+      } catch {
+        dead(); // the environment refused a worker: its shares run on the caller
+      }
+      this.#threads.push(thread);
+      // Referenced until it runs (so that awaiting ready() keeps a Node process alive), then
       // unreferenced: an idle pool never keeps the process alive.
-      started.push(this.#started(index).then(() => worker.unref()));
+      started.push(this.#started(index).then(() => thread?.unref()));
     }
     this.#ready = Promise.all(started).then(() => undefined);
   }
 
-  /** Resolves once every worker runs (or has died: its share then runs on the caller). */
+  /** Resolves once every worker runs (or has died or never started: its share then runs on the caller). */
   ready(): Promise<void> {
     return this.#ready;
   }
 
+  /** Workers started, running, and shares they have done. */
+  stats(): PoolStats {
+    let jobs = 0;
+    for (let w = 0; w < this.size; w++) jobs += Atomics.load(this.#control, w * SLOTS + JOBS_DONE);
+    return { workers: this.size, running: this.#running().length, jobs };
+  }
+
   async #started(index: number): Promise<void> {
-    const flag = index * STRIDE + 2;
+    const flag = index * SLOTS + RUNNING;
+    const giveUp = performance.now() + STALL_MS;
+    const atomics = Atomics as unknown as AtomicsWaitAsync;
     while (this.#alive[index] && Atomics.load(this.#control, flag) === 0) {
-      const r = (Atomics as unknown as AtomicsWaitAsync).waitAsync(this.#control, flag, 0, 50);
-      if (r.async) await r.value;
+      if (performance.now() > giveUp) {
+        this.#alive[index] = false;
+        this.#threads[index]?.terminate();
+        return;
+      }
+      const r = atomics.waitAsync?.(this.#control, flag, 0, 50);
+      if (!r) await new Promise((resolve) => setTimeout(resolve, 5));
+      else if (r.async) await r.value;
     }
   }
 
   /**
    * C = op(A)·op(B) split over M between the calling thread (using `scratch`) and the
-   * running workers; small products run on the calling thread alone.
+   * running workers; small products run on the calling thread alone. With `epilogue` (C
+   * contiguous), each thread then applies a dense layer's bias and activation to its own band
+   * of rows (denseForward), while they are in its cache.
    */
-  sgemm(k: KernelExports, call: SgemmCall, scratch: number): void {
-    const helpers = this.#closed ? [] : this.#running();
-    if (helpers.length === 0 || 2 * call.m * call.n * call.k < MIN_FLOPS) {
-      this.#local(k, call, 0, call.m, scratch);
-      return;
-    }
-    const parts = Math.min(helpers.length + 1, Math.ceil(call.m / ROW_QUANTUM));
+  sgemm(
+    k: KernelExports,
+    call: SgemmCall,
+    scratch: number,
+    epilogue?: { bias: number; act: number },
+  ): void {
+    const helpers = this.#closed ? 0 : this.#running().length;
+    const parts =
+      helpers === 0 || 2 * call.m * call.n * call.k < MIN_FLOPS
+        ? 1
+        : Math.min(helpers + 1, Math.ceil(call.m / ROW_QUANTUM));
     const band = Math.ceil(call.m / parts / ROW_QUANTUM) * ROW_QUANTUM;
-    const seq = ++this.#seq;
-    const posted: [number, number, number][] = [];
-    for (let p = 1; p < parts; p++) {
-      const from = p * band;
+    const shares: number[][] = [];
+    for (let from = 0; from < call.m; from += band) {
       const to = Math.min(call.m, from + band);
-      if (from >= to) break;
-      const w = helpers[p - 1]!;
-      this.#post(w, seq, call, from, to);
-      posted.push([w, from, to]);
+      const { n, k: depth, a, ars, acs, b, brs, bcs, c, ldc } = call;
+      const [aFrom, cFrom] = [a + 4 * from * ars, c + 4 * from * ldc];
+      const share = [to - from, n, depth, aFrom, ars, acs, b, brs, bcs, cFrom, ldc, scratch];
+      if (epilogue) share.push(epilogue.bias, epilogue.act);
+      shares.push(share);
     }
-    this.#local(k, call, 0, Math.min(call.m, band), scratch);
-    for (const [w, from, to] of posted) {
-      if (!this.#await(w, seq) || Atomics.load(this.#control, w * STRIDE + 3) !== 0) {
-        Atomics.store(this.#control, w * STRIDE + 3, 0);
-        this.#local(k, call, from, to, scratch); // a stalled or failed worker: do it here
+    this.split(k, epilogue ? 'denseForward' : 'sgemm', shares);
+  }
+
+  /**
+   * Runs kernel `kind` once per argument list of `shares`: the first on the calling thread,
+   * the others on running workers (an 's' argument is replaced by the worker's scratch), and
+   * on the caller again any share whose worker failed or stalled. Shares must not overlap in
+   * what they write. Returns when all are done.
+   */
+  split(k: KernelExports, kind: JobKind, shares: number[][]): void {
+    const kernel = (k as unknown as Record<JobKind, (...args: number[]) => void>)[kind];
+    const helpers = this.#closed ? [] : this.#running();
+    const seq = ++this.#seq;
+    const posted: [number, number[]][] = [];
+    for (let p = 1; p < shares.length; p++) {
+      const w = helpers[p - 1];
+      if (w === undefined) break;
+      this.#post(w, seq, kind, shares[p]!);
+      posted.push([w, shares[p]!]);
+    }
+    for (let p = posted.length + 1; p < shares.length; p++) kernel(...shares[p]!); // no worker
+    if (shares.length > 0) kernel(...shares[0]!);
+    for (const [w, args] of posted) {
+      const failed = FAILED + w * SLOTS;
+      if (!this.#await(w, seq) || Atomics.load(this.#control, failed) !== 0) {
+        Atomics.store(this.#control, failed, 0);
+        kernel(...args); // a stalled or failed worker: do it here
       }
     }
   }
@@ -179,60 +221,39 @@ export class WorkerPool {
     if (this.#closed) return;
     this.#closed = true;
     for (let w = 0; w < this.size; w++) {
-      Atomics.store(this.#control, w * STRIDE, -1);
-      Atomics.notify(this.#control, w * STRIDE);
+      Atomics.store(this.#control, w * SLOTS + SEQ, -1);
+      Atomics.notify(this.#control, w * SLOTS + SEQ);
     }
-    for (const worker of this.#workers) void worker.terminate();
+    for (const thread of this.#threads) thread?.terminate();
   }
 
   #running(): number[] {
     const out: number[] = [];
     for (let w = 0; w < this.size; w++) {
-      if (this.#alive[w] && Atomics.load(this.#control, w * STRIDE + 2) === 1) out.push(w);
+      if (this.#alive[w] && Atomics.load(this.#control, w * SLOTS + RUNNING) === 1) out.push(w);
     }
     return out;
   }
 
-  #local(k: KernelExports, c: SgemmCall, from: number, to: number, scratch: number): void {
-    k.sgemm(
-      to - from,
-      c.n,
-      c.k,
-      c.a + 4 * from * c.ars,
-      c.ars,
-      c.acs,
-      c.b,
-      c.brs,
-      c.bcs,
-      c.c + 4 * from * c.ldc,
-      c.ldc,
-      scratch,
-    );
+  #post(w: number, seq: number, kind: JobKind, args: number[]): void {
+    const o = w * SLOTS;
+    const signature = JOBS[kind];
+    this.#control[o + KIND] = KIND_INDEX.get(kind)!;
+    for (let j = 0; j < signature.length; j++) {
+      if (signature[j] === 'f') this.#floats[o + ARGS + j] = args[j]!;
+      else if (signature[j] === 'i') this.#control[o + ARGS + j] = args[j]!;
+    }
+    Atomics.store(this.#control, o + SEQ, seq); // publishes the arguments written above
+    Atomics.notify(this.#control, o + SEQ);
   }
 
-  #post(w: number, seq: number, c: SgemmCall, from: number, to: number): void {
-    const s = this.#control;
-    const o = w * STRIDE;
-    s[o + 4] = to - from;
-    s[o + 5] = c.n;
-    s[o + 6] = c.k;
-    s[o + 7] = c.a + 4 * from * c.ars;
-    s[o + 8] = c.ars;
-    s[o + 9] = c.acs;
-    s[o + 10] = c.b;
-    s[o + 11] = c.brs;
-    s[o + 12] = c.bcs;
-    s[o + 13] = c.c + 4 * from * c.ldc;
-    s[o + 14] = c.ldc;
-    s[o + 15] = this.#scratch[w]!;
-    Atomics.store(s, o, seq); // publishes the arguments written above
-    Atomics.notify(s, o);
-  }
-
-  /** Waits for worker w to finish job `seq`: a bounded spin, then Atomics.wait. */
+  /**
+   * Waits for worker w to finish job `seq`: a bounded spin, then Atomics.wait (or, where the
+   * caller may not block, more spinning); false if it stalled for STALL_MS.
+   */
   #await(w: number, seq: number): boolean {
     const s = this.#control;
-    const slot = w * STRIDE + 1;
+    const slot = w * SLOTS + DONE;
     const spinUntil = performance.now() + SPIN_MS;
     while (Atomics.load(s, slot) !== seq && performance.now() < spinUntil);
     const giveUp = performance.now() + STALL_MS;
@@ -241,7 +262,7 @@ export class WorkerPool {
         this.#alive[w] = false;
         return false;
       }
-      Atomics.wait(s, slot, done, 100);
+      if (this.#block) Atomics.wait(s, slot, done, 100);
     }
     return true;
   }
