@@ -2,9 +2,8 @@
 // shapes of the autoencoder workload (128×784·784×256 and its transposed backward products)
 // and at 256³ and 1024³. Medians over several runs after a warm-up. A program, not a test:
 // `npx tsx bench/sgemm.ts` (build the kernels first: `node scripts/build-wasm.mjs`).
-// TensorFlow.js's wasm backend (@tensorflow/tfjs-backend-wasm) is not installed, so it is not
-// measured here; /work/shared/PERFORMANCE.md has its figures (~25–30 GFLOP/s plain products,
-// ~2 GFLOP/s transposed).
+// TensorFlow.js's figures at the same shapes come from `npm run bench` (bench/run.ts), which
+// runs every system in its own process.
 import type { Backend, TensorInfo } from '../src/backends/backend.js';
 import { CpuBackend } from '../src/backends/cpu/index.js';
 import { loadKernels } from '../src/backends/wasm/loader.js';
@@ -55,6 +54,3 @@ SGEMM_CASES.forEach((c, i) => {
   console.log([c.label.padEnd(30), ...cells].join(''));
 });
 pool.close();
-console.log(
-  'tfjs-backend-wasm: not installed (see /work/shared/PERFORMANCE.md: ~25–30 plain, ~2 transposed).',
-);

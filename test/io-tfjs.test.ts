@@ -386,3 +386,24 @@ test('tfjs training config and optimizer weights load into a compiled sinew mode
   assert.equal(ours.compiled.losses[0]!.constructor.name, 'MeanSquaredError');
   await rm(dir, { recursive: true, force: true });
 });
+
+test('a sinew model compiled with each loss TF.js knows loads compiled into TF.js', async () => {
+  // TF.js compiles a loaded model from its training config: the loss name must be one it has
+  // (after camelCasing snake_case), and its evaluate must then give sinew's loss.
+  const x = data([6, 3], 5);
+  const y = data([6, 2], 6).map((v) => Math.abs(v) + 0.5);
+  for (const loss of ['mape', 'msle', 'logcosh', 'poisson', 'mse', 'mae']) {
+    const ours = sn.sequential({
+      layers: [sn.layers.dense({ units: 2, inputShape: [3], activation: 'softplus' })],
+    });
+    ours.compile({ optimizer: 'sgd', loss });
+    const dir = await tmp();
+    await io.save(ours, dir, { ...quiet, includeOptimizer: true });
+    const theirs = await tf.loadLayersModel(tfjsReader(dir));
+    const expected = ours.evaluate(sn.tensor(x, [6, 3]), sn.tensor(y, [6, 2])).loss!;
+    const got = theirs.evaluate(tf.tensor(x, [6, 3]), tf.tensor(y, [6, 2])) as tf.Scalar;
+    const value = got.dataSync()[0]!;
+    assert.ok(Math.abs(value - expected) <= 1e-5 * Math.max(1, Math.abs(expected)), loss);
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -129,6 +129,10 @@ test('every loss round-trips', () => {
       l.kld(),
       l.cosineSimilarity({ axis: -1 }),
       l.hinge(),
+      l.meanAbsolutePercentageError(),
+      l.meanSquaredLogarithmicError(),
+      l.logcosh(),
+      l.poisson(),
     ],
     (a, b) => {
       const yTrue = a.name.includes('sparse') ? sn.tensor([2, 0], undefined, 'int32') : labels;

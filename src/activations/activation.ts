@@ -1,6 +1,6 @@
 import { ConfigError, describe } from '../errors.js';
-import { add, div, elu, gelu, leakyRelu, relu, relu6, selu, sigmoid } from '../ops/index.js';
-import { softmax, softplus, softsign, swish, tanh } from '../ops/index.js';
+import { add, div, elu, gelu, leakyRelu, logSoftmax, mul, relu, relu6 } from '../ops/index.js';
+import { selu, sigmoid, softmax, softplus, softsign, swish, tanh } from '../ops/index.js';
 import { Registry, type ConfigDict, type Serializable } from '../serialization.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { checkBoolean, checkNumber } from '../validation.js';
@@ -12,7 +12,7 @@ import { checkBoolean, checkNumber } from '../validation.js';
  * it has a gradient for free. Semantics follow Keras 3 where TensorFlow.js differs:
  * hard_sigmoid is relu6(x + 3) / 6 (TensorFlow.js still uses 0.2·x + 0.5), leaky_relu's
  * negative slope is 0.2 (the LeakyReLU *layer* uses 0.3), gelu is the exact erf form, softmax
- * is over the last axis.
+ * and log_softmax are over the last axis.
  */
 export abstract class Activation implements Serializable {
   abstract apply(x: Tensor): Tensor;
@@ -86,6 +86,34 @@ export class Softmax extends Activation {
   }
   static fromConfig(config: ConfigDict): Softmax {
     return new Softmax(config as SoftmaxOptions);
+  }
+}
+
+export interface LogSoftmaxOptions {
+  /** The axis the log-probabilities are normalised over (default -1, the last). */
+  axis?: number;
+}
+
+/**
+ * log(softmax(x)) = x − log Σ exp(x) over `axis` (default the last), computed stably in one
+ * kernel: large logits give finite values where log(softmax(x)) would give −Infinity.
+ */
+export class LogSoftmax extends Activation {
+  static readonly className = 'logSoftmax';
+  static readonly kerasName = 'log_softmax';
+  readonly axis: number;
+  constructor(options: LogSoftmaxOptions = {}) {
+    super();
+    this.axis = checkNumber(options.axis, 'log_softmax', 'axis', { integer: true, fallback: -1 });
+  }
+  apply(x: Tensor): Tensor {
+    return logSoftmax(x, this.axis);
+  }
+  override getConfig(): ConfigDict {
+    return { axis: this.axis };
+  }
+  static fromConfig(config: ConfigDict): LogSoftmax {
+    return new LogSoftmax(config as LogSoftmaxOptions);
   }
 }
 
@@ -176,6 +204,9 @@ export class LeakyRelu extends Activation {
 /** x·σ(x), also called SiLU (Keras 3's own name for it is 'silu'; 'swish' is its alias). */
 export class Swish extends stateless('swish', 'swish', swish) {}
 
+/** x·tanh(softplus(x)) (Misra 2019): smooth, non-monotonic like swish, minimum ≈ −0.31. */
+export class Mish extends stateless('mish', 'mish', (x) => mul(x, tanh(softplus(x)))) {}
+
 /** Every built-in activation, by className, Keras name and TensorFlow.js spelling. */
 export const activationRegistry = new Registry<Activation>('activation');
 const BUILTINS = [
@@ -186,6 +217,7 @@ const BUILTINS = [
   HardSigmoid,
   Tanh,
   Softmax,
+  LogSoftmax,
   Softplus,
   Softsign,
   Elu,
@@ -193,6 +225,7 @@ const BUILTINS = [
   Gelu,
   LeakyRelu,
   Swish,
+  Mish,
 ];
 for (const cls of BUILTINS) {
   const aliases = cls.kerasName === cls.className ? [] : [cls.kerasName];

@@ -47,6 +47,7 @@ test('each activation matches its formula (Keras 3 semantics)', () => {
     leaky_relu: (v) => (v > 0 ? v : 0.2 * v),
     swish: (v) => v * sig(v),
     silu: (v) => v * sig(v),
+    mish: (v) => v * Math.tanh(Math.log1p(Math.exp(v))),
     hardSigmoid: (v) => Math.min(Math.max(v + 3, 0), 6) / 6,
     leakyRelu: (v) => (v > 0 ? v : 0.2 * v),
   };
@@ -89,6 +90,43 @@ test('softmax: over the last axis by default, rows sum to 1', () => {
   ]);
 });
 
+test('mish: x·tanh(softplus(x)) (hand values)', () => {
+  // softplus(1) = log(1 + e) = 1.3132617, tanh → 0.8650984; softplus(−1) = log(1 + 1/e) =
+  // 0.3132617, tanh → 0.3034015, times −1; large |x|: x·tanh(x) → x, and x·e^x → 0.
+  assertClose(
+    activations.getActivation('mish').apply(sn.tensor([0, 1, -1, 30, -30])),
+    [0, 0.8650984, -0.3034015, 30, -30 * Math.exp(-30)],
+    1e-6,
+    [5],
+  );
+});
+
+test('log_softmax: x − log Σ exp(x) over the last axis, finite for large logits', () => {
+  // log(e + e² + e³) = 3.4076059; rows of zeros give log(1/3)
+  const m = sn.tensor([
+    [1, 2, 3],
+    [0, 0, 0],
+  ]);
+  const lse = 3.4076059;
+  const third = -Math.log(3);
+  assertClose(
+    run2('log_softmax', m),
+    [1 - lse, 2 - lse, 3 - lse, third, third, third],
+    1e-6,
+    [2, 3],
+  );
+  // axis 0: columns [1, 0], [2, 0], [3, 0]: log(e^a / (e^a + 1)) and log(1 / (e^a + 1))
+  const col = (a: number) => [a - Math.log1p(Math.exp(a)), -Math.log1p(Math.exp(a))];
+  const [c1, c2, c3] = [col(1), col(2), col(3)];
+  assertClose(
+    new activations.LogSoftmax({ axis: 0 }).apply(m),
+    [c1[0]!, c2[0]!, c3[0]!, c1[1]!, c2[1]!, c3[1]!],
+    1e-6,
+  );
+  // log(softmax([1000, 0])) would be [0, −Infinity]; the stable form gives [0, −1000]
+  assertClose(run2('logSoftmax', sn.tensor([[1000, 0]])), [0, -1000], 1e-6, [1, 2]);
+});
+
 function run2(name: string, t: sn.Tensor): sn.Tensor {
   return activations.getActivation(name).apply(t);
 }
@@ -120,8 +158,17 @@ test('TensorFlow.js parity where tfjs implements the Keras semantics', async () 
     ['selu', tf.selu(tx)],
     ['leaky_relu', tf.leakyRelu(tx, 0.2)],
     ['softmax', tf.softmax(tx)],
+    ['log_softmax', tf.logSoftmax(tx)],
   ];
   for (const [name, want] of pairs) assertClose(run(name), Array.from(want.dataSync()), 1e-5);
+  // tfjs's own activation objects, by their tfjs names: 'mish' and 'logSoftmax' (on rows;
+  // tfjs registers logSoftmax but its identifier type leaves it out, hence the cast)
+  const rows = [XS.slice(0, 5), XS.slice(5, 10)];
+  for (const name of ['mish', 'logSoftmax']) {
+    const layer = tf.layers.activation({ activation: name as 'mish' });
+    const want = (layer.apply(tf.tensor(rows)) as tf.Tensor).dataSync();
+    assertClose(run2(name, sn.tensor(rows)), Array.from(want), 1e-5, [2, 5]);
+  }
   // tfjs's hardSigmoid is the old Keras 2 0.2·x + 0.5: at x = 1 it gives 0.7, Keras 3 gives 2/3.
   const old = tf.layers
     .activation({ activation: 'hardSigmoid' })
@@ -148,6 +195,8 @@ test('gradients of every activation match finite differences', () => {
     'gelu',
     'leaky_relu',
     'swish',
+    'mish',
+    'log_softmax',
   ];
   for (const name of names) {
     const act = activations.getActivation(name);
@@ -168,6 +217,9 @@ test('getActivation: undefined/null → linear, instances kept, names resolved',
     ['silu', activations.Swish],
     ['swish', activations.Swish],
     ['gelu', activations.Gelu],
+    ['mish', activations.Mish],
+    ['log_softmax', activations.LogSoftmax],
+    ['logSoftmax', activations.LogSoftmax],
   ];
   for (const [id, cls] of table) assert.equal(activations.getActivation(id).constructor, cls, id);
 });
@@ -191,6 +243,9 @@ test('activationName: the Keras snake_case name of each activation', () => {
     leaky_relu: 'leaky_relu',
     swish: 'swish',
     silu: 'swish',
+    mish: 'mish',
+    logSoftmax: 'log_softmax',
+    log_softmax: 'log_softmax',
   };
   for (const [id, name] of Object.entries(want)) {
     assert.equal(activations.activationName(activations.getActivation(id)), name, id);
@@ -228,6 +283,10 @@ test('unknown names and bad options are ConfigErrors listing the valid names', (
     /approximate must be true or false/,
   );
   assert.throws(() => new activations.Softmax({ axis: 1.5 }), /softmax: axis must be an integer/);
+  assert.throws(
+    () => new activations.LogSoftmax({ axis: 'last' as unknown as number }),
+    /log_softmax: axis must be an integer/,
+  );
 });
 
 test('config round trip through the registry', () => {
@@ -236,6 +295,8 @@ test('config round trip through the registry', () => {
     new activations.LeakyRelu({ negativeSlope: 0.1 }),
     new activations.Gelu({ approximate: true }),
     new activations.Softmax({ axis: 0 }),
+    new activations.LogSoftmax({ axis: 0 }),
+    new activations.Mish(),
     new activations.Relu(),
   ]) {
     const ser = activations.activationRegistry.serialize(a);
@@ -247,4 +308,17 @@ test('config round trip through the registry', () => {
     className: 'leakyRelu',
     config: { negativeSlope: 0.2 },
   });
+  // tfjs's class names: 'logSoftmax' and 'mish' (Keras's 'log_softmax' is an accepted alias)
+  assert.deepEqual(activations.activationRegistry.serialize(new activations.LogSoftmax()), {
+    className: 'logSoftmax',
+    config: { axis: -1 },
+  });
+  assert.deepEqual(activations.activationRegistry.serialize(new activations.Mish()), {
+    className: 'mish',
+    config: {},
+  });
+  assert.ok(
+    activations.activationRegistry.deserialize({ className: 'log_softmax', config: {} }) instanceof
+      activations.LogSoftmax,
+  );
 });

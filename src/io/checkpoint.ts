@@ -1,8 +1,11 @@
 import { describe } from '../errors.js';
 import {
+  seededLayers,
   setCheckpointer,
   type Checkpointer,
+  type LayerRngState,
   type LoadedCheckpoint,
+  type RandomStateLayer,
   type TrainingState,
 } from '../models/checkpointing.js';
 import type { Model } from '../models/model.js';
@@ -144,7 +147,9 @@ async function load(dir: string, model: Model): Promise<LoadedCheckpoint | undef
     state,
     restore: () => {
       const { weights, slots } = matchModel(model, tensors, where);
+      const layerRngs = matchLayerRngs(model, state.layerRngs, where);
       model.weights.forEach((v, i) => v.assign(weights[i]!));
+      for (const { layer, state: rng } of layerRngs) layer.setRandomState(rng);
       const optimizer = model.compiled?.optimizer;
       if (optimizer === undefined) return;
       optimizer.setSlots(slots);
@@ -202,6 +207,44 @@ function matchModel(
   return { weights, slots };
 }
 
+/**
+ * The saved generator of each seeded layer (dropout, gaussianNoise with a seed), matched by
+ * position as the weights are (names may differ in a model rebuilt in the same process), the
+ * classes agreeing. A checkpoint of an earlier sinew has no layer generators: those layers
+ * then start again from their seed, with a warning, as such a checkpoint always did.
+ */
+function matchLayerRngs(
+  model: Model,
+  saved: readonly LayerRngState[] | undefined,
+  where: string,
+): { layer: RandomStateLayer; state: number[] }[] {
+  const layers = seededLayers(model);
+  if (saved === undefined) {
+    if (layers.length > 0) {
+      console.warn(
+        `sinew: ${where} does not hold the generators of seeded layers (it was written by an ` +
+          `earlier sinew); ${layers.map((l) => `'${l.name}'`).join(', ')} start again from ` +
+          'their seed, so the resumed run draws other masks or noise than an uninterrupted one.',
+      );
+    }
+    return [];
+  }
+  const list = (items: readonly { name: string; className: string }[]) =>
+    items.map((l) => `${l.className} '${l.name}'`).join(', ') || '(none)';
+  const savedList = list(saved.map((s) => ({ name: s.layer, className: s.className })));
+  const same =
+    saved.length === layers.length && layers.every((l, i) => l.className === saved[i]!.className);
+  if (!same) {
+    throw new SerializationError(
+      `${where}: the checkpoint belongs to a different model: its seeded layers (those with a ` +
+        `generator of their own) are [${savedList}], the model's [${list(layers)}]. Fix: ` +
+        'resume with the model that wrote it (same layers, same seeds given or not, in the ' +
+        'same order), or use another checkpoint dir to start afresh.',
+    );
+  }
+  return layers.map((layer, i) => ({ layer, state: saved[i]!.state }));
+}
+
 /** The fields fit relies on, checked, so that a damaged file fails here and not mid-fit. */
 function checkState(state: unknown, where: string): void {
   const s = state as Partial<TrainingState> | undefined;
@@ -220,6 +263,16 @@ function checkState(state: unknown, where: string): void {
     int(s.batchSize) &&
     numbers(s.shuffleRng, 5) &&
     numbers(s.globalRng, 5) &&
+    (s.layerRngs === undefined ||
+      (Array.isArray(s.layerRngs) &&
+        s.layerRngs.every(
+          (l: Partial<LayerRngState> | null) =>
+            typeof l === 'object' &&
+            l !== null &&
+            typeof l.layer === 'string' &&
+            typeof l.className === 'string' &&
+            numbers(l.state, 5),
+        ))) &&
     typeof s.tracker === 'object' &&
     s.tracker !== null &&
     typeof s.tracker.count === 'number' &&

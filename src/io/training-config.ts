@@ -59,6 +59,8 @@ function lossJson(loss: Loss, warnings: string[]): JsonValue {
   const config = loss.getConfig();
   const isDefault = JSON.stringify(cls.fromConfig({}).getConfig()) === JSON.stringify(config);
   if (isDefault && lossRegistry.has(cls.className)) {
+    // 'log_cosh' would reach TensorFlow.js as 'logCosh', which it lacks; Keras reads 'logcosh' too.
+    if (cls.className === 'LogCosh') return 'logcosh';
     // The longest snake_case alias: 'mean_squared_error' rather than 'mse'.
     const names = lossRegistry
       .names()

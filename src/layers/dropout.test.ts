@@ -164,3 +164,24 @@ test('dropout: getConfig → JSON → fromConfig round trip (same seed, same mas
   const plain = sn.layers.dropout({ rate: 0.1 }).getConfig();
   assert.equal(sn.layers.Dropout.fromConfig(JSON.parse(JSON.stringify(plain))).seed, undefined);
 });
+
+test('dropout: getRandomState/setRandomState save and restore the seeded generator', () => {
+  const layer = sn.layers.dropout({ rate: 0.5, seed: 9 });
+  // Oracle: the layer draws one float per unit from Random(9); after 6 draws its state is
+  // that of a Random(9) that drew 6 floats.
+  const oracle = new sn.Random(9);
+  assert.deepEqual(layer.getRandomState(), oracle.getState());
+  layer.apply(x, { training: true });
+  for (let i = 0; i < 6; i++) oracle.nextFloat();
+  assert.deepEqual(layer.getRandomState(), oracle.getState());
+  // A fresh layer given that state draws the next mask, not the first one again.
+  const saved = layer.getRandomState()!;
+  const next = layer.apply(x, { training: true }).dataSync();
+  const other = sn.layers.dropout({ rate: 0.5, seed: 9 });
+  other.setRandomState(saved);
+  assert.deepEqual(other.apply(x, { training: true }).dataSync(), next);
+  // Without a seed there is no own generator (the global one is checkpointed instead).
+  const unseeded = sn.layers.dropout({ rate: 0.5 });
+  assert.equal(unseeded.getRandomState(), undefined);
+  assert.throws(() => unseeded.setRandomState(saved), /setRandomState needs a layer with a seed/);
+});

@@ -81,6 +81,26 @@ export class Dropout extends Layer {
     return mul(x, tensor(values, shape, x.dtype === 'float64' ? 'float64' : 'float32'));
   }
 
+  /**
+   * The state of the layer's own generator, which fit's checkpoints save so that a resumed
+   * run draws the masks an uninterrupted one would; undefined without a seed (the global
+   * generator is used, and checkpoints save that one).
+   */
+  getRandomState(): number[] | undefined {
+    return this.#rng?.getState();
+  }
+
+  /** Puts back a state getRandomState() returned (a seeded layer only). */
+  setRandomState(state: readonly number[]): void {
+    if (this.#rng === undefined) {
+      throw new ConfigError(
+        `Dropout '${this.name}': setRandomState needs a layer with a seed (it has its own ` +
+          'generator only then); without one it draws from the global generator (sn.setSeed).',
+      );
+    }
+    this.#rng.setState(state);
+  }
+
   #maskShape(inputShape: readonly number[]): number[] {
     if (!this.noiseShape) return inputShape.slice();
     if (this.noiseShape.length !== inputShape.length) {

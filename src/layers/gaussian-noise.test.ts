@@ -77,3 +77,21 @@ test('gaussianNoise: getConfig → JSON → fromConfig round trip', () => {
     layer.apply(z, { training: true }).arraySync(),
   );
 });
+
+test('gaussianNoise: getRandomState/setRandomState save and restore the seeded generator', () => {
+  // 3 draws per call: the spare normal of Box–Muller is part of the state.
+  const input = sn.zeros([1, 3]);
+  const layer = sn.layers.gaussianNoise({ stddev: 1, seed: 4 });
+  layer.apply(input, { training: true });
+  const oracle = new sn.Random(4);
+  for (let i = 0; i < 3; i++) oracle.nextNormal();
+  const saved = layer.getRandomState()!;
+  assert.deepEqual(saved, oracle.getState());
+  assert.ok(!Number.isNaN(saved[4]), 'a spare normal is pending');
+  const next = [oracle.nextNormal(), oracle.nextNormal(), oracle.nextNormal()];
+  const other = sn.layers.gaussianNoise({ stddev: 1, seed: 4 });
+  other.setRandomState(saved);
+  const values = Array.from(other.apply(input, { training: true }).dataSync());
+  values.forEach((v, i) => assert.ok(Math.abs(v - next[i]!) < 1e-6, `${v} vs ${next[i]}`));
+  assert.equal(sn.layers.gaussianNoise({ stddev: 1 }).getRandomState(), undefined);
+});

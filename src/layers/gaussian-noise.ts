@@ -56,6 +56,26 @@ export class GaussianNoise extends Layer {
     return add(x, tensor(values, x.shape, x.dtype === 'float64' ? 'float64' : 'float32'));
   }
 
+  /**
+   * The state of the layer's own generator, which fit's checkpoints save so that a resumed
+   * run draws the noise an uninterrupted one would; undefined without a seed (the global
+   * generator is used, and checkpoints save that one).
+   */
+  getRandomState(): number[] | undefined {
+    return this.#rng?.getState();
+  }
+
+  /** Puts back a state getRandomState() returned (a seeded layer only). */
+  setRandomState(state: readonly number[]): void {
+    if (this.#rng === undefined) {
+      throw new ConfigError(
+        `GaussianNoise '${this.name}': setRandomState needs a layer with a seed (it has its ` +
+          'own generator only then); without one it draws from the global generator (sn.setSeed).',
+      );
+    }
+    this.#rng.setState(state);
+  }
+
   override getConfig(): ConfigDict {
     return { ...super.getConfig(), stddev: this.stddev, seed: this.seed ?? null };
   }

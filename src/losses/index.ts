@@ -10,6 +10,7 @@ import {
   BinaryCrossentropy,
   CategoricalCrossentropy,
   KLDivergence,
+  Poisson,
   SparseCategoricalCrossentropy,
   type CrossentropyOptions,
   type SparseCategoricalCrossentropyOptions,
@@ -17,8 +18,11 @@ import {
 import {
   CosineSimilarity,
   Huber,
+  LogCosh,
   MeanAbsoluteError,
+  MeanAbsolutePercentageError,
   MeanSquaredError,
+  MeanSquaredLogarithmicError,
   type CosineSimilarityOptions,
   type HuberOptions,
 } from './regression.js';
@@ -32,8 +36,12 @@ export {
   Hinge,
   Huber,
   KLDivergence,
+  LogCosh,
   MeanAbsoluteError,
+  MeanAbsolutePercentageError,
   MeanSquaredError,
+  MeanSquaredLogarithmicError,
+  Poisson,
   SparseCategoricalCrossentropy,
   type CosineSimilarityOptions,
   type CrossentropyOptions,
@@ -49,6 +57,16 @@ export function meanSquaredError(options?: LossOptions): MeanSquaredError {
 /** mean(|yTrue − yPred|) over the last axis. */
 export function meanAbsoluteError(options?: LossOptions): MeanAbsoluteError {
   return new MeanAbsoluteError(options);
+}
+
+/** 100 · mean(|yTrue − yPred| / max(|yTrue|, 1e-7)) over the last axis ('mape'). */
+export function meanAbsolutePercentageError(options?: LossOptions): MeanAbsolutePercentageError {
+  return new MeanAbsolutePercentageError(options);
+}
+
+/** mean((log(1 + yPred) − log(1 + yTrue))²) over the last axis, values floored at 1e-7 ('msle'). */
+export function meanSquaredLogarithmicError(options?: LossOptions): MeanSquaredLogarithmicError {
+  return new MeanSquaredLogarithmicError(options);
 }
 
 /** Binary crossentropy ({ fromLogits = false, labelSmoothing = 0 }). */
@@ -71,6 +89,16 @@ export function sparseCategoricalCrossentropy(
 /** Huber loss ({ delta = 1 }). */
 export function huber(options?: HuberOptions): Huber {
   return new Huber(options);
+}
+
+/** mean(log(cosh(yPred − yTrue))) over the last axis (Keras 'log_cosh'). */
+export function logcosh(options?: LossOptions): LogCosh {
+  return new LogCosh(options);
+}
+
+/** Poisson loss mean(yPred − yTrue·log(yPred + 1e-7)) over the last axis. */
+export function poisson(options?: LossOptions): Poisson {
+  return new Poisson(options);
 }
 
 /** Kullback–Leibler divergence Σ y·log(y / p). */

@@ -7,8 +7,10 @@ import { Tensor } from '../tensor/tensor.js';
 import { Loss } from './base.js';
 import { Hinge } from './hinge.js';
 import { BinaryCrossentropy, CategoricalCrossentropy, KLDivergence } from './probabilistic.js';
-import { SparseCategoricalCrossentropy } from './probabilistic.js';
-import { CosineSimilarity, Huber, MeanAbsoluteError, MeanSquaredError } from './regression.js';
+import { Poisson, SparseCategoricalCrossentropy } from './probabilistic.js';
+import { CosineSimilarity, Huber, LogCosh, MeanAbsoluteError } from './regression.js';
+import { MeanAbsolutePercentageError, MeanSquaredError } from './regression.js';
+import { MeanSquaredLogarithmicError } from './regression.js';
 import { checkName } from '../validation.js';
 
 export { Loss, type LossOptions } from './base.js';
@@ -46,12 +48,26 @@ export class LossFunctionWrapper extends Loss {
 
 /**
  * The built-in losses by Keras class name, with every accepted spelling as an alias: Keras's
- * snake_case and abbreviations ('mse', 'kld'), TensorFlow.js's camelCase
- * ('meanSquaredError', 'cosineProximity').
+ * snake_case and abbreviations ('mse', 'kld', 'mape'), TensorFlow.js's camelCase
+ * ('meanSquaredError', 'cosineProximity', 'logcosh').
  */
 export const lossRegistry = new Registry<Loss>('loss');
 lossRegistry.register(MeanSquaredError, 'mean_squared_error', 'mse', 'MSE', 'meanSquaredError');
 lossRegistry.register(MeanAbsoluteError, 'mean_absolute_error', 'mae', 'MAE', 'meanAbsoluteError');
+lossRegistry.register(
+  MeanAbsolutePercentageError,
+  'mean_absolute_percentage_error',
+  'mape',
+  'MAPE',
+  'meanAbsolutePercentageError',
+);
+lossRegistry.register(
+  MeanSquaredLogarithmicError,
+  'mean_squared_logarithmic_error',
+  'msle',
+  'MSLE',
+  'meanSquaredLogarithmicError',
+);
 lossRegistry.register(BinaryCrossentropy, 'binary_crossentropy', 'bce', 'binaryCrossentropy');
 lossRegistry.register(
   CategoricalCrossentropy,
@@ -76,6 +92,9 @@ lossRegistry.register(
 );
 lossRegistry.register(CosineSimilarity, 'cosine_similarity', 'cosineSimilarity', 'cosineProximity');
 lossRegistry.register(Hinge, 'hinge');
+// Keras 3 names it 'log_cosh'; tf.keras 2 and TensorFlow.js 'logcosh'.
+lossRegistry.register(LogCosh, 'log_cosh', 'logcosh', 'logCosh');
+lossRegistry.register(Poisson, 'poisson');
 
 /**
  * Resolves a loss identifier: a name gives a new instance with default options, a Loss is

@@ -43,6 +43,36 @@ test('getLoss: Keras snake_case, abbreviations and tfjs camelCase names', () => 
     ['cosineProximity', losses.CosineSimilarity, 'cosine_similarity'],
     ['hinge', losses.Hinge, 'hinge'],
     ['MeanSquaredError', losses.MeanSquaredError, 'mean_squared_error'],
+    [
+      'mean_absolute_percentage_error',
+      losses.MeanAbsolutePercentageError,
+      'mean_absolute_percentage_error',
+    ],
+    ['mape', losses.MeanAbsolutePercentageError, 'mean_absolute_percentage_error'],
+    ['MAPE', losses.MeanAbsolutePercentageError, 'mean_absolute_percentage_error'],
+    [
+      'meanAbsolutePercentageError',
+      losses.MeanAbsolutePercentageError,
+      'mean_absolute_percentage_error',
+    ],
+    [
+      'mean_squared_logarithmic_error',
+      losses.MeanSquaredLogarithmicError,
+      'mean_squared_logarithmic_error',
+    ],
+    ['msle', losses.MeanSquaredLogarithmicError, 'mean_squared_logarithmic_error'],
+    ['MSLE', losses.MeanSquaredLogarithmicError, 'mean_squared_logarithmic_error'],
+    [
+      'meanSquaredLogarithmicError',
+      losses.MeanSquaredLogarithmicError,
+      'mean_squared_logarithmic_error',
+    ],
+    ['log_cosh', losses.LogCosh, 'log_cosh'],
+    ['logcosh', losses.LogCosh, 'log_cosh'],
+    ['logCosh', losses.LogCosh, 'log_cosh'],
+    ['LogCosh', losses.LogCosh, 'log_cosh'],
+    ['poisson', losses.Poisson, 'poisson'],
+    ['Poisson', losses.Poisson, 'poisson'],
   ];
   for (const [id, cls, name] of table) {
     const loss = losses.getLoss(id);
@@ -116,6 +146,9 @@ test('shape mismatch is a ShapeError naming both shapes and the loss', () => {
     losses.binaryCrossentropy(),
     losses.categoricalCrossentropy(),
     losses.hinge(),
+    losses.meanAbsolutePercentageError(),
+    losses.logcosh(),
+    losses.poisson(),
   ]) {
     assert.throws(
       () => loss.call(sn.tensor([[0, 1]]), yPred),
@@ -182,6 +215,10 @@ test('getConfig / fromConfig round trip through the registry (Keras class names)
     losses.kld(),
     losses.cosineSimilarity({ axis: 0 }),
     losses.hinge(),
+    losses.meanAbsolutePercentageError(),
+    losses.meanSquaredLogarithmicError({ name: 'msle_of_counts' }),
+    losses.logcosh(),
+    losses.poisson(),
   ];
   for (const loss of objs) {
     const ser = losses.lossRegistry.serialize(loss);
@@ -198,6 +235,10 @@ test('getConfig / fromConfig round trip through the registry (Keras class names)
       labelSmoothing: 0.1,
       axis: -1,
     },
+  });
+  assert.deepEqual(losses.lossRegistry.serialize(losses.logcosh()), {
+    className: 'LogCosh',
+    config: { name: 'log_cosh', reduction: 'sum_over_batch_size' },
   });
   // a custom name is kept
   assert.equal(losses.meanSquaredError({ name: 'recon' }).name, 'recon');

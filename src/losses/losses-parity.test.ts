@@ -144,3 +144,52 @@ test('kld: tfjs has no public KL loss; Keras 3 formula computed here on distribu
   });
   assertClose(losses.kld().call(sn.tensor(softmaxRows), sn.tensor(p)), want, 1e-5);
 });
+
+/**
+ * Per-sample values of a tfjs loss that tfjs exposes only by name (tfjs-layers' losses map,
+ * used by compile): a one-layer identity tfjs model compiled with it, evaluated one sample
+ * at a time.
+ */
+function tfjsLossByName(name: string, t: number[][], p: number[][]): number[] {
+  const model = tf.sequential({
+    layers: [tf.layers.activation({ activation: 'linear', inputShape: [C] })],
+  });
+  model.compile({ optimizer: 'sgd', loss: name });
+  return t.map((row, i) => {
+    const value = model.evaluate(tf.tensor([p[i]!]), tf.tensor([row])) as tf.Scalar;
+    return value.dataSync()[0]!;
+  });
+}
+
+const counts = rows(uniform(B * C).map((u) => Math.floor(u * 4)));
+const rates = rows(uniform(B * C, 0, 3));
+
+test('mape = tf.metrics.meanAbsolutePercentageError per sample, also by the name tfjs compiles', () => {
+  for (const [t, p] of [
+    [real, logits],
+    [probs, real],
+  ] as const) {
+    const want = values(tf.metrics.meanAbsolutePercentageError(tf.tensor(t), tf.tensor(p)));
+    assertClose(losses.meanAbsolutePercentageError().call(sn.tensor(t), sn.tensor(p)), want, 1e-5);
+  }
+  assertClose(
+    losses.getLoss('mape').call(sn.tensor(probs), sn.tensor(real)),
+    tfjsLossByName('meanAbsolutePercentageError', probs, real),
+    1e-5,
+  );
+});
+
+test('msle, logcosh, poisson = tfjs losses of the same names, per sample', () => {
+  // msle on real values of both signs (negatives are floored at 1e-7 in both libraries)
+  const cases: [string, string, number[][], number[][]][] = [
+    ['mean_squared_logarithmic_error', 'meanSquaredLogarithmicError', real, logits],
+    ['msle', 'meanSquaredLogarithmicError', probs, rates],
+    ['log_cosh', 'logcosh', real, logits],
+    ['poisson', 'poisson', counts, rates],
+    ['poisson', 'poisson', binary, probs],
+  ];
+  for (const [ours, theirs, t, p] of cases) {
+    const want = tfjsLossByName(theirs, t, p);
+    assertClose(losses.getLoss(ours).call(sn.tensor(t), sn.tensor(p)), want, 1e-5, [B]);
+  }
+});

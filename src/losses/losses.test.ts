@@ -114,6 +114,67 @@ test('hinge: {0,1} labels become {−1,1}; mean(max(1 − y·p, 0)) (hand values
   assertClose(perSample(losses.hinge(), pm), [0.8, 1], 1e-6, [2]);
 });
 
+test('meanAbsolutePercentageError: 100·mean(|t − p| / max(|t|, 1e-7)) (hand values)', () => {
+  const mape = losses.meanAbsolutePercentageError();
+  // |2 − 1|/2 = 0.5, |−4 + 3|/4 = 0.25, |0.5 − 1|/0.5 = 1: 100·1.75/3
+  assertClose(mape.call(sn.tensor([[2, -4, 0.5]]), sn.tensor([[1, -3, 1]])), [175 / 3], 1e-6, [1]);
+  // a zero target divides by 1e-7: |0 − 0.5| / 1e-7 · 100 = 5e8, huge but finite
+  assertClose(mape.call(sn.tensor([[0]]), sn.tensor([[0.5]])), [5e8], 1e-6);
+});
+
+test('meanSquaredLogarithmicError: mean((log1p(p) − log1p(t))²), values floored at 1e-7', () => {
+  const msle = losses.meanSquaredLogarithmicError();
+  // p = [1, 1, 7], t = [0, 1, 3]: differences ln 2 − log1p(1e-7), 0, ln 8 − ln 4 = ln 2
+  const d0 = Math.LN2 - Math.log1p(1e-7);
+  assertClose(
+    msle.call(sn.tensor([[0, 1, 3]]), sn.tensor([[1, 1, 7]])),
+    [(d0 * d0 + Math.LN2 ** 2) / 3],
+    1e-6,
+    [1],
+  );
+  // negative values count as 1e-7 on both sides: no loss, and no gradient for yPred
+  assertClose(msle.call(sn.tensor([[0]]), sn.tensor([[-5]])), [0], 0);
+  const g = sn.grad((p: sn.Tensor) => losses.computeLoss(msle, sn.tensor([[1]]), p))(
+    sn.tensor([[-5]]),
+  );
+  assertClose(g, [0], 0);
+});
+
+test('logcosh: mean(log cosh(p − t)), finite for large errors (hand values)', () => {
+  // Keras's docstring example: rows [0, 1]/[1, 1] and [0, 0]/[0, 0]: log cosh(1)/2 and 0,
+  // batch loss 0.108
+  const t = sn.tensor([
+    [0, 1],
+    [0, 0],
+  ]);
+  const p = sn.tensor([
+    [1, 1],
+    [0, 0],
+  ]);
+  const half = Math.log(Math.cosh(1)) / 2;
+  assertClose(losses.logcosh().call(t, p), [half, 0], 1e-6, [2]);
+  assertClose(losses.computeLoss(losses.logcosh(), t, p), half / 2, 1e-6);
+  // cosh(100) overflows float32; log cosh(±100) = 100 − log 2
+  assertClose(
+    losses.logcosh().call(sn.tensor([[0, 0]]), sn.tensor([[100, -100]])),
+    [100 - Math.LN2],
+    1e-6,
+  );
+});
+
+test('poisson: mean(p − t·log(p + 1e-7)) (hand values)', () => {
+  // t = [1, 0, 2], p = [1, 0.5, e]: 1 − log(1 + 1e-7), 0.5, e − 2·log(e + 1e-7) ≈ e − 2
+  const want = (1 - Math.log(1 + 1e-7) + 0.5 + Math.E - 2 * Math.log(Math.E + 1e-7)) / 3;
+  assertClose(
+    losses.poisson().call(sn.tensor([[1, 0, 2]]), sn.tensor([[1, 0.5, Math.E]])),
+    [want],
+    1e-6,
+    [1],
+  );
+  // a zero rate for a count of 1: −log(1e-7) = 16.118, finite
+  assertClose(losses.poisson().call(sn.tensor([[1]]), sn.tensor([[0]])), [-Math.log(1e-7)], 1e-5);
+});
+
 test('computeLoss: Σ(loss·weight) / batch size, not / Σ weights (Keras 3)', () => {
   const mse = losses.meanSquaredError();
   // per-sample 0.02 and 0.126667; weights [1, 0.5]: (0.02 + 0.0633333)/2 = 0.0416667
@@ -294,6 +355,13 @@ test('gradients of every loss w.r.t. yPred match finite differences', () => {
     [losses.kld(), t, p],
     [losses.cosineSimilarity(), t, logits],
     [losses.hinge(), t, logits],
+    [losses.meanAbsolutePercentageError(), sn.add(t, sn.tensor([0.5, 1.5, 2])), p],
+    [losses.meanAbsolutePercentageError(), sn.neg(sn.add(t, 0.3)), logits],
+    [losses.meanSquaredLogarithmicError(), t, p],
+    [losses.meanSquaredLogarithmicError(), sn.mul(t, 3), sn.mul(p, 5)],
+    [losses.logcosh(), t, logits],
+    [losses.poisson(), t, p],
+    [losses.poisson(), sn.mul(t, 4), sn.mul(p, 3)],
   ];
   for (const [loss, yt, yp] of cases) {
     assert.doesNotThrow(

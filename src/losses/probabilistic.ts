@@ -11,9 +11,9 @@ import type { BuiltinLoss, LossOptions } from './base.js';
 import { checkBoolean, checkName } from '../validation.js';
 
 /**
- * Crossentropies and KL divergence, with Keras's exact formulas: probabilities are clipped to
- * [1e-7, 1 − 1e-7]; `fromLogits` uses the stable forms (softplus for binary, logSoftmax for
- * categorical), so logits of any size give finite losses.
+ * Crossentropies, KL divergence and Poisson, with Keras's exact formulas: probabilities are
+ * clipped to [1e-7, 1 − 1e-7]; `fromLogits` uses the stable forms (softplus for binary,
+ * logSoftmax for categorical), so logits of any size give finite losses.
  */
 
 export interface CrossentropyOptions extends LossOptions {
@@ -212,5 +212,23 @@ export class KLDivergence extends Loss {
     const y = clip(t, { min: EPSILON, max: 1 });
     const q = clip(p, { min: EPSILON, max: 1 });
     return sum(mul(y, log(div(y, q))), -1);
+  }
+}
+
+/**
+ * mean(yPred − yTrue·log(yPred + 1e-7)) over the last axis (Keras's poisson): the negative
+ * Poisson log-likelihood of counts yTrue with rates yPred, up to a term in yTrue alone. yPred
+ * must be >= 0 (use an exponential or softplus output); negative rates give NaN, as in Keras.
+ */
+export class Poisson extends Loss {
+  static readonly className = 'Poisson';
+  readonly name: string;
+  constructor(options: LossOptions = {}) {
+    super();
+    this.name = checkName(options.name, 'poisson', 'poisson');
+  }
+  call(yTrue: Tensor, yPred: Tensor): Tensor {
+    const [t, p] = alignTargets(yTrue, yPred, this.name);
+    return meanLastAxis(sub(p, mul(t, log(add(p, EPSILON)))));
   }
 }

@@ -1,12 +1,16 @@
 import { abs, maximum, mul, neg, sqrt, square, sub, sum, where } from '../ops/index.js';
-import { div, lessEqual } from '../ops/index.js';
+import { add, div, lessEqual, log1p, softplus } from '../ops/index.js';
 import type { ConfigDict } from '../serialization.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { Loss, alignTargets, meanLastAxis } from './base.js';
+import { EPSILON, Loss, alignTargets, meanLastAxis } from './base.js';
 import type { LossOptions } from './base.js';
 import { checkName, checkNumber } from '../validation.js';
 
-/** Regression losses: mean squared error, mean absolute error, Huber, cosine similarity. */
+/**
+ * Regression losses: mean squared error, mean absolute error, mean absolute percentage error,
+ * mean squared logarithmic error, Huber, log-cosh, cosine similarity. Formulas and epsilons are
+ * Keras 3's (keras/src/losses/losses.py); TensorFlow.js computes the same.
+ */
 
 /** mean((yTrue − yPred)²) over the last axis. */
 export class MeanSquaredError extends Loss {
@@ -33,6 +37,53 @@ export class MeanAbsoluteError extends Loss {
   call(yTrue: Tensor, yPred: Tensor): Tensor {
     const [t, p] = alignTargets(yTrue, yPred, this.name);
     return meanLastAxis(abs(sub(t, p)));
+  }
+}
+
+/**
+ * 100 · mean(|yTrue − yPred| / max(|yTrue|, 1e-7)) over the last axis (Keras's mape): a target
+ * of 0 divides by 1e-7 rather than by 0, so the loss stays finite but becomes huge.
+ */
+export class MeanAbsolutePercentageError extends Loss {
+  static readonly className = 'MeanAbsolutePercentageError';
+  readonly name: string;
+  constructor(options: LossOptions = {}) {
+    super();
+    this.name = checkName(
+      options.name,
+      'meanAbsolutePercentageError',
+      'mean_absolute_percentage_error',
+    );
+  }
+  call(yTrue: Tensor, yPred: Tensor): Tensor {
+    const [t, p] = alignTargets(yTrue, yPred, this.name);
+    const relative = abs(div(sub(t, p), maximum(abs(t), EPSILON)));
+    return mul(100, meanLastAxis(relative));
+  }
+}
+
+/**
+ * mean((log(1 + max(yPred, 1e-7)) − log(1 + max(yTrue, 1e-7)))²) over the last axis (Keras's
+ * msle). Values below 1e-7 (zero and negatives) count as 1e-7, so a negative prediction gets
+ * no gradient.
+ */
+export class MeanSquaredLogarithmicError extends Loss {
+  static readonly className = 'MeanSquaredLogarithmicError';
+  readonly name: string;
+  constructor(options: LossOptions = {}) {
+    super();
+    this.name = checkName(
+      options.name,
+      'meanSquaredLogarithmicError',
+      'mean_squared_logarithmic_error',
+    );
+  }
+  call(yTrue: Tensor, yPred: Tensor): Tensor {
+    const [t, p] = alignTargets(yTrue, yPred, this.name);
+    // log1p(x) is Keras's log(x + 1) without the rounding of 1 + x for small x.
+    const logP = log1p(maximum(p, EPSILON));
+    const logT = log1p(maximum(t, EPSILON));
+    return meanLastAxis(square(sub(logP, logT)));
   }
 }
 
@@ -65,6 +116,25 @@ export class Huber extends Loss {
   }
   override getConfig(): ConfigDict {
     return { ...super.getConfig(), delta: this.delta };
+  }
+}
+
+/**
+ * mean(log(cosh(yPred − yTrue))) over the last axis: about e²/2 for small errors e and
+ * |e| − log 2 for large ones (Huber-like without a delta). Computed as Keras does, as
+ * e + softplus(−2e) − log 2, which stays finite for any error.
+ */
+export class LogCosh extends Loss {
+  static readonly className = 'LogCosh';
+  readonly name: string;
+  constructor(options: LossOptions = {}) {
+    super();
+    this.name = checkName(options.name, 'logcosh', 'log_cosh');
+  }
+  call(yTrue: Tensor, yPred: Tensor): Tensor {
+    const [t, p] = alignTargets(yTrue, yPred, this.name);
+    const e = sub(p, t);
+    return meanLastAxis(sub(add(e, softplus(mul(e, -2))), Math.LN2));
   }
 }
 

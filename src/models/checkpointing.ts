@@ -1,5 +1,6 @@
 import { ConfigError, describe } from '../errors.js';
 import type { Metric } from '../metrics/metric.js';
+import type { Layer } from '../layers/layer.js';
 import type { JsonValue } from '../serialization.js';
 import { checkOptionKeys, checkString } from '../validation.js';
 import type { Callback } from './callback.js';
@@ -37,6 +38,13 @@ export interface TrainingState {
   shuffleRng: number[];
   /** The global generator (dropout, noise) when the state was saved. */
   globalRng: number[];
+  /**
+   * The own generators of the model's seeded layers (dropout and gaussianNoise with a seed),
+   * in the order of `seededLayers(model)`. Restored by position, as the weights: a model
+   * rebuilt in the same process has other automatic names. Checkpoints written before this
+   * field existed lack it (see io/checkpoint.ts).
+   */
+  layerRngs: LayerRngState[];
   /** The epoch's running loss means so far: sums weighted by batch size, and the count. */
   tracker: { sums: Record<string, number>; count: number };
   /** Each metric's running state (null for a metric without getState). */
@@ -45,6 +53,58 @@ export interface TrainingState {
   callbacks: { name: string; state: JsonValue }[];
   /** The optimizer's learning rate when it is a number (reduceLROnPlateau changes it). */
   learningRate: number | null;
+}
+
+/** One seeded layer's generator in a checkpoint. */
+export interface LayerRngState {
+  /** The layer's name and class when the checkpoint was written (for messages and checks). */
+  layer: string;
+  className: string;
+  state: number[];
+}
+
+/**
+ * A layer with a random generator of its own (Dropout and GaussianNoise given a seed), which
+ * fit's checkpoints save and restore. Any layer may join by defining both methods;
+ * getRandomState() returns undefined when the layer has no generator of its own.
+ */
+export interface RandomStateLayer extends Layer {
+  getRandomState(): number[] | undefined;
+  setRandomState(state: readonly number[]): void;
+}
+
+/**
+ * The model's layers that keep a generator of their own, each once, depth first through
+ * nested models (the order the weights follow).
+ */
+export function seededLayers(model: Model): RandomStateLayer[] {
+  const out: RandomStateLayer[] = [];
+  const seen = new Set<Layer>();
+  const stack: Layer[] = [...model.sublayers].reverse();
+  while (stack.length > 0) {
+    const layer = stack.pop()!;
+    if (seen.has(layer)) continue;
+    seen.add(layer);
+    const l = layer as Partial<RandomStateLayer>;
+    if (
+      typeof l.getRandomState === 'function' &&
+      typeof l.setRandomState === 'function' &&
+      l.getRandomState() !== undefined
+    ) {
+      out.push(layer as RandomStateLayer);
+    }
+    stack.push(...[...layer.sublayers].reverse());
+  }
+  return out;
+}
+
+/** The generators of the model's seeded layers, for a checkpoint. */
+export function layerRngStates(model: Model): LayerRngState[] {
+  return seededLayers(model).map((layer) => ({
+    layer: layer.name,
+    className: layer.className,
+    state: layer.getRandomState()!,
+  }));
 }
 
 /** Reads and writes checkpoints; io/ registers the file-backed one. */

@@ -208,6 +208,26 @@ test('logSumExp is stable for large magnitudes', () => {
   sn.testing.gradCheck((x) => sn.logSumExp(x), [sn.tensor([500, 501, 499.5])]);
 });
 
+test('logSumExp gradient is the softmax over the reduced axes (hand values)', () => {
+  // d/dx log(e^0 + e^{log 3}) = [1, 3] / 4
+  const x = sn.variable(sn.tensor([0, Math.log(3)]));
+  assertClose(sn.valueAndGrads(() => sn.logSumExp(x), [x]).grads.get(x), [0.25, 0.75], 1e-6, [2]);
+  // Axes 0 and 2 of a [2, 1, 2] tensor (axis 1 lies between them, so they are moved to the
+  // end): one line, [0, log 3, log 2, log 2], e^x = [1, 3, 2, 2] over a total of 8; dy = 2.
+  const y = sn.variable(sn.tensor([0, Math.log(3), Math.log(2), Math.log(2)], [2, 1, 2]));
+  const { grads } = sn.valueAndGrads(() => sn.mul(sn.logSumExp(y, [0, 2]), 2), [y]);
+  assertClose(grads.get(y), [2 / 8, 6 / 8, 4 / 8, 4 / 8], 1e-6, [2, 1, 2]);
+  // Two lines over axes [0, 2] of a [2, 2, 2] tensor: line j holds x[i][j][k] for all i, k.
+  const v = [0, 1, 2, 3, 4, 5, 6, 7];
+  const z = sn.variable(sn.tensor(v, [2, 2, 2]));
+  const g = sn.valueAndGrads(() => sn.sum(sn.logSumExp(z, [0, 2])), [z]).grads.get(z);
+  const line = (j: number) => [0, 1].flatMap((i) => [0, 1].map((k) => v[i * 4 + j * 2 + k]!));
+  const soft = (j: number, value: number) =>
+    Math.exp(value) / line(j).reduce((a, b) => a + Math.exp(b), 0);
+  const want = v.map((value, flat) => soft(Math.floor(flat / 2) % 2, value));
+  assertClose(g, want, 1e-6, [2, 2, 2]);
+});
+
 test('max and min split the gradient equally among ties', () => {
   const x = sn.variable(sn.tensor([1, 3, 3, 2]));
   const { grads } = sn.valueAndGrads(() => sn.max(x), [x]);
