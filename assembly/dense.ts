@@ -81,10 +81,22 @@ function sderiv(act: i32, y: f32): f32 {
  * unfused reduction does for a single column).
  */
 export function denseGrad(y: usize, dy: usize, dz: usize, dbias: usize, m: i32, n: i32, act: i32): void {
-  const sums = dbias != 0 && n > 1;
+  denseGradColumns(y, dy, dz, dbias, m, n, n, act);
+}
+
+/**
+ * denseGrad on a block of n columns of a row-major [m, ld] matrix (y, dy, dz and dbias point
+ * at the block's first column): the worker pool gives each thread a block of columns, so each
+ * bias sum is still taken over the rows in order. Block boundaries that are multiples of 4
+ * keep each element on the vector or scalar path it takes in the whole matrix.
+ */
+export function denseGradColumns(
+  y: usize, dy: usize, dz: usize, dbias: usize, m: i32, n: i32, ld: i32, act: i32,
+): void {
+  const sums = dbias != 0 && ld > 1;
   if (sums) memory.fill(dbias, 0, <usize>n * 4);
   for (let i = 0; i < m; i++) {
-    const row = <usize>(i * n) * 4;
+    const row = <usize>i * <usize>ld * 4;
     let j = 0;
     for (; j + 4 <= n; j += 4) {
       const o = row + <usize>j * 4;
@@ -105,5 +117,5 @@ export function denseGrad(y: usize, dy: usize, dz: usize, dbias: usize, m: i32, 
       }
     }
   }
-  if (dbias != 0 && n == 1) reduce(0, dz, dbias, 1, m, 1);
+  if (dbias != 0 && ld == 1) reduce(0, dz, dbias, 1, m, 1);
 }

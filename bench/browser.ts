@@ -32,7 +32,7 @@ function timeMedian(fn, budgetMs) {
 window.run = async (threads) => {
   sn.setBackend('wasm', { threads });
   await sn.ready();
-  const out = { threads: sn.tensor([0]).store.threads ?? 1, sgemm: {} };
+  const out = { threads: sn.backendInfo().threads, sgemm: {} };
   const cases = [
     ['128×784·784×256', [128, 784], [784, 256], {}],
     ['xᵀ·dZ 784×128·128×256', [128, 784], [128, 256], { transposeA: true }],

@@ -6,7 +6,7 @@
  */
 export * from './errors.js';
 
-export { getBackend, ready, setBackend } from './backends/index.js';
+export { backendInfo, getBackend, ready, setBackend, type BackendInfo } from './backends/index.js';
 export type { Backend, BinaryOp, ReduceOp, TensorInfo, UnaryOp } from './backends/backend.js';
 
 export { Tensor, isTensor, type NestedArray } from './tensor/tensor.js';

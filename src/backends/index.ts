@@ -64,6 +64,43 @@ export function getBackend(): string {
   return active.name;
 }
 
+/** What the active backend is and does: to check that SIMD kernels and threads are in use. */
+export interface BackendInfo {
+  /** 'wasm' or 'cpu' (in a browser, 'cpu' until `await sn.ready()` has loaded the kernels). */
+  readonly name: string;
+  /** The build of the wasm kernels running: 'relaxed-simd' or 'simd'. */
+  readonly variant?: string;
+  /** Threads that large products are split over, counting the calling one (1 on cpu). */
+  readonly threads: number;
+  /** The worker threads running now and the shares of work they have done (wasm). */
+  readonly workers?: { readonly running: number; readonly jobs: number };
+  /** The wasm arena: bytes of live tensors, bytes reserved, collections it asked for. */
+  readonly memory?: {
+    readonly bytesInUse: number;
+    readonly bytesReserved: number;
+    readonly collections: number;
+  };
+}
+
+/** The active backend's name, kernel build, threads, workers and memory (see BackendInfo). */
+export function backendInfo(): BackendInfo {
+  const b = active as ManagedBackend & {
+    variant?: string;
+    threads?: number;
+    threadStats?(): { running: number; jobs: number };
+    memoryStats?(): BackendInfo['memory'];
+  };
+  const stats = b.threadStats?.();
+  const memory = b.memoryStats?.();
+  return {
+    name: b.name,
+    ...(b.variant !== undefined ? { variant: b.variant } : {}),
+    threads: b.threads ?? 1,
+    ...(stats ? { workers: { running: stats.running, jobs: stats.jobs } } : {}),
+    ...(memory ? { memory } : {}),
+  };
+}
+
 /** The active backend object (internal: ops call its kernels). */
 export function backend(): Backend {
   return active;

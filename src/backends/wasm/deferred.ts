@@ -76,6 +76,17 @@ export class DeferredWasmBackend {
     return wasm?.threadStats?.() ?? { threads: 1, workers: 0, running: 0, jobs: 0 };
   }
 
+  /** The build of the kernels running ('relaxed-simd' or 'simd'), undefined until then. */
+  get variant(): string | undefined {
+    return (this.#wasm as { variant?: string } | undefined)?.variant;
+  }
+
+  /** The wasm backend's memoryStats(), undefined until it runs. */
+  memoryStats(): { bytesInUse: number; bytesReserved: number; collections: number } | undefined {
+    const wasm = this.#wasm as { memoryStats?(): ReturnType<DeferredWasmBackend['memoryStats']> };
+    return wasm?.memoryStats?.();
+  }
+
   /** Stops the wasm backend's worker threads, if it has any. */
   close(): void {
     (this.#wasm as { close?(): void } | undefined)?.close?.();

@@ -27,7 +27,7 @@ import { binaryLayout, reduceLayout, stridedLayout, type StridedLayout } from '.
 import { deferredWasmBackend } from './deferred.js';
 import { canLoadSync, fetchKernels, loadKernels, wasmBaseUrl, type WasmKernels } from './loader.js';
 import { wasmMatmul } from './matmul.js';
-import { WorkerPool, type PoolStats } from './pool.js';
+import { WorkerPool, splitRange, type PoolStats, type RangeJob } from './pool.js';
 import { HandleTable, WasmData } from './storage.js';
 import { threadsAvailable } from './thread.js';
 import { tileInto } from './tile.js';
@@ -55,10 +55,12 @@ export interface WasmBackendOptions {
    */
   readonly collectOnGrowth?: boolean;
   /**
-   * Threads for large matrix products, counting the calling one (1 to 64; default the number
-   * of cores: os.availableParallelism(), navigator.hardwareConcurrency). More than 1 needs the
-   * shared-memory build of the kernels and SharedArrayBuffer (in a browser, a cross-origin
-   * isolated page); without them the backend runs on one thread.
+   * Threads for large matrix products and large elementwise kernels (the Adam update, unary
+   * and binary arithmetic, a dense layer's gradient), counting the calling one (1 to 64;
+   * default the number of cores: os.availableParallelism(), navigator.hardwareConcurrency).
+   * Results are bit for bit those of one thread. More than 1 needs the shared-memory build
+   * of the kernels and SharedArrayBuffer (in a browser, a cross-origin isolated page);
+   * without them the backend runs on one thread.
    */
   readonly threads?: number;
   /**
@@ -132,7 +134,7 @@ export class WasmBackend implements Backend {
   readonly name = 'wasm';
   /** 'relaxed-simd' or 'simd': which build of the kernels runs. */
   readonly variant: WasmKernels['variant'];
-  /** Threads used for large products (1 when no pool runs). */
+  /** Threads used for large products and elementwise kernels (1 when no pool runs). */
   readonly threads: number;
   readonly #arena: Arena;
   readonly #handles: HandleTable;
@@ -175,6 +177,11 @@ export class WasmBackend implements Backend {
   #workers(): WorkerPool | undefined {
     if (!this.#pool && this.#startPool && !this.#closed) this.#pool = this.#startPool();
     return this.#pool;
+  }
+
+  /** Runs an elementwise job, split over the worker pool when it is large (./pool.ts). */
+  #range(job: RangeJob, args: (from: number, to: number) => number[]): void {
+    splitRange(this.#k, () => this.#workers(), job, args);
   }
 
   /** Resolves once the worker threads run (at once without a pool). */
@@ -299,7 +306,14 @@ export class WasmBackend implements Backend {
     const temps: WasmData[] = [];
     const xs = this.#local(x, temps);
     const out = this.#alloc('float32', x.shape);
-    this.#k.unary(code, xs.offset, out.offset, out.size, param ?? 0);
+    const n = out.size;
+    this.#range({ kind: 'unary', n, quantum: 4, elements: n }, (from, to) => [
+      code,
+      xs.offset + 4 * from,
+      out.offset + 4 * from,
+      to - from,
+      param ?? 0,
+    ]);
     this.#done(temps);
     return out;
   }
@@ -329,27 +343,35 @@ export class WasmBackend implements Backend {
       return out;
     }
     const [full, part] = layout.partFirst ? [bs, as] : [as, bs];
+    const partFirst = Number(layout.partFirst);
     if (layout.kind === 'row') {
-      this.#k.binaryRow(
+      // Ranges of whole periods when the part operand repeats as a row (a bias); of SIMD
+      // blocks when it is as large as the output (then each range is its own period) or a
+      // scalar.
+      const { period } = layout;
+      const repeats = period > 1 && period < size;
+      const quantum = repeats ? period : 4;
+      this.#range({ kind: 'binaryRow', n: size, quantum, elements: size }, (from, to) => [
         code,
-        full.offset,
-        part.offset,
-        out.offset,
-        size,
-        layout.period,
-        layout.partFirst,
-      );
+        full.offset + 4 * from,
+        period === size ? part.offset + 4 * from : part.offset,
+        out.offset + 4 * from,
+        to - from,
+        period === size ? to - from : period,
+        partFirst,
+      ]);
     } else {
+      // Ranges of whole rows, each combined with its own value of the part operand.
       const inner = size / layout.outer;
-      this.#k.binaryCol(
+      this.#range({ kind: 'binaryCol', n: size, quantum: inner, elements: size }, (from, to) => [
         code,
-        full.offset,
-        part.offset,
-        out.offset,
-        layout.outer,
+        full.offset + 4 * from,
+        part.offset + (4 * from) / inner,
+        out.offset + 4 * from,
+        (to - from) / inner,
         inner,
-        layout.partFirst,
-      );
+        partFirst,
+      ]);
     }
     this.#done(temps);
     return out;
@@ -471,7 +493,18 @@ export class WasmBackend implements Backend {
     const dz = this.#alloc('float32', y.shape);
     const dbias = withBias ? this.#alloc('float32', [n]) : undefined;
     const code = FUSED_CODES[activation];
-    this.#k.denseGrad(ys.offset, dys.offset, dz.offset, dbias?.offset ?? 0, m, n, code);
+    // Blocks of columns: each thread sums its bias columns over all rows, in row order.
+    const job = { kind: 'denseGradColumns', n, quantum: 4, elements: m * n } as const;
+    this.#range(job, (from, to) => [
+      ys.offset + 4 * from,
+      dys.offset + 4 * from,
+      dz.offset + 4 * from,
+      dbias ? dbias.offset + 4 * from : 0,
+      m,
+      to - from,
+      n,
+      code,
+    ]);
     this.#done(temps);
     return { dz, ...(dbias ? { dbias } : {}) };
   }
@@ -510,22 +543,18 @@ export class WasmBackend implements Backend {
       WasmData,
     ];
     const hOut = hs && this.#alloc('float32', w.shape);
-    this.#k.adamUpdate(
-      ws.offset,
-      gs.offset,
-      ms.offset,
-      vs.offset,
-      hs?.offset ?? 0,
-      wOut.offset,
-      mOut.offset,
-      vOut.offset,
-      hOut?.offset ?? 0,
-      ws.size,
+    const n = ws.size;
+    // Each range of every buffer starts at the same element (`at` keeps 0, "none", as it is).
+    const at = (offset: number | undefined, from: number): number =>
+      offset ? offset + 4 * from : 0;
+    this.#range({ kind: 'adamUpdate', n, quantum: 4, elements: n }, (from, to) => [
+      ...[ws, gs, ms, vs, hs, wOut, mOut, vOut, hOut].map((b) => at(b?.offset, from)),
+      to - from,
       hyper.alpha,
       hyper.c1,
       hyper.c2,
       hyper.epsilon,
-    );
+    ]);
     this.#done(temps);
     return { w: wOut, m: mOut, v: vOut, ...(hOut ? { vhat: hOut } : {}) };
   }

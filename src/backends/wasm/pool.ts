@@ -1,6 +1,8 @@
+import { SinewError } from '../../errors.js';
 import type { KernelExports } from './codes.js';
 import {
   ARGS,
+  CLAIM,
   DONE,
   FAILED,
   JOBS_DONE,
@@ -17,26 +19,39 @@ import {
  * A persistent pool of worker threads (Node worker_threads, or Web Workers in a cross-origin
  * isolated page) sharing the backend's WebAssembly.Memory: every worker instantiates the same
  * compiled module on the same shared memory, so a kernel call in a worker reads and writes the
- * tensors in place. Only sgemm is split so far, over rows of C (M): each thread runs the
+ * tensors in place. Large products are split over rows of C (M): each thread runs the
  * ordinary sgemm on its band of rows with its own scratch, so every output element is summed
  * in the same order as on one thread and the result is bit-for-bit the single-threaded one.
+ * Large elementwise jobs (the Adam update, unary and binary arithmetic, a dense layer's
+ * activation gradient) are split into contiguous ranges (splitRange) whose boundaries are
+ * multiples of the SIMD width or of a row: each element is computed by the same instructions
+ * as on one thread, so these results are bit-for-bit the single-threaded ones too.
  *
  * Synchronisation is through a small SharedArrayBuffer, one block of slots per worker (see
  * ./thread.ts). A waiting side spins for a bounded time (SPIN_MS: a round trip through
  * Atomics.wait and notify costs ~10–30 µs) and then sleeps in Atomics.wait, so an idle pool
  * costs nothing and a busy machine is not starved by spinning; a browser's main thread, which
  * may not call Atomics.wait, spins on Atomics.load until the worker is done or STALL_MS has
- * passed. Work goes parallel only above MIN_FLOPS (about 0.2 ms on one thread): below it
- * waking a worker costs more than it saves.
+ * passed. A product goes parallel only above MIN_FLOPS (about 0.2 ms on one thread): below
+ * it waking a worker costs more than it saves; an elementwise job above MIN_ELEMENTS.
  *
  * A job is a kernel export run on argument lists (JOBS): split() posts the shares, runs the
  * first on the calling thread, and runs on the caller the share of a worker that failed or
- * stalled. Adding a job kind: an entry in JOBS and a method that cuts the work into shares.
+ * stalled. Adding a job kind: an entry in JOBS and a caller that cuts the work into shares
+ * (cut(), or splitRange() for a job over one range).
  */
 
 const SPIN_MS = 0.05;
 /** Floating-point operations (2·m·n·k) below which a product runs on the calling thread. */
 export const MIN_FLOPS = 8e6;
+/**
+ * Elements an elementwise job writes below which it runs on the calling thread: 2^15 is
+ * ~7–50 µs of work on one thread (from an addition to a sigmoid). Measured on the lab's
+ * training step, whose elementwise jobs have 32768, 100352 or 200704 elements: splitting all
+ * three sizes was ~2% faster than splitting only the two larger (the calling thread takes
+ * back a share a sleeping worker has not started, which bounds what a split can lose).
+ */
+export const MIN_ELEMENTS = 32_768;
 /** Rows of C per band are a multiple of this (the packing block of A is 128 rows). */
 const ROW_QUANTUM = 16;
 /** How long the caller waits for a worker (to start, or to finish a share) before giving up. */
@@ -47,10 +62,67 @@ const JOBS = {
   sgemm: 'iiiiiiiiiiis',
   // sgemm's arguments, then the dense epilogue's bias and activation (assembly/dense.ts).
   denseForward: 'iiiiiiiiiiisii',
+  // Elementwise jobs over one range (splitRange): assembly/optimizer.ts, elementwise.ts, dense.ts.
+  adamUpdate: 'iiiiiiiiiiffff',
+  unary: 'iiiif',
+  binaryRow: 'iiiiiii',
+  binaryCol: 'iiiiiii',
+  denseGradColumns: 'iiiiiiii',
 } as const;
-type JobKind = keyof typeof JOBS;
+export type JobKind = keyof typeof JOBS;
+/** The jobs splitRange runs. */
+export type RangeKind = Exclude<JobKind, 'sgemm' | 'denseForward'>;
 const JOB_TABLE = Object.entries(JOBS) as [JobKind, string][];
 const KIND_INDEX = new Map(JOB_TABLE.map(([name], i) => [name, i]));
+
+/**
+ * [from, to) ranges cutting [0, n) into at most `parts` of about equal size, every boundary
+ * but n a multiple of `quantum`; one empty range when n is 0.
+ */
+export function cut(n: number, parts: number, quantum: number): [number, number][] {
+  const count = Math.max(1, Math.min(parts, Math.ceil(n / quantum)));
+  const step = Math.ceil(n / count / quantum) * quantum;
+  const ranges: [number, number][] = [];
+  for (let from = 0; from < n || ranges.length === 0; from += step) {
+    ranges.push([from, Math.min(n, from + step)]);
+  }
+  return ranges;
+}
+
+/** A job over one range [0, n) (see splitRange). */
+export interface RangeJob {
+  readonly kind: RangeKind;
+  /** What is cut: elements, rows or columns. */
+  readonly n: number;
+  /** Range boundaries are multiples of this (4, the SIMD width; a row's length). */
+  readonly quantum: number;
+  /** Floats the job writes: it goes parallel from MIN_ELEMENTS. */
+  readonly elements: number;
+}
+
+/**
+ * Runs `job` over [0, n) cut into one range per thread (cut()), `args(from, to)` giving the
+ * kernel's arguments for a range; below MIN_ELEMENTS, as one call on the calling
+ * thread. `pool` is asked for only when the job is large enough (it starts on first need).
+ */
+export function splitRange(
+  k: KernelExports,
+  pool: () => WorkerPool | undefined,
+  job: RangeJob,
+  args: (from: number, to: number) => number[],
+): void {
+  const workers = job.elements >= MIN_ELEMENTS ? pool() : undefined;
+  if (workers) {
+    const shares = cut(job.n, workers.threads(), job.quantum).map(([from, to]) => args(from, to));
+    workers.split(k, job.kind, shares, true);
+  } else {
+    kernelOf(k, job.kind)(...args(0, job.n));
+  }
+}
+
+function kernelOf(k: KernelExports, kind: JobKind): (...args: number[]) => void {
+  return (k as unknown as Record<JobKind, (...args: number[]) => void>)[kind];
+}
 
 /** Atomics.waitAsync (ES2024; Node >= 16, Chromium), typed here for an ES2022 lib. */
 interface AtomicsWaitAsync {
@@ -170,32 +242,28 @@ export class WorkerPool {
     scratch: number,
     epilogue?: { bias: number; act: number },
   ): void {
-    const helpers = this.#closed ? 0 : this.#running().length;
-    const parts =
-      helpers === 0 || 2 * call.m * call.n * call.k < MIN_FLOPS
-        ? 1
-        : Math.min(helpers + 1, Math.ceil(call.m / ROW_QUANTUM));
-    const band = Math.ceil(call.m / parts / ROW_QUANTUM) * ROW_QUANTUM;
-    const shares: number[][] = [];
-    for (let from = 0; from < call.m; from += band) {
-      const to = Math.min(call.m, from + band);
+    const parts = 2 * call.m * call.n * call.k < MIN_FLOPS ? 1 : this.threads();
+    const shares = cut(call.m, parts, ROW_QUANTUM).map(([from, to]) => {
       const { n, k: depth, a, ars, acs, b, brs, bcs, c, ldc } = call;
       const [aFrom, cFrom] = [a + 4 * from * ars, c + 4 * from * ldc];
       const share = [to - from, n, depth, aFrom, ars, acs, b, brs, bcs, cFrom, ldc, scratch];
       if (epilogue) share.push(epilogue.bias, epilogue.act);
-      shares.push(share);
-    }
+      return share;
+    });
     this.split(k, epilogue ? 'denseForward' : 'sgemm', shares);
   }
 
   /**
    * Runs kernel `kind` once per argument list of `shares`: the first on the calling thread,
    * the others on running workers (an 's' argument is replaced by the worker's scratch), and
-   * on the caller again any share whose worker failed or stalled. Shares must not overlap in
-   * what they write. Returns when all are done.
+   * on the caller again any share whose worker failed or stalled. With `reclaim`, the caller,
+   * done with its own share, takes back any share its worker has not started: a sleeping
+   * worker takes ~20–200 µs to wake (more in a busy virtual machine), as long as a short job
+   * itself, so the caller runs it instead of waiting (never much slower than one thread).
+   * Shares must not overlap in what they write. Returns when all are done.
    */
-  split(k: KernelExports, kind: JobKind, shares: number[][]): void {
-    const kernel = (k as unknown as Record<JobKind, (...args: number[]) => void>)[kind];
+  split(k: KernelExports, kind: JobKind, shares: number[][], reclaim = false): void {
+    const kernel = kernelOf(k, kind);
     const helpers = this.#closed ? [] : this.#running();
     const seq = ++this.#seq;
     const posted: [number, number[]][] = [];
@@ -208,12 +276,21 @@ export class WorkerPool {
     for (let p = posted.length + 1; p < shares.length; p++) kernel(...shares[p]!); // no worker
     if (shares.length > 0) kernel(...shares[0]!);
     for (const [w, args] of posted) {
+      if (reclaim && this.#reclaim(w, seq)) {
+        kernel(...args);
+        continue;
+      }
       const failed = FAILED + w * SLOTS;
       if (!this.#await(w, seq) || Atomics.load(this.#control, failed) !== 0) {
         Atomics.store(this.#control, failed, 0);
         kernel(...args); // a stalled or failed worker: do it here
       }
     }
+  }
+
+  /** Threads a split would use now: the running workers and the calling thread. */
+  threads(): number {
+    return this.#closed ? 1 : this.#running().length + 1;
   }
 
   /** Stops the workers (their share of later calls runs on the caller). */
@@ -235,9 +312,21 @@ export class WorkerPool {
     return out;
   }
 
+  /** Whether the caller claimed job `seq` of worker w before the worker did (./thread.ts). */
+  #reclaim(w: number, seq: number): boolean {
+    const slot = w * SLOTS + CLAIM;
+    const claimed = Atomics.load(this.#control, slot);
+    return claimed < seq && Atomics.compareExchange(this.#control, slot, claimed, seq) === claimed;
+  }
+
   #post(w: number, seq: number, kind: JobKind, args: number[]): void {
     const o = w * SLOTS;
     const signature = JOBS[kind];
+    if (args.length !== signature.length) {
+      throw new SinewError(
+        `WorkerPool: job ${kind} takes ${signature.length} arguments, received ${args.length}.`,
+      );
+    }
     this.#control[o + KIND] = KIND_INDEX.get(kind)!;
     for (let j = 0; j < signature.length; j++) {
       if (signature[j] === 'f') this.#floats[o + ARGS + j] = args[j]!;

@@ -8,6 +8,8 @@
  *   [DONE]    the last job the worker finished        [RUNNING] 1 once the worker runs
  *   [FAILED]  1 if a job threw                        [JOBS_DONE] jobs run by the worker
  *   [KIND]    which job (an index into the job table)
+ *   [CLAIM]   the last job claimed, by the worker (it runs it) or by the caller taking it back
+ *             (the worker then skips it): whoever moves it to the job's number first
  *   [ARGS..]  its arguments: int32, or float32 bits where the job's signature says 'f'
  * A job table entry is [kernel export name, signature]: one letter per argument, 'i' int32,
  * 'f' float32, 's' the worker's own scratch (not written by the caller).
@@ -20,6 +22,7 @@ export const RUNNING = 2;
 export const FAILED = 3;
 export const JOBS_DONE = 4;
 export const KIND = 5;
+export const CLAIM = 6;
 export const ARGS = 8;
 
 /** What a worker receives at start (Node: workerData; a browser: its first message). */
@@ -58,6 +61,10 @@ function run({ module, memory, control, index, spinMs, scratch, jobs }) {
     }
     if (seq < 0) break;
     last = seq;
+    const claimed = Atomics.load(s, ${CLAIM});
+    if (claimed >= seq || Atomics.compareExchange(s, ${CLAIM}, claimed, seq) !== claimed) {
+      continue; // the caller took this job back before the worker got to it
+    }
     try {
       const kind = s[${KIND}];
       const signature = jobs[kind][1];
