@@ -78,17 +78,11 @@ function sderiv(act: i32, y: f32): f32 {
 /**
  * dz[i, j] = dy[i, j]·act'(y[i, j]) over [m, n], and when dbias != 0, dbias[j] = Σ_i dz[i, j]
  * summed over i in order from 0 in float32 (for n == 1, through the sum kernel, as the
- * unfused reduction does for a single column).
- */
-export function denseGrad(y: usize, dy: usize, dz: usize, dbias: usize, m: i32, n: i32, act: i32): void {
-  denseGradColumns(y, dy, dz, dbias, m, n, n, act);
-}
-
-/**
- * denseGrad on a block of n columns of a row-major [m, ld] matrix (y, dy, dz and dbias point
- * at the block's first column): the worker pool gives each thread a block of columns, so each
- * bias sum is still taken over the rows in order. Block boundaries that are multiples of 4
- * keep each element on the vector or scalar path it takes in the whole matrix.
+ * unfused reduction does for a single column), on a block of n columns of a row-major [m, ld]
+ * matrix (y, dy, dz and dbias point at the block's first column; the whole matrix when
+ * ld == n): the worker pool gives each thread a block of columns, so each bias sum is still
+ * taken over the rows in order. Block boundaries that are multiples of 4 keep each element on
+ * the vector or scalar path it takes in the whole matrix.
  */
 export function denseGradColumns(
   y: usize, dy: usize, dz: usize, dbias: usize, m: i32, n: i32, ld: i32, act: i32,

@@ -5,6 +5,6 @@ export { sgemm, sgemmScratchBytes } from './matmul';
 export { binaryRow, binaryCol, unary } from './elementwise';
 export { reduce } from './reduce';
 export { adamUpdate } from './optimizer';
-export { denseForward, denseGrad, denseGradColumns } from './dense';
+export { denseForward, denseGradColumns } from './dense';
 export { softmax } from './softmax';
 export { binaryStrided } from './broadcast';

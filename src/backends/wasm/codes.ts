@@ -105,13 +105,14 @@ export interface KernelExports {
     bias: number,
     act: number,
   ): void;
-  denseGrad(
+  denseGradColumns(
     y: number,
     dy: number,
     dz: number,
     dbias: number,
     m: number,
     n: number,
+    ld: number,
     act: number,
   ): void;
   adamUpdate(
