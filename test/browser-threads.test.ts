@@ -16,6 +16,7 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './fixtures/chromium.js';
+import { lcg } from './helpers.js';
 
 interface ThreadStats {
   threads: number;
@@ -64,16 +65,6 @@ window.useWasm = async (options) => {
 </script></head><body></body></html>`;
 
 const [M, K, N] = [256, 512, 256]; // 67 MFLOP: above the pool's MIN_FLOPS
-
-function lcg(size: number, seed: number): Float32Array {
-  const out = new Float32Array(size);
-  let s = seed;
-  for (let i = 0; i < size; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 32 - 0.5;
-  }
-  return out;
-}
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');

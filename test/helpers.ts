@@ -60,3 +60,18 @@ export function allIndices(shape: readonly number[]): number[][] {
 export function offset(shape: readonly number[], index: readonly number[]): number {
   return index.reduce((o, i, d) => o * shape[d]! + i, 0);
 }
+
+/**
+ * `size` float32 values from a linear congruential generator (Numerical Recipes' constants)
+ * started at `seed`, evenly spread over [lo, hi): the same numbers on every run and machine,
+ * cheap enough for large test matrices.
+ */
+export function lcg(size: number, seed: number, lo = -0.5, hi = 0.5): Float32Array {
+  const out = new Float32Array(size);
+  let s = seed >>> 0;
+  for (let i = 0; i < size; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = lo + ((hi - lo) * s) / 2 ** 32;
+  }
+  return out;
+}

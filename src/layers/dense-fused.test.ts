@@ -4,6 +4,7 @@ import * as sn from '../index.js';
 import { backend } from '../backends/index.js';
 import type { Backend } from '../backends/backend.js';
 import { withTap } from './taps.js';
+import { lcg as values } from '../../test/helpers.js';
 
 // When the Dense layer takes the fused op (one kernel, one tape node) and when it keeps the
 // unfused ops (a diagnostics tap wants the pre-activation; an activation that is not a
@@ -24,16 +25,6 @@ function countingDense<T>(fn: () => T): { result: T; calls: number } {
     delete (be as Partial<Backend>).dense; // the prototype's method again
     if (be.dense !== original) be.dense = original;
   }
-}
-
-function values(size: number, seed: number): Float32Array {
-  const out = new Float32Array(size);
-  let s = seed;
-  for (let i = 0; i < size; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 32 - 0.5;
-  }
-  return out;
 }
 
 const x = sn.tensor(values(6 * 5, 1), [6, 5]);

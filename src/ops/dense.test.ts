@@ -3,22 +3,13 @@ import assert from 'node:assert/strict';
 import * as sn from '../index.js';
 import type { FusedActivation } from '../backends/backend.js';
 import { ConfigError, DTypeError, ShapeError } from '../errors.js';
-import { assertClose } from '../../test/helpers.js';
+import { assertClose, lcg as values } from '../../test/helpers.js';
 import { FUSED_ACTIVATIONS, fusedDense } from './dense.js';
 
 // fusedDense against its oracles: hand-computed values, the unfused ops (matmul, add, the
 // activation) on the same backend, and finite differences in float64.
 
 /** Deterministic float32 values in [lo, hi) (a fixed LCG). */
-function values(size: number, seed: number, lo = -1, hi = 1): Float32Array {
-  const out = new Float32Array(size);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < size; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = lo + ((hi - lo) * s) / 2 ** 32;
-  }
-  return out;
-}
 
 const ACT: Record<FusedActivation, (t: sn.Tensor) => sn.Tensor> = {
   linear: (t) => t,
@@ -74,9 +65,9 @@ test('fusedDense equals matmul + add + activation (forward bit for bit; gradient
     [300, 120, 260],
   ] as const;
   for (const [m, k, n] of shapes) {
-    const x = sn.tensor(values(m * k, m + 1), [m, k]);
+    const x = sn.tensor(values(m * k, m + 1, -1, 1), [m, k]);
     const w = sn.tensor(values(k * n, k + 2, -0.5, 0.5), [k, n]);
-    const b = sn.tensor(values(n, n + 3), [n]);
+    const b = sn.tensor(values(n, n + 3, -1, 1), [n]);
     const dy = sn.tensor(values(m * n, 7, 0.5, 1.5), [m, n]);
     for (const activation of FUSED_ACTIVATIONS) {
       for (const bias of [b, undefined]) {
@@ -138,8 +129,8 @@ test('fusedDense: gradients match finite differences in float64 (each activation
 });
 
 test('fusedDense: only the gradients asked for (input not watched, bias only)', () => {
-  const x = sn.tensor(values(12, 1), [4, 3]);
-  const w = sn.variable(sn.tensor(values(6, 2), [3, 2]));
+  const x = sn.tensor(values(12, 1, -1, 1), [4, 3]);
+  const w = sn.variable(sn.tensor(values(6, 2, -1, 1), [3, 2]));
   const b = sn.variable(sn.tensor([0.1, -0.2]));
   const dyWeights = sn.tensor(values(8, 3, 0.5, 1.5), [4, 2]);
   const loss = (y: sn.Tensor): sn.Tensor => sn.sum(sn.mul(y, dyWeights));

@@ -5,6 +5,7 @@ import { CpuBackend } from '../cpu/index.js';
 import { WasmBackend } from './index.js';
 import { loadKernels } from './loader.js';
 import { MIN_FLOPS } from './pool.js';
+import { lcg } from '../../../test/helpers.js';
 
 // The fused dense kernels of the wasm backend: on 2 threads (each applying the bias and
 // activation to its own band of rows) bit for bit the 1-thread result, which is bit for bit
@@ -17,16 +18,6 @@ const made: WasmBackend[] = [];
 after(() => {
   for (const be of made) be.close();
 });
-
-function lcg(size: number, seed: number, scale = 1): Float32Array {
-  const out = new Float32Array(size);
-  let s = seed;
-  for (let i = 0; i < size; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = (s / 2 ** 32 - 0.5) * scale;
-  }
-  return out;
-}
 
 const ACTIVATIONS: FusedActivation[] = ['linear', 'relu', 'relu6', 'sigmoid', 'tanh'];
 
@@ -84,8 +75,8 @@ test(
       assert.ok(2 * m * n * k >= MIN_FLOPS, 'large enough to go parallel');
       // Pre-activations spread over [-12, 12]: sigmoid's vector and scalar paths, relu6's clip.
       const c: Case = {
-        x: lcg(m * k, 1, 2),
-        w: lcg(k * n, 2, 24 / Math.sqrt(k)),
+        x: lcg(m * k, 1, -1, 1),
+        w: lcg(k * n, 2, -12 / Math.sqrt(k), 12 / Math.sqrt(k)),
         b: lcg(n, 3),
         m,
         k,
@@ -124,8 +115,8 @@ test('denseGrad: dz and the bias sums against a double-precision oracle', { skip
     [128, 784],
     [33, 17],
   ] as const) {
-    const yv = lcg(m * n, 5, 14); // y in [-7, 7]: both sides of relu6's clip
-    const dyv = lcg(m * n, 6, 2);
+    const yv = lcg(m * n, 5, -7, 7); // y in [-7, 7]: both sides of relu6's clip
+    const dyv = lcg(m * n, 6, -1, 1);
     for (const act of ACTIVATIONS) {
       const d: Record<FusedActivation, (y: number) => number> = {
         linear: () => 1,

@@ -6,6 +6,7 @@ import type { TensorInfo } from '../backend.js';
 import { WasmBackend } from './index.js';
 import { loadKernels } from './loader.js';
 import { MIN_FLOPS } from './pool.js';
+import { lcg } from '../../../test/helpers.js';
 
 const shared = loadKernels(true, true);
 const plain = loadKernels(true, false);
@@ -16,16 +17,6 @@ after(() => {
   for (const be of made) be.close();
   sn.setBackend('cpu');
 });
-
-function lcg(size: number, seed: number): Float32Array {
-  const out = new Float32Array(size);
-  let s = seed;
-  for (let i = 0; i < size; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 32 - 0.5;
-  }
-  return out;
-}
 
 /** op(A)·op(B) on `be` for operands with the given values and shapes; a copy of C. */
 function product(
