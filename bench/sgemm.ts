@@ -4,28 +4,16 @@
 // `npx tsx bench/sgemm.ts` (build the kernels first: `node scripts/build-wasm.mjs`).
 // TensorFlow.js's figures at the same shapes come from `npm run bench` (bench/run.ts), which
 // runs every system in its own process.
-import type { Backend, TensorInfo } from '../src/backends/backend.js';
+import type { Backend } from '../src/backends/backend.js';
 import { CpuBackend } from '../src/backends/cpu/index.js';
 import { loadKernels } from '../src/backends/wasm/loader.js';
 import { WasmBackend } from '../src/backends/wasm/index.js';
-import { SGEMM_CASES, flops, randomMatrix, timeMedian, type SgemmCase } from './workload.js';
+import { timeSgemm } from './sinew-sgemm.js';
+import { SGEMM_CASES, flops, type SgemmCase } from './workload.js';
 
-/** Median GFLOP/s of backend.matmul for one case; the output is released after each call. */
+/** Median GFLOP/s of backend.matmul for one case. */
 function gflops(backend: Backend, c: SgemmCase, i: number, budgetMs: number): number {
-  const info = (rows: number, cols: number, seed: number): TensorInfo => ({
-    dataId: backend.write(randomMatrix(rows * cols, seed), 'float32'),
-    shape: [rows, cols],
-    dtype: 'float32',
-  });
-  const a = c.transposeA ? info(c.k, c.m, 2 * i + 1) : info(c.m, c.k, 2 * i + 1);
-  const b = c.transposeB ? info(c.n, c.k, 2 * i + 2) : info(c.k, c.n, 2 * i + 2);
-  const { ms } = timeMedian(
-    () => backend.release(backend.matmul(a, b, c.transposeA, c.transposeB, [c.m, c.n])),
-    budgetMs,
-  );
-  backend.release(a.dataId);
-  backend.release(b.dataId);
-  return flops(c) / (ms * 1e6);
+  return flops(c) / (timeSgemm(backend, c, i, budgetMs).ms * 1e6);
 }
 
 const relaxed = loadKernels(true);

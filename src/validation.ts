@@ -1,5 +1,4 @@
 import { ConfigError, describe } from './errors.js';
-import { withoutNulls } from './serialization.js';
 
 /**
  * Checks of user arguments and options, shared by every family (regularizers, constraints,
@@ -190,7 +189,3 @@ export function checkOneOf<T extends string>(
   const fix = options.example === undefined ? undefined : `e.g. ${options.example}`;
   throw mustBe(where, arg, list, describe(value), fix);
 }
-
-/** A config read from JSON writes "not set" as null; options use undefined. Drops the nulls. */
-export const nullToUndefined: (config: Record<string, unknown>) => Record<string, unknown> =
-  withoutNulls;

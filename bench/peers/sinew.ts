@@ -5,8 +5,9 @@
 // loop writes it) and trainOnBatch, the step fit runs. Prints one JSON line.
 import * as sn from '../../src/index.js';
 import { backend } from '../../src/backends/index.js';
-import type { Backend, TensorInfo } from '../../src/backends/backend.js';
+import type { Backend } from '../../src/backends/backend.js';
 import { createWasmBackend } from '../../src/backends/wasm/index.js';
+import { timeSgemm } from '../sinew-sgemm.js';
 import {
   L1,
   LEARNING_RATE,
@@ -16,12 +17,10 @@ import {
   flops,
   mib,
   parseConfig,
-  randomMatrix,
   readInputs,
   report,
   runSchedule,
   schedule,
-  timeMedian,
   type SgemmFigure,
   type TrainFigures,
 } from '../workload.js';
@@ -68,19 +67,7 @@ async function trainingBackend(): Promise<WasmInfo> {
 
 function sgemm(b: Backend): SgemmFigure[] {
   return SGEMM_CASES.map((c, i) => {
-    const info = (rows: number, cols: number, seed: number): TensorInfo => ({
-      dataId: b.write(randomMatrix(rows * cols, seed), 'float32'),
-      shape: [rows, cols],
-      dtype: 'float32',
-    });
-    const a = c.transposeA ? info(c.k, c.m, 2 * i + 1) : info(c.m, c.k, 2 * i + 1);
-    const bb = c.transposeB ? info(c.n, c.k, 2 * i + 2) : info(c.k, c.n, 2 * i + 2);
-    const { ms, runs } = timeMedian(
-      () => b.release(b.matmul(a, bb, c.transposeA, c.transposeB, [c.m, c.n])),
-      config.quick ? 300 : 1500,
-    );
-    b.release(a.dataId);
-    b.release(bb.dataId);
+    const { ms, runs } = timeSgemm(b, c, i, config.quick ? 300 : 1500);
     return { label: c.label, gflops: flops(c) / (ms * 1e6), medianMs: ms, runs };
   });
 }

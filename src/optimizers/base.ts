@@ -1,18 +1,13 @@
 import { noGrad } from '../autograd/tape.js';
 import { ConfigError, DTypeError, NotImplementedError, ShapeError, describe } from '../errors.js';
 import { cast, clip, div, maximum, mul, sqrt, square, sub, sum } from '../ops/index.js';
-import type { ConfigDict, Serializable } from '../serialization.js';
+import { withoutNulls, type ConfigDict, type Serializable } from '../serialization.js';
 import { scalar, zerosLike } from '../tensor/creation.js';
 import { releaseStale, withScope } from '../tensor/scope.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { Variable } from '../tensor/variable.js';
-import {
-  checkNumber,
-  checkOptionKeys,
-  checkOptionalNumber,
-  nullToUndefined,
-} from '../validation.js';
+import { checkNumber, checkOptionKeys, checkOptionalNumber } from '../validation.js';
 import {
   checkLearningRate,
   deserializeLearningRate,
@@ -378,7 +373,7 @@ export abstract class Optimizer implements Serializable {
 
   /** A config dict (from getConfig or a Keras file, camelCase) as constructor options. */
   protected static optionsFromConfig(config: ConfigDict, owner: string): Record<string, unknown> {
-    const o = nullToUndefined(config);
+    const o: Record<string, unknown> = withoutNulls(config);
     for (const [key, isDefault] of Object.entries(KERAS_ONLY)) {
       if (!isDefault(o[key])) {
         throw new NotImplementedError(

@@ -1,11 +1,10 @@
 import { ConfigError, describe } from '../errors.js';
-import type { ConfigDict } from '../serialization.js';
+import { withoutNulls, type ConfigDict } from '../serialization.js';
 import {
   checkBoolean,
   checkNumber,
   checkOptionKeys,
   checkOptionalNumber,
-  nullToUndefined,
   type NumberRule,
 } from '../validation.js';
 import {
@@ -331,7 +330,7 @@ function isNumberArray(value: unknown): value is number[] {
 
 /** Keras configs also carry `name`; it has no meaning here. null means "not set". */
 function fromKerasConfig(config: ConfigDict): Record<string, unknown> {
-  const rest = nullToUndefined(config);
+  const rest = withoutNulls(config);
   delete rest.name;
   return rest;
 }

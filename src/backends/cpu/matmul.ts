@@ -104,28 +104,36 @@ function roundUp(x: number, multiple: number): number {
 
 /** Strides of op(x)'s matrices and the offset of each of them for every output batch index. */
 function operand(x: TensorInfo, transpose: boolean, batchShape: Shape): Operand {
-  const r = x.shape.length;
-  const rows = x.shape[r - 2]!;
-  const cols = x.shape[r - 1]!;
-  const own = x.shape.slice(0, r - 2);
+  const cols = x.shape[x.shape.length - 1]!;
+  const offsets = batchOffsets(x.shape, batchShape);
+  return transpose
+    ? { values: valuesOf(x), offsets, rowStride: 1, colStride: cols }
+    : { values: valuesOf(x), offsets, rowStride: cols, colStride: 1 };
+}
+
+/**
+ * Element offset, for every output batch index, of the matrix an operand of shape `shape`
+ * ([...batch, rows, cols]) contributes: batch axes broadcast (extent 1, or missing, stays put).
+ */
+export function batchOffsets(shape: Shape, batchShape: Shape): number[] {
+  const r = shape.length;
+  const matrix = shape[r - 2]! * shape[r - 1]!;
+  const own = shape.slice(0, r - 2);
   const strides = stridesOf(own);
   const lead = batchShape.length - own.length;
   const offsets = new Array<number>(sizeOf(batchShape));
   for (let t = 0; t < offsets.length; t++) {
-    // Decompose the output batch index; axes where x has extent 1 (or no axis) stay put.
     let rest = t;
-    let matrix = 0;
+    let index = 0;
     for (let d = batchShape.length - 1; d >= 0; d--) {
       const size = batchShape[d]!;
-      const index = rest % size;
-      rest = (rest - index) / size;
-      if (d >= lead && own[d - lead] !== 1) matrix += index * strides[d - lead]!;
+      const i = rest % size;
+      rest = (rest - i) / size;
+      if (d >= lead && own[d - lead] !== 1) index += i * strides[d - lead]!;
     }
-    offsets[t] = matrix * rows * cols;
+    offsets[t] = index * matrix;
   }
-  return transpose
-    ? { values: valuesOf(x), offsets, rowStride: 1, colStride: cols }
-    : { values: valuesOf(x), offsets, rowStride: cols, colStride: 1 };
+  return offsets;
 }
 
 /**

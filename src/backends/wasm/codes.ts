@@ -49,22 +49,28 @@ export const FUSED_CODES: Record<FusedActivation, number> = {
 
 export const REDUCE_CODES: Record<ReduceOp, number> = { sum: 0, prod: 1, max: 2, min: 3 };
 
+/**
+ * sgemm's arguments (assembly/matmul.ts): C[m×n] = op(A)·op(B), op(A)[i][p] at
+ * a + 4·(i·ars + p·acs), op(B)[p][j] at b + 4·(p·brs + j·bcs), C's leading dimension ldc.
+ */
+type SgemmArgs = [
+  m: number,
+  n: number,
+  k: number,
+  a: number,
+  ars: number,
+  acs: number,
+  b: number,
+  brs: number,
+  bcs: number,
+  c: number,
+  ldc: number,
+  scratch: number,
+];
+
 /** The exports of the compiled kernels (byte offsets into the shared memory). */
 export interface KernelExports {
-  sgemm(
-    m: number,
-    n: number,
-    k: number,
-    a: number,
-    ars: number,
-    acs: number,
-    b: number,
-    brs: number,
-    bcs: number,
-    c: number,
-    ldc: number,
-    scratch: number,
-  ): void;
+  sgemm(...args: SgemmArgs): void;
   sgemmScratchBytes(): number;
   binaryRow(
     op: number,
@@ -89,22 +95,7 @@ export interface KernelExports {
   softmax(x: number, out: number, outer: number, n: number, inner: number, log: boolean): void;
   reduce(op: number, x: number, out: number, outer: number, n: number, inner: number): void;
   /** sgemm, then in place on C (ldc == n): C = act(C + bias), bias 0 meaning none. */
-  denseForward(
-    m: number,
-    n: number,
-    k: number,
-    a: number,
-    ars: number,
-    acs: number,
-    b: number,
-    brs: number,
-    bcs: number,
-    c: number,
-    ldc: number,
-    scratch: number,
-    bias: number,
-    act: number,
-  ): void;
+  denseForward(...args: [...SgemmArgs, bias: number, act: number]): void;
   denseGradColumns(
     y: number,
     dy: number,

@@ -37,7 +37,7 @@ import { tileInto } from './tile.js';
  * built into dist/wasm/ by scripts/build-wasm.mjs), values in one WebAssembly.Memory managed
  * as an arena (./arena.ts, ./storage.ts). Kernels it has no wasm version of yet, and every
  * non-float32 dtype, run the cpu reference kernel on views of the arena and copy the result
- * in (correct, slower): see FALLBACK_KERNELS.
+ * in (correct, slower): see the section of such kernels at the end of the class.
  */
 
 export interface WasmBackendOptions {
@@ -73,21 +73,6 @@ export interface WasmBackendOptions {
 }
 
 export const MAX_THREADS = 64;
-
-/** Kernels that always run on the cpu reference (copying the result into the arena). */
-export const FALLBACK_KERNELS = [
-  'where',
-  'cast',
-  'argReduce',
-  'topK',
-  'transpose',
-  'slice',
-  'pad',
-  'concat',
-  'gather',
-  'scatterAdd',
-  'oneHot',
-] as const;
 
 const DTYPE_OF = new Map<unknown, DType>([
   [Float32Array, 'float32'],
@@ -559,7 +544,7 @@ export class WasmBackend implements Backend {
     return { w: wOut, m: mOut, v: vOut, ...(hOut ? { vhat: hOut } : {}) };
   }
 
-  // Kernels still on the cpu reference (FALLBACK_KERNELS) ---------------------------------
+  // Kernels that always run on the cpu reference (the result copied into the arena) ------
 
   where(condition: TensorInfo, a: TensorInfo, b: TensorInfo, outShape: Shape): DataId {
     const [c, x, y] = [condition, a, b].map((t) => this.#toCpu(t)) as [

@@ -1,28 +1,7 @@
-import { sizeOf, stridesOf, type Shape } from '../../tensor/shape.js';
+import type { Shape } from '../../tensor/shape.js';
+import { batchOffsets } from '../cpu/matmul.js';
 import type { KernelExports } from './codes.js';
 import { MIN_FLOPS, type WorkerPool } from './pool.js';
-
-/** Element offset of each output batch's matrix in an operand of shape `shape` (broadcast). */
-export function batchOffsets(shape: Shape, batchShape: Shape): number[] {
-  const r = shape.length;
-  const matrix = shape[r - 2]! * shape[r - 1]!;
-  const own = shape.slice(0, r - 2);
-  const strides = stridesOf(own);
-  const lead = batchShape.length - own.length;
-  const offsets = new Array<number>(sizeOf(batchShape));
-  for (let t = 0; t < offsets.length; t++) {
-    let rest = t;
-    let index = 0;
-    for (let d = batchShape.length - 1; d >= 0; d--) {
-      const size = batchShape[d]!;
-      const i = rest % size;
-      rest = (rest - i) / size;
-      if (d >= lead && own[d - lead] !== 1) index += i * strides[d - lead]!;
-    }
-    offsets[t] = index * matrix;
-  }
-  return offsets;
-}
 
 export interface MatmulArgs {
   readonly a: number; // byte offsets

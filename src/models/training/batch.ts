@@ -166,7 +166,7 @@ export function trainBatch(
   sw: Tensor | undefined,
   metrics: readonly { output: number; metric: Metric }[],
 ): StepResult {
-  return stepScope(model, compiled, () => trainStep(model, compiled, xs, ys, sw, metrics));
+  return stepScope(compiled, () => trainStep(model, compiled, xs, ys, sw, metrics));
 }
 
 /**
@@ -174,7 +174,7 @@ export function trainBatch(
  * and releases the tensors it made but the model's state. With a layer tap active
  * (diagnostics reading outputs) nothing is released.
  */
-export function stepScope<T>(model: Model, compiled: Compiled, fn: () => T): T {
+export function stepScope<T>(compiled: Compiled, fn: () => T): T {
   // With a tap, everything is kept; the scope still stops valueAndGrads inside from releasing.
   if (activeTap()) return withScope('a training step', fn, () => () => true);
   // Variables and layers' call losses are kept by their own mark (sn.keep); the optimizer

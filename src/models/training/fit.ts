@@ -223,7 +223,7 @@ export async function fit(
         const size = idx.size;
         await callbacks.onBatchBegin(step, { batch: step, size });
         // The batch's rows are made inside the step's scope, and released with it.
-        const result = stepScope(model, compiled, () =>
+        const result = stepScope(compiled, () =>
           trainBatch(
             model,
             compiled,
