@@ -7,7 +7,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { add, div, equal, greater, mul, sub, where } from './binary.js';
 import { cast } from './cast.js';
 import { backend, checkOptions, convert, makeTensor } from './op.js';
-import { broadcastTo, expandDims, reshape, transpose } from './shape.js';
+import { broadcastTo, expandDims, reshape } from './shape.js';
 import { abs, exp, log, sqrt, square } from './unary.js';
 
 /**
@@ -198,8 +198,8 @@ export function std(
 
 /**
  * log Σ exp(x) over `axis`, computed stably: the max is subtracted first, so large inputs do
- * not overflow. Its gradient is softmax(x)·dy, by the backend's softmax kernel. Integer inputs
- * give float32.
+ * not overflow. Its gradient is softmax(x)·dy, written exp(x − logSumExp(x))·dy from the
+ * result (any number of axes, no transposes). Integer inputs give float32.
  */
 export function logSumExp(
   x: TensorLike,
@@ -222,27 +222,8 @@ export function logSumExp(
     return add(log(sum(exp(sub(t, shift)), axes, { keepDims: true })), shift);
   });
   const y = keepDims ? yKept : reshape(yKept, outShape(t.shape, axes, false));
-  record('logSumExp', [t], [y], ([dy]) => [mul(softmaxOver(t, axes), kept(dy!, t, axes))]);
+  record('logSumExp', [t], [y], ([dy]) => [mul(exp(sub(t, yKept)), kept(dy!, t, axes))]);
   return y;
-}
-
-/**
- * softmax(x) over `axes` taken together, by the backend's one-axis softmax kernel (the
- * gradient of logSumExp). Several axes are moved to the end (a transpose only when they are
- * not already there) and merged into one.
- */
-function softmaxOver(t: Tensor, axes: readonly number[]): Tensor {
-  if (axes.length === 1) return makeTensor(backend().softmax(t, axes[0]!, false), t.shape, t.dtype);
-  const rest = t.shape.map((_, i) => i).filter((i) => !axes.includes(i));
-  const perm = [...rest, ...axes];
-  const moved = perm.every((p, i) => p === i) ? t : transpose(t, perm);
-  const lineLength = axes.reduce((n, a) => n * t.shape[a]!, 1);
-  const lines = reshape(moved, [...moved.shape.slice(0, rest.length), lineLength]);
-  const s = makeTensor(backend().softmax(lines, rest.length, false), lines.shape, t.dtype);
-  const back = reshape(s, moved.shape);
-  if (moved === t) return back;
-  const inverse = perm.map((_, i) => perm.indexOf(i));
-  return transpose(back, inverse);
 }
 
 export interface NormOptions extends ReduceOptions {
