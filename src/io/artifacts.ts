@@ -5,7 +5,7 @@ import type { JsonValue } from '../serialization.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { SerializationError } from './errors.js';
-import { fail, modelFromTopology, type RebuildContext } from './from-json.js';
+import { checkDepth, fail, modelFromTopology, type RebuildContext } from './from-json.js';
 import type { CustomObjects } from './registry.js';
 import { modelToTopology } from './to-json.js';
 import { compileOptionsFrom, trainingConfigOf } from './training-config.js';
@@ -139,11 +139,13 @@ export function fromMemory(artifacts: ModelArtifacts, options: FromMemoryOptions
       'save the model again',
     );
   const tensors = decodeWeights(specs, data, ctx.where);
-  const model = modelFromTopology(artifacts.modelTopology, ctx);
   const modelTensors = tensors.filter((t) => t.group !== 'optimizer');
+  const weightValues = modelTensors.reduce((n, t) => n + t.tensor.size, 0);
+  const model = modelFromTopology(artifacts.modelTopology, ctx, weightValues);
   const assignments = matchWeights(model, modelTensors, ctx);
   let compile: (() => void) | undefined;
   if (artifacts.trainingConfig != null && options.includeOptimizer !== false) {
+    checkDepth(artifacts.trainingConfig, 'trainingConfig', ctx);
     const compileOptions = compileOptionsFrom(artifacts.trainingConfig, ctx);
     const slots = tensors
       .filter((t) => t.group === 'optimizer')

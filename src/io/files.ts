@@ -1,4 +1,5 @@
 import { describe } from '../errors.js';
+import { checkNumber } from '../validation.js';
 import type { Model } from '../models/model.js';
 import type { JsonValue } from '../serialization.js';
 import {
@@ -9,6 +10,13 @@ import {
   type ToMemoryOptions,
 } from './artifacts.js';
 import { writeFileAtomic } from './atomic.js';
+import {
+  modelFolder,
+  openInside,
+  readAndClose,
+  type InsideFile,
+  type ModelFolder,
+} from './disk.js';
 import { SerializationError } from './errors.js';
 import { specBytes, type WeightSpec, type WeightsManifestEntry } from './weights.js';
 
@@ -137,7 +145,12 @@ export async function load(source: string, options: LoadOptions = {}): Promise<M
   const { json, where, readWeights } = /^https?:\/\//i.test(source)
     ? await fromUrl(source)
     : await fromDisk(source);
-  const manifest = checkManifest(json, where, options.maxWeightBytes ?? DEFAULT_MAX_BYTES);
+  const maxBytes = checkNumber(options.maxWeightBytes, 'load', 'maxWeightBytes', {
+    min: 0,
+    fallback: DEFAULT_MAX_BYTES,
+    example: 'maxWeightBytes: 4 * 1024 ** 3',
+  });
+  const manifest = checkManifest(json, where, maxBytes);
   const weightData = await readWeights(manifest);
   const artifacts: ModelArtifacts = {
     modelTopology: json.modelTopology as JsonValue,
@@ -243,19 +256,29 @@ function checkRelativePath(p: unknown, where: string): void {
   }
 }
 
-async function fromDisk(source: string): Promise<Source> {
+/** Reads model.json (a directory or the file's path) from inside its folder. */
+export async function readModelFile(
+  source: string,
+): Promise<{ json: ModelJson; target: string; folder: ModelFolder }> {
   const fs = await import('node:fs/promises');
   const path = await import('node:path');
   let target = path.resolve(source.replace(/^file:\/\//, ''));
   const stat = await fs.stat(target).catch(() => undefined);
   if (stat?.isDirectory()) target = path.join(target, MODEL_JSON);
-  const text = await fs.readFile(target, 'utf8').catch((e: NodeJS.ErrnoException) => {
-    throw new SerializationError(
-      `${target}: cannot read the model file (${e.code ?? e.message}). Fix: pass the directory that sn.io.save wrote, or the path of its model.json.`,
-    );
-  });
-  const json = parseModelJson(text, target);
-  const dir = path.dirname(target);
+  const folder = await modelFolder(path.dirname(target));
+  const file = await openInside(
+    folder,
+    path.basename(target),
+    target,
+    'model file',
+    'pass the directory that sn.io.save wrote, or the path of its model.json',
+  );
+  const text = (await readAndClose(file, target)).toString('utf8');
+  return { json: parseModelJson(text, target), target, folder };
+}
+
+async function fromDisk(source: string): Promise<Source> {
+  const { json, target, folder } = await readModelFile(source);
   return {
     json,
     where: target,
@@ -263,34 +286,44 @@ async function fromDisk(source: string): Promise<Source> {
       const chunks: Uint8Array[] = [];
       for (const group of manifest) {
         const expected = group.weights.reduce((n, s) => n + specBytes(s, target), 0);
-        const files = group.paths.map((p) => path.resolve(dir, p));
-        let found = 0;
-        for (const file of files) {
-          if (path.relative(dir, file).startsWith('..')) {
-            throw new SerializationError(
-              `${target}: weights path '${file}' is outside the model directory; refused.`,
+        const files: InsideFile[] = [];
+        try {
+          for (const p of group.paths) {
+            files.push(
+              await openInside(
+                folder,
+                p,
+                target,
+                'weights file',
+                'copy it beside model.json (sn.io.save writes both), or save the model again',
+              ),
             );
           }
-          const s = await fs.stat(file).catch(() => undefined);
-          if (!s?.isFile()) {
-            throw new SerializationError(
-              `${target}: the weights file ${file} is missing. Fix: copy it beside model.json (sn.io.save writes both), or save the model again.`,
-            );
-          }
-          found += s.size;
+          const found = files.reduce((n, f) => n + f.size, 0);
+          if (found !== expected) throw sizeMismatch(target, files, group, expected, found);
+          while (files.length > 0) chunks.push(await readAndClose(files.shift()!, target));
+        } finally {
+          await Promise.all(files.map((f) => f.handle.close()));
         }
-        if (found !== expected) {
-          const what = found < expected ? 'truncated' : 'has extra bytes';
-          throw new SerializationError(
-            `${target}: the weights file ${files.join(', ')} is ${what}: expected ${expected} bytes for ${group.weights.length} weights, found ${found} bytes. ` +
-              'Fix: the weights do not belong to this model.json or the copy was cut off; copy or save the model again.',
-          );
-        }
-        for (const file of files) chunks.push(await fs.readFile(file));
       }
       return concat(chunks);
     },
   };
+}
+
+function sizeMismatch(
+  target: string,
+  files: readonly InsideFile[],
+  group: WeightsManifestEntry,
+  expected: number,
+  found: number,
+): SerializationError {
+  const names = files.map((f) => f.path).join(', ');
+  const what = found < expected ? 'is truncated' : 'has extra bytes';
+  return new SerializationError(
+    `${target}: the weights file ${names} ${what}: expected ${expected} bytes for ${group.weights.length} weights, found ${found} bytes. ` +
+      'Fix: the weights do not belong to this model.json or the copy was cut off; copy or save the model again.',
+  );
 }
 
 async function fromUrl(source: string): Promise<Source> {

@@ -2,9 +2,11 @@ import { SinewError, describe } from '../errors.js';
 import { InputLayer } from '../layers/input.js';
 import type { Layer } from '../layers/layer.js';
 import type { SymbolicTensor } from '../layers/symbolic.js';
+import { withWeightCheck, type WeightCheck } from '../layers/weight-check.js';
 import { Model } from '../models/model.js';
 import { Sequential } from '../models/sequential.js';
 import type { ConfigDict, JsonValue } from '../serialization.js';
+import { formatShape } from '../tensor/shape.js';
 import { SerializationError } from './errors.js';
 import { mapKeys, toCamel } from './keys.js';
 import {
@@ -30,12 +32,74 @@ export interface RebuildContext {
   customObjects: CustomObjects;
 }
 
+/** Deepest nesting of arrays and objects accepted in a topology (Keras files use ~20). */
+export const MAX_JSON_DEPTH = 100;
+
 const INITIALIZER_FROM_TFJS: Record<string, string> = {
   LeCunNormal: 'LecunNormal',
   LeCunUniform: 'LecunUniform',
 };
 
-export function modelFromTopology(topology: JsonValue, ctx: RebuildContext): Model {
+/**
+ * Rebuilds the model; every failure is a SerializationError naming the file. `weightValues`
+ * is how many values the file's weights hold: the topology can use no more, so a layer asking
+ * for more fails before its weight is allocated.
+ */
+export function modelFromTopology(
+  topology: JsonValue,
+  ctx: RebuildContext,
+  weightValues: number,
+): Model {
+  checkDepth(topology, 'modelTopology', ctx);
+  try {
+    return withWeightCheck(weightBudget(weightValues, ctx), () => rebuild(topology, ctx));
+  } catch (e) {
+    throw fail(
+      ctx,
+      `modelTopology could not be rebuilt (${e instanceof Error ? e.message : describe(e)})`,
+      'the file is damaged; save the model again',
+      e,
+    );
+  }
+}
+
+/** Refuses JSON nested deeper than MAX_JSON_DEPTH (checked without recursion). */
+export function checkDepth(value: unknown, what: string, ctx: { where: string }): void {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth > MAX_JSON_DEPTH) {
+      throw fail(
+        ctx,
+        `${what} is nested more than ${MAX_JSON_DEPTH} levels deep`,
+        'the file is damaged or hostile; save the model again',
+      );
+    }
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+}
+
+/** addWeight's check while rebuilding: each weight must fit in what the file's weights hold. */
+function weightBudget(total: number, ctx: RebuildContext): WeightCheck {
+  let left = total;
+  return (layer, name, shape) => {
+    const size = shape.every((d) => Number.isSafeInteger(d) && d >= 0)
+      ? shape.reduce((a, b) => a * b, 1)
+      : NaN;
+    if (!(Number.isSafeInteger(size) && size <= left)) {
+      throw fail(
+        ctx,
+        `${layer.describeSelf()} needs weight '${name}' of shape ${formatShape(shape)} (${size} values), ` +
+          `but the weights hold only ${left} more of their ${total} values; nothing was allocated`,
+        'the topology does not match its weights (an inflated units or shape?); save the model again',
+      );
+    }
+    left -= size;
+  };
+}
+
+function rebuild(topology: JsonValue, ctx: RebuildContext): Model {
   let t = topology as Json;
   // Keras h5's JSON wraps the model as { model_config: ... }.
   if (isObject(t) && isObject(t.model_config)) t = t.model_config;
@@ -58,11 +122,11 @@ export function modelFromTopology(topology: JsonValue, ctx: RebuildContext): Mod
 }
 
 function layerFromJson(entry: Json, ctx: RebuildContext): Layer {
-  const className = entry.class_name;
+  const className = isObject(entry) ? entry.class_name : undefined;
   if (typeof className !== 'string') {
     throw fail(
       ctx,
-      `a layer entry has no class_name: ${describe(entry)}`,
+      `a layer entry must be an object { class_name, config }, received ${describe(entry)}`,
       'the file is damaged; save the model again',
     );
   }

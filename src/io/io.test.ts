@@ -326,10 +326,16 @@ test('bad files: each a SerializationError naming the file, what is wrong and th
   const mismatch = structuredClone(json) as {
     modelTopology: { config: { layers: { config: { units: number } }[] } };
   };
+  mismatch.modelTopology.config.layers[1]!.config.units = 1;
+  await writeJson(mismatch);
+  await expectError(dir, [
+    /topology\/weights shape mismatch: '\S+\/kernel' has shape \[3, 1\] in the topology, the weights file has \[3, 2\]/,
+  ]);
+  // More values than the weights hold: refused before the weight is allocated.
   mismatch.modelTopology.config.layers[1]!.config.units = 5;
   await writeJson(mismatch);
   await expectError(dir, [
-    /topology\/weights shape mismatch: '\S+\/kernel' has shape \[3, 5\] in the topology, the weights file has \[3, 2\]/,
+    /Dense '\S+' needs weight 'kernel' of shape \[3, 5\] \(15 values\), but the weights hold only 8 more of their 23 values; nothing was allocated/,
   ]);
 
   const huge = structuredClone(json) as typeof json;

@@ -79,12 +79,19 @@ export function specBytes(spec: unknown, where: string): number {
         'Fix: save the model with float32 weights (cast float64 or float16 weights first).',
     );
   }
-  if (!Array.isArray(s.shape) || !s.shape.every((d) => Number.isInteger(d) && d >= 0)) {
+  const size = Array.isArray(s.shape)
+    ? s.shape.reduce(
+        (a: number, d: unknown) =>
+          Number.isSafeInteger(d) && (d as number) >= 0 ? a * (d as number) : NaN,
+        1,
+      )
+    : NaN;
+  if (!Number.isSafeInteger(size * 4)) {
     throw new SerializationError(
-      `${where}: weight '${s.name}' has shape ${JSON.stringify(s.shape)}; expected a list of non-negative integers. Fix: the file is damaged; save the model again.`,
+      `${where}: weight '${s.name}' has shape ${JSON.stringify(s.shape)}; expected a list of non-negative integers whose product is at most ${Number.MAX_SAFE_INTEGER / 4}. Fix: the file is damaged; save the model again.`,
     );
   }
-  return s.shape.reduce((a, b) => a * b, 1) * 4;
+  return size * 4;
 }
 
 /** Reads the tensors of `specs` from `data`, whose length must be exactly the specs' total. */

@@ -18,6 +18,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { Variable } from '../tensor/variable.js';
 import { SymbolicTensor, formatSymbolicShape, type Node, type SymbolicShape } from './symbolic.js';
 import { activeTap } from './taps.js';
+import { checkWeight } from './weight-check.js';
 
 /**
  * The base of every layer. A layer owns weights (made in `build` with `addWeight`), computes
@@ -392,6 +393,7 @@ export abstract class Layer implements Serializable {
       throw new ConfigError(`${this.describeSelf()} already has a weight named '${name}'.`);
     }
     const init: Initializer = getInitializer(initializer);
+    checkWeight(this, name, shape);
     const variable = new LayerVariable(this, name, init.apply(shape, dtype), trainable);
     variable.regularizer = getRegularizer(options.regularizer);
     variable.constraint = getConstraint(options.constraint);

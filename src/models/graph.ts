@@ -45,8 +45,9 @@ export class Graph {
     }
     // The input layers first, in the order of `inputs` (as Keras lists them), then the rest in
     // execution order.
-    const layers: Layer[] = inputs.map((x) => x.node.layer);
-    for (const node of this.nodes) if (!layers.includes(node.layer)) layers.push(node.layer);
+    const unique = new Set<Layer>(inputs.map((x) => x.node.layer));
+    for (const node of this.nodes) unique.add(node.layer);
+    const layers = [...unique];
     const names = new Set<string>();
     for (const layer of layers) {
       if (names.has(layer.name)) {

@@ -23,12 +23,17 @@ export interface SequentialOptions {
 export class Sequential extends Model {
   static override readonly className: string = 'Sequential';
   readonly #stack: Layer[] = [];
+  readonly #names = new Set<string>();
   #input: SymbolicTensor | undefined;
   #output: SymbolicTensor | undefined;
+  /** True while the constructor adds its layers: the graph is made once, at the end (linear time). */
+  #deferGraph = true;
 
   constructor(options: SequentialOptions = {}) {
     super(undefined, options.name ? { name: options.name } : {});
     for (const layer of options.layers ?? []) this.add(layer);
+    this.#deferGraph = false;
+    if (this.#output && this.#stack.length > 0) this.setGraph(this.#input!, this.#output);
   }
 
   /** Appends a layer (or, first, an input from sn.input). */
@@ -48,12 +53,13 @@ export class Sequential extends Model {
         `Sequential '${this.name}'.add expects a layer, received ${describe(layer)}.`,
       );
     }
-    if (this.#stack.some((l) => l.name === layer.name)) {
+    if (this.#names.has(layer.name)) {
       throw new ConfigError(
         `Sequential '${this.name}' already has a layer named '${layer.name}'; layer names must be unique within a model.`,
       );
     }
     this.#stack.push(layer);
+    this.#names.add(layer.name);
     // A first layer knows the input shape from inputShape, or, as a model, from its input.
     const known =
       layer.batchInputShape ??
@@ -66,7 +72,10 @@ export class Sequential extends Model {
       });
       this.#output = this.#input;
     }
-    if (this.#output) this.#extend(layer);
+    if (this.#output) {
+      this.#extend(layer);
+      if (!this.#deferGraph) this.setGraph(this.#input!, this.#output);
+    }
   }
 
   #extend(layer: Layer): void {
@@ -77,7 +86,6 @@ export class Sequential extends Model {
       );
     }
     this.#output = out;
-    this.setGraph(this.#input!, out);
   }
 
   /** Builds from the first input shape seen (batch dimension null). */
@@ -88,6 +96,7 @@ export class Sequential extends Model {
     this.#input = input({ shape: shape.slice(1) });
     this.#output = this.#input;
     for (const layer of this.#stack) this.#extend(layer);
+    this.setGraph(this.#input, this.#output);
   }
 
   /** Before the input shape is known, the last layer still names the one output. */
