@@ -60,17 +60,33 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * Control characters (C0 but newlines when `keepNewlines`, DEL, C1) and bidirectional
+ * overrides as \\xNN / \\uNNNN, as sn.io.inspect prints them: a message quoting a file (a
+ * layer name, a path) cannot clear the screen, retitle the terminal or spoof a line.
+ */
+function printable(text: string, keepNewlines = false): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g, (c) =>
+    keepNewlines && c === '\n'
+      ? c
+      : c.charCodeAt(0) < 0x100
+        ? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`
+        : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
   (error: unknown) => {
     if (error instanceof UsageError) {
-      process.stderr.write(`sinew: ${error.message}\n`);
+      process.stderr.write(`sinew: ${printable(error.message)}\n`);
       process.exitCode = 2;
     } else {
       process.stderr.write(
-        `sinew: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+        `sinew: ${printable(error instanceof Error ? (error.stack ?? error.message) : String(error), true)}\n`,
       );
       process.exitCode = 1;
     }

@@ -228,7 +228,7 @@ function walk(
     if (typeof config.activation === 'string' && config.activation !== 'linear')
       extras.unshift(`activation: ${config.activation}`);
     rows.push([
-      `${'  '.repeat(depth)}${name} (${text(l.class_name)})`,
+      `${'  '.repeat(depth)}${name} (${text(l.class_name ?? '?')})`,
       shapes.get(name) ??
         (Array.isArray(config.batch_input_shape)
           ? `[${config.batch_input_shape.map((d) => text(d ?? 'null')).join(', ')}]`
