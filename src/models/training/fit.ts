@@ -14,6 +14,7 @@ import {
   metricStates,
   restoreCallbacks,
   restoreMetrics,
+  runFingerprint,
   type CheckpointOptions,
 } from '../checkpointing.js';
 import {
@@ -161,9 +162,18 @@ export async function fit(
   model.stopTraining = false;
   // Resuming: weights and optimizer slots now, the rest once the callbacks have begun.
   const loaded = checkpoint && (await getCheckpointer().load(checkpoint.dir, model));
+  const data =
+    checkpoint &&
+    (await runFingerprint({
+      x: xs,
+      y: ys,
+      sampleWeight: sw,
+      validation: validation && [...validation.xs, ...validation.ys, validation.sw],
+      shuffle,
+    }));
   let resume = loaded?.state;
   if (loaded) {
-    checkSameRun(loaded.state, checkpoint!.dir, samples, batchSize);
+    checkSameRun(loaded, { samples, batchSize, epochs, data: data! });
     loaded.restore();
   }
   const save = async (epoch: number, step: number, shuffleRng: number[], tracker?: Tracker) => {
@@ -174,6 +184,7 @@ export async function fit(
       stopped: model.stopTraining,
       samples,
       batchSize,
+      data: data!,
       shuffleRng,
       globalRng: randomFor(undefined, 'fit').getState(),
       layerRngs: layerRngStates(model),
@@ -187,7 +198,7 @@ export async function fit(
     await callbacks.onTrainBegin();
     let firstEpoch = initialEpoch;
     if (resume) {
-      restoreCallbacks(callbacks.callbacks, resume.callbacks, checkpoint!.dir);
+      restoreCallbacks(callbacks.callbacks, resume.callbacks, loaded!.where);
       randomFor(undefined, 'fit').setState(resume.globalRng);
       rng.setState(resume.shuffleRng);
       model.stopTraining = resume.stopped;
