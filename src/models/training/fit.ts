@@ -30,6 +30,7 @@ import { ProgressLogger } from '../progress.js';
 import { metricResults, sampleWeights, stepLogs, stepScope, trainBatch, Tracker } from './batch.js';
 import { compiledOf, makeMetrics } from './compile.js';
 import { evaluateData } from './evaluate.js';
+import { nonFiniteLossWarning } from './non-finite.js';
 
 export interface FitOptions {
   epochs?: number;
@@ -194,6 +195,7 @@ export async function fit(
       learningRate: typeof lr === 'number' ? lr : null,
     });
   };
+  const watchLoss = nonFiniteLossWarning(callbacks.callbacks, compiled, steps);
   try {
     await callbacks.onTrainBegin();
     let firstEpoch = initialEpoch;
@@ -244,6 +246,7 @@ export async function fit(
             metrics,
           ),
         );
+        watchLoss(result.total, epoch, step);
         tracker.add(stepLogs(result, compiled), size);
         epochLogs = { ...tracker.means(), ...metricResults(metrics) };
         await callbacks.onBatchEnd(step, { batch: step, size, ...epochLogs });
