@@ -67,7 +67,7 @@ test(
   },
 );
 
-test('save onto a file, below a file or onto a dangling symbolic link is a SerializationError', async () => {
+test('save or a checkpoint dir onto a file, below a file or a dangling symbolic link is a SerializationError', async () => {
   const model = sn.sequential({ layers: [sn.layers.dense({ units: 1, inputShape: [2] })] });
   const file = join(tmp, 'a-file');
   writeFileSync(file, 'user data');
@@ -89,6 +89,24 @@ test('save onto a file, below a file or onto a dangling symbolic link is a Seria
       path,
     );
   }
+  // fit's checkpoint dir: the same checks, before the first step.
+  model.compile({ optimizer: 'sgd', loss: 'mse' });
+  let batches = 0;
+  for (const [dir, pattern] of cases) {
+    await assert.rejects(
+      model.fit(sn.ones([4, 2]), sn.ones([4, 1]), {
+        verbose: 0,
+        checkpoint: { dir },
+        callbacks: [{ onBatchEnd: async () => void (batches += 1) }],
+      }),
+      (e: unknown) =>
+        e instanceof sn.SerializationError &&
+        e.message.startsWith(`fit: checkpoint: cannot write to the folder ${dir}: `) &&
+        pattern.test(e.message),
+      dir,
+    );
+  }
+  assert.equal(batches, 0);
   assert.equal(readFileSync(file, 'utf8'), 'user data');
 });
 

@@ -122,7 +122,8 @@ async function load(dir: string, model: Model): Promise<LoadedCheckpoint | undef
   try {
     text = await fs.readFile(where, 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
       // No checkpoint yet: the run starts afresh and will write here, so try that now.
       await probeDirectory(root, 'fit: checkpoint');
       return undefined;

@@ -59,8 +59,12 @@ export interface FitOptions {
    * `every: k`, after every k steps; a fit started again with the same arguments resumes from
    * it and ends with the same weights, bit for bit, as a run never interrupted. Writes are
    * atomic: a run killed at any moment leaves the previous checkpoint valid. A finished run
-   * leaves its final checkpoint, so running it again only restores it; delete `dir` (or use
-   * another) to start afresh.
+   * leaves its final checkpoint, so running it again only restores it (or, with more epochs,
+   * continues it); delete `dir` (or use another) to start afresh. Before training, `dir` is
+   * checked: a new one must take a test file; an existing checkpoint must match its SHA-256
+   * checksums, hold fields in range and finite weights, and belong to this run (same x, y,
+   * sample and class weights, validation data, shuffle and batchSize), else a
+   * SerializationError names the file and the fix.
    */
   checkpoint?: CheckpointOptions;
 }
