@@ -101,7 +101,7 @@ test('bad lab flags: a clear message, a non-zero exit, nothing written', () => {
     writeFileSync(file, 'x');
     const r = lab(['--quick', '--out', join(file, 'report')]);
     assert.equal(r.status, 2);
-    assert.match(r.stderr, /cannot be written: .* is a file, not a folder/);
+    assert.match(r.stderr, /cannot write to the folder .* is a file, not a folder/);
     const help = lab(['--help']);
     assert.equal(help.status, 0);
     assert.match(help.stdout, /--variants LIST/);

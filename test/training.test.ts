@@ -136,13 +136,13 @@ test('terminateOnNaN stops on NaN in the data and keeps the last good weights', 
   for (const w of weights)
     assert.ok(Array.from(w.dataSync()).every(Number.isFinite), `weights ${w.toString()}`);
   assert.ok((history.history.loss?.length ?? 0) <= 1, 'training stopped in the first epoch');
-  // Batches 0 and 1 trained (finite), batch 2 held the NaN: the weights are those after batch 1.
+  // Batches 0 and 1 trained (finite), batch 2 held the NaN: the last finite loss was batch
+  // 1's, computed on the weights batch 0 left.
   const reference = sn.sequential({
     layers: [sn.layers.dense({ units: 1, inputShape: [2], kernelInitializer: 'ones' })],
   });
   reference.compile({ optimizer: 'sgd', loss: 'mse' });
   reference.trainOnBatch(sn.slice(x, [0, 0], { size: [8, 2] }), sn.ones([8, 1]));
-  reference.trainOnBatch(sn.slice(x, [8, 0], { size: [8, 2] }), sn.ones([8, 1]));
   reference.getWeights().forEach((w, i) => assert.deepEqual(weights[i]!.dataSync(), w.dataSync()));
 });
 

@@ -1,5 +1,4 @@
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { VARIANT_NAMES } from './variants.js';
 
@@ -7,6 +6,8 @@ export interface LabOptions {
   epochs: number;
   variants: string[];
   out: string;
+  /** Replace a report already in `out`. */
+  force: boolean;
   seed: number;
   quick: boolean;
 }
@@ -24,7 +25,8 @@ Usage: sinew lab [options]
 Options:
   --epochs N        epochs per variant (default ${DEFAULT_EPOCHS}; ${QUICK_EPOCHS} with --quick)
   --variants LIST   comma-separated, from: ${VARIANT_NAMES.join(', ')} (default all)
-  --out DIR         where the report goes (default lab-report)
+  --out DIR         where the report goes (default lab-report); checked before training
+  --force           replace a report already in that folder
   --seed N          seed for the split, the weights and the shuffling (default 42)
   --quick           a tiny run (1,000 training digits) for tests and a first look
   --help            this text
@@ -57,6 +59,7 @@ export function parseLabArgs(argv: readonly string[]): LabOptions | 'help' {
         out: { type: 'string' },
         seed: { type: 'string' },
         quick: { type: 'boolean' },
+        force: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -101,24 +104,5 @@ export function parseLabArgs(argv: readonly string[]): LabOptions | 'help' {
     );
   }
   const out = resolve(typeof values.out === 'string' ? values.out : 'lab-report');
-  checkWritable(out);
-  return { epochs, variants, out, seed, quick };
-}
-
-/** Fails before any training if `dir` (or the nearest folder that exists above it) cannot be written. */
-function checkWritable(dir: string): void {
-  let existing = dir;
-  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
-  if (!statSync(existing).isDirectory()) {
-    throw new UsageError(
-      `--out ${dir} cannot be written: ${existing} is a file, not a folder; choose another folder with --out.`,
-    );
-  }
-  try {
-    accessSync(existing, constants.W_OK);
-  } catch {
-    throw new UsageError(
-      `--out ${dir} cannot be written (no write permission on ${existing}); choose another folder with --out.`,
-    );
-  }
+  return { epochs, variants, out, force: values.force === true, seed, quick };
 }

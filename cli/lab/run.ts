@@ -1,5 +1,6 @@
 import * as sn from 'sinew';
 import type { LabOptions } from './args.js';
+import { prepareOut } from './out.js';
 import { features, measure, type Measures } from './measure.js';
 import { formatTable, TABLE_COLUMNS, tableRow } from './table.js';
 import { VARIANTS } from './variants.js';
@@ -21,6 +22,7 @@ export async function runLab(
   options: LabOptions,
   print: (line: string) => void = console.log,
 ): Promise<LabResult> {
+  await prepareOut(options.out, options.force);
   const started = performance.now();
   const data = sn.data.mnist({ seed: options.seed });
   let xTrain = data.xTrain;

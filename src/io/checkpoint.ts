@@ -21,6 +21,8 @@ import {
   type NamedTensor,
 } from './checkpoint-codec.js';
 import { writeFileAtomic } from './atomic.js';
+import { checkFinite, checkState, sha256, tensorsSha256 } from './checkpoint-check.js';
+import { makeDirectorySync, probeDirectory } from './folders.js';
 import { SerializationError } from './errors.js';
 
 /**
@@ -31,11 +33,17 @@ import { SerializationError } from './errors.js';
  * and renamed, and the directory fsynced. checkpoint.json is the commit point: a process
  * killed at any moment leaves either the old checkpoint.json with its old .bin (deleted only
  * after the new checkpoint.json is in place) or the new pair.
+ *
+ * checkpoint.json holds the SHA-256 of the .bin and of its own other fields (`sha256`), so a
+ * changed byte in either file is a SerializationError at load, before any field is trusted.
+ * Version 1 checkpoints (earlier sinew) have no checksums: they load with a warning.
  */
 
 const INDEX = 'checkpoint.json';
 const FORMAT = 'sinew-checkpoint';
-const VERSION = 1;
+const VERSION = 2;
+/** Written by earlier sinew, without checksums nor data fingerprint: loaded with a warning. */
+const UNCHECKED_VERSION = 1;
 
 interface IndexFile {
   format: typeof FORMAT;
@@ -43,8 +51,12 @@ interface IndexFile {
   littleEndian: boolean;
   dataFile: string;
   dataBytes: number;
+  /** SHA-256 of dataFile (version 2). */
+  dataSha256?: string;
   tensors: unknown;
   state: TrainingState;
+  /** SHA-256 of stringifyExact of every other field, in this order (version 2). */
+  sha256?: string;
 }
 
 let saves = 0;
@@ -65,8 +77,7 @@ function stateTensors(model: Model): NamedTensor[] {
 async function save(dir: string, model: Model, state: TrainingState): Promise<void> {
   const fs = await import('node:fs/promises');
   const path = await import('node:path');
-  const root = path.resolve(dir);
-  await fs.mkdir(root, { recursive: true });
+  const root = makeDirectorySync({ fs: await import('node:fs'), path }, dir, 'fit: checkpoint');
   saves += 1;
   const { specs, data } = encodeTensors(stateTensors(model));
   const dataFile = `state-${Date.now().toString(36)}-${process.pid}-${saves}.bin`;
@@ -77,9 +88,11 @@ async function save(dir: string, model: Model, state: TrainingState): Promise<vo
     littleEndian: LITTLE_ENDIAN,
     dataFile,
     dataBytes: data.byteLength,
+    dataSha256: await sha256([data]),
     tensors: specs,
     state,
   };
+  index.sha256 = await sha256([stringifyExact(index)]);
   await writeFileAtomic(path.join(root, INDEX), stringifyExact(index), {
     beforeRename: crashHere() ? () => process.kill(process.pid, 'SIGKILL') : undefined,
   });
@@ -109,30 +122,17 @@ async function load(dir: string, model: Model): Promise<LoadedCheckpoint | undef
   try {
     text = await fs.readFile(where, 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      // No checkpoint yet: the run starts afresh and will write here, so try that now.
+      await probeDirectory(root, 'fit: checkpoint');
+      return undefined;
+    }
     throw new SerializationError(
       `${where}: cannot read the checkpoint (${(e as Error).message}). Fix: check the directory's permissions.`,
     );
   }
-  let index: IndexFile;
-  try {
-    index = parseExact(text) as IndexFile;
-  } catch (e) {
-    throw damaged(where, (e as Error).message);
-  }
-  if (index?.format !== FORMAT || index.version !== VERSION) {
-    throw new SerializationError(
-      `${where}: not a sinew checkpoint (format ${describe(index?.format)}, version ` +
-        `${describe(index?.version)}; expected '${FORMAT}' version ${VERSION}). Fix: point ` +
-        'checkpoint.dir at a directory of its own.',
-    );
-  }
-  if (index.littleEndian !== LITTLE_ENDIAN) {
-    throw new SerializationError(
-      `${where}: the checkpoint was written on a machine of the other byte order; it can be ` +
-        'resumed only on the kind of machine that wrote it.',
-    );
-  }
+  const index = await readIndex(text, where);
   checkState(index.state, where);
   const dataPath = path.join(root, path.basename(String(index.dataFile)));
   const data = await fs.readFile(dataPath).catch((e: Error) => {
@@ -141,10 +141,18 @@ async function load(dir: string, model: Model): Promise<LoadedCheckpoint | undef
   if (data.byteLength !== index.dataBytes) {
     throw damaged(where, `${dataPath} has ${data.byteLength} bytes, expected ${index.dataBytes}`);
   }
+  if (index.dataSha256 !== undefined && (await sha256([data])) !== index.dataSha256) {
+    throw damaged(
+      where,
+      `${dataPath} does not match the checksum recorded for it: its bytes changed after it was written`,
+    );
+  }
   const tensors = decodeTensors(index.tensors, new Uint8Array(data), where);
+  checkFinite(tensors, where);
   const state = index.state;
   return {
     state,
+    where,
     restore: () => {
       const { weights, slots } = matchModel(model, tensors, where);
       const layerRngs = matchLayerRngs(model, state.layerRngs, where);
@@ -158,6 +166,59 @@ async function load(dir: string, model: Model): Promise<LoadedCheckpoint | undef
       }
     },
   };
+}
+
+/**
+ * checkpoint.json parsed and verified: a sinew checkpoint, its checksum matching the rest of
+ * its fields (a version 1 file, which has none, loads with a warning), its byte order this
+ * machine's.
+ */
+async function readIndex(text: string, where: string): Promise<IndexFile> {
+  let index: IndexFile;
+  try {
+    index = parseExact(text) as IndexFile;
+  } catch (e) {
+    throw damaged(where, (e as Error).message);
+  }
+  if (typeof index !== 'object' || index === null || index.format !== FORMAT) {
+    throw new SerializationError(
+      `${where}: not a sinew checkpoint (format ${describe(index?.format)}; expected ` +
+        `'${FORMAT}'). Fix: point checkpoint.dir at a directory of its own.`,
+    );
+  }
+  const { sha256: recorded, ...rest } = index;
+  if (recorded !== undefined || index.version !== UNCHECKED_VERSION) {
+    if (typeof recorded !== 'string' || (await sha256([stringifyExact(rest)])) !== recorded) {
+      throw damaged(
+        where,
+        recorded === undefined
+          ? 'its checksum field is missing'
+          : 'it does not match the checksum recorded in it: its bytes changed after it was written',
+      );
+    }
+    if (index.version !== VERSION) {
+      throw new SerializationError(
+        `${where}: a sinew checkpoint of version ${describe(index.version)}, which this sinew ` +
+          `does not read (it reads versions ${UNCHECKED_VERSION} and ${VERSION}). Fix: resume ` +
+          'with the sinew that wrote it, or delete the directory to start afresh.',
+      );
+    }
+  } else {
+    console.warn(
+      `sinew: ${where} was written by an earlier sinew (checkpoint version ${UNCHECKED_VERSION}), ` +
+        'which kept no checksums: its files cannot be verified. The next save writes them.',
+    );
+  }
+  if (typeof index.littleEndian !== 'boolean') {
+    throw damaged(where, `littleEndian is ${describe(index.littleEndian)}, expected a boolean`);
+  }
+  if (index.littleEndian !== LITTLE_ENDIAN) {
+    throw new SerializationError(
+      `${where}: the checkpoint was written on a machine of the other byte order; it can be ` +
+        'resumed only on the kind of machine that wrote it.',
+    );
+  }
+  return index;
 }
 
 /**
@@ -245,45 +306,7 @@ function matchLayerRngs(
   return layers.map((layer, i) => ({ layer, state: saved[i]!.state }));
 }
 
-/** The fields fit relies on, checked, so that a damaged file fails here and not mid-fit. */
-function checkState(state: unknown, where: string): void {
-  const s = state as Partial<TrainingState> | undefined;
-  const int = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 0;
-  const numbers = (v: unknown, n?: number) =>
-    Array.isArray(v) &&
-    v.every((x) => typeof x === 'number') &&
-    (n === undefined || v.length === n);
-  const ok =
-    typeof s === 'object' &&
-    s !== null &&
-    int(s.epoch) &&
-    int(s.step) &&
-    typeof s.stopped === 'boolean' &&
-    int(s.samples) &&
-    int(s.batchSize) &&
-    numbers(s.shuffleRng, 5) &&
-    numbers(s.globalRng, 5) &&
-    (s.layerRngs === undefined ||
-      (Array.isArray(s.layerRngs) &&
-        s.layerRngs.every(
-          (l: Partial<LayerRngState> | null) =>
-            typeof l === 'object' &&
-            l !== null &&
-            typeof l.layer === 'string' &&
-            typeof l.className === 'string' &&
-            numbers(l.state, 5),
-        ))) &&
-    typeof s.tracker === 'object' &&
-    s.tracker !== null &&
-    typeof s.tracker.count === 'number' &&
-    typeof s.tracker.sums === 'object' &&
-    Array.isArray(s.metrics) &&
-    Array.isArray(s.callbacks) &&
-    (s.learningRate === null || typeof s.learningRate === 'number');
-  if (!ok) throw damaged(where, 'the training state is incomplete');
-}
-
 /** The file-backed Checkpointer fit uses for its `checkpoint` option. */
-export const fileCheckpointer: Checkpointer = { save, load };
+export const fileCheckpointer: Checkpointer = { save, load, hash: tensorsSha256 };
 
 setCheckpointer(fileCheckpointer);

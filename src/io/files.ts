@@ -1,3 +1,4 @@
+import type * as NodeFs from 'node:fs';
 import { describe } from '../errors.js';
 import { checkNumber } from '../validation.js';
 import type { Model } from '../models/model.js';
@@ -17,6 +18,7 @@ import {
   type InsideFile,
   type ModelFolder,
 } from './disk.js';
+import { makeDirectorySync } from './folders.js';
 import { SerializationError } from './errors.js';
 import { specBytes, type WeightSpec, type WeightsManifestEntry } from './weights.js';
 
@@ -27,7 +29,13 @@ import { specBytes, type WeightSpec, type WeightsManifestEntry } from './weights
  * http(s) URL of model.json and save with 'downloads://name'.
  */
 
-export type SaveOptions = ToMemoryOptions;
+export interface SaveOptions extends ToMemoryOptions {
+  /**
+   * Replace the model.json and weights.bin of a model already saved in the folder (default
+   * true, as Keras's save and TensorFlow.js); false refuses with a SerializationError.
+   */
+  overwrite?: boolean;
+}
 
 export interface LoadOptions extends FromMemoryOptions {
   /** Largest weight data accepted, in bytes (default 2 GiB); checked before reading or allocating. */
@@ -92,16 +100,27 @@ export async function save(
       `save: cannot save to ${describe(destination)}; use a directory, 'file://dir' or (in a browser) 'downloads://name'.`,
     );
   }
-  const fs = await import('node:fs/promises');
+  const fs = await import('node:fs');
   const path = await import('node:path');
-  const dir = path.resolve(destination.replace(/^file:\/\//, ''));
-  await fs.mkdir(dir, { recursive: true });
+  const dir = makeDirectorySync({ fs, path }, destination.replace(/^file:\/\//, ''), 'save');
   const weightsPath = path.join(dir, WEIGHTS_BIN);
   const jsonPath = path.join(dir, MODEL_JSON);
+  if (options.overwrite === false) refuseOverwrite(fs, [jsonPath, weightsPath]);
   // Weights first: a model.json on disk always has its weights.
   await writeFileAtomic(weightsPath, new Uint8Array(artifacts.weightData ?? new ArrayBuffer(0)));
   await writeFileAtomic(jsonPath, JSON.stringify(modelJson(artifacts, WEIGHTS_BIN)));
   return { files: [jsonPath, weightsPath], warnings };
+}
+
+/** save with overwrite: false: the files it would replace must not exist. */
+function refuseOverwrite(fs: Pick<typeof NodeFs, 'existsSync'>, files: readonly string[]): void {
+  const existing = files.filter((f) => fs.existsSync(f));
+  if (existing.length > 0) {
+    throw new SerializationError(
+      `save: ${existing.join(' and ')} already exist${existing.length === 1 ? 's' : ''} and ` +
+        'overwrite is false. Fix: save to another folder, or pass overwrite: true to replace them.',
+    );
+  }
 }
 
 function download(artifacts: ModelArtifacts, name: string): string[] {

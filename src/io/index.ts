@@ -18,6 +18,7 @@ export {
   type FromMemoryOptions,
 } from './artifacts.js';
 export { inspect, type InspectOptions } from './inspect.js';
+export { probeDirectory, type ProbeOptions } from './folders.js';
 export { registerClass, type CustomObjects } from './registry.js';
 export { SerializationError } from './errors.js';
 export type { WeightSpec, WeightsManifestEntry } from './weights.js';

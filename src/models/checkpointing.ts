@@ -1,6 +1,7 @@
-import { ConfigError, describe } from '../errors.js';
+import { ConfigError, SerializationError, SinewError, describe } from '../errors.js';
 import type { Metric } from '../metrics/metric.js';
 import type { Layer } from '../layers/layer.js';
+import type { Tensor } from '../tensor/tensor.js';
 import type { JsonValue } from '../serialization.js';
 import { checkOptionKeys, checkString } from '../validation.js';
 import type { Callback } from './callback.js';
@@ -34,6 +35,8 @@ export interface TrainingState {
   /** The data this state belongs to; a fit on other data refuses to resume from it. */
   samples: number;
   batchSize: number;
+  /** Hashes of the run's data and settings (runFingerprint); absent in version 1 files. */
+  data?: RunFingerprint;
   /** The shuffling generator at the start of `epoch`, so that its order is drawn again. */
   shuffleRng: number[];
   /** The global generator (dropout, noise) when the state was saved. */
@@ -107,8 +110,38 @@ export function layerRngStates(model: Model): LayerRngState[] {
   }));
 }
 
+/**
+ * What a run is besides its model, each part hashed: x, y, the sample weights (sampleWeight
+ * times classWeight), the validation data, and whether batches are shuffled. Epochs are not
+ * part of it: a finished run may be continued with more.
+ */
+export type RunFingerprint = Record<string, string>;
+
+/** The parts of a run that a checkpoint must share with the fit resuming from it. */
+export interface RunParts {
+  x: readonly Tensor[];
+  y: readonly Tensor[];
+  sampleWeight: Tensor | undefined;
+  validation: readonly (Tensor | undefined)[] | undefined;
+  shuffle: boolean;
+}
+
+export async function runFingerprint(parts: RunParts): Promise<RunFingerprint> {
+  const hash = getCheckpointer().hash;
+  const present = (ts: readonly (Tensor | undefined)[]) => ts.filter((t) => t !== undefined);
+  return {
+    x: await hash(parts.x),
+    y: await hash(parts.y),
+    sampleWeight: parts.sampleWeight ? await hash([parts.sampleWeight]) : 'none',
+    validation: parts.validation ? await hash(present(parts.validation)) : 'none',
+    shuffle: String(parts.shuffle),
+  };
+}
+
 /** Reads and writes checkpoints; io/ registers the file-backed one. */
 export interface Checkpointer {
+  /** A hash of the tensors' dtypes, shapes and values (for runFingerprint). */
+  hash(tensors: readonly Tensor[]): Promise<string>;
   /** Writes the model's weights, its optimizer's slots and `state`, atomically. */
   save(dir: string, model: Model, state: TrainingState): Promise<void>;
   /**
@@ -121,6 +154,8 @@ export interface Checkpointer {
 
 export interface LoadedCheckpoint {
   state: TrainingState;
+  /** The checkpoint's file, named in every error about it. */
+  where: string;
   restore(): void;
 }
 
@@ -168,24 +203,33 @@ export function callbackStates(callbacks: readonly Callback[]): TrainingState['c
 
 /**
  * Gives each callback that keeps state its saved state. The callbacks must be the same kinds
- * in the same order as when the checkpoint was written.
+ * in the same order as when the checkpoint was written; an error names the checkpoint's file.
  */
 export function restoreCallbacks(
   callbacks: readonly Callback[],
   saved: TrainingState['callbacks'],
-  dir: string,
+  where: string,
 ): void {
   const current = callbacks.filter((c) => c.getState() !== undefined);
   const names = current.map((c) => c.constructor.name);
   if (names.length !== saved.length || names.some((n, i) => n !== saved[i]!.name)) {
-    throw new ConfigError(
-      `fit: the checkpoint in ${describe(dir)} was written with the callbacks that keep state ` +
+    throw new SerializationError(
+      `${where}: the checkpoint was written with the callbacks that keep state ` +
         `[${saved.map((s) => s.name).join(', ')}], but this fit has [${names.join(', ')}]. ` +
         'Fix: pass the same callbacks as the run that wrote it, or use another checkpoint dir ' +
         'to start afresh.',
     );
   }
-  current.forEach((c, i) => c.setState(saved[i]!.state));
+  current.forEach((c, i) => {
+    try {
+      c.setState(saved[i]!.state);
+    } catch (e) {
+      if (!(e instanceof SinewError)) throw e;
+      // Same class (a callback's ConfigError stays one), the file named first.
+      const Class = e.constructor as new (message: string, options: { cause: unknown }) => Error;
+      throw new Class(`${where}: ${e.message}`, { cause: e });
+    }
+  });
 }
 
 /** A metric that can save its running totals (an optional extension of Metric). */
@@ -229,19 +273,44 @@ export function restoreMetrics(
   });
 }
 
-/** The checkpoint's data must be this fit's: same sample count and batch size. */
+/**
+ * The checkpoint must belong to this fit: same sample count, batch size and fingerprint (data
+ * and settings), and an epoch this fit reaches. A version 1 checkpoint has no fingerprint
+ * (io/checkpoint.ts warned when loading it).
+ */
 export function checkSameRun(
-  state: TrainingState,
-  dir: string,
-  samples: number,
-  batchSize: number,
+  loaded: LoadedCheckpoint,
+  run: { samples: number; batchSize: number; epochs: number; data: RunFingerprint },
 ): void {
-  if (state.samples !== samples || state.batchSize !== batchSize) {
-    throw new ConfigError(
-      `fit: the checkpoint in ${describe(dir)} belongs to a run on ${state.samples} samples in ` +
-        `batches of ${state.batchSize}, but this fit has ${samples} samples in batches of ` +
-        `${batchSize}; resuming would not continue that run. Fix: call fit with the same data ` +
-        'and batchSize, or use another checkpoint dir (or delete this one) to start afresh.',
+  const { state, where } = loaded;
+  const fix =
+    'Fix: call fit with the same data and options as the run that wrote it, or pass another ' +
+    'checkpoint dir (or delete this one) to start afresh.';
+  if (state.samples !== run.samples || state.batchSize !== run.batchSize) {
+    throw new SerializationError(
+      `${where}: the checkpoint belongs to a run on ${state.samples} samples in batches of ` +
+        `${state.batchSize}, but this fit has ${run.samples} samples in batches of ` +
+        `${run.batchSize}; resuming would not continue that run. ${fix}`,
+    );
+  }
+  const saved = state.data;
+  const differ =
+    saved === undefined
+      ? []
+      : Object.keys(run.data).filter((k) => !Object.hasOwn(saved, k) || saved[k] !== run.data[k]);
+  if (differ.length > 0) {
+    const named = differ.map((k) => (k === 'shuffle' ? `shuffle (${saved![k]} there)` : k));
+    throw new SerializationError(
+      `${where}: the checkpoint belongs to a run on other data: its ${named.join(', ')} ` +
+        `differ${differ.length === 1 ? 's' : ''} from this fit's; resuming would not continue ` +
+        `that run. ${fix}`,
+    );
+  }
+  if (state.epoch > run.epochs) {
+    throw new SerializationError(
+      `${where}: the checkpoint is at epoch ${state.epoch}, past this fit's epochs: ` +
+        `${run.epochs}. Fix: pass epochs: ${state.epoch} or more to continue that run, or ` +
+        'another checkpoint dir to start afresh.',
     );
   }
 }

@@ -324,6 +324,17 @@ export abstract class Optimizer implements Serializable {
     }
   }
 
+  /**
+   * Forgets every per-variable slot and the step count, as before the first step; then
+   * setSlots may restore an earlier state exactly (terminateOnNaN does, after a step that
+   * wrote NaN into slots its snapshot does not hold).
+   */
+  resetSlots(): void {
+    this.#state.clear();
+    this.#pending.clear();
+    this.#iterations = 0;
+  }
+
   getConfig(): ConfigDict {
     const config: ConfigDict = {
       learningRate: serializeLearningRate(this.#learningRate),

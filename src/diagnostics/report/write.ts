@@ -1,5 +1,6 @@
 /** writeReport: renders the report and writes `dir/index.html` atomically. */
 import { writeFileAtomicSync } from '../../io/atomic.js';
+import { makeDirectorySync } from '../../io/folders.js';
 import { reportNodeApis } from './node.js';
 import { renderReport } from './render.js';
 import type { ReportInput } from './types.js';
@@ -11,7 +12,7 @@ import type { ReportInput } from './types.js';
 export function writeReport(dir: string, input: ReportInput): string {
   const { fs, path } = reportNodeApis('writeReport()');
   const html = renderReport(input);
-  fs.mkdirSync(dir, { recursive: true });
+  makeDirectorySync({ fs, path }, dir, 'writeReport()');
   const file = path.join(dir, 'index.html');
   writeFileAtomicSync(fs, file, html);
   return file;

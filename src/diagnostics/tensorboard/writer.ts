@@ -1,3 +1,4 @@
+import { makeDirectorySync } from '../../io/folders.js';
 import { encodeEvent, FILE_VERSION, type SummaryValue } from './events.js';
 import type { NodeModules } from './node.js';
 import { frameRecord } from './records.js';
@@ -19,7 +20,7 @@ export class EventFileWriter {
 
   constructor(node: NodeModules, dir: string, now: number = Date.now()) {
     this.#node = node;
-    node.fs.mkdirSync(dir, { recursive: true });
+    makeDirectorySync(node, dir, 'tensorBoard');
     const seconds = Math.floor(now / 1000);
     const base = node.path.join(dir, `events.out.tfevents.${seconds}.${node.os.hostname()}`);
     let path = base;

@@ -444,23 +444,26 @@ test('learningRateScheduler rejects a non-function, bad options and an optimizer
 // ---------------------------------------------------------------------------------------
 // terminateOnNaN
 
-test('terminateOnNaN stops at a non-finite loss and restores the weights from before that batch', async (t) => {
+test('terminateOnNaN stops at a non-finite loss and restores the weights that gave the last finite loss', async (t) => {
   for (const bad of [NaN, Infinity, -Infinity]) {
     const log = t.mock.method(console, 'log', () => {});
     const model = new FakeModel();
     // 3 batches per epoch; epoch 1, batch 1 has a bad loss and its step writes NaN weights.
-    // The step before it (epoch 1, batch 0) left the kernel at 10 + 1 + 100·0 = 11.
+    // The last finite loss was epoch 1, batch 0's, computed on the weights before it: those
+    // the step after epoch 0, batch 2 left, 10 + 0 + 100·2 = 210 (the step after epoch 1,
+    // batch 0 left 11, whose loss was never seen finite).
     const r = await run(terminateOnNaN(), losses(1, 1, 1), model, {
       steps: 3,
       batchLoss: (e, b) => (e === 1 && b === 1 ? bad : 0.5),
     });
     assert.equal(model.stopTraining, true);
     assert.equal(r.epochs, 2); // epoch 1 ends early (fit would still call onEpochEnd)
-    assert.deepEqual(model.kernel(), Array(6).fill(11));
+    assert.deepEqual(model.kernel(), Array(6).fill(210));
     assert.equal(log.mock.callCount(), 1);
     assert.equal(
       log.mock.calls[0]!.arguments[0],
-      `TerminateOnNaN: loss is ${bad} at epoch 2, batch 2 of 3; training stopped, weights restored to those before that batch.`,
+      `TerminateOnNaN: loss is ${bad} at epoch 2, batch 2 of 3; training stopped, weights and ` +
+        'optimizer state restored to those that gave the last finite loss (epoch 2, batch 1).',
     );
     log.mock.restore();
   }

@@ -14,6 +14,7 @@ import {
   metricStates,
   restoreCallbacks,
   restoreMetrics,
+  runFingerprint,
   type CheckpointOptions,
 } from '../checkpointing.js';
 import {
@@ -29,6 +30,7 @@ import { ProgressLogger } from '../progress.js';
 import { metricResults, sampleWeights, stepLogs, stepScope, trainBatch, Tracker } from './batch.js';
 import { compiledOf, makeMetrics } from './compile.js';
 import { evaluateData } from './evaluate.js';
+import { nonFiniteLossWarning } from './non-finite.js';
 
 export interface FitOptions {
   epochs?: number;
@@ -57,8 +59,12 @@ export interface FitOptions {
    * `every: k`, after every k steps; a fit started again with the same arguments resumes from
    * it and ends with the same weights, bit for bit, as a run never interrupted. Writes are
    * atomic: a run killed at any moment leaves the previous checkpoint valid. A finished run
-   * leaves its final checkpoint, so running it again only restores it; delete `dir` (or use
-   * another) to start afresh.
+   * leaves its final checkpoint, so running it again only restores it (or, with more epochs,
+   * continues it); delete `dir` (or use another) to start afresh. Before training, `dir` is
+   * checked: a new one must take a test file; an existing checkpoint must match its SHA-256
+   * checksums, hold fields in range and finite weights, and belong to this run (same x, y,
+   * sample and class weights, validation data, shuffle and batchSize), else a
+   * SerializationError names the file and the fix.
    */
   checkpoint?: CheckpointOptions;
 }
@@ -161,9 +167,18 @@ export async function fit(
   model.stopTraining = false;
   // Resuming: weights and optimizer slots now, the rest once the callbacks have begun.
   const loaded = checkpoint && (await getCheckpointer().load(checkpoint.dir, model));
+  const data =
+    checkpoint &&
+    (await runFingerprint({
+      x: xs,
+      y: ys,
+      sampleWeight: sw,
+      validation: validation && [...validation.xs, ...validation.ys, validation.sw],
+      shuffle,
+    }));
   let resume = loaded?.state;
   if (loaded) {
-    checkSameRun(loaded.state, checkpoint!.dir, samples, batchSize);
+    checkSameRun(loaded, { samples, batchSize, epochs, data: data! });
     loaded.restore();
   }
   const save = async (epoch: number, step: number, shuffleRng: number[], tracker?: Tracker) => {
@@ -174,6 +189,7 @@ export async function fit(
       stopped: model.stopTraining,
       samples,
       batchSize,
+      data: data!,
       shuffleRng,
       globalRng: randomFor(undefined, 'fit').getState(),
       layerRngs: layerRngStates(model),
@@ -183,11 +199,12 @@ export async function fit(
       learningRate: typeof lr === 'number' ? lr : null,
     });
   };
+  const watchLoss = nonFiniteLossWarning(callbacks.callbacks, compiled, steps);
   try {
     await callbacks.onTrainBegin();
     let firstEpoch = initialEpoch;
     if (resume) {
-      restoreCallbacks(callbacks.callbacks, resume.callbacks, checkpoint!.dir);
+      restoreCallbacks(callbacks.callbacks, resume.callbacks, loaded!.where);
       randomFor(undefined, 'fit').setState(resume.globalRng);
       rng.setState(resume.shuffleRng);
       model.stopTraining = resume.stopped;
@@ -233,6 +250,7 @@ export async function fit(
             metrics,
           ),
         );
+        watchLoss(result.total, epoch, step);
         tracker.add(stepLogs(result, compiled), size);
         epochLogs = { ...tracker.means(), ...metricResults(metrics) };
         await callbacks.onBatchEnd(step, { batch: step, size, ...epochLogs });
