@@ -19,10 +19,11 @@ import {
   modelInput,
   sampleWeights,
   stepLogs,
-  trainBatch,
+  stepScope,
   Tracker,
 } from './batch.js';
 import { compiledOf, makeMetrics, type Compiled } from './compile.js';
+import { fitStep } from './step.js';
 
 /** evaluate, predict, trainOnBatch and testOnBatch: a dataset or one batch, outside fit. */
 
@@ -170,15 +171,9 @@ export function trainOnBatch(
     { name: 'y', tensors: ys },
   ]);
   const metrics = makeMetrics(model, compiled, xs);
-  const result = trainBatch(
-    model,
-    compiled,
-    xs,
-    ys,
-    sampleWeights(ys, options.sampleWeight, options.classWeight, n),
-    metrics,
-  );
-  return { ...stepLogs(result, compiled), ...metricResults(metrics) };
+  const sw = sampleWeights(ys, options.sampleWeight, options.classWeight, n);
+  const logs = stepScope(compiled, () => fitStep(model, compiled, xs, ys, sw, metrics));
+  return { ...logs, ...metricResults(metrics) };
 }
 
 /** The logs of this batch without training. */

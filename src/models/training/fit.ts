@@ -26,9 +26,10 @@ import {
 import { History } from '../history.js';
 import type { Model } from '../model.js';
 import { ProgressLogger } from '../progress.js';
-import { metricResults, sampleWeights, stepLogs, stepScope, trainBatch, Tracker } from './batch.js';
+import { metricResults, sampleWeights, stepScope, Tracker } from './batch.js';
 import { compiledOf, makeMetrics } from './compile.js';
 import { evaluateData } from './evaluate.js';
+import { fitStep } from './step.js';
 
 export interface FitOptions {
   epochs?: number;
@@ -223,8 +224,8 @@ export async function fit(
         const size = idx.size;
         await callbacks.onBatchBegin(step, { batch: step, size });
         // The batch's rows are made inside the step's scope, and released with it.
-        const result = stepScope(compiled, () =>
-          trainBatch(
+        const logs = stepScope(compiled, () =>
+          fitStep(
             model,
             compiled,
             takeRows(xs, idx),
@@ -233,7 +234,7 @@ export async function fit(
             metrics,
           ),
         );
-        tracker.add(stepLogs(result, compiled), size);
+        tracker.add(logs, size);
         epochLogs = { ...tracker.means(), ...metricResults(metrics) };
         await callbacks.onBatchEnd(step, { batch: step, size, ...epochLogs });
         // Mid-epoch checkpoint (the end of the epoch saves anyway).
