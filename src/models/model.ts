@@ -267,7 +267,7 @@ export class Model extends Layer {
    *     return { loss: value };
    *   }
    */
-  trainStep(data: training.TrainStepData): Logs {
+  trainStep(data: training.TrainStepData): training.TrainStepLogs {
     return training.defaultTrainStep(this, data);
   }
 

@@ -16,4 +16,4 @@ export {
   type PredictOptions,
   type TrainOnBatchOptions,
 } from './evaluate.js';
-export { defaultTrainStep, type TrainStepData } from './step.js';
+export { defaultTrainStep, type TrainStepData, type TrainStepLogs } from './step.js';

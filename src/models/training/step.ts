@@ -21,6 +21,9 @@ export interface TrainStepData {
   sampleWeight?: Tensor;
 }
 
+/** What `model.trainStep` returns: the batch's values by name, numbers or scalar tensors. */
+export type TrainStepLogs = Record<string, number | Tensor>;
+
 /** The metrics of the fit (or trainOnBatch) whose step is running, for the built-in step. */
 let active: { model: Model; metrics: readonly Tracked[]; ran: boolean } | undefined;
 
