@@ -55,7 +55,12 @@ test("the issue's subclassed autoencoder trains, and its l2(1) penalty is in the
   assert.deepEqual(ae.layers, [ae.enc, ae.dec]);
   assert.deepEqual(
     ae.trainableWeights.map((w) => w.name),
-    [`${ae.enc.name}/kernel`, `${ae.enc.name}/bias`, `${ae.dec.name}/kernel`, `${ae.dec.name}/bias`],
+    [
+      `${ae.enc.name}/kernel`,
+      `${ae.enc.name}/bias`,
+      `${ae.dec.name}/kernel`,
+      `${ae.dec.name}/bias`,
+    ],
   );
   assert.ok(history.history.regularization_loss!.every((r) => r > 0));
 
@@ -234,14 +239,18 @@ test('weights nobody can find are an error naming them, never a silent no-op', a
     }
   }
   const cases: [sn.Model, RegExp][] = [
-    [new InClosure(), new RegExp(`'${hidden.name}/kernel' \\(a weight of Dense '${hidden.name}'\\)`)],
+    [
+      new InClosure(),
+      new RegExp(`'${hidden.name}/kernel' \\(a weight of Dense '${hidden.name}'\\)`),
+    ],
     [new InCall(), /trainable variable\(s\) 'variable_\d+' that are not among the weights/],
   ];
   for (const [model, named] of cases) {
     model.compile({ optimizer: 'sgd', loss: 'mse' });
     await assert.rejects(
       model.fit(X, X, { epochs: 1, verbose: 0 }),
-      (e: unknown) => e instanceof sn.ConfigError && named.test(e.message) && /Fix:/.test(e.message),
+      (e: unknown) =>
+        e instanceof sn.ConfigError && named.test(e.message) && /Fix:/.test(e.message),
     );
   }
   // The error comes before the optimizer step: the stray layer was not changed.
@@ -334,7 +343,8 @@ test('trainStep: super.trainStep keeps the compiled metrics; without it, compile
   await assert.rejects(
     bare.fit(x, y, { verbose: 0 }),
     (e: unknown) =>
-      e instanceof sn.ConfigError && /compiled metrics \(mae\).*super\.trainStep\(data\)/.test(e.message),
+      e instanceof sn.ConfigError &&
+      /compiled metrics \(mae\).*super\.trainStep\(data\)/.test(e.message),
   );
   const bad = new Bare();
   bad.trainStep = () => ({ loss: 'low' }) as unknown as sn.TrainStepLogs;
@@ -368,7 +378,8 @@ test('a subclassed model saves and loads its weights; its model file is a clear 
   await assert.rejects(
     sn.io.loadWeights(fresh, dir),
     (e: unknown) =>
-      e instanceof sn.SerializationError && /the model has made no weights yet; call it once/.test(e.message),
+      e instanceof sn.SerializationError &&
+      /the model has made no weights yet; call it once/.test(e.message),
   );
   fresh.predict(X);
   assert.notDeepEqual(weightBytes(fresh), weightBytes(ae));
@@ -386,7 +397,8 @@ test('a subclassed model saves and loads its weights; its model file is a clear 
   await assert.rejects(
     sn.io.loadWeights(other, dir),
     (e: unknown) =>
-      e instanceof sn.SerializationError && /weight 2 \('[a-z_0-9]+\/kernel'\) is \[4, 6\] float32 there/.test(e.message),
+      e instanceof sn.SerializationError &&
+      /weight 2 \('[a-z_0-9]+\/kernel'\) is \[4, 6\] float32 there/.test(e.message),
   );
   assert.deepEqual(weightBytes(other), kept);
 });

@@ -111,7 +111,9 @@ export async function loadWeights(model: Layer, dir: string): Promise<void> {
   const variables = model.weights;
   const list = (names: readonly string[]) => names.join(', ') || '(none)';
   const mismatch = (problem: string, fix: string) =>
-    new SerializationError(`${where}: the weights do not fit ${model.describeSelf()}: ${problem}. Fix: ${fix}.`);
+    new SerializationError(
+      `${where}: the weights do not fit ${model.describeSelf()}: ${problem}. Fix: ${fix}.`,
+    );
   if (saved.length !== variables.length) {
     const unbuilt = variables.length === 0 && !model.built;
     throw mismatch(

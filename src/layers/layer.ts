@@ -200,8 +200,10 @@ export abstract class Layer implements Serializable {
 
   /** The layers held by this layer's own fields, in field order (tracking.ts). */
   protected fieldLayers(): Layer[] {
-    return fieldLayers<Layer>(this, (v): v is Layer => v instanceof Layer, () =>
-      this.describeSelf(),
+    return fieldLayers<Layer>(
+      this,
+      (v): v is Layer => v instanceof Layer,
+      () => this.describeSelf(),
     );
   }
 

@@ -38,6 +38,16 @@ export interface ModelOptions {
  *   const x = sn.input({ shape: [784] });
  *   const code = sn.layers.dense({ units: 32, activation: 'relu' }).apply(x);
  *   const model = sn.model({ inputs: x, outputs: sn.layers.dense({ units: 784 }).apply(code) });
+ *
+ * A subclass that defines `call` is a subclassed model (Keras 3, PyTorch): the layers it keeps
+ * in fields, or in arrays and plain objects held by fields, are its layers (layers/tracking.ts);
+ * fit builds it by calling it on the first sample; `trainStep` may be overridden; it saves its
+ * weights only (sn.io.saveWeights).
+ *
+ *   class AE extends sn.Model {
+ *     constructor() { super({ name: 'ae' }); this.enc = dense(...); this.dec = dense(...); }
+ *     call(x) { return this.dec.apply(this.enc.apply(x)); }
+ *   }
  */
 export class Model extends Layer {
   static override readonly className: string = 'Functional';

@@ -53,6 +53,12 @@ export function batchLoss(
 ): { loss: Tensor; parts: () => StepResult } {
   const out = model.apply(modelInput(model, xs), { training });
   const predictions = Array.isArray(out) ? out : [out];
+  if (predictions.length > compiled.losses.length) {
+    throw new ConfigError(
+      `${model.describeSelf()} returned ${predictions.length} outputs, but compile resolved a loss for ${compiled.losses.length}. ` +
+        'Fix: a subclassed model with several outputs needs its own trainStep (compile sees no graph to name them), or return one tensor from call.',
+    );
+  }
   if (ys.length !== predictions.length) {
     throw new ConfigError(
       `${model.describeSelf()} has ${predictions.length} output(s) (${compiled.outputNames.join(', ')}) but ${ys.length} target tensor(s) were given.`,

@@ -125,6 +125,8 @@ export function predict(
   return noGrad(() => {
     // Each batch keeps only its outputs (tensor/scope.ts); they are released once joined.
     const parts: Tensor[][] = [];
+    // From what call returned (a subclassed model's call decides; a graph's has singleOutput).
+    let single = true;
     for (let start = 0; start < n; start += batchSize) {
       const out = withScope(
         'a batch of predict',
@@ -137,9 +139,10 @@ export function predict(
           return (t) => kept.has(t);
         },
       );
+      single = !Array.isArray(out);
       parts.push(Array.isArray(out) ? out : [out]);
     }
-    if (parts.length === 1) return model.singleOutput ? parts[0]![0]! : parts[0]!;
+    if (parts.length === 1) return single ? parts[0]![0]! : parts[0]!;
     const outputs = parts[0]!.map((_, i) =>
       concat(
         parts.map((p) => p[i]!),
@@ -147,7 +150,7 @@ export function predict(
       ),
     );
     releaseStale(parts.flat());
-    return model.singleOutput ? outputs[0]! : outputs;
+    return single ? outputs[0]! : outputs;
   });
 }
 
