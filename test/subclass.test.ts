@@ -403,6 +403,33 @@ test('a subclassed model saves and loads its weights; its model file is a clear 
   assert.deepEqual(weightBytes(other), kept);
 });
 
+test('modelCheckpoint saves a subclassed model with saveWeightsOnly', async () => {
+  sn.setSeed(8);
+  const ae = new AE();
+  ae.compile({ optimizer: 'adam', loss: 'mse' });
+  const dir = freshDir();
+  await ae.fit(X, X, {
+    epochs: 2,
+    verbose: 0,
+    callbacks: [
+      sn.callbacks.modelCheckpoint({ path: join(dir, '{epoch}'), saveWeightsOnly: true }),
+    ],
+  });
+  const fresh = new AE();
+  fresh.predict(X);
+  await sn.io.loadWeights(fresh, join(dir, '2'));
+  assert.deepEqual(weightBytes(fresh), weightBytes(ae));
+  assert.ok(existsSync(join(dir, '1', 'weights.bin')));
+  // Without it, the model file is refused, with the fix named.
+  await assert.rejects(
+    ae.fit(X, X, {
+      verbose: 0,
+      callbacks: [sn.callbacks.modelCheckpoint({ path: join(dir, 'full') })],
+    }),
+    (e: unknown) => e instanceof sn.SerializationError && /saveWeightsOnly: true/.test(e.message),
+  );
+});
+
 /** A subclassed model with dropout on the global generator, for checkpoints. */
 class Regressor extends sn.Model {
   hidden = sn.layers.dense({

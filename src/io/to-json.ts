@@ -90,7 +90,8 @@ function modelJson(model: Model, warnings: string[]): { [key: string]: JsonValue
       `${model.describeSelf()} is a subclassed model: its class defines call(), so its ` +
         'computation is code, which a model file cannot hold. Fix: save its weights with ' +
         'await sn.io.saveWeights(model, dir); to load them, construct the model again, call it ' +
-        'once on a batch (model.predict(x)), then await sn.io.loadWeights(model, dir).',
+        'once on a batch (model.predict(x)), then await sn.io.loadWeights(model, dir). ' +
+        'During fit: sn.callbacks.modelCheckpoint({ path, saveWeightsOnly: true }).',
     );
   }
   if (model instanceof Sequential) {
