@@ -17,6 +17,7 @@ export {
   type ToMemoryOptions,
   type FromMemoryOptions,
 } from './artifacts.js';
+export { saveWeights, loadWeights } from './weights-only.js';
 export { inspect, type InspectOptions } from './inspect.js';
 export { probeDirectory, type ProbeOptions } from './folders.js';
 export { registerClass, type CustomObjects } from './registry.js';

@@ -16,6 +16,7 @@ import {
   checkString,
 } from '../validation.js';
 import { save } from './files.js';
+import { saveWeights } from './weights-only.js';
 
 export interface ModelCheckpointOptions {
   /**
@@ -36,6 +37,11 @@ export interface ModelCheckpointOptions {
   initialValueThreshold?: number;
   /** Also save the optimizer's state (sn.io.save's includeOptimizer). Default false. */
   includeOptimizer?: boolean;
+  /**
+   * Save the weights only (sn.io.saveWeights: weights.json + weights.bin), as Keras's
+   * save_weights_only; the way to checkpoint a subclassed model. Default false.
+   */
+  saveWeightsOnly?: boolean;
   /** 1: print each save (and each epoch that did not improve). Default 0. */
   verbose?: number;
 }
@@ -57,6 +63,7 @@ export class ModelCheckpoint extends Callback {
   readonly saveFreq: 'epoch' | number;
   readonly initialValueThreshold: number | undefined;
   readonly includeOptimizer: boolean;
+  readonly saveWeightsOnly: boolean;
   readonly verbose: number;
   /** The best monitored value saved so far. */
   best: number;
@@ -80,6 +87,7 @@ export class ModelCheckpoint extends Callback {
         'saveFreq',
         'initialValueThreshold',
         'includeOptimizer',
+        'saveWeightsOnly',
         'verbose',
       ],
       `${owner}({ path: 'checkpoints/{epoch}', saveBestOnly: true })`,
@@ -101,6 +109,7 @@ export class ModelCheckpoint extends Callback {
       'initialValueThreshold',
     );
     this.includeOptimizer = checkBoolean(o.includeOptimizer, owner, 'includeOptimizer', false);
+    this.saveWeightsOnly = checkBoolean(o.saveWeightsOnly, owner, 'saveWeightsOnly', false);
     this.verbose = checkNumber(o.verbose, owner, 'verbose', { min: 0, integer: true, fallback: 0 });
     this.best = this.initialValueThreshold ?? worstValue(this.mode);
   }
@@ -167,10 +176,13 @@ export class ModelCheckpoint extends Callback {
     } else if (this.verbose > 0) {
       console.log(`${where}: saving the model to ${path}.`);
     }
-    await save(this.model, path, {
-      includeOptimizer: this.includeOptimizer,
-      onWarning: (m) => this.#warnings.warn(m, `sinew: modelCheckpoint: ${m}`),
-    });
+    if (this.saveWeightsOnly) await saveWeights(this.model, path);
+    else {
+      await save(this.model, path, {
+        includeOptimizer: this.includeOptimizer,
+        onWarning: (m) => this.#warnings.warn(m, `sinew: modelCheckpoint: ${m}`),
+      });
+    }
     this.lastSaved = path;
   }
 }

@@ -85,6 +85,15 @@ export function modelToTopology(model: Model): TopologyResult {
 }
 
 function modelJson(model: Model, warnings: string[]): { [key: string]: JsonValue } {
+  if (model.subclassed) {
+    throw new SerializationError(
+      `${model.describeSelf()} is a subclassed model: its class defines call(), so its ` +
+        'computation is code, which a model file cannot hold. Fix: save its weights with ' +
+        'await sn.io.saveWeights(model, dir); to load them, construct the model again, call it ' +
+        'once on a batch (model.predict(x)), then await sn.io.loadWeights(model, dir). ' +
+        'During fit: sn.callbacks.modelCheckpoint({ path, saveWeightsOnly: true }).',
+    );
+  }
   if (model instanceof Sequential) {
     const layers = model.layers.map((l) => layerJson(l, warnings));
     const input = model.inputs[0];

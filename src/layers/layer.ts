@@ -18,6 +18,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { Variable } from '../tensor/variable.js';
 import { SymbolicTensor, formatSymbolicShape, type Node, type SymbolicShape } from './symbolic.js';
 import { activeTap } from './taps.js';
+import { fieldLayers } from './tracking.js';
 import { checkWeight } from './weight-check.js';
 
 /**
@@ -172,21 +173,39 @@ export abstract class Layer implements Serializable {
     else if (options.inputShape) this.batchInputShape = [null, ...options.inputShape];
   }
 
-  /** The registered class name (static className), for messages and serialization. */
+  /**
+   * The registered class name (static className), for messages and serialization; a user's
+   * subclass that declares none of its own is named after its class (as Keras names one).
+   */
   get className(): string {
-    return (this.constructor as typeof Layer).className;
+    const ctor = this.constructor as typeof Layer;
+    return Object.hasOwn(ctor, 'className') || ctor.name === '' ? ctor.className : ctor.name;
   }
 
   get trainable(): boolean {
     return this.#trainable;
   }
+  /** Freezing a layer freezes every layer nested in it (as Keras). */
   set trainable(value: boolean) {
     this.#trainable = value;
+    for (const layer of this.sublayers) layer.trainable = value;
   }
 
-  /** Layers nested inside this one (a Model's layers); plain layers have none. */
+  /**
+   * Layers nested inside this one: those a subclass keeps in its fields, arrays or plain
+   * objects (`this.enc = sn.layers.dense(...)`, see tracking.ts); a Model adds its graph's.
+   */
   get sublayers(): readonly Layer[] {
-    return [];
+    return this.fieldLayers();
+  }
+
+  /** The layers held by this layer's own fields, in field order (tracking.ts). */
+  protected fieldLayers(): Layer[] {
+    return fieldLayers<Layer>(
+      this,
+      (v): v is Layer => v instanceof Layer,
+      () => this.describeSelf(),
+    );
   }
 
   /** Makes the weights for inputs of `inputShape` (batch dimension null). */

@@ -8,5 +8,7 @@ export type {
   EvaluateOptions,
   PredictOptions,
   TrainOnBatchOptions,
+  TrainStepData,
+  TrainStepLogs,
 } from './training/index.js';
 export type { SummaryOptions } from './summary.js';

@@ -14,6 +14,7 @@ import {
   type SymbolicShape,
 } from '../layers/symbolic.js';
 import type { ConfigDict } from '../serialization.js';
+import type { Optimizer } from '../optimizers/optimizer.js';
 import type { DType } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Logs } from './callback.js';
@@ -37,6 +38,16 @@ export interface ModelOptions {
  *   const x = sn.input({ shape: [784] });
  *   const code = sn.layers.dense({ units: 32, activation: 'relu' }).apply(x);
  *   const model = sn.model({ inputs: x, outputs: sn.layers.dense({ units: 784 }).apply(code) });
+ *
+ * A subclass that defines `call` is a subclassed model (Keras 3, PyTorch): the layers it keeps
+ * in fields, or in arrays and plain objects held by fields, are its layers (layers/tracking.ts);
+ * fit builds it by calling it on the first sample; `trainStep` may be overridden; it saves its
+ * weights only (sn.io.saveWeights).
+ *
+ *   class AE extends sn.Model {
+ *     constructor() { super({ name: 'ae' }); this.enc = dense(...); this.dec = dense(...); }
+ *     call(x) { return this.dec.apply(this.enc.apply(x)); }
+ *   }
  */
 export class Model extends Layer {
   static override readonly className: string = 'Functional';
@@ -48,10 +59,20 @@ export class Model extends Layer {
   #singleInput = true;
   #singleOutput = true;
 
-  constructor(options?: ModelOptions, layerOptions: LayerOptions = {}) {
-    super({ ...layerOptions, ...(options?.name ? { name: options.name } : {}) });
-    if (options) {
-      if (options.inputs === undefined || options.outputs === undefined) {
+  /**
+   * `options` are a functional model's `{ inputs, outputs, name }`; a subclass that defines
+   * its own `call` passes layer options instead: `super({ name: 'autoencoder' })`.
+   */
+  constructor(options?: ModelOptions | LayerOptions, layerOptions: LayerOptions = {}) {
+    const asLayer = subclassOptions(new.target, options);
+    super(
+      asLayer
+        ? { ...layerOptions, ...asLayer }
+        : { ...layerOptions, ...(options?.name ? { name: options.name } : {}) },
+    );
+    if (options && !asLayer) {
+      const graph = options as Partial<ModelOptions>;
+      if (graph.inputs === undefined || graph.outputs === undefined) {
         // (describe() would print the whole graph, which is circular; the keys say enough.)
         const got =
           typeof options === 'object' && options !== null
@@ -61,7 +82,7 @@ export class Model extends Layer {
           `model(): expected { inputs, outputs } (SymbolicTensors from sn.input and layer.apply), received ${got}.`,
         );
       }
-      this.setGraph(options.inputs, options.outputs);
+      this.setGraph(graph.inputs, graph.outputs);
     }
   }
 
@@ -106,22 +127,24 @@ export class Model extends Layer {
     return this.#graph?.outputs ?? [];
   }
 
-  /** The model's layers in execution order (input layers included, as Keras's functional models). */
+  /**
+   * The model's layers: a functional model's in execution order (input layers included, as
+   * Keras's functional models), then those a subclass keeps in its fields, in field order.
+   */
   get layers(): Layer[] {
-    return [...(this.#graph?.layers ?? [])];
+    return [...this.sublayers];
   }
 
   override get sublayers(): readonly Layer[] {
-    return this.#graph?.layers ?? [];
+    return withFieldLayers(this.#graph?.layers ?? [], this.fieldLayers());
   }
 
-  override get trainable(): boolean {
-    return super.trainable;
-  }
-  /** Freezing a model freezes every layer in it (as Keras). */
-  override set trainable(value: boolean) {
-    super.trainable = value;
-    for (const layer of this.sublayers) layer.trainable = value;
+  /**
+   * True for a subclass that defines its own `call` (Keras's subclassed model): its
+   * computation is code, so it has no graph and no config to save (sn.io.saveWeights).
+   */
+  get subclassed(): boolean {
+    return this.call !== Model.prototype.call;
   }
 
   call(inputs: LayerInput, options: CallOptions): LayerOutput {
@@ -230,6 +253,39 @@ export class Model extends Layer {
     return training.predict(this, x, options);
   }
 
+  /**
+   * One training step of `fit` (and `trainOnBatch`) on one batch. Override it to write your
+   * own step, as Keras 3's `train_step`, and keep fit's callbacks, progress bar, history and
+   * checkpoints. `data` is the batch: `x` as the model takes it (a tensor, or a list for
+   * several inputs), `y` (a tensor, or a list for several outputs) and `sampleWeight` when fit
+   * has sample or class weights. Return this batch's logs by name, as numbers or one-element
+   * tensors; fit reports their mean over the epoch so far, weighted by batch size, as it does
+   * its own loss. Tensors made in the step are released at its end.
+   *
+   * The built-in step computes the compiled loss plus every regularization loss (SEMANTICS
+   * rule 13), differentiates it with respect to the trainable weights, applies the gradients
+   * with the compiled optimizer, updates the compiled metrics and returns
+   * `{ loss, regularization_loss }`. A custom step does the same with sn.valueAndGrads and
+   * `this.optimizer` (the compiled metrics are updated only by `super.trainStep(data)`):
+   *
+   *   override trainStep({ x, y }) {
+   *     const { value, grads } = sn.valueAndGrads(() => {
+   *       const mse = sn.mean(sn.square(sn.sub(this.apply(x, { training: true }), y)));
+   *       return sn.addN([mse, ...this.losses]);
+   *     }, this.trainableWeights);
+   *     this.optimizer.applyGradients(grads);
+   *     return { loss: value };
+   *   }
+   */
+  trainStep(data: training.TrainStepData): training.TrainStepLogs {
+    return training.defaultTrainStep(this, data);
+  }
+
+  /** The optimizer set by compile. */
+  get optimizer(): Optimizer {
+    return training.compiledOf(this, 'optimizer').optimizer;
+  }
+
   /** One optimizer step on this batch; returns its logs. */
   trainOnBatch(x: DataLike, y: DataLike, options?: training.TrainOnBatchOptions): Logs {
     return training.trainOnBatch(this, x, y, options);
@@ -250,6 +306,22 @@ export class Model extends Layer {
   get nodes(): readonly Node[] {
     return this.#graph?.nodes ?? [];
   }
+}
+
+/** The layer options of a subclass with its own call given no inputs or outputs, if so. */
+function subclassOptions(
+  target: abstract new (...args: never[]) => Model,
+  options: ModelOptions | LayerOptions | undefined,
+): LayerOptions | undefined {
+  const ownCall = (target.prototype as Model).call !== Model.prototype.call;
+  if (!ownCall || typeof options !== 'object' || options === null) return undefined;
+  return 'inputs' in options || 'outputs' in options ? undefined : options;
+}
+
+/** `own` (a graph's or stack's layers), then the field layers not among them. */
+export function withFieldLayers(own: readonly Layer[], fields: readonly Layer[]): readonly Layer[] {
+  if (fields.length === 0) return own;
+  return [...own, ...fields.filter((l) => !own.includes(l))];
 }
 
 /** A functional model from `{ inputs, outputs }`. */

@@ -2,7 +2,7 @@ import { ConfigError, describe } from '../errors.js';
 import { input, InputLayer } from '../layers/input.js';
 import { Layer } from '../layers/layer.js';
 import { SymbolicTensor, type SymbolicShape } from '../layers/symbolic.js';
-import { Model } from './model.js';
+import { Model, withFieldLayers } from './model.js';
 
 export interface SequentialOptions {
   /** Layers in order; the first element may be a SymbolicTensor from sn.input. */
@@ -105,13 +105,9 @@ export class Sequential extends Model {
     return this.outputs.length === 0 && last ? [last.name] : super.outputNames;
   }
 
-  /** The layers in order, without the input layer. */
-  override get layers(): Layer[] {
-    return [...this.#stack];
-  }
-
+  /** The layers in order, without the input layer (then any a subclass keeps in fields). */
   override get sublayers(): readonly Layer[] {
-    return this.#stack;
+    return withFieldLayers(this.#stack, this.fieldLayers());
   }
 }
 

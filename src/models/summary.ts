@@ -48,8 +48,10 @@ export function summarize(model: Model, options: SummaryOptions): string {
   ];
   for (const layer of model.layers) {
     const node = model.nodes.find((n) => n.layer === layer);
+    // A subclassed model's layers have no graph node: their shapes are not known ('?').
     const shapes =
-      node?.outputs.map((x) => formatSymbolicShape(x.shape)).join(', ') ?? '(not built)';
+      node?.outputs.map((x) => formatSymbolicShape(x.shape)).join(', ') ??
+      (layer.built ? '?' : '(not built)');
     rows.push([
       `${layer.name} (${layer.className})`,
       shapes,

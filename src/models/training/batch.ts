@@ -1,13 +1,15 @@
-import { valueAndGrads } from '../../autograd/gradients.js';
+import { Gradients, valueAndGrads } from '../../autograd/gradients.js';
 import { noGrad } from '../../autograd/tape.js';
 import { ConfigError } from '../../errors.js';
+import { LayerVariable } from '../../layers/layer.js';
 import { computeLoss } from '../../losses/loss.js';
 import type { Metric } from '../../metrics/metric.js';
 import { add, addN, argMax, cast, mul, reshape } from '../../ops/index.js';
 import { activeTap } from '../../layers/taps.js';
-import { scalar, tensor } from '../../tensor/creation.js';
+import { scalar, tensor, zerosLike } from '../../tensor/creation.js';
 import { withScope } from '../../tensor/scope.js';
 import type { Tensor } from '../../tensor/tensor.js';
+import type { Variable } from '../../tensor/variable.js';
 import type { Logs } from '../callback.js';
 import type { TrainingState } from '../checkpointing.js';
 import { toTensorList, type DataLike } from '../data.js';
@@ -23,9 +25,12 @@ export interface StepResult {
   predictions: Tensor[];
 }
 
-/** What model.apply takes for these per-input tensors (an extra tensor is an error). */
+/**
+ * What model.apply takes for these per-input tensors (an extra tensor is an error; a
+ * subclassed model, whose call decides, gets a list when given several).
+ */
 export function modelInput(model: Model, xs: readonly Tensor[]): Tensor | Tensor[] {
-  if (!model.singleInput) return [...xs];
+  if (!model.singleInput || (model.subclassed && xs.length > 1)) return [...xs];
   if (xs.length !== 1) {
     throw new ConfigError(
       `${model.describeSelf()} has 1 input but x is a list of ${xs.length} tensors; pass one tensor.`,
@@ -48,6 +53,12 @@ export function batchLoss(
 ): { loss: Tensor; parts: () => StepResult } {
   const out = model.apply(modelInput(model, xs), { training });
   const predictions = Array.isArray(out) ? out : [out];
+  if (predictions.length > compiled.losses.length) {
+    throw new ConfigError(
+      `${model.describeSelf()} returned ${predictions.length} outputs, but compile resolved a loss for ${compiled.losses.length}. ` +
+        'Fix: a subclassed model with several outputs needs its own trainStep (compile sees no graph to name them), or return one tensor from call.',
+    );
+  }
   if (ys.length !== predictions.length) {
     throw new ConfigError(
       `${model.describeSelf()} has ${predictions.length} output(s) (${compiled.outputNames.join(', ')}) but ${ys.length} target tensor(s) were given.`,
@@ -152,24 +163,6 @@ export function metricResults(metrics: readonly { metric: Metric; name: string }
 }
 
 /**
- * One training step. Only numbers leave it, plus the state it changes: the variables' new
- * values, the optimizer's slots, and the layers' call losses (read through model.losses until
- * the next pass). Every other tensor made during the step is released at its end
- * (tensor/scope.ts), so a backend with its own memory reuses it at once instead of waiting
- * for the garbage collector.
- */
-export function trainBatch(
-  model: Model,
-  compiled: Compiled,
-  xs: readonly Tensor[],
-  ys: readonly Tensor[],
-  sw: Tensor | undefined,
-  metrics: readonly { output: number; metric: Metric }[],
-): StepResult {
-  return stepScope(compiled, () => trainStep(model, compiled, xs, ys, sw, metrics));
-}
-
-/**
  * Runs `fn`, a training step that returns only numbers (fit also makes the batch inside it),
  * and releases the tensors it made but the model's state. With a layer tap active
  * (diagnostics reading outputs) nothing is released.
@@ -186,7 +179,14 @@ export function stepScope<T>(compiled: Compiled, fn: () => T): T {
   });
 }
 
-function trainStep(
+/**
+ * The built-in training step. Only numbers leave it, plus the state it changes: the
+ * variables' new values, the optimizer's slots, and the layers' call losses (read through
+ * model.losses until the next pass). Run it in a step scope (stepScope): every other tensor
+ * made during the step is released at its end (tensor/scope.ts), so a backend with its own
+ * memory reuses it at once instead of waiting for the garbage collector.
+ */
+export function trainStep(
   model: Model,
   compiled: Compiled,
   xs: readonly Tensor[],
@@ -195,16 +195,50 @@ function trainStep(
   metrics: readonly { output: number; metric: Metric }[],
 ): StepResult {
   let parts: (() => StepResult) | undefined;
+  // Every trainable variable the step reads is differentiated: the model's weights are read
+  // after the forward pass (a subclassed model's layers make theirs on their first call), and
+  // any other is an error (modelGradients).
   const { grads } = valueAndGrads(() => {
     const step = batchLoss(model, compiled, xs, ys, sw, true);
     parts = step.parts;
     return step.loss;
-  }, model.trainableWeights);
-  compiled.optimizer.applyGradients(grads);
+  });
+  compiled.optimizer.applyGradients(modelGradients(model, grads));
   const result = parts!();
   noGrad(() => {
     for (const m of metrics) m.metric.update(ys[m.output]!, result.predictions[m.output]!, sw);
   });
   // The predictions are released with the step: they do not leave it.
   return { ...result, predictions: [] };
+}
+
+/**
+ * The gradients to apply: one per trainable weight of the model, in `trainableWeights` order
+ * (zeros for one the step did not read). A trainable variable the step read that is not a
+ * weight of the model would never be trained, saved or penalised: that is an error naming it
+ * (a layer kept where sinew does not look, a variable made in `call`).
+ */
+export function modelGradients(model: Model, grads: Gradients): Gradients {
+  const weights = model.trainableWeights;
+  const known = new Set<Variable>(weights);
+  const strays = [...grads.keys()].filter((v) => !known.has(v));
+  if (strays.length > 0) {
+    const names = strays
+      .map((v) =>
+        v instanceof LayerVariable
+          ? `'${v.name}' (a weight of ${v.layer.describeSelf()})`
+          : `'${v.name}'`,
+      )
+      .join(', ');
+    throw new ConfigError(
+      `${model.describeSelf()}: the training step read trainable variable(s) ${names} that ` +
+        'are not among the weights of the model, so fit would never train, save or penalise ' +
+        'them. Fix: keep layers in fields of the model, or in arrays or plain objects held by ' +
+        'its fields (not in a Map, a Set or a local variable); make variables in build() with ' +
+        'this.addWeight(...), not in call(); give a variable meant to stay fixed trainable: false.',
+    );
+  }
+  const out = new Gradients();
+  for (const v of weights) out.set(v, grads.has(v) ? grads.get(v) : zerosLike(v));
+  return out;
 }

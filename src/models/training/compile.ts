@@ -1,8 +1,14 @@
+import { noGrad } from '../../autograd/tape.js';
 import { ConfigError, describe } from '../../errors.js';
 import { getLoss, type Loss } from '../../losses/loss.js';
 import { getMetric, type Metric } from '../../metrics/metric.js';
 import { getOptimizer, type Optimizer } from '../../optimizers/optimizer.js';
+import type { SymbolicShape } from '../../layers/symbolic.js';
+import { tensor } from '../../tensor/creation.js';
+import { withScope } from '../../tensor/scope.js';
 import type { Tensor } from '../../tensor/tensor.js';
+import { takeRows } from '../data.js';
+import { modelInput } from './batch.js';
 import type { Model } from '../model.js';
 
 /** compile: the optimizer, the loss and weight of each output, and its metrics. */
@@ -132,7 +138,7 @@ export function compiledOf(model: Model, where: string): Compiled {
 
 /**
  * Fresh metric objects for each output (names prefixed by the output's name when several).
- * A sequential model still waiting for its input shape is built from x first, so that
+ * A model still waiting for its input shape is built from x first (buildFromData), so that
  * 'accuracy' is resolved from the real output shape (binary for one unit).
  */
 export function makeMetrics(
@@ -140,13 +146,13 @@ export function makeMetrics(
   compiled: Compiled,
   xs: readonly Tensor[],
 ): { output: number; metric: Metric; name: string }[] {
-  if (!model.built && xs[0] !== undefined) model.build([null, ...xs[0].shape.slice(1)]);
+  const outputShapes = buildFromData(model, xs, compiled.metricIds.flat().length > 0);
   const out: { output: number; metric: Metric; name: string }[] = [];
   compiled.metricIds.forEach((ids, i) => {
     for (const id of ids) {
       const metric = getMetric(id, {
         loss: compiled.losses[i]!,
-        outputShape: model.outputs[i]?.shape ?? [],
+        outputShape: outputShapes[i] ?? [],
       });
       const name =
         compiled.outputNames.length > 1 ? `${compiled.outputNames[i]}_${metric.name}` : metric.name;
@@ -154,4 +160,30 @@ export function makeMetrics(
     }
   });
   return out;
+}
+
+/**
+ * Builds a model still waiting for its input shape from x, and returns its output shapes. A
+ * subclassed model (its own call) has no graph to build: it is run once, in inference mode,
+ * on x's first sample, so that every layer it uses makes its weights before the first step
+ * (the step differentiates them, a checkpoint is restored into them); `needShapes` runs it
+ * again once built, to learn the output shapes for the metrics.
+ */
+function buildFromData(model: Model, xs: readonly Tensor[], needShapes: boolean): SymbolicShape[] {
+  if (!model.subclassed) {
+    if (!model.built && xs[0] !== undefined) model.build([null, ...xs[0].shape.slice(1)]);
+    return model.outputs.map((o) => o.shape);
+  }
+  if ((model.built && !needShapes) || xs.length === 0 || xs[0]!.shape[0] === 0) return [];
+  return noGrad(() =>
+    withScope(
+      'building a subclassed model',
+      () => {
+        const first = takeRows(xs, tensor([0], undefined, 'int32'));
+        const out = model.apply(modelInput(model, first), { training: false });
+        return (Array.isArray(out) ? out : [out]).map((y) => [null, ...y.shape.slice(1)]);
+      },
+      () => () => false,
+    ),
+  );
 }

@@ -19,10 +19,11 @@ import {
   modelInput,
   sampleWeights,
   stepLogs,
-  trainBatch,
+  stepScope,
   Tracker,
 } from './batch.js';
 import { compiledOf, makeMetrics, type Compiled } from './compile.js';
+import { fitStep } from './step.js';
 
 /** evaluate, predict, trainOnBatch and testOnBatch: a dataset or one batch, outside fit. */
 
@@ -124,6 +125,8 @@ export function predict(
   return noGrad(() => {
     // Each batch keeps only its outputs (tensor/scope.ts); they are released once joined.
     const parts: Tensor[][] = [];
+    // From what call returned (a subclassed model's call decides; a graph's has singleOutput).
+    let single = true;
     for (let start = 0; start < n; start += batchSize) {
       const out = withScope(
         'a batch of predict',
@@ -136,9 +139,10 @@ export function predict(
           return (t) => kept.has(t);
         },
       );
+      single = !Array.isArray(out);
       parts.push(Array.isArray(out) ? out : [out]);
     }
-    if (parts.length === 1) return model.singleOutput ? parts[0]![0]! : parts[0]!;
+    if (parts.length === 1) return single ? parts[0]![0]! : parts[0]!;
     const outputs = parts[0]!.map((_, i) =>
       concat(
         parts.map((p) => p[i]!),
@@ -146,7 +150,7 @@ export function predict(
       ),
     );
     releaseStale(parts.flat());
-    return model.singleOutput ? outputs[0]! : outputs;
+    return single ? outputs[0]! : outputs;
   });
 }
 
@@ -170,15 +174,9 @@ export function trainOnBatch(
     { name: 'y', tensors: ys },
   ]);
   const metrics = makeMetrics(model, compiled, xs);
-  const result = trainBatch(
-    model,
-    compiled,
-    xs,
-    ys,
-    sampleWeights(ys, options.sampleWeight, options.classWeight, n),
-    metrics,
-  );
-  return { ...stepLogs(result, compiled), ...metricResults(metrics) };
+  const sw = sampleWeights(ys, options.sampleWeight, options.classWeight, n);
+  const logs = stepScope(compiled, () => fitStep(model, compiled, xs, ys, sw, metrics));
+  return { ...logs, ...metricResults(metrics) };
 }
 
 /** The logs of this batch without training. */

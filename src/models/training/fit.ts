@@ -27,10 +27,11 @@ import {
 import { History } from '../history.js';
 import type { Model } from '../model.js';
 import { ProgressLogger } from '../progress.js';
-import { metricResults, sampleWeights, stepLogs, stepScope, trainBatch, Tracker } from './batch.js';
+import { metricResults, sampleWeights, stepScope, Tracker } from './batch.js';
 import { compiledOf, makeMetrics } from './compile.js';
 import { evaluateData } from './evaluate.js';
 import { nonFiniteLossWarning } from './non-finite.js';
+import { fitStep } from './step.js';
 
 export interface FitOptions {
   epochs?: number;
@@ -240,8 +241,8 @@ export async function fit(
         const size = idx.size;
         await callbacks.onBatchBegin(step, { batch: step, size });
         // The batch's rows are made inside the step's scope, and released with it.
-        const result = stepScope(compiled, () =>
-          trainBatch(
+        const logs = stepScope(compiled, () =>
+          fitStep(
             model,
             compiled,
             takeRows(xs, idx),
@@ -250,8 +251,8 @@ export async function fit(
             metrics,
           ),
         );
-        watchLoss(result.total, epoch, step);
-        tracker.add(stepLogs(result, compiled), size);
+        if (logs.loss !== undefined) watchLoss(logs.loss, epoch, step);
+        tracker.add(logs, size);
         epochLogs = { ...tracker.means(), ...metricResults(metrics) };
         await callbacks.onBatchEnd(step, { batch: step, size, ...epochLogs });
         // Mid-epoch checkpoint (the end of the epoch saves anyway).

@@ -5,7 +5,7 @@
  * total) and `regularization_loss` (the second sum), for training and validation alike.
  */
 
-export { compile, type CompileOptions, type Compiled } from './compile.js';
+export { compile, compiledOf, type CompileOptions, type Compiled } from './compile.js';
 export { fit, type FitOptions } from './fit.js';
 export {
   evaluate,
@@ -16,3 +16,4 @@ export {
   type PredictOptions,
   type TrainOnBatchOptions,
 } from './evaluate.js';
+export { defaultTrainStep, type TrainStepData, type TrainStepLogs } from './step.js';
