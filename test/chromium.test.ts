@@ -6,16 +6,13 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join, sep } from 'node:path';
+import { join, sep } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromiumPath } from './fixtures/chromium.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const packageDir = dirname(
-  dirname(createRequire(join(root, 'package.json')).resolve('@sparticuz/chromium')),
-);
+const packageDir = join(root, 'node_modules', '@sparticuz', 'chromium');
 const linuxX64 = process.platform === 'linux' && process.arch === 'x64';
 
 test(
