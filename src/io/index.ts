@@ -17,6 +17,7 @@ export {
   type ToMemoryOptions,
   type FromMemoryOptions,
 } from './artifacts.js';
+export { listModels, removeModel, type ModelArtifactsInfo } from './browser-storage.js';
 export { inspect, type InspectOptions } from './inspect.js';
 export { registerClass, type CustomObjects } from './registry.js';
 export { SerializationError } from './errors.js';
