@@ -7,6 +7,7 @@
  * a save over the localStorage quota are SerializationErrors, and a refused save leaves no key.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -72,6 +73,11 @@ function assertClose(actual: Nested, expected: Nested, what: string): void {
 }
 
 before(async () => {
+  // The bundle is made from the current sources (written atomically; needs dist/wasm/).
+  const bundle = spawnSync(process.execPath, [join(root, 'scripts', 'bundle-browser.mjs')], {
+    encoding: 'utf8',
+  });
+  assert.equal(bundle.status, 0, `bundle-browser failed:\n${bundle.stdout}${bundle.stderr}`);
   await sn.io.save(model, modelDir);
   server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
@@ -90,7 +96,6 @@ before(async () => {
   browser = await launchChromium('the browser storage test');
   page = await browser.newPage();
   page.on('pageerror', (error) => pageErrors.push(error.message));
-  // test/browser.test.ts builds dist/browser/sinew.js; npm test builds it before any test.
   await page.goto(`${origin}/fixture/index.html`, { waitUntil: 'load' });
   await page.evaluate(() => (window as unknown as Win).snReady);
   await page.addScriptTag({ url: `${origin}/tfjs/tf.min.js` });
