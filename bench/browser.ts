@@ -1,5 +1,5 @@
-// The wasm backend in a browser: headless Chromium (Debian's) opens a page served from a
-// loopback server with the COOP/COEP headers (cross-origin isolated, so the backend may start
+// The wasm backend in a browser: headless Chromium (test/fixtures/chromium.ts) opens a page
+// served from a loopback server with the COOP/COEP headers (cross-origin isolated, so the backend may start
 // Web Workers), imports the bundle (dist/browser/sinew.js) and measures, with 1 and then 2
 // threads: sgemm GFLOP/s at 128×784·784×256 (and its two transposed backward products), and the
 // lab autoencoder's training step (784 → 256 sigmoid, activity L1 → 784 sigmoid, Adam, mse,

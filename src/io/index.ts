@@ -18,6 +18,7 @@ export {
   type FromMemoryOptions,
 } from './artifacts.js';
 export { saveWeights, loadWeights } from './weights-only.js';
+export { listModels, removeModel, type ModelArtifactsInfo } from './browser-storage.js';
 export { inspect, type InspectOptions } from './inspect.js';
 export { probeDirectory, type ProbeOptions } from './folders.js';
 export { registerClass, type CustomObjects } from './registry.js';
