@@ -165,18 +165,17 @@ export async function load(source: string, options: LoadOptions = {}): Promise<M
       `load: expected a directory, a model.json path or a URL, received ${describe(source)}.`,
     );
   }
-  if (browserScheme(source)) {
-    const maxBytes = options.maxWeightBytes ?? DEFAULT_MAX_BYTES;
-    return fromMemory(await loadFromBrowser(source, maxBytes), { ...options, where: source });
-  }
-  const { json, where, readWeights } = /^https?:\/\//i.test(source)
-    ? await fromUrl(source)
-    : await fromDisk(source);
   const maxBytes = checkNumber(options.maxWeightBytes, 'load', 'maxWeightBytes', {
     min: 0,
     fallback: DEFAULT_MAX_BYTES,
     example: 'maxWeightBytes: 4 * 1024 ** 3',
   });
+  if (browserScheme(source)) {
+    return fromMemory(await loadFromBrowser(source, maxBytes), { ...options, where: source });
+  }
+  const { json, where, readWeights } = /^https?:\/\//i.test(source)
+    ? await fromUrl(source)
+    : await fromDisk(source);
   const manifest = checkManifest(json, where, maxBytes);
   const weightData = await readWeights(manifest);
   const artifacts: ModelArtifacts = {

@@ -68,7 +68,7 @@ async function readJson(pathOrJson: string | object): Promise<{ json: Json; wher
  * bidirectional overrides, written as \xNN or \uNNNN: text from a file cannot clear the screen,
  * retitle the terminal or spoof other lines when printed.
  */
-export function printable(text: string): string {
+function printable(text: string): string {
   return text.replace(UNPRINTABLE, (c) => {
     const code = c.charCodeAt(0);
     return code < 0x100
@@ -94,7 +94,7 @@ function summary(json: Json, where: string, options: InspectOptions): string {
     const layer = parts[parts.length - 2] ?? '';
     paramsByLayer.set(layer, (paramsByLayer.get(layer) ?? 0) + n);
   }
-  // Rebuilt with no more weight values than the manifest lists (at most the load limit).
+  // Rebuilt with no more weight values than the manifest lists, and at most MAX_VALUES.
   const budget = Number.isSafeInteger(totalParams) ? Math.min(totalParams, MAX_VALUES) : 0;
   const shapes = outputShapes(topology, where, options.customObjects ?? {}, budget);
 
