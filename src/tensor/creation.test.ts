@@ -34,6 +34,26 @@ test('every creator refuses a shape beyond the element limit with a ShapeError n
   }
 });
 
+test('ops whose output outgrows their input refuse a shape beyond the limit the same way', () => {
+  const x = sn.tensor([1]);
+  const ops: [string, () => unknown][] = [
+    ['broadcastTo', () => sn.broadcastTo(x, huge)],
+    ['tile', () => sn.tile(x, huge)],
+    ['pad', () => sn.pad(x, [[0, 1e12]])],
+    ['oneHot', () => sn.oneHot(sn.tensor([0], undefined, 'int32'), 1e12)],
+  ];
+  for (const [where, make] of ops) {
+    assert.throws(
+      make,
+      (e: unknown) =>
+        e instanceof sn.ShapeError &&
+        e.message.startsWith(`${where}: shape [`) &&
+        e.message.includes('2147483647'),
+      where,
+    );
+  }
+});
+
 test('int32 refuses values outside its range (3e10, NaN, Infinity) instead of wrapping them', () => {
   for (const v of [3e10, -3e10, 2 ** 31, NaN, Infinity]) {
     assert.throws(

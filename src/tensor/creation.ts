@@ -1,7 +1,7 @@
 import { ConfigError, DTypeError, ShapeError, describe } from '../errors.js';
 import { allocArray, checkDType, type DataArray, type DType } from './dtype.js';
 import { randomFor } from './random.js';
-import { checkShape, formatShape, sizeOf, type Shape } from './shape.js';
+import { checkShape, checkSize, formatShape, sizeOf, tooLarge, type Shape } from './shape.js';
 import { activeStore } from './store.js';
 import { Tensor, type NestedArray } from './tensor.js';
 
@@ -14,30 +14,18 @@ export function fromArray(values: DataArray, shape: Shape, dtype: DType): Tensor
   return new Tensor(store.write(values, dtype), shape, dtype, store);
 }
 
-/** The most elements one tensor holds: offsets are 32-bit integers (and wasm addresses). */
-export const MAX_ELEMENTS = 2 ** 31 - 1;
-
 /**
  * A zero-filled array for a tensor of `shape`: a ShapeError naming the shape and the limit
  * when it holds more than MAX_ELEMENTS, or when the memory cannot be had.
  */
 function allocFor(shape: readonly number[], dtype: DType, where: string): DataArray {
-  const size = sizeOf(shape);
-  const tooLarge = (why: string): ShapeError =>
-    new ShapeError(
-      `${where}: shape ${formatShape(shape)} holds ${size} elements; ${why}. ` +
-        'Use a smaller shape, or split the data into batches.',
-    );
-  if (size > MAX_ELEMENTS) {
-    throw tooLarge(`a tensor holds at most ${MAX_ELEMENTS} (2^31 - 1)`);
-  }
+  checkSize(shape, where);
   try {
-    return allocArray(checkDType(dtype, where), size);
+    return allocArray(checkDType(dtype, where), sizeOf(shape));
   } catch (e) {
     if (!(e instanceof RangeError)) throw e;
-    throw Object.assign(tooLarge(`the ${dtype} values could not be allocated (${e.message})`), {
-      cause: e,
-    });
+    const why = `the ${dtype} values could not be allocated (${e.message})`;
+    throw Object.assign(tooLarge(shape, where, why), { cause: e });
   }
 }
 
