@@ -35,6 +35,20 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return proto === Object.prototype || proto === null;
 }
 
+/**
+ * Sets `record[key]` as an own property, for records keyed by names users choose (metric and
+ * output names in logs): a plain assignment of '__proto__' would replace the record's
+ * prototype instead of adding the key, and a read of 'toString' finds Object.prototype's.
+ */
+export function setOwn<T>(record: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(record, key, {
+    value,
+    writable: true,
+    enumerable: true,
+    configurable: true,
+  });
+}
+
 /** The first key of `options` that is not in `allowed`, if any. */
 export function unknownOption(
   options: Record<string, unknown>,

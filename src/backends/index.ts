@@ -34,7 +34,8 @@ let active: ManagedBackend;
  * Makes `name` the backend that new tensors and kernels use. Options (wasm: `threads`,
  * `maxMemoryMiB`, ...) make a new instance of the backend; without them the one made before
  * is reused. Tensors made on another backend or instance stay readable and are copied when
- * an op meets them.
+ * an op meets them; a Variable moves its values to the new backend at its first use there and
+ * stays the same object, so training goes on (gradients and optimizer updates still reach it).
  */
 export function setBackend(name: string, options?: BackendOptions): void {
   const make = registry.get(name);

@@ -160,7 +160,7 @@ export const RELU_LIKE: readonly string[] = ['relu', 'relu6'];
  * saturated. undefined for other activations (and for no values).
  */
 export function saturationFraction(values: Values, activation: string): number | undefined {
-  const test = SATURATED[activation];
+  const test = Object.hasOwn(SATURATED, activation) ? SATURATED[activation] : undefined;
   const data = valuesOf(values);
   if (test === undefined || data.length === 0) return undefined;
   let k = 0;

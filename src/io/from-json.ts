@@ -328,7 +328,9 @@ function resolveObject(family: Family, value: Json, ctx: RebuildContext): unknow
     }
     return fn;
   }
-  if (family === 'initializer') className = INITIALIZER_FROM_TFJS[className] ?? className;
+  if (family === 'initializer' && Object.hasOwn(INITIALIZER_FROM_TFJS, className)) {
+    className = INITIALIZER_FROM_TFJS[className]!;
+  }
   const registered = typeof value.registeredName === 'string' ? value.registeredName : undefined;
   const cls =
     lookupClass(family, className, ctx.customObjects) ??

@@ -177,7 +177,8 @@ function layerJson(layer: Layer, warnings: string[]): { [key: string]: JsonValue
       mapped[key] = regularizerJson(value, `${where} ${toSnake(key)}`, warnings);
     } else if (key.endsWith('Initializer') && isObject(value)) {
       const name = value.className as string;
-      mapped[key] = { ...value, className: INITIALIZER_TO_TFJS[name] ?? name };
+      const tfjs = Object.hasOwn(INITIALIZER_TO_TFJS, name) ? INITIALIZER_TO_TFJS[name]! : name;
+      mapped[key] = { ...value, className: tfjs };
     } else {
       mapped[key] = value;
     }

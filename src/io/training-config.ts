@@ -33,7 +33,9 @@ export function trainingConfigOf(model: Model, warnings: string[]): Json {
       ? (metricLists[0] ?? [])
       : Object.fromEntries(compiled.outputNames.map((n, i) => [n, metricLists[i]!])),
     optimizer_config: {
-      class_name: OPTIMIZER_TO_TFJS[className] ?? className,
+      class_name: Object.hasOwn(OPTIMIZER_TO_TFJS, className)
+        ? OPTIMIZER_TO_TFJS[className]!
+        : className,
       config: mapKeys(opt.getConfig(), toSnake),
     },
   };

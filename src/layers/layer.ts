@@ -129,7 +129,6 @@ export abstract class Layer implements Serializable {
 
   readonly name: string;
   dtype: DType;
-  activityRegularizer: Regularizer | undefined;
   activityRegularizerReduction: ActivityRegularizerReduction;
   /** From `inputShape` / `batchInputShape`: lets a sequential model build before any data. */
   readonly batchInputShape: SymbolicShape | undefined;
@@ -139,6 +138,7 @@ export abstract class Layer implements Serializable {
   readonly inboundNodes: Node[] = [];
 
   #trainable: boolean;
+  #activityRegularizer: Regularizer | undefined;
   readonly #weights: LayerVariable[] = [];
   /** Regularizers set for weights not built yet, by short name (see weightRegularizer). */
   readonly #plannedRegularizers = new Map<string, Regularizer | undefined>();
@@ -171,6 +171,17 @@ export abstract class Layer implements Serializable {
     this.activityRegularizerReduction = reduction;
     if (options.batchInputShape) this.batchInputShape = options.batchInputShape.slice();
     else if (options.inputShape) this.batchInputShape = [null, ...options.inputShape];
+  }
+
+  /**
+   * The penalty on this layer's outputs. Settable at any time, with what the constructor
+   * takes (a name, a function, a config or a Regularizer); it applies from the next call.
+   */
+  get activityRegularizer(): Regularizer | undefined {
+    return this.#activityRegularizer;
+  }
+  set activityRegularizer(id: RegularizerIdentifier | undefined | null) {
+    this.#activityRegularizer = getRegularizer(id);
   }
 
   /**

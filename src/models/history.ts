@@ -1,4 +1,5 @@
 import type { JsonValue } from '../serialization.js';
+import { setOwn } from '../validation.js';
 import { Callback, badState, stateFields, type Logs } from './callback.js';
 
 /** What fit returns: the logs of every epoch (`history.history.loss[3]`). */
@@ -8,7 +9,10 @@ export class History extends Callback {
 
   override async onEpochEnd(epoch: number, logs: Logs = {}): Promise<void> {
     this.epoch.push(epoch);
-    for (const [key, value] of Object.entries(logs)) (this.history[key] ??= []).push(value);
+    for (const [key, value] of Object.entries(logs)) {
+      if (Object.hasOwn(this.history, key)) this.history[key]!.push(value);
+      else setOwn(this.history, key, [value]);
+    }
   }
 
   /** The epochs logged so far (a resumed fit returns the whole run's history). */
@@ -34,6 +38,6 @@ export class History extends Callback {
     this.epoch.splice(0, this.epoch.length, ...epochs);
     for (const key of Object.keys(this.history)) delete this.history[key];
     for (const [key, values] of Object.entries(history))
-      this.history[key] = [...(values as number[])];
+      setOwn(this.history, key, [...(values as number[])]);
   }
 }

@@ -2,7 +2,7 @@ import { record } from '../autograd/tape.js';
 import { ConfigError, IndexError, DTypeError, ShapeError, describe } from '../errors.js';
 import { zeros, type TensorLike } from '../tensor/creation.js';
 import { checkDType, upcast, type DType } from '../tensor/dtype.js';
-import { formatShape, normalizeAxis, shapesEqual, stridesOf } from '../tensor/shape.js';
+import { checkSize, formatShape, normalizeAxis, shapesEqual, stridesOf } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { cast } from './cast.js';
 import { backend, checkOptions, convert, makeTensor } from './op.js';
@@ -173,5 +173,6 @@ export function oneHot(indices: TensorLike, depth: number, options?: OneHotOptio
   checkDType(dtype, 'oneHot');
   const idx = toIndices(indices, 'oneHot');
   const shape = [...idx.shape, depth];
+  checkSize(shape, 'oneHot');
   return makeTensor(backend().oneHot(idx, depth, onValue, offValue, dtype), shape, dtype);
 }

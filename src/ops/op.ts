@@ -1,3 +1,4 @@
+import { record } from '../autograd/tape.js';
 import { backend } from '../backends/index.js';
 import type { Backend } from '../backends/backend.js';
 import { ConfigError, describe } from '../errors.js';
@@ -6,6 +7,7 @@ import type { DType } from '../tensor/dtype.js';
 import type { Shape } from '../tensor/shape.js';
 import type { DataId } from '../tensor/store.js';
 import { Tensor } from '../tensor/tensor.js';
+import { Variable } from '../tensor/variable.js';
 
 /**
  * Helpers every op file uses: turning arguments into tensors on the active backend, and
@@ -23,6 +25,11 @@ export function makeTensor(dataId: DataId, shape: Shape, dtype: DType): Tensor {
 /**
  * `x` as a tensor on the active backend. Numbers become scalars of `dtype` (default float32);
  * arrays become tensors. `op` and `arg` name the call in error messages.
+ *
+ * A tensor made on another backend (before a setBackend) is copied; a Variable moves its
+ * values instead and stays itself, so gradients and optimizer updates still reach it. A copy
+ * of a watched tensor is recorded on the tape (gradient passed through), so grads() of a
+ * tensor from the other backend is its true gradient, not zeros.
  */
 export function convert(x: TensorLike, op: string, arg: string, dtype?: DType): Tensor {
   if (x === undefined || x === null) {
@@ -40,8 +47,15 @@ export function convert(x: TensorLike, op: string, arg: string, dtype?: DType): 
     );
   }
   const be = backend();
-  if (t.store !== be) t = fromArray(t.store.readSync(t.dataId), t.shape, t.dtype);
-  return t;
+  if (t.store === be) return t;
+  if (t instanceof Variable) {
+    t.moveTo(be);
+    return t;
+  }
+  const source = t;
+  const copy = fromArray(source.store.readSync(source.dataId), source.shape, source.dtype);
+  record('copyToBackend', [source], [copy], ([dy]) => [dy]);
+  return copy;
 }
 
 /** Checks that `options` is an options object (catches tfjs-style extra positional args). */

@@ -4,6 +4,7 @@ import type { TensorLike } from '../tensor/creation.js';
 import { upcast } from '../tensor/dtype.js';
 import {
   broadcastShapes,
+  checkSize,
   formatShape,
   normalizeAxes,
   normalizeAxis,
@@ -103,6 +104,7 @@ export function broadcastTo(x: TensorLike, shape: readonly number[]): Tensor {
     );
   }
   if (shapesEqual(t.shape, shape)) return t;
+  checkSize(shape, 'broadcastTo');
   const padded = [...new Array<number>(shape.length - t.rank).fill(1), ...t.shape];
   return tile(
     reshape(t, padded),
@@ -426,6 +428,7 @@ export function pad(
   const pads = paddings.map(([before, after]) => [before, after] as const);
   if (pads.every(([before, after]) => before === 0 && after === 0)) return t;
   const shape = t.shape.map((n, d) => pads[d]![0] + n + pads[d]![1]);
+  checkSize(shape, 'pad');
   const y = makeTensor(backend().pad(t, pads, constantValue), shape, t.dtype);
   record('pad', [t], [y], ([dy]) => [
     slice(
@@ -455,6 +458,7 @@ export function tile(x: TensorLike, reps: readonly number[]): Tensor {
   }
   if (r.every((n) => n === 1)) return t;
   const shape = t.shape.map((n, d) => n * r[d]!);
+  checkSize(shape, 'tile');
   const y = makeTensor(backend().tile(t, r), shape, t.dtype);
   record('tile', [t], [y], ([dy]) => {
     const interleaved = t.shape.flatMap((n, d) => [r[d]!, n]);

@@ -19,7 +19,7 @@ import {
 
 /** Options every optimizer takes (Keras 3's base optimizer arguments, camelCase). */
 export interface OptimizerOptions {
-  /** A finite number > 0, or a schedule evaluated at each step. */
+  /** A finite number >= 0 (0 leaves the weights as they are), or a schedule evaluated at each step. */
   learningRate?: number | LearningRateSchedule;
   /**
    * Decoupled weight decay (SEMANTICS.md rule 15): before the gradient step each variable is
@@ -136,6 +136,7 @@ export abstract class Optimizer implements Serializable {
       'learningRate',
       o.learningRate,
       defaultLearningRate,
+      true, // 0 freezes the weights (as Keras, TF.js and PyTorch); < 0 is refused
     );
     const positive = { min: 0, minExclusive: true };
     this.weightDecay = checkOptionalNumber(o.weightDecay, owner, 'weightDecay', { min: 0 });
@@ -181,6 +182,7 @@ export abstract class Optimizer implements Serializable {
       'learningRate',
       value,
       this.#defaultLearningRate,
+      true, // 0 freezes the weights (as Keras, TF.js and PyTorch); < 0 is refused
     );
   }
 

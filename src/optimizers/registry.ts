@@ -31,8 +31,8 @@ const BY_NAME: Record<string, () => Optimizer> = {
 export function getOptimizer(id: string | Optimizer | SerializedObject): Optimizer {
   if (id instanceof Optimizer) return id;
   if (typeof id === 'string') {
-    const make = BY_NAME[id.toLowerCase()];
-    if (make) return make();
+    const name = id.toLowerCase();
+    if (Object.hasOwn(BY_NAME, name)) return BY_NAME[name]!();
   } else if (isSerializedObject(id)) {
     return optimizerRegistry.deserialize(id);
   }

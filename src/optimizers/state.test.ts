@@ -229,9 +229,9 @@ test('bad options are ConfigErrors naming the option and the value', () => {
   const cases: [() => unknown, RegExp][] = [
     [
       () => opt.sgd({ learningRate: '0.01' as never }),
-      /sgd: learningRate must be a finite number > 0 or a learning-rate schedule, received "0.01" \(a string\)/,
+      /sgd: learningRate must be a finite number >= 0 or a learning-rate schedule, received "0.01" \(a string\)/,
     ],
-    [() => opt.adam({ learningRate: 0 }), /adam: learningRate .* received 0/],
+    [() => opt.adam({ learningRate: -0.001 }), /adam: learningRate .* received -0.001/],
     [() => opt.adam({ learningRate: NaN }), /adam: learningRate .* received NaN/],
     [() => opt.adam({ beta1: 1 }), /adam: beta1 must be a finite number in \[0, 1\), received 1/],
     [

@@ -45,6 +45,9 @@ export class KLSparsity extends Regularizer {
 
   apply(x: Tensor): Tensor {
     const t = asFloat(x);
+    // An empty batch has no mean activation: its penalty is 0, as l1's and l2's (a sum of
+    // nothing), kept on the tape so its gradient is the empty zeros.
+    if (t.size === 0) return mul(sum(t), 0);
     // Units are the last axis; everything before it is the batch (rank 1: one unit).
     const batchAxes = t.rank <= 1 ? (t.rank === 1 ? [0] : []) : [...Array(t.rank - 1).keys()];
     const rhoHat = clip(batchAxes.length > 0 ? mean(t, batchAxes) : t, {

@@ -1,7 +1,7 @@
-import { ConfigError, ShapeError, describe } from '../errors.js';
+import { ConfigError, DTypeError, ShapeError, describe } from '../errors.js';
 import { allocArray, checkDType, type DataArray, type DType } from './dtype.js';
 import { randomFor } from './random.js';
-import { checkShape, formatShape, sizeOf, type Shape } from './shape.js';
+import { checkShape, checkSize, formatShape, sizeOf, tooLarge, type Shape } from './shape.js';
 import { activeStore } from './store.js';
 import { Tensor, type NestedArray } from './tensor.js';
 
@@ -14,10 +14,48 @@ export function fromArray(values: DataArray, shape: Shape, dtype: DType): Tensor
   return new Tensor(store.write(values, dtype), shape, dtype, store);
 }
 
+/**
+ * A zero-filled array for a tensor of `shape`: a ShapeError naming the shape and the limit
+ * when it holds more than MAX_ELEMENTS, or when the memory cannot be had.
+ */
+function allocFor(shape: readonly number[], dtype: DType, where: string): DataArray {
+  checkSize(shape, where);
+  try {
+    return allocArray(checkDType(dtype, where), sizeOf(shape));
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    const why = `the ${dtype} values could not be allocated (${e.message})`;
+    throw Object.assign(tooLarge(shape, where, why), { cause: e });
+  }
+}
+
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+
+/**
+ * How a number is stored as `dtype`. int32 takes finite numbers within its range and drops
+ * the fraction (as TensorFlow.js); anything else (3e10, NaN, Infinity) is a DTypeError, not a
+ * wrapped value. bool stores any nonzero value (NaN included) as 1, as NumPy does.
+ */
+function storable(dtype: DType, where: string): (v: number, i: number) => number {
+  if (dtype === 'bool') return (v) => (v !== 0 ? 1 : 0);
+  if (dtype !== 'int32') return (v) => v;
+  return (v, i) => {
+    if (v >= INT32_MIN && v < INT32_MAX + 1) return v;
+    throw new DTypeError(
+      `${where}: value ${describe(v)} at index ${i} does not fit dtype int32 (integers in ` +
+        `[${INT32_MIN}, ${INT32_MAX}]); use dtype 'float32' or 'float64' for it.`,
+    );
+  };
+}
+
+/**
+ * The dtype of values given without one: float64, int32 and bool follow Float64Array,
+ * Int32Array and booleans; a Uint8Array (bytes, pixels) is int32, as TensorFlow.js.
+ */
 function inferDType(values: unknown): DType {
   if (values instanceof Float64Array) return 'float64';
-  if (values instanceof Int32Array) return 'int32';
-  if (values instanceof Uint8Array) return 'bool';
+  if (values instanceof Int32Array || values instanceof Uint8Array) return 'int32';
   let v: unknown = values;
   while (Array.isArray(v)) v = v[0];
   return typeof v === 'boolean' ? 'bool' : 'float32';
@@ -99,7 +137,8 @@ export function tensor(values: TensorLike, shape?: readonly number[], dtype?: DT
     );
   }
   const data = allocArray(dt, flat.length);
-  for (let i = 0; i < flat.length; i++) data[i] = flat[i]!;
+  const store = storable(dt, 'tensor()');
+  for (let i = 0; i < flat.length; i++) data[i] = store(flat[i]!, i);
   return fromArray(data, finalShape, dt);
 }
 
@@ -117,18 +156,26 @@ export function toTensor(value: TensorLike, dtype?: DType): Tensor {
 
 /** A tensor of `shape` with every element equal to `value`. */
 export function fill(shape: readonly number[], value: number, dtype: DType = 'float32'): Tensor {
-  const s = checkShape(shape, 'fill()');
-  const data = allocArray(checkDType(dtype, 'fill()'), sizeOf(s));
-  data.fill(value);
+  return filled(shape, value, dtype, 'fill()');
+}
+
+/** fill, with `where` naming the creator in errors. */
+function filled(shape: readonly number[], value: number, dtype: DType, where: string): Tensor {
+  const s = checkShape(shape, where);
+  if (typeof value !== 'number') {
+    throw new ConfigError(`${where}: value must be a number, received ${describe(value)}.`);
+  }
+  const data = allocFor(s, dtype, where);
+  data.fill(storable(dtype, where)(value, 0));
   return fromArray(data, s, dtype);
 }
 
 export function zeros(shape: readonly number[], dtype: DType = 'float32'): Tensor {
-  return fill(shape, 0, dtype);
+  return filled(shape, 0, dtype, 'zeros()');
 }
 
 export function ones(shape: readonly number[], dtype: DType = 'float32'): Tensor {
-  return fill(shape, 1, dtype);
+  return filled(shape, 1, dtype, 'ones()');
 }
 
 export function zerosLike(t: Tensor): Tensor {
@@ -150,7 +197,7 @@ export function eye(numRows: number, options: EyeOptions = {}): Tensor {
   const cols = options.numColumns ?? numRows;
   const [r, c] = checkShape([numRows, cols], 'eye()');
   const dtype = options.dtype ?? 'float32';
-  const data = allocArray(checkDType(dtype, 'eye()'), r! * c!);
+  const data = allocFor([r!, c!], dtype, 'eye()');
   for (let i = 0; i < Math.min(r!, c!); i++) data[i * c! + i] = 1;
   return fromArray(data, [r!, c!], dtype);
 }
@@ -160,8 +207,36 @@ export interface RangeOptions {
   dtype?: DType;
 }
 
-/** Numbers from `start` (inclusive) to `stop` (exclusive) by `step` (default 1). */
-export function range(start: number, stop: number, options: RangeOptions = {}): Tensor {
+/**
+ * Numbers from `start` (inclusive) to `stop` (exclusive) by `step` (default 1):
+ * `range(0, 10, { step: 2 })`, or as TensorFlow.js spells it, `range(0, 10, 2, 'int32')`;
+ * both give [0, 2, 4, 6, 8].
+ */
+export function range(start: number, stop: number, options?: RangeOptions): Tensor;
+export function range(start: number, stop: number, step: number, dtype?: DType): Tensor;
+export function range(
+  start: number,
+  stop: number,
+  stepOrOptions: number | RangeOptions = {},
+  dtypeArg?: DType,
+): Tensor {
+  let options: RangeOptions;
+  if (typeof stepOrOptions === 'number') {
+    options = { step: stepOrOptions, ...(dtypeArg === undefined ? {} : { dtype: dtypeArg }) };
+  } else if (
+    typeof stepOrOptions === 'object' &&
+    stepOrOptions !== null &&
+    !Array.isArray(stepOrOptions) &&
+    dtypeArg === undefined
+  ) {
+    options = stepOrOptions;
+  } else {
+    throw new ConfigError(
+      `range(): the third argument must be a step (a number) or an options object { step, dtype }, ` +
+        `received ${describe(stepOrOptions)}${dtypeArg === undefined ? '' : ` and ${describe(dtypeArg)}`}; ` +
+        "e.g. sn.range(0, 10, 2) or sn.range(0, 10, { step: 2, dtype: 'int32' }).",
+    );
+  }
   const step = options.step ?? 1;
   if (!Number.isFinite(start) || !Number.isFinite(stop) || !Number.isFinite(step) || step === 0) {
     throw new ConfigError(
@@ -171,8 +246,9 @@ export function range(start: number, stop: number, options: RangeOptions = {}): 
   }
   const n = Math.max(0, Math.ceil((stop - start) / step));
   const dtype = options.dtype ?? 'float32';
-  const data = allocArray(checkDType(dtype, 'range()'), n);
-  for (let i = 0; i < n; i++) data[i] = start + i * step;
+  const data = allocFor([n], dtype, 'range()');
+  const store = storable(dtype, 'range()');
+  for (let i = 0; i < n; i++) data[i] = store(start + i * step, i);
   return fromArray(data, [n], dtype);
 }
 
@@ -181,7 +257,7 @@ export function linspace(start: number, stop: number, num: number): Tensor {
   if (!Number.isInteger(num) || num < 1) {
     throw new ConfigError(`linspace(): num must be an integer >= 1, received ${describe(num)}.`);
   }
-  const data = new Float32Array(num);
+  const data = allocFor([num], 'float32', 'linspace()');
   const step = num === 1 ? 0 : (stop - start) / (num - 1);
   for (let i = 0; i < num; i++) data[i] = start + i * step;
   return fromArray(data, [num], 'float32');
@@ -203,14 +279,32 @@ function randomFill(
 ): Tensor {
   const s = checkShape(shape, where);
   const rng = randomFor(seed, where);
-  const data = allocArray(checkDType(dtype, where), sizeOf(s));
+  const data = allocFor(s, dtype, where);
   for (let i = 0; i < data.length; i++) data[i] = draw(rng);
   return fromArray(data, s, dtype);
+}
+
+/** A finite mean, a finite stddev >= 0 and a floating-point dtype, or a typed error. */
+function checkNormal(mean: unknown, stddev: unknown, dtype: DType, where: string): void {
+  if (typeof mean !== 'number' || !Number.isFinite(mean)) {
+    throw new ConfigError(`${where}: mean must be a finite number, received ${describe(mean)}.`);
+  }
+  if (typeof stddev !== 'number' || !(stddev >= 0 && Number.isFinite(stddev))) {
+    throw new ConfigError(
+      `${where}: stddev must be a finite number >= 0, received ${describe(stddev)}; e.g. { stddev: 0.05 }.`,
+    );
+  }
+  if (dtype !== 'float32' && dtype !== 'float64') {
+    throw new DTypeError(
+      `${where}: makes floating-point values, received dtype ${describe(dtype)}; use 'float32' or 'float64'.`,
+    );
+  }
 }
 
 /** Normal draws with `mean` (default 0) and `stddev` (default 1). */
 export function randomNormal(shape: readonly number[], options: RandomNormalOptions = {}): Tensor {
   const { mean = 0, stddev = 1, seed, dtype = 'float32' } = options;
+  checkNormal(mean, stddev, dtype, 'randomNormal()');
   return randomFill(shape, dtype, 'randomNormal()', seed, (r) => mean + stddev * r.nextNormal());
 }
 
@@ -220,6 +314,7 @@ export function truncatedNormal(
   options: RandomNormalOptions = {},
 ): Tensor {
   const { mean = 0, stddev = 1, seed, dtype = 'float32' } = options;
+  checkNormal(mean, stddev, dtype, 'truncatedNormal()');
   return randomFill(shape, dtype, 'truncatedNormal()', seed, (r) => {
     let z: number;
     do z = r.nextNormal();
@@ -241,9 +336,16 @@ export function randomUniform(
   options: RandomUniformOptions = {},
 ): Tensor {
   const { minval = 0, maxval = 1, seed, dtype = 'float32' } = options;
-  if (!(maxval > minval)) {
+  const [lo, hi] = dtype === 'int32' ? [INT32_MIN, INT32_MAX + 1] : [-Infinity, Infinity];
+  if (
+    typeof minval !== 'number' ||
+    typeof maxval !== 'number' ||
+    !(maxval > minval && Number.isFinite(maxval - minval) && minval >= lo && maxval <= hi)
+  ) {
     throw new ConfigError(
-      `randomUniform(): maxval must be greater than minval, received minval ${describe(minval)}, maxval ${describe(maxval)}.`,
+      `randomUniform(): minval and maxval must be finite numbers with maxval > minval` +
+        `${dtype === 'int32' ? ` within the int32 range [${lo}, ${hi}]` : ''}, ` +
+        `received minval ${describe(minval)}, maxval ${describe(maxval)}.`,
     );
   }
   return randomFill(shape, dtype, 'randomUniform()', seed, (r) =>

@@ -105,6 +105,22 @@ export function setSeed(seed: number): void {
   globalRandom = new Random(checkSeed(seed, 'setSeed'));
 }
 
+/**
+ * Runs `fn` with `rng` as the global generator (the one random functions without a `seed`
+ * draw from), then restores the previous one. A seeded fit installs its own generator this
+ * way for the synchronous span of each step, so it draws the same numbers whatever other
+ * fits run between its awaits, and leaves theirs alone.
+ */
+export function withGenerator<T>(rng: Random, fn: () => T): T {
+  const previous = globalRandom;
+  globalRandom = rng;
+  try {
+    return fn();
+  } finally {
+    globalRandom = previous;
+  }
+}
+
 /** The generator for one call: a fresh one when `seed` is given, else the global one. */
 export function randomFor(seed: number | undefined, where: string): Random {
   return seed === undefined ? globalRandom : new Random(checkSeed(seed, where));

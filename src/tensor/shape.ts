@@ -29,6 +29,27 @@ export function formatShape(shape: Shape): string {
   return `[${shape.join(', ')}]`;
 }
 
+/** The most elements one tensor holds: offsets are 32-bit integers (and wasm addresses). */
+export const MAX_ELEMENTS = 2 ** 31 - 1;
+
+/**
+ * The ShapeError for a tensor of `shape` that cannot be made (`why`); `where` names the
+ * creator or op.
+ */
+export function tooLarge(shape: Shape, where: string, why: string): ShapeError {
+  return new ShapeError(
+    `${where}: shape ${formatShape(shape)} holds ${sizeOf(shape)} elements; ${why}. ` +
+      'Use a smaller shape, or split the data into batches.',
+  );
+}
+
+/** Throws a ShapeError naming `shape` and the limit when it holds more than MAX_ELEMENTS. */
+export function checkSize(shape: Shape, where: string): void {
+  if (sizeOf(shape) > MAX_ELEMENTS) {
+    throw tooLarge(shape, where, `a tensor holds at most ${MAX_ELEMENTS} (2^31 - 1)`);
+  }
+}
+
 /** Validates a user-given shape: an array of non-negative integers. */
 export function checkShape(shape: unknown, where: string): number[] {
   if (

@@ -3,6 +3,7 @@ import { toTensor, type TensorLike } from './creation.js';
 import type { DType } from './dtype.js';
 import { keep } from './scope.js';
 import { formatShape, shapesEqual } from './shape.js';
+import type { DataStore } from './store.js';
 import { Tensor } from './tensor.js';
 
 export interface VariableOptions {
@@ -62,6 +63,16 @@ export class Variable extends Tensor {
       );
     }
     this.replaceData(value.dataId, value.store);
+  }
+
+  /**
+   * Internal (ops/op.ts): copies the values into `store` (the active backend, after a
+   * setBackend) and keeps them there. The variable stays the same object, so a tape that
+   * watches it and an optimizer that updates it still see it.
+   */
+  moveTo(store: DataStore): void {
+    if (this.store === store) return;
+    this.replaceData(store.write(this.store.readSync(this.dataId), this.dtype), store);
   }
 
   /** A variable is state, never a step's intermediate: a step scope never releases one. */

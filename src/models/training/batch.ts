@@ -14,6 +14,7 @@ import type { Logs } from '../callback.js';
 import type { TrainingState } from '../checkpointing.js';
 import { toTensorList, type DataLike } from '../data.js';
 import type { Model } from '../model.js';
+import { setOwn } from '../../validation.js';
 import type { Compiled } from './compile.js';
 
 /** One batch: its loss (rule 13), one training step, and the running means of the logs. */
@@ -158,7 +159,7 @@ export function sampleWeights(
 
 export function metricResults(metrics: readonly { metric: Metric; name: string }[]): Logs {
   const out: Logs = {};
-  for (const m of metrics) out[m.name] = m.metric.result();
+  for (const m of metrics) setOwn(out, m.name, m.metric.result());
   return out;
 }
 

@@ -72,7 +72,7 @@ export function compile(model: Model, options: CompileOptions): void {
           );
         }
       }
-      return outputNames.map((name) => record[name] ?? fallback);
+      return outputNames.map((name) => (Object.hasOwn(record, name) ? record[name]! : fallback));
     }
     return Array.from({ length: n }, () => value as T);
   };

@@ -1,7 +1,7 @@
 import { ConfigError, describe } from '../../errors.js';
 import { gather } from '../../ops/index.js';
 import { tensor } from '../../tensor/creation.js';
-import { Random, randomFor, setSeed } from '../../tensor/random.js';
+import { Random, randomFor, withGenerator } from '../../tensor/random.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { Logs, TrainingParams } from '../callback.js';
 import { CallbackList, type CallbackLike } from '../callbacks/index.js';
@@ -46,7 +46,11 @@ export interface FitOptions {
   callbacks?: CallbackLike | readonly CallbackLike[];
   /** 0 silent, 1 a progress bar on a TTY (one line per epoch otherwise), 2 one line per epoch. */
   verbose?: 0 | 1 | 2;
-  /** Seeds the shuffling and the global generator (dropout, noise): the same seed, the same run. */
+  /**
+   * Seeds the shuffling and the generator that dropout and noise without a seed of their own
+   * draw from during this fit's steps: the same seed, the same run, whatever other fits run
+   * at the same time (Promise.all). Without it they draw from the global generator (sn.setSeed).
+   */
   seed?: number;
   /** Epoch to start counting from (epochs is the last epoch, exclusive), to resume a run. */
   initialEpoch?: number;
@@ -99,8 +103,11 @@ export async function fit(
   }
   const checkpoint =
     options.checkpoint === undefined ? undefined : checkCheckpointOptions(options.checkpoint);
-  if (options.seed !== undefined) setSeed(options.seed);
   const rng = new Random(options.seed ?? Math.floor(Math.random() * 2 ** 32));
+  // A seeded fit's own generator, the global one only while its steps run (withGenerator).
+  const own = options.seed === undefined ? undefined : new Random(options.seed);
+  const generator = (): Random => own ?? randomFor(undefined, 'fit');
+  const inStep = <T>(fn: () => T): T => (own ? withGenerator(own, fn) : fn());
 
   let xs = toTensorList(x, 'x');
   let ys = toTensorList(y, 'y');
@@ -147,7 +154,8 @@ export async function fit(
     validation && !options.validationData ? Math.floor(total * (1 - validationSplit)) : total;
   const steps = Math.ceil(samples / batchSize);
 
-  const metrics = makeMetrics(model, compiled, xs);
+  // Builds a model still waiting for its input shape: its initializers draw from `own` too.
+  const metrics = inStep(() => makeMetrics(model, compiled, xs));
   const history = new History();
   const callbacks = new CallbackList(options.callbacks ?? []);
   const progress = verbose > 0 ? new ProgressLogger() : undefined;
@@ -192,7 +200,7 @@ export async function fit(
       batchSize,
       data: data!,
       shuffleRng,
-      globalRng: randomFor(undefined, 'fit').getState(),
+      globalRng: generator().getState(),
       layerRngs: layerRngStates(model),
       tracker: tracker?.getState() ?? { sums: {}, count: 0 },
       metrics: step > 0 ? metricStates(metrics) : metrics.map(() => null),
@@ -206,7 +214,7 @@ export async function fit(
     let firstEpoch = initialEpoch;
     if (resume) {
       restoreCallbacks(callbacks.callbacks, resume.callbacks, loaded!.where);
-      randomFor(undefined, 'fit').setState(resume.globalRng);
+      generator().setState(resume.globalRng);
       rng.setState(resume.shuffleRng);
       model.stopTraining = resume.stopped;
       firstEpoch = resume.epoch;
@@ -241,14 +249,16 @@ export async function fit(
         const size = idx.size;
         await callbacks.onBatchBegin(step, { batch: step, size });
         // The batch's rows are made inside the step's scope, and released with it.
-        const logs = stepScope(compiled, () =>
-          fitStep(
-            model,
-            compiled,
-            takeRows(xs, idx),
-            takeRows(ys, idx),
-            sw && gather(sw, idx),
-            metrics,
+        const logs = inStep(() =>
+          stepScope(compiled, () =>
+            fitStep(
+              model,
+              compiled,
+              takeRows(xs, idx),
+              takeRows(ys, idx),
+              sw && gather(sw, idx),
+              metrics,
+            ),
           ),
         );
         if (logs.loss !== undefined) watchLoss(logs.loss, epoch, step);
@@ -263,13 +273,8 @@ export async function fit(
         }
       }
       if (validation) {
-        const v = evaluateData(
-          model,
-          compiled,
-          validation.xs,
-          validation.ys,
-          validation.sw,
-          batchSize,
+        const v = inStep(() =>
+          evaluateData(model, compiled, validation.xs, validation.ys, validation.sw, batchSize),
         );
         for (const [k, value] of Object.entries(v)) epochLogs[`val_${k}`] = value;
       }
