@@ -43,10 +43,10 @@ export interface ShuffleOptions {
 }
 
 /** A dataset's state: its own (a shuffle's generator) and its sources', as JSON. */
-export interface DatasetState {
+export type DatasetState = {
   own: JsonValue;
   sources: DatasetState[];
-}
+};
 
 /** Internal: how a dataset is made (the factories and methods build these). */
 export interface DatasetParts<T> {

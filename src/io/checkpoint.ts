@@ -261,7 +261,9 @@ function checkState(state: unknown, where: string): void {
     typeof s.stopped === 'boolean' &&
     int(s.samples) &&
     int(s.batchSize) &&
-    numbers(s.shuffleRng, 5) &&
+    (s.dataset === undefined
+      ? numbers(s.shuffleRng, 5)
+      : typeof s.dataset === 'object' && s.dataset !== null && int(s.dataset.consumed)) &&
     numbers(s.globalRng, 5) &&
     (s.layerRngs === undefined ||
       (Array.isArray(s.layerRngs) &&

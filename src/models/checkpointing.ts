@@ -53,6 +53,11 @@ export interface TrainingState {
   callbacks: { name: string; state: JsonValue }[];
   /** The optimizer's learning rate when it is a number (reduceLROnPlateau changes it). */
   learningRate: number | null;
+  /**
+   * fitDataset's place in the stream (absent for fit, whose shuffleRng is then []): the
+   * dataset's state when the iterator in use was made, and how many batches it has given.
+   */
+  dataset?: { state: JsonValue; consumed: number };
 }
 
 /** One seeded layer's generator in a checkpoint. */

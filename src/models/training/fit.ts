@@ -1,18 +1,14 @@
 import { ConfigError, describe } from '../../errors.js';
 import { gather } from '../../ops/index.js';
 import { tensor } from '../../tensor/creation.js';
-import { Random, randomFor, setSeed } from '../../tensor/random.js';
+import { Random, setSeed } from '../../tensor/random.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import type { Logs, TrainingParams } from '../callback.js';
-import { CallbackList, type CallbackLike } from '../callbacks/index.js';
+import type { Logs } from '../callback.js';
+import type { CallbackLike } from '../callbacks/index.js';
 import {
-  callbackStates,
   checkCheckpointOptions,
   checkSameRun,
   getCheckpointer,
-  layerRngStates,
-  metricStates,
-  restoreCallbacks,
   restoreMetrics,
   type CheckpointOptions,
 } from '../checkpointing.js';
@@ -23,12 +19,12 @@ import {
   toTensorList,
   type DataLike,
 } from '../data.js';
-import { History } from '../history.js';
+import type { History } from '../history.js';
 import type { Model } from '../model.js';
-import { ProgressLogger } from '../progress.js';
-import { metricResults, sampleWeights, stepLogs, stepScope, trainBatch, Tracker } from './batch.js';
+import { sampleWeights, Tracker } from './batch.js';
 import { compiledOf, makeMetrics } from './compile.js';
 import { evaluateData } from './evaluate.js';
+import { loopState, restoreLoop, startLoop, trainLoopBatch } from './loop.js';
 
 export interface FitOptions {
   epochs?: number;
@@ -141,24 +137,14 @@ export async function fit(
   const steps = Math.ceil(samples / batchSize);
 
   const metrics = makeMetrics(model, compiled, xs);
-  const history = new History();
-  const callbacks = new CallbackList(options.callbacks ?? []);
-  const progress = verbose > 0 ? new ProgressLogger() : undefined;
-  if (progress) callbacks.append(progress);
-  callbacks.append(history);
-  const logNames = ['loss', 'regularization_loss', ...metrics.map((m) => m.name)];
-  callbacks.setModel(model);
-  callbacks.setParams({
-    epochs,
-    initialEpoch,
-    steps,
-    samples,
-    batchSize,
-    verbose,
-    doValidation: validation !== undefined,
-    metrics: [...logNames, ...(validation ? logNames.map((n) => `val_${n}`) : [])],
-  } satisfies TrainingParams);
-  model.stopTraining = false;
+  const loop = startLoop(
+    model,
+    compiled,
+    metrics,
+    { callbacks: options.callbacks, verbose },
+    { epochs, initialEpoch, steps, samples, batchSize, doValidation: validation !== undefined },
+  );
+  const { callbacks, progress } = loop;
   // Resuming: weights and optimizer slots now, the rest once the callbacks have begun.
   const loaded = checkpoint && (await getCheckpointer().load(checkpoint.dir, model));
   let resume = loaded?.state;
@@ -167,30 +153,15 @@ export async function fit(
     loaded.restore();
   }
   const save = async (epoch: number, step: number, shuffleRng: number[], tracker?: Tracker) => {
-    const lr = compiled.optimizer.learningRate;
-    await getCheckpointer().save(checkpoint!.dir, model, {
-      epoch,
-      step,
-      stopped: model.stopTraining,
-      samples,
-      batchSize,
-      shuffleRng,
-      globalRng: randomFor(undefined, 'fit').getState(),
-      layerRngs: layerRngStates(model),
-      tracker: tracker?.getState() ?? { sums: {}, count: 0 },
-      metrics: step > 0 ? metricStates(metrics) : metrics.map(() => null),
-      callbacks: callbackStates(callbacks.callbacks),
-      learningRate: typeof lr === 'number' ? lr : null,
-    });
+    const state = loopState(loop, { epoch, step, samples, batchSize, shuffleRng, tracker });
+    await getCheckpointer().save(checkpoint!.dir, model, state);
   };
   try {
     await callbacks.onTrainBegin();
     let firstEpoch = initialEpoch;
     if (resume) {
-      restoreCallbacks(callbacks.callbacks, resume.callbacks, checkpoint!.dir);
-      randomFor(undefined, 'fit').setState(resume.globalRng);
+      restoreLoop(loop, resume, checkpoint!.dir);
       rng.setState(resume.shuffleRng);
-      model.stopTraining = resume.stopped;
       firstEpoch = resume.epoch;
     }
     for (let epoch = firstEpoch; epoch < epochs && !model.stopTraining; epoch++) {
@@ -220,22 +191,12 @@ export async function fit(
           undefined,
           'int32',
         );
-        const size = idx.size;
-        await callbacks.onBatchBegin(step, { batch: step, size });
         // The batch's rows are made inside the step's scope, and released with it.
-        const result = stepScope(compiled, () =>
-          trainBatch(
-            model,
-            compiled,
-            takeRows(xs, idx),
-            takeRows(ys, idx),
-            sw && gather(sw, idx),
-            metrics,
-          ),
-        );
-        tracker.add(stepLogs(result, compiled), size);
-        epochLogs = { ...tracker.means(), ...metricResults(metrics) };
-        await callbacks.onBatchEnd(step, { batch: step, size, ...epochLogs });
+        epochLogs = await trainLoopBatch(loop, step, idx.size, tracker, () => [
+          takeRows(xs, idx),
+          takeRows(ys, idx),
+          sw && gather(sw, idx),
+        ]);
         // Mid-epoch checkpoint (the end of the epoch saves anyway).
         const every = checkpoint?.every;
         const done = epoch * steps + step + 1;
@@ -262,5 +223,5 @@ export async function fit(
     // An error mid-epoch must not leave a half-drawn progress bar behind.
     progress?.close();
   }
-  return history;
+  return loop.history;
 }
