@@ -67,16 +67,20 @@ export async function* repeatStream<T>(
  */
 export async function* prefetchStream<T>(source: Stream<T>, bufferSize: number): Stream<T> {
   const queue: Promise<IteratorResult<T, void>>[] = [];
+  const fill = () => {
+    while (queue.length < bufferSize) {
+      const next = source.next();
+      // A failure surfaces when its turn comes (below), not as an unhandled rejection.
+      next.catch(() => undefined);
+      queue.push(next);
+    }
+  };
   try {
     for (;;) {
-      while (queue.length < bufferSize) {
-        const next = source.next();
-        // A failure surfaces when its turn comes (below), not as an unhandled rejection.
-        next.catch(() => undefined);
-        queue.push(next);
-      }
+      fill();
       const result = await queue.shift()!;
       if (result.done) return;
+      fill(); // keep bufferSize requests ahead while the consumer works on this one
       yield result.value;
     }
   } finally {
