@@ -1,6 +1,6 @@
 import { ConfigError, describe } from '../errors.js';
 import { stack } from '../ops/index.js';
-import { tensor } from '../tensor/creation.js';
+import { fromArray, tensor } from '../tensor/creation.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { Stream } from './iterators.js';
 
@@ -76,6 +76,8 @@ export function batchRows(rows: readonly unknown[], path: string): unknown {
 }
 
 function leaf(rows: readonly unknown[], path: string): Tensor {
+  const flat = flatRows(rows);
+  if (flat) return flat;
   const values = rows.map((r, j) => {
     if (r === undefined || r === null || typeof r === 'string') throw unbatchable(path, r, j);
     return ArrayBuffer.isView(r) ? Array.from(r as Float32Array) : r;
@@ -101,4 +103,31 @@ function unbatchable(path: string, value: unknown, row = 0): ConfigError {
   return new ConfigError(
     `Dataset.batch: at ${path}, row ${row} of the batch is ${describe(value)}, ${fix}.`,
   );
+}
+
+/**
+ * The common case, rows of numbers or flat arrays of numbers of one length (a CSV row's
+ * values), written straight into one float32 array; undefined otherwise (tensor() then
+ * infers the shape and dtype, and reports what is wrong).
+ */
+function flatRows(rows: readonly unknown[]): Tensor | undefined {
+  const first = rows[0];
+  const width = typeof first === 'number' ? 0 : Array.isArray(first) ? first.length : -1;
+  if (width < 0) return undefined;
+  const out = new Float32Array(rows.length * Math.max(width, 1));
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
+    if (width === 0) {
+      if (typeof row !== 'number') return undefined;
+      out[i] = row;
+      continue;
+    }
+    if (!Array.isArray(row) || row.length !== width) return undefined;
+    for (let j = 0; j < width; j++) {
+      const v: unknown = row[j];
+      if (typeof v !== 'number') return undefined;
+      out[i * width + j] = v;
+    }
+  }
+  return fromArray(out, width === 0 ? [rows.length] : [rows.length, width], 'float32');
 }
