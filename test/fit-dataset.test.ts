@@ -206,6 +206,19 @@ test('fitDataset: a checkpoint needs a dataset that can save its place; fit chec
     smallModel().fitDataset(stream(false), { verbose: 0, checkpoint: { dir } }),
     (e: Error) => e instanceof sn.ConfigError && /written by fit/.test(e.message),
   );
+  const streamDir = freshDir();
+  await smallModel().fitDataset(stream(false), { verbose: 0, checkpoint: { dir: streamDir } });
+  await assert.rejects(
+    smallModel().fit(sn.tensor([[1, 2, 3]]), sn.tensor([[1]]), {
+      verbose: 0,
+      checkpoint: { dir: streamDir },
+    }),
+    (e: Error) => e instanceof sn.ConfigError && /written by fitDataset/.test(e.message),
+  );
+  await assert.rejects(
+    model.fitDataset(stream(false), { batchPerEpoch: 2 } as never),
+    (e: Error) => e instanceof sn.ConfigError && /unknown option "batchPerEpoch"/.test(e.message),
+  );
   await assert.rejects(
     model.fitDataset(sn.data.array([1, 2]).batch(2), { verbose: 0 }),
     (e: Error) => e instanceof sn.ConfigError && /batch \{ xs, ys \}/.test(e.message),

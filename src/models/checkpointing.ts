@@ -241,6 +241,12 @@ export function checkSameRun(
   samples: number,
   batchSize: number,
 ): void {
+  if (state.dataset !== undefined) {
+    throw new ConfigError(
+      `fit: the checkpoint in ${describe(dir)} was written by fitDataset (a stream), not by ` +
+        'fit. Fix: resume it with fitDataset, or use another checkpoint dir.',
+    );
+  }
   if (state.samples !== samples || state.batchSize !== batchSize) {
     throw new ConfigError(
       `fit: the checkpoint in ${describe(dir)} belongs to a run on ${state.samples} samples in ` +

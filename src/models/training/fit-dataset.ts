@@ -1,6 +1,7 @@
 import { noGrad } from '../../autograd/tape.js';
 import { ConfigError, describe } from '../../errors.js';
 import { setSeed } from '../../tensor/random.js';
+import { checkOptionKeys } from '../../validation.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { Logs } from '../callback.js';
 import type { CallbackLike } from '../callbacks/index.js';
@@ -68,6 +69,20 @@ export interface FitDatasetOptions {
   checkpoint?: CheckpointOptions;
 }
 
+const FIT_DATASET_KEYS = [
+  'epochs',
+  'batchesPerEpoch',
+  'validationData',
+  'validationBatches',
+  'validationBatchSize',
+  'callbacks',
+  'verbose',
+  'seed',
+  'initialEpoch',
+  'classWeight',
+  'checkpoint',
+];
+
 export async function fitDataset(
   model: Model,
   dataset: DatasetLike,
@@ -75,6 +90,7 @@ export async function fitDataset(
 ): Promise<History> {
   const compiled = compiledOf(model, 'fitDataset');
   checkDataset(dataset, 'fitDataset');
+  checkOptionKeys(options, 'fitDataset', FIT_DATASET_KEYS);
   const { epochs = 1, verbose = 1, initialEpoch = 0 } = options;
   if (!Number.isInteger(epochs) || epochs < 0) {
     throw new ConfigError(
@@ -285,6 +301,7 @@ export async function evaluateDataset(
 ): Promise<Logs> {
   const compiled = compiledOf(model, 'evaluateDataset');
   checkDataset(dataset, 'evaluateDataset');
+  checkOptionKeys(options, 'evaluateDataset', ['batches']);
   const limit =
     options.batches === undefined
       ? undefined
