@@ -2,7 +2,7 @@
 // rows (784 pixel columns in [0, 1], mostly zeros, as MNIST) is written to a temp dir, the
 // lab's autoencoder trains on it for one epoch with model.fitDataset in a child process
 // (bench/peers/sinew-csv.ts, so that its RSS is its own), and the file is removed. The RSS a
-// tenth of the way in and at the end shows whether memory stays flat while the file streams.
+// tenth of the way in, half way and at the end shows whether memory stays flat while the file streams.
 // Runnable alone: `npx tsx bench/csv-stream.ts [--csv-mb N]` (default 1024). A program,
 // never a test.
 import { spawn } from 'node:child_process';
@@ -18,7 +18,7 @@ export interface CsvStreamResult {
   steps: number;
   seconds: number;
   finalLoss: number;
-  rssMiB: { start: number; tenth: number; end: number; peak: number };
+  rssMiB: { start: number; tenth: number; half: number; end: number; peak: number };
 }
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -81,13 +81,13 @@ export async function runCsvStream(mb: number): Promise<CsvStreamResult | { erro
 
 export function csvStreamLines(r: CsvStreamResult | { error: string }, mb: number): string[] {
   if ('error' in r) return [`fitDataset over a ${mb} MB CSV: FAILED (${r.error})`];
-  const { start, tenth, end, peak } = r.rssMiB;
+  const { start, tenth, half, end, peak } = r.rssMiB;
   return [
     `fitDataset over a ${r.mb} MB generated CSV (${r.rows} rows × ${PIXELS} columns, ` +
       `${r.steps} batches, one epoch): ${r.seconds.toFixed(1)} s, ` +
       `${(r.mb / r.seconds).toFixed(1)} MB/s, loss ${r.finalLoss.toFixed(4)}`,
-    `  RSS: ${start} MiB at the start, ${tenth} MiB a tenth of the way in, ${end} MiB at the ` +
-      `end, peak ${peak} MiB`,
+    `  RSS: ${start} MiB at the start, ${tenth} MiB a tenth of the way in, ${half} MiB half ` +
+      `way, ${end} MiB at the end, peak ${peak} MiB`,
   ];
 }
 

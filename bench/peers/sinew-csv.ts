@@ -1,7 +1,7 @@
 // A child of bench/csv-stream.ts: trains the lab's autoencoder (784 → 256 sigmoid → 784
 // sigmoid, mse, Adam 1e-3, batch 128) with model.fitDataset on a CSV streamed by
-// sn.data.csv, one epoch, and reports its RSS as it goes: at the start, after a tenth of the
-// rows, at the end, and the peak (process.resourceUsage().maxRSS). Prints one JSON line.
+// sn.data.csv, one epoch, and reports its RSS as it goes: at the start, after a tenth and
+// half of the rows, at the end, and the peak (process.resourceUsage().maxRSS). Prints one JSON line.
 import * as sn from '../../src/index.js';
 import { BATCH, LEARNING_RATE, PIXELS, RESULT_PREFIX, UNITS, mib } from '../workload.js';
 
@@ -34,6 +34,7 @@ const ds = sn.data
 
 const steps = Math.ceil(rows / BATCH);
 let tenthRssMiB = 0;
+let halfRssMiB = 0;
 let done = 0;
 const t0 = performance.now();
 const history = await model.fitDataset(ds, {
@@ -41,7 +42,9 @@ const history = await model.fitDataset(ds, {
   callbacks: [
     {
       onBatchEnd: async () => {
-        if (++done === Math.ceil(steps / 10)) tenthRssMiB = rssMiB();
+        done++;
+        if (done === Math.ceil(steps / 10)) tenthRssMiB = rssMiB();
+        if (done === Math.ceil(steps / 2)) halfRssMiB = rssMiB();
       },
     },
   ],
@@ -56,6 +59,7 @@ console.log(
       rssMiB: {
         start: startRssMiB,
         tenth: tenthRssMiB,
+        half: halfRssMiB,
         end: rssMiB(),
         peak: mib(process.resourceUsage().maxRSS),
       },
