@@ -2,9 +2,9 @@
 // rows (784 pixel columns in [0, 1], mostly zeros, as MNIST) is written to a temp dir, the
 // lab's autoencoder trains on it for one epoch with model.fitDataset in a child process
 // (bench/peers/sinew-csv.ts, so that its RSS is its own), and the file is removed. The RSS a
-// tenth of the way in, half way and at the end shows whether memory stays flat while the file streams.
-// Runnable alone: `npx tsx bench/csv-stream.ts [--csv-mb N]` (default 1024). A program,
-// never a test.
+// tenth of the way in, half way and at the end shows whether memory stays flat while the
+// file streams. Runnable alone: `npx tsx bench/csv-stream.ts [--csv-mb N]` (default 1024).
+// A program, never a test.
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

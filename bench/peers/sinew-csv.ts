@@ -1,7 +1,8 @@
 // A child of bench/csv-stream.ts: trains the lab's autoencoder (784 → 256 sigmoid → 784
 // sigmoid, mse, Adam 1e-3, batch 128) with model.fitDataset on a CSV streamed by
 // sn.data.csv, one epoch, and reports its RSS as it goes: at the start, after a tenth and
-// half of the rows, at the end, and the peak (process.resourceUsage().maxRSS). Prints one JSON line.
+// half of the rows, at the end, and the peak (process.resourceUsage().maxRSS). Prints one
+// JSON line.
 import * as sn from '../../src/index.js';
 import { BATCH, LEARNING_RATE, PIXELS, RESULT_PREFIX, UNITS, mib } from '../workload.js';
 
