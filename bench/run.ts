@@ -7,7 +7,10 @@
 //      Adam 1e-3, batch 128) on the 10,000 digits: one warm-up epoch, three timed epochs,
 //      medians of ms per step, the final loss; plus TF.js wasm with sinew's Adam formula, whose
 //      loss must agree with sinew's (tf.train.adam places ε differently);
-//   3. the peak RSS of every training child.
+//   3. the peak RSS of every training child;
+//   4. model.fitDataset over a generated CSV of 1 GB (`--csv-mb N` for another size; 64 MB
+//      with --quick), streamed by sn.data.csv: its RSS at the start, a tenth of the way in,
+//      at the end and at its peak (bench/csv-stream.ts).
 // Prints the figures with the ratios sinew / peer and the targets of issue 5, and writes
 // bench/results.json (atomically). A program, never a test.
 import { spawn } from 'node:child_process';
@@ -16,6 +19,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomicSync } from '../src/io/atomic.js';
+import { csvMegabytes, csvStreamLines, runCsvStream } from './csv-stream.js';
 import { writeInputs } from './inputs.js';
 import {
   PARITY,
@@ -31,12 +35,17 @@ import { RESULT_PREFIX, type ChildConfig, type ChildResult } from './workload.js
 const here = fileURLToPath(new URL('.', import.meta.url));
 const root = join(here, '..');
 const args = process.argv.slice(2);
-const unknown = args.filter((a) => a !== '--quick');
+const unknown = args.filter(
+  (a, i) => a !== '--quick' && !a.startsWith('--csv-mb') && args[i - 1] !== '--csv-mb',
+);
 if (unknown.length > 0) {
-  console.error(`bench: unknown argument(s) ${unknown.join(' ')}; the only option is --quick.`);
+  console.error(
+    `bench: unknown argument(s) ${unknown.join(' ')}; the options are --quick and --csv-mb N.`,
+  );
   process.exit(2);
 }
 const quick = args.includes('--quick');
+const csvMb = csvMegabytes(args, quick ? 64 : 1024);
 
 interface Job {
   readonly name: string;
@@ -124,6 +133,9 @@ try {
   console.log('');
   const sgemm = await runJobs(SGEMM_JOBS, inputs, {});
   const train = await runJobs(TRAIN_JOBS, inputs, sgemm);
+  process.stderr.write(`  fitDataset over a ${csvMb} MB CSV … `);
+  const csvStream = await runCsvStream(csvMb);
+  process.stderr.write('error' in csvStream ? `FAILED (${csvStream.error})\n` : 'done\n');
 
   const ratios: Record<string, number> = {};
   const lossAgreement: Derived['lossAgreement'] = {};
@@ -132,6 +144,8 @@ try {
     ...sgemmTable(sgemm, ratios),
     '',
     ...trainTable(train, ratios, lossAgreement),
+    '',
+    ...csvStreamLines(csvStream, csvMb),
     '',
   ];
   const loadAfter = loadavg()[0]!;
@@ -155,13 +169,15 @@ try {
     digits: n,
     sgemm,
     train,
+    csvStream,
     ratios,
     lossAgreement,
     targets: verdicts,
   };
   writeFileAtomicSync(fs, join(here, 'results.json'), JSON.stringify(results, null, 2) + '\n');
   console.log('\nwrote bench/results.json');
-  const failed = Object.values({ ...sgemm, ...train }).some((r) => 'error' in r);
+  const failed =
+    Object.values({ ...sgemm, ...train }).some((r) => 'error' in r) || 'error' in csvStream;
   process.exitCode = failed ? 1 : 0;
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });

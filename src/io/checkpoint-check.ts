@@ -81,18 +81,40 @@ export function checkState(state: unknown, where: string): void {
   if (typeof s !== 'object' || s === null || Array.isArray(s)) {
     throw damaged(where, 'the training state is missing');
   }
-  const steps =
-    isInt(s.samples, 2 ** 32) && isInt(s.batchSize) ? Math.ceil(s.samples / s.batchSize) : 0;
+  // fitDataset's state (a stream) has no sample count: samples 0, batchSize its
+  // batchesPerEpoch (0 without), an empty shuffleRng and its place in the stream.
+  const stream = s.dataset !== undefined;
+  const steps = stream
+    ? s.batchSize === 0
+      ? Number.MAX_SAFE_INTEGER
+      : (s.batchSize ?? 0) + 1
+    : isInt(s.samples, 2 ** 32) && isInt(s.batchSize)
+      ? Math.ceil(s.samples / s.batchSize)
+      : 0;
+  const place = s.dataset as Partial<NonNullable<TrainingState['dataset']>> | undefined;
   const tracker = s.tracker as Partial<TrainingState['tracker']> | undefined;
   const lr = s.learningRate;
   const checks: [string, boolean][] = [
-    ['samples (an integer >= 1)', isInt(s.samples, 2 ** 32) && s.samples >= 1],
-    ['batchSize (an integer >= 1)', isInt(s.batchSize) && s.batchSize >= 1],
+    stream
+      ? ['samples (0 for a stream)', s.samples === 0]
+      : ['samples (an integer >= 1)', isInt(s.samples, 2 ** 32) && s.samples >= 1],
+    stream
+      ? ['batchSize (batchesPerEpoch, or 0)', isInt(s.batchSize)]
+      : ['batchSize (an integer >= 1)', isInt(s.batchSize) && s.batchSize >= 1],
     // The epoch counter must leave room for its steps: epoch * steps stays an exact integer.
     ['epoch (an integer >= 0)', isInt(s.epoch, Math.floor(2 ** 40 / Math.max(steps, 1)))],
     [`step (an integer below the ${steps} steps of an epoch)`, isInt(s.step) && s.step < steps],
     ['stopped (a boolean)', typeof s.stopped === 'boolean'],
-    ['shuffleRng (a generator state)', isRngState(s.shuffleRng)],
+    stream
+      ? [
+          'shuffleRng (empty for a stream)',
+          Array.isArray(s.shuffleRng) && s.shuffleRng.length === 0,
+        ]
+      : ['shuffleRng (a generator state)', isRngState(s.shuffleRng)],
+    [
+      'dataset (the place in the stream: { state, consumed })',
+      !stream || (typeof place === 'object' && place !== null && isInt(place.consumed)),
+    ],
     ['globalRng (a generator state)', isRngState(s.globalRng)],
     [
       'layerRngs (generator states)',
@@ -102,7 +124,7 @@ export function checkState(state: unknown, where: string): void {
       'tracker (running sums and a sample count)',
       typeof tracker === 'object' &&
         tracker !== null &&
-        isInt(tracker.count, s.samples) &&
+        isInt(tracker.count, stream ? Number.MAX_SAFE_INTEGER : s.samples) &&
         typeof tracker.sums === 'object' &&
         tracker.sums !== null &&
         Object.values(tracker.sums).every((v) => typeof v === 'number'),

@@ -56,6 +56,11 @@ export interface TrainingState {
   callbacks: { name: string; state: JsonValue }[];
   /** The optimizer's learning rate when it is a number (reduceLROnPlateau changes it). */
   learningRate: number | null;
+  /**
+   * fitDataset's place in the stream (absent for fit, whose shuffleRng is then []): the
+   * dataset's state when the iterator in use was made, and how many batches it has given.
+   */
+  dataset?: { state: JsonValue; consumed: number };
 }
 
 /** One seeded layer's generator in a checkpoint. */
@@ -283,6 +288,12 @@ export function checkSameRun(
   run: { samples: number; batchSize: number; epochs: number; data: RunFingerprint },
 ): void {
   const { state, where } = loaded;
+  if (state.dataset !== undefined) {
+    throw new SerializationError(
+      `${where}: the checkpoint was written by fitDataset (a stream), not by fit. Fix: resume ` +
+        'it with fitDataset, or pass another checkpoint dir.',
+    );
+  }
   const fix =
     'Fix: call fit with the same data and options as the run that wrote it, or pass another ' +
     'checkpoint dir (or delete this one) to start afresh.';

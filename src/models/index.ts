@@ -5,6 +5,9 @@ export { History } from './history.js';
 export type {
   CompileOptions,
   FitOptions,
+  FitDatasetOptions,
+  EvaluateDatasetOptions,
+  DatasetLike,
   EvaluateOptions,
   PredictOptions,
   TrainOnBatchOptions,

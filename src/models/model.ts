@@ -243,6 +243,25 @@ export class Model extends Layer {
     return training.fit(this, x, y, options);
   }
 
+  /**
+   * Trains on a dataset of batches { xs, ys } (sn.data), streamed: as fit, with TF.js's
+   * batchesPerEpoch and dataset validation; resolves to the History.
+   */
+  fitDataset(
+    dataset: training.DatasetLike,
+    options?: training.FitDatasetOptions,
+  ): Promise<History> {
+    return training.fitDataset(this, dataset, options);
+  }
+
+  /** evaluate over a dataset of batches { xs, ys }. */
+  evaluateDataset(
+    dataset: training.DatasetLike,
+    options?: training.EvaluateDatasetOptions,
+  ): Promise<Logs> {
+    return training.evaluateDataset(this, dataset, options);
+  }
+
   /** `{ loss, regularization_loss, ...metrics }` on (x, y); loss includes regularization. */
   evaluate(x: DataLike, y: DataLike, options?: training.EvaluateOptions): Logs {
     return training.evaluate(this, x, y, options);

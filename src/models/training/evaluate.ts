@@ -1,4 +1,5 @@
 import { noGrad } from '../../autograd/tape.js';
+import type { Metric } from '../../metrics/metric.js';
 import { ConfigError } from '../../errors.js';
 import { concat, gather } from '../../ops/index.js';
 import { tensor } from '../../tensor/creation.js';
@@ -54,24 +55,40 @@ export function evaluateData(
   const tracker = new Tracker();
   noGrad(() => {
     for (let start = 0; start < n; start += batchSize) {
-      // Only numbers leave a batch: its tensors are released at its end (tensor/scope.ts).
-      withScope(
-        'a batch of evaluate',
-        () => {
-          const idx = batchIndices(start, Math.min(batchSize, n - start));
-          const bys = takeRows(ys, idx);
-          const bsw = sw && gather(sw, idx);
-          const result = batchLoss(model, compiled, takeRows(xs, idx), bys, bsw, false).parts();
-          tracker.add(stepLogs(result, compiled), idx.size);
-          for (const m of metrics) {
-            m.metric.update(bys[m.output]!, result.predictions[m.output]!, bsw);
-          }
-        },
-        () => () => false,
-      );
+      const idx = () => batchIndices(start, Math.min(batchSize, n - start));
+      evaluateBatch(model, compiled, metrics, tracker, () => {
+        const rows = idx();
+        return [takeRows(xs, rows), takeRows(ys, rows), sw && gather(sw, rows)];
+      });
     }
   });
   return { ...tracker.means(), ...metricResults(metrics) };
+}
+
+/**
+ * One batch evaluated (in inference mode, under noGrad): its logs added to `tracker` and its
+ * predictions to the metrics. Only numbers leave it: the tensors made in it (by `makeBatch`
+ * too) are released at its end (tensor/scope.ts).
+ */
+export function evaluateBatch(
+  model: Model,
+  compiled: Compiled,
+  metrics: readonly { output: number; metric: Metric }[],
+  tracker: Tracker,
+  makeBatch: () => readonly [Tensor[], Tensor[], Tensor | undefined],
+): void {
+  withScope(
+    'a batch of evaluate',
+    () => {
+      const [bxs, bys, bsw] = makeBatch();
+      const result = batchLoss(model, compiled, bxs, bys, bsw, false).parts();
+      tracker.add(stepLogs(result, compiled), bys[0]?.shape[0] ?? 0);
+      for (const m of metrics) {
+        m.metric.update(bys[m.output]!, result.predictions[m.output]!, bsw);
+      }
+    },
+    () => () => false,
+  );
 }
 
 export interface EvaluateOptions {

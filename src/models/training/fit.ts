@@ -1,18 +1,14 @@
 import { ConfigError, describe } from '../../errors.js';
 import { gather } from '../../ops/index.js';
 import { tensor } from '../../tensor/creation.js';
-import { Random, randomFor, withGenerator } from '../../tensor/random.js';
+import { Random } from '../../tensor/random.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import type { Logs, TrainingParams } from '../callback.js';
-import { CallbackList, type CallbackLike } from '../callbacks/index.js';
+import type { Logs } from '../callback.js';
+import type { CallbackLike } from '../callbacks/index.js';
 import {
-  callbackStates,
   checkCheckpointOptions,
   checkSameRun,
   getCheckpointer,
-  layerRngStates,
-  metricStates,
-  restoreCallbacks,
   restoreMetrics,
   runFingerprint,
   type CheckpointOptions,
@@ -24,14 +20,12 @@ import {
   toTensorList,
   type DataLike,
 } from '../data.js';
-import { History } from '../history.js';
+import type { History } from '../history.js';
 import type { Model } from '../model.js';
-import { ProgressLogger } from '../progress.js';
-import { metricResults, sampleWeights, stepScope, Tracker } from './batch.js';
+import { sampleWeights, Tracker } from './batch.js';
 import { compiledOf, makeMetrics } from './compile.js';
 import { evaluateData } from './evaluate.js';
-import { nonFiniteLossWarning } from './non-finite.js';
-import { fitStep } from './step.js';
+import { loopState, restoreLoop, runRandom, startLoop, trainLoopBatch } from './loop.js';
 
 export interface FitOptions {
   epochs?: number;
@@ -104,10 +98,8 @@ export async function fit(
   const checkpoint =
     options.checkpoint === undefined ? undefined : checkCheckpointOptions(options.checkpoint);
   const rng = new Random(options.seed ?? Math.floor(Math.random() * 2 ** 32));
-  // A seeded fit's own generator, the global one only while its steps run (withGenerator).
-  const own = options.seed === undefined ? undefined : new Random(options.seed);
-  const generator = (): Random => own ?? randomFor(undefined, 'fit');
-  const inStep = <T>(fn: () => T): T => (own ? withGenerator(own, fn) : fn());
+  // A seeded fit's own generator, the global one only while its steps run (loop.ts).
+  const random = runRandom(options.seed);
 
   let xs = toTensorList(x, 'x');
   let ys = toTensorList(y, 'y');
@@ -154,26 +146,17 @@ export async function fit(
     validation && !options.validationData ? Math.floor(total * (1 - validationSplit)) : total;
   const steps = Math.ceil(samples / batchSize);
 
-  // Builds a model still waiting for its input shape: its initializers draw from `own` too.
-  const metrics = inStep(() => makeMetrics(model, compiled, xs));
-  const history = new History();
-  const callbacks = new CallbackList(options.callbacks ?? []);
-  const progress = verbose > 0 ? new ProgressLogger() : undefined;
-  if (progress) callbacks.append(progress);
-  callbacks.append(history);
-  const logNames = ['loss', 'regularization_loss', ...metrics.map((m) => m.name)];
-  callbacks.setModel(model);
-  callbacks.setParams({
-    epochs,
-    initialEpoch,
-    steps,
-    samples,
-    batchSize,
-    verbose,
-    doValidation: validation !== undefined,
-    metrics: [...logNames, ...(validation ? logNames.map((n) => `val_${n}`) : [])],
-  } satisfies TrainingParams);
-  model.stopTraining = false;
+  // Builds a model still waiting for its input shape: its initializers draw from the run's
+  // generator too.
+  const metrics = random.inStep(() => makeMetrics(model, compiled, xs));
+  const loop = startLoop(
+    model,
+    compiled,
+    metrics,
+    { callbacks: options.callbacks, verbose, random },
+    { epochs, initialEpoch, steps, samples, batchSize, doValidation: validation !== undefined },
+  );
+  const { callbacks, progress } = loop;
   // Resuming: weights and optimizer slots now, the rest once the callbacks have begun.
   const loaded = checkpoint && (await getCheckpointer().load(checkpoint.dir, model));
   const data =
@@ -191,32 +174,15 @@ export async function fit(
     loaded.restore();
   }
   const save = async (epoch: number, step: number, shuffleRng: number[], tracker?: Tracker) => {
-    const lr = compiled.optimizer.learningRate;
-    await getCheckpointer().save(checkpoint!.dir, model, {
-      epoch,
-      step,
-      stopped: model.stopTraining,
-      samples,
-      batchSize,
-      data: data!,
-      shuffleRng,
-      globalRng: generator().getState(),
-      layerRngs: layerRngStates(model),
-      tracker: tracker?.getState() ?? { sums: {}, count: 0 },
-      metrics: step > 0 ? metricStates(metrics) : metrics.map(() => null),
-      callbacks: callbackStates(callbacks.callbacks),
-      learningRate: typeof lr === 'number' ? lr : null,
-    });
+    const at = { epoch, step, samples, batchSize, data: data!, shuffleRng, tracker };
+    await getCheckpointer().save(checkpoint!.dir, model, loopState(loop, at));
   };
-  const watchLoss = nonFiniteLossWarning(callbacks.callbacks, compiled, steps);
   try {
     await callbacks.onTrainBegin();
     let firstEpoch = initialEpoch;
     if (resume) {
-      restoreCallbacks(callbacks.callbacks, resume.callbacks, loaded!.where);
-      generator().setState(resume.globalRng);
+      restoreLoop(loop, resume, loaded!.where);
       rng.setState(resume.shuffleRng);
-      model.stopTraining = resume.stopped;
       firstEpoch = resume.epoch;
     }
     for (let epoch = firstEpoch; epoch < epochs && !model.stopTraining; epoch++) {
@@ -246,25 +212,12 @@ export async function fit(
           undefined,
           'int32',
         );
-        const size = idx.size;
-        await callbacks.onBatchBegin(step, { batch: step, size });
         // The batch's rows are made inside the step's scope, and released with it.
-        const logs = inStep(() =>
-          stepScope(compiled, () =>
-            fitStep(
-              model,
-              compiled,
-              takeRows(xs, idx),
-              takeRows(ys, idx),
-              sw && gather(sw, idx),
-              metrics,
-            ),
-          ),
-        );
-        if (logs.loss !== undefined) watchLoss(logs.loss, epoch, step);
-        tracker.add(logs, size);
-        epochLogs = { ...tracker.means(), ...metricResults(metrics) };
-        await callbacks.onBatchEnd(step, { batch: step, size, ...epochLogs });
+        epochLogs = await trainLoopBatch(loop, epoch, step, idx.size, tracker, () => [
+          takeRows(xs, idx),
+          takeRows(ys, idx),
+          sw && gather(sw, idx),
+        ]);
         // Mid-epoch checkpoint (the end of the epoch saves anyway).
         const every = checkpoint?.every;
         const done = epoch * steps + step + 1;
@@ -273,7 +226,7 @@ export async function fit(
         }
       }
       if (validation) {
-        const v = inStep(() =>
+        const v = random.inStep(() =>
           evaluateData(model, compiled, validation.xs, validation.ys, validation.sw, batchSize),
         );
         for (const [k, value] of Object.entries(v)) epochLogs[`val_${k}`] = value;
@@ -286,5 +239,5 @@ export async function fit(
     // An error mid-epoch must not leave a half-drawn progress bar behind.
     progress?.close();
   }
-  return history;
+  return loop.history;
 }

@@ -8,6 +8,13 @@
 export { compile, compiledOf, type CompileOptions, type Compiled } from './compile.js';
 export { fit, type FitOptions } from './fit.js';
 export {
+  evaluateDataset,
+  fitDataset,
+  type EvaluateDatasetOptions,
+  type FitDatasetOptions,
+} from './fit-dataset.js';
+export type { DatasetLike } from './dataset-batches.js';
+export {
   evaluate,
   predict,
   testOnBatch,
