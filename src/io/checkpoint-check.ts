@@ -84,13 +84,14 @@ export function checkState(state: unknown, where: string): void {
   // fitDataset's state (a stream) has no sample count: samples 0, batchSize its
   // batchesPerEpoch (0 without), an empty shuffleRng and its place in the stream.
   const stream = s.dataset !== undefined;
+  // Steps an epoch has (0: unknown, a stream without batchesPerEpoch), and the bound on `step`.
+  const batchSize = isInt(s.batchSize) ? s.batchSize : 0;
   const steps = stream
-    ? s.batchSize === 0
-      ? Number.MAX_SAFE_INTEGER
-      : (s.batchSize ?? 0) + 1
-    : isInt(s.samples, 2 ** 32) && isInt(s.batchSize)
-      ? Math.ceil(s.samples / s.batchSize)
+    ? batchSize
+    : isInt(s.samples, 2 ** 32) && batchSize > 0
+      ? Math.ceil(s.samples / batchSize)
       : 0;
+  const stepBound = !stream ? steps : steps === 0 ? Number.MAX_SAFE_INTEGER : steps + 1;
   const place = s.dataset as Partial<NonNullable<TrainingState['dataset']>> | undefined;
   const tracker = s.tracker as Partial<TrainingState['tracker']> | undefined;
   const lr = s.learningRate;
@@ -103,7 +104,9 @@ export function checkState(state: unknown, where: string): void {
       : ['batchSize (an integer >= 1)', isInt(s.batchSize) && s.batchSize >= 1],
     // The epoch counter must leave room for its steps: epoch * steps stays an exact integer.
     ['epoch (an integer >= 0)', isInt(s.epoch, Math.floor(2 ** 40 / Math.max(steps, 1)))],
-    [`step (an integer below the ${steps} steps of an epoch)`, isInt(s.step) && s.step < steps],
+    stream
+      ? ['step (an integer >= 0, at most batchesPerEpoch)', isInt(s.step) && s.step < stepBound]
+      : [`step (an integer below the ${steps} steps of an epoch)`, isInt(s.step) && s.step < steps],
     ['stopped (a boolean)', typeof s.stopped === 'boolean'],
     stream
       ? [
