@@ -85,21 +85,27 @@ export function checkState(state: unknown, where: string): void {
     isInt(s.samples, 2 ** 32) && isInt(s.batchSize) ? Math.ceil(s.samples / s.batchSize) : 0;
   const tracker = s.tracker as Partial<TrainingState['tracker']> | undefined;
   const lr = s.learningRate;
-  const checks: [string, boolean][] = [
-    ['samples (an integer >= 1)', isInt(s.samples, 2 ** 32) && s.samples >= 1],
-    ['batchSize (an integer >= 1)', isInt(s.batchSize) && s.batchSize >= 1],
+  const checks: [keyof TrainingState, string, boolean][] = [
+    ['samples', 'an integer >= 1', isInt(s.samples, 2 ** 32) && s.samples >= 1],
+    ['batchSize', 'an integer >= 1', isInt(s.batchSize) && s.batchSize >= 1],
     // The epoch counter must leave room for its steps: epoch * steps stays an exact integer.
-    ['epoch (an integer >= 0)', isInt(s.epoch, Math.floor(2 ** 40 / Math.max(steps, 1)))],
-    [`step (an integer below the ${steps} steps of an epoch)`, isInt(s.step) && s.step < steps],
-    ['stopped (a boolean)', typeof s.stopped === 'boolean'],
-    ['shuffleRng (a generator state)', isRngState(s.shuffleRng)],
-    ['globalRng (a generator state)', isRngState(s.globalRng)],
     [
-      'layerRngs (generator states)',
+      'epoch',
+      'an integer >= 0 (below 2^40 steps)',
+      isInt(s.epoch, Math.floor(2 ** 40 / Math.max(steps, 1))),
+    ],
+    ['step', `an integer below the ${steps} steps of an epoch`, isInt(s.step) && s.step < steps],
+    ['stopped', 'a boolean', typeof s.stopped === 'boolean'],
+    ['shuffleRng', 'a generator state', isRngState(s.shuffleRng)],
+    ['globalRng', 'a generator state', isRngState(s.globalRng)],
+    [
+      'layerRngs',
+      'generator states',
       s.layerRngs === undefined || (Array.isArray(s.layerRngs) && s.layerRngs.every(isLayerRng)),
     ],
     [
-      'tracker (running sums and a sample count)',
+      'tracker',
+      'running sums and a sample count',
       typeof tracker === 'object' &&
         tracker !== null &&
         isInt(tracker.count, s.samples) &&
@@ -107,9 +113,18 @@ export function checkState(state: unknown, where: string): void {
         tracker.sums !== null &&
         Object.values(tracker.sums).every((v) => typeof v === 'number'),
     ],
-    ['metrics (a list)', Array.isArray(s.metrics)],
     [
-      'callbacks (a list of { name, state })',
+      'data',
+      'the hashes of the run, or absent',
+      s.data === undefined ||
+        (typeof s.data === 'object' &&
+          s.data !== null &&
+          Object.values(s.data).every((v) => typeof v === 'string')),
+    ],
+    ['metrics', 'a list', Array.isArray(s.metrics)],
+    [
+      'callbacks',
+      'a list of { name, state }',
       Array.isArray(s.callbacks) &&
         s.callbacks.every(
           (c: unknown) =>
@@ -119,17 +134,14 @@ export function checkState(state: unknown, where: string): void {
         ),
     ],
     [
-      'learningRate (a finite number >= 0, or null)',
+      'learningRate',
+      'a finite number >= 0, or null',
       lr === null || (typeof lr === 'number' && Number.isFinite(lr) && lr >= 0),
     ],
   ];
-  const bad = checks.find(([, ok]) => !ok);
+  const bad = checks.find(([, , ok]) => !ok);
   if (bad !== undefined) {
-    const [field] = bad;
-    const name = field.split(' ')[0]! as keyof TrainingState;
-    throw damaged(
-      where,
-      `state.${name} is ${describe(s[name])}, expected ${field.slice(name.length + 1)}`,
-    );
+    const [name, expected] = bad;
+    throw damaged(where, `state.${name} is ${describe(s[name])}, expected ${expected}`);
   }
 }
