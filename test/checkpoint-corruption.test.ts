@@ -167,6 +167,7 @@ test('fields out of range are refused even with a matching checksum', async () =
     ['zero generator', (i) => (i.state.globalRng = [0, 0, 0, 0, Number.NaN]), /state\.globalRng/],
     ['generator word', (i) => (i.state.shuffleRng[0] = 2 ** 32), /state\.shuffleRng/],
     ['samples 0', (i) => (i.state.samples = 0), /state\.samples is 0/],
+    ['data null', (i) => (i.state.data = null as never), /state\.data is null/],
     ['littleEndian string', (i) => (i.littleEndian = 'yes'), /littleEndian is "yes"/],
   ];
   for (const [name, change, pattern] of cases) {

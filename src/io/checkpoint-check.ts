@@ -91,40 +91,55 @@ export function checkState(state: unknown, where: string): void {
     : isInt(s.samples, 2 ** 32) && batchSize > 0
       ? Math.ceil(s.samples / batchSize)
       : 0;
-  const stepBound = !stream ? steps : steps === 0 ? Number.MAX_SAFE_INTEGER : steps + 1;
   const place = s.dataset as Partial<NonNullable<TrainingState['dataset']>> | undefined;
   const tracker = s.tracker as Partial<TrainingState['tracker']> | undefined;
   const lr = s.learningRate;
-  const checks: [string, boolean][] = [
+  const checks: [keyof TrainingState, string, boolean][] = [
     stream
-      ? ['samples (0 for a stream)', s.samples === 0]
-      : ['samples (an integer >= 1)', isInt(s.samples, 2 ** 32) && s.samples >= 1],
+      ? ['samples', '0 for a stream', s.samples === 0]
+      : ['samples', 'an integer >= 1', isInt(s.samples, 2 ** 32) && s.samples >= 1],
     stream
-      ? ['batchSize (batchesPerEpoch, or 0)', isInt(s.batchSize)]
-      : ['batchSize (an integer >= 1)', isInt(s.batchSize) && s.batchSize >= 1],
+      ? ['batchSize', 'batchesPerEpoch, or 0', isInt(s.batchSize)]
+      : ['batchSize', 'an integer >= 1', isInt(s.batchSize) && s.batchSize >= 1],
     // The epoch counter must leave room for its steps: epoch * steps stays an exact integer.
-    ['epoch (an integer >= 0)', isInt(s.epoch, Math.floor(2 ** 40 / Math.max(steps, 1)))],
-    stream
-      ? ['step (an integer >= 0, at most batchesPerEpoch)', isInt(s.step) && s.step < stepBound]
-      : [`step (an integer below the ${steps} steps of an epoch)`, isInt(s.step) && s.step < steps],
-    ['stopped (a boolean)', typeof s.stopped === 'boolean'],
+    [
+      'epoch',
+      'an integer >= 0 (below 2^40 steps)',
+      isInt(s.epoch, Math.floor(2 ** 40 / Math.max(steps, 1))),
+    ],
     stream
       ? [
-          'shuffleRng (empty for a stream)',
+          'step',
+          'an integer >= 0, at most batchesPerEpoch',
+          isInt(s.step) && (steps === 0 || s.step <= steps),
+        ]
+      : [
+          'step',
+          `an integer below the ${steps} steps of an epoch`,
+          isInt(s.step) && s.step < steps,
+        ],
+    ['stopped', 'a boolean', typeof s.stopped === 'boolean'],
+    stream
+      ? [
+          'shuffleRng',
+          'empty for a stream',
           Array.isArray(s.shuffleRng) && s.shuffleRng.length === 0,
         ]
-      : ['shuffleRng (a generator state)', isRngState(s.shuffleRng)],
+      : ['shuffleRng', 'a generator state', isRngState(s.shuffleRng)],
     [
-      'dataset (the place in the stream: { state, consumed })',
+      'dataset',
+      'the place in the stream: { state, consumed }',
       !stream || (typeof place === 'object' && place !== null && isInt(place.consumed)),
     ],
-    ['globalRng (a generator state)', isRngState(s.globalRng)],
+    ['globalRng', 'a generator state', isRngState(s.globalRng)],
     [
-      'layerRngs (generator states)',
+      'layerRngs',
+      'generator states',
       s.layerRngs === undefined || (Array.isArray(s.layerRngs) && s.layerRngs.every(isLayerRng)),
     ],
     [
-      'tracker (running sums and a sample count)',
+      'tracker',
+      'running sums and a sample count',
       typeof tracker === 'object' &&
         tracker !== null &&
         isInt(tracker.count, stream ? Number.MAX_SAFE_INTEGER : s.samples) &&
@@ -132,9 +147,18 @@ export function checkState(state: unknown, where: string): void {
         tracker.sums !== null &&
         Object.values(tracker.sums).every((v) => typeof v === 'number'),
     ],
-    ['metrics (a list)', Array.isArray(s.metrics)],
     [
-      'callbacks (a list of { name, state })',
+      'data',
+      'the hashes of the run, or absent',
+      s.data === undefined ||
+        (typeof s.data === 'object' &&
+          s.data !== null &&
+          Object.values(s.data).every((v) => typeof v === 'string')),
+    ],
+    ['metrics', 'a list', Array.isArray(s.metrics)],
+    [
+      'callbacks',
+      'a list of { name, state }',
       Array.isArray(s.callbacks) &&
         s.callbacks.every(
           (c: unknown) =>
@@ -144,17 +168,14 @@ export function checkState(state: unknown, where: string): void {
         ),
     ],
     [
-      'learningRate (a finite number >= 0, or null)',
+      'learningRate',
+      'a finite number >= 0, or null',
       lr === null || (typeof lr === 'number' && Number.isFinite(lr) && lr >= 0),
     ],
   ];
-  const bad = checks.find(([, ok]) => !ok);
+  const bad = checks.find(([, , ok]) => !ok);
   if (bad !== undefined) {
-    const [field] = bad;
-    const name = field.split(' ')[0]! as keyof TrainingState;
-    throw damaged(
-      where,
-      `state.${name} is ${describe(s[name])}, expected ${field.slice(name.length + 1)}`,
-    );
+    const [name, expected] = bad;
+    throw damaged(where, `state.${name} is ${describe(s[name])}, expected ${expected}`);
   }
 }
