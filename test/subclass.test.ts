@@ -511,3 +511,26 @@ test('a custom sn.Layer with addWeight and a regularizer works inside a Sequenti
   assertClose(sn.scalar(model.regularizationLosses()['scale/w']!), 1.215, 1e-6);
   assert.ok(model.summary({ printFn: () => {} }).includes('scale (Scale)'));
 });
+
+test('a layer that points back at its parent: freezing and weights still end', () => {
+  class Child extends sn.Layer {
+    d = sn.layers.dense({ units: 2 });
+    parent: sn.Layer | undefined;
+    override call(x: sn.Tensor): sn.Tensor {
+      return this.d.apply(x);
+    }
+  }
+  class Parent extends sn.Model {
+    child = new Child();
+    override call(x: sn.Tensor): sn.Tensor {
+      return this.child.apply(x);
+    }
+  }
+  const model = new Parent();
+  model.child.parent = model;
+  model.predict(sn.ones([1, 3]));
+  assert.equal(model.weights.length, 2);
+  model.trainable = false;
+  assert.equal(model.child.d.trainable, false);
+  assert.equal(model.trainableWeights.length, 0);
+});
