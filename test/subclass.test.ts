@@ -511,3 +511,56 @@ test('a custom sn.Layer with addWeight and a regularizer works inside a Sequenti
   assertClose(sn.scalar(model.regularizationLosses()['scale/w']!), 1.215, 1e-6);
   assert.ok(model.summary({ printFn: () => {} }).includes('scale (Scale)'));
 });
+
+test('a layer that points back at its parent: freezing and weights still end', () => {
+  class Child extends sn.Layer {
+    d = sn.layers.dense({ units: 2 });
+    parent: sn.Layer | undefined;
+    override call(x: sn.Tensor): sn.Tensor {
+      return this.d.apply(x);
+    }
+  }
+  class Parent extends sn.Model {
+    child = new Child();
+    override call(x: sn.Tensor): sn.Tensor {
+      return this.child.apply(x);
+    }
+  }
+  const model = new Parent();
+  model.child.parent = model;
+  model.predict(sn.ones([1, 3]));
+  assert.equal(model.weights.length, 2);
+  model.trainable = false;
+  assert.equal(model.child.d.trainable, false);
+  assert.equal(model.trainableWeights.length, 0);
+});
+
+test('a subclassed model inside a Sequential: a clear error, or its own computeOutputShape', async () => {
+  assert.throws(
+    () => sn.sequential({ layers: [sn.layers.dense({ units: 6, inputShape: [6] }), new AE()] }),
+    (e: unknown) =>
+      e instanceof sn.ConfigError &&
+      /AE '[a-z_0-9]+' is a subclassed model: its output shape is decided by its call code.*Fix: define computeOutputShape/.test(
+        e.message,
+      ),
+  );
+  class ShapedAE extends AE {
+    override computeOutputShape(shape: sn.layers.SymbolicShape): sn.layers.SymbolicShape {
+      return [...shape.slice(0, -1), this.dec.units];
+    }
+  }
+  const inner = new ShapedAE();
+  const model = sn.sequential({ layers: [sn.layers.dense({ units: 6, inputShape: [6] }), inner] });
+  model.compile({ optimizer: sn.optimizers.adam({ learningRate: 0.05 }), loss: 'mse' });
+  assert.equal(model.outputs[0]!.shape[1], 6);
+  // Its weights are the Sequential's: 2 + 4, and its l2 penalty is counted.
+  model.predict(X);
+  assert.equal(model.trainableWeights.length, 6);
+  assertClose(
+    sn.scalar(model.regularizationLosses()[`${inner.enc.name}/kernel`]!),
+    sumOfSquares(inner.enc.kernel!),
+    1e-5,
+  );
+  const history = await model.fit(X, X, { epochs: 10, batchSize: 8, verbose: 0 });
+  assert.ok(history.history.loss![9]! < history.history.loss![0]!);
+});

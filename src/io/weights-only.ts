@@ -107,7 +107,7 @@ export async function loadWeights(model: Layer, dir: string): Promise<void> {
         'Fix: the two files do not belong together or the copy was cut off; save the weights again.',
     );
   }
-  const saved = decodeWeights(specs, new Uint8Array(data).slice().buffer, where);
+  const saved = decodeWeights(specs, new Uint8Array(data).buffer, where);
   const variables = model.weights;
   const list = (names: readonly string[]) => names.join(', ') || '(none)';
   const mismatch = (problem: string, fix: string) =>
@@ -125,6 +125,7 @@ export async function loadWeights(model: Layer, dir: string): Promise<void> {
         : 'load into a model built as the one that saved them (same layers in the same order)',
     );
   }
+  // float64 weights were written as float32 (the TensorFlow.js format): only int32 must match.
   variables.forEach((v, i) => {
     const t = saved[i]!.tensor;
     if (!shapesEqual(t.shape, v.shape) || (t.dtype === 'int32') !== (v.dtype === 'int32')) {

@@ -198,8 +198,7 @@ export abstract class Layer implements Serializable {
   }
   /** Freezing a layer freezes every layer nested in it (as Keras). */
   set trainable(value: boolean) {
-    this.#trainable = value;
-    for (const layer of this.sublayers) layer.trainable = value;
+    for (const layer of this.#allLayers()) layer.#trainable = value;
   }
 
   /**

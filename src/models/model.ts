@@ -162,6 +162,14 @@ export class Model extends Layer {
   override computeOutputShape(
     inputShape: SymbolicShape | SymbolicShape[],
   ): SymbolicShape | SymbolicShape[] {
+    if (this.subclassed) {
+      throw new ConfigError(
+        `${this.describeSelf()} is a subclassed model: its output shape is decided by its call ` +
+          'code, which a graph (sn.sequential, sn.model) cannot trace. Fix: define ' +
+          'computeOutputShape(inputShape) in its class, or use it from the call of another ' +
+          'subclassed model.',
+      );
+    }
     const given = (Array.isArray(inputShape[0]) ? inputShape : [inputShape]) as SymbolicShape[];
     if (given.length !== this.inputs.length) {
       throw new ConfigError(

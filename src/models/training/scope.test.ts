@@ -5,7 +5,7 @@ import { backend } from '../../backends/index.js';
 import type { WasmBackend } from '../../backends/wasm/index.js';
 import { loadKernels } from '../../backends/wasm/loader.js';
 
-// A training step releases its intermediates at its end (tensor/scope.ts via trainBatch):
+// A training step releases its intermediates at its end (tensor/scope.ts via stepScope):
 // on wasm the arena reuses them at once, and nothing that escapes a step is released.
 
 const kernels = loadKernels();
