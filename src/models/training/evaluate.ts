@@ -55,10 +55,9 @@ export function evaluateData(
   const tracker = new Tracker();
   noGrad(() => {
     for (let start = 0; start < n; start += batchSize) {
-      const idx = () => batchIndices(start, Math.min(batchSize, n - start));
       evaluateBatch(model, compiled, metrics, tracker, () => {
-        const rows = idx();
-        return [takeRows(xs, rows), takeRows(ys, rows), sw && gather(sw, rows)];
+        const idx = batchIndices(start, Math.min(batchSize, n - start));
+        return [takeRows(xs, idx), takeRows(ys, idx), sw && gather(sw, idx)];
       });
     }
   });
