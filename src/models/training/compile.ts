@@ -4,6 +4,7 @@ import { getMetric, type Metric } from '../../metrics/metric.js';
 import { getOptimizer, type Optimizer } from '../../optimizers/optimizer.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { Model } from '../model.js';
+import { checkOptionKeys, optionKeys } from '../../validation.js';
 
 /** compile: the optimizer, the loss and weight of each output, and its metrics. */
 
@@ -19,6 +20,12 @@ export interface CompileOptions {
   /** Weights of each output's loss in the total (default 1 each). */
   lossWeights?: readonly number[] | Readonly<Record<string, number>>;
 }
+export const COMPILE_OPTION_KEYS = optionKeys<CompileOptions>()({
+  optimizer: true,
+  loss: true,
+  metrics: true,
+  lossWeights: true,
+});
 
 /** What compile resolved: one entry per model output. */
 export interface Compiled {
@@ -35,6 +42,7 @@ export function compile(model: Model, options: CompileOptions): void {
       `compile: expected { optimizer, loss, metrics? }, received ${describe(options)}.`,
     );
   }
+  checkOptionKeys(options, 'compile', COMPILE_OPTION_KEYS);
   const outputNames = uniqueNames(model.outputNames);
   const n = Math.max(1, outputNames.length);
   const perOutput = <T>(

@@ -23,6 +23,7 @@ import {
   Tracker,
 } from './batch.js';
 import { compiledOf, makeMetrics, type Compiled } from './compile.js';
+import { checkOptionKeys, optionKeys } from '../../validation.js';
 
 /** evaluate, predict, trainOnBatch and testOnBatch: a dataset or one batch, outside fit. */
 
@@ -77,6 +78,10 @@ export interface EvaluateOptions {
   batchSize?: number;
   sampleWeight?: DataLike;
 }
+export const EVALUATE_OPTION_KEYS = optionKeys<EvaluateOptions>()({
+  batchSize: true,
+  sampleWeight: true,
+});
 
 /**
  * Loss (with regularization, rule 13), regularization_loss and metrics on (x, y), as a record
@@ -89,6 +94,7 @@ export function evaluate(
   options: EvaluateOptions = {},
 ): Logs {
   const compiled = compiledOf(model, 'evaluate');
+  checkOptionKeys(options, 'evaluate', EVALUATE_OPTION_KEYS);
   const batchSize = checkPositiveInteger(options.batchSize ?? 32, 'batchSize', 'evaluate');
   const xs = toTensorList(x, 'x');
   const ys = toTensorList(y, 'y');
@@ -109,6 +115,7 @@ export function evaluate(
 export interface PredictOptions {
   batchSize?: number;
 }
+export const PREDICT_OPTION_KEYS = optionKeys<PredictOptions>()({ batchSize: true });
 
 /** The model's outputs on x in inference mode, computed in batches. */
 export function predict(
@@ -116,6 +123,7 @@ export function predict(
   x: DataLike,
   options: PredictOptions = {},
 ): Tensor | Tensor[] {
+  checkOptionKeys(options, 'predict', PREDICT_OPTION_KEYS);
   const batchSize = checkPositiveInteger(options.batchSize ?? 32, 'batchSize', 'predict');
   const xs = toTensorList(x, 'x');
   const n = sampleCount([{ name: 'x', tensors: xs }]);
@@ -154,6 +162,10 @@ export interface TrainOnBatchOptions {
   sampleWeight?: DataLike;
   classWeight?: Readonly<Record<number, number>>;
 }
+export const TRAIN_ON_BATCH_OPTION_KEYS = optionKeys<TrainOnBatchOptions>()({
+  sampleWeight: true,
+  classWeight: true,
+});
 
 /** One optimizer step on exactly this batch; returns its logs. */
 export function trainOnBatch(
@@ -163,6 +175,7 @@ export function trainOnBatch(
   options: TrainOnBatchOptions = {},
 ): Logs {
   const compiled = compiledOf(model, 'trainOnBatch');
+  checkOptionKeys(options, 'trainOnBatch', TRAIN_ON_BATCH_OPTION_KEYS);
   const xs = toTensorList(x, 'x');
   const ys = toTensorList(y, 'y');
   const n = sampleCount([
@@ -188,5 +201,6 @@ export function testOnBatch(
   y: DataLike,
   options: EvaluateOptions = {},
 ): Logs {
+  checkOptionKeys(options, 'testOnBatch', EVALUATE_OPTION_KEYS);
   return evaluate(model, x, y, { ...options, batchSize: Number.MAX_SAFE_INTEGER });
 }
