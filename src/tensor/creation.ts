@@ -4,6 +4,7 @@ import { randomFor } from './random.js';
 import { checkShape, formatShape, sizeOf, type Shape } from './shape.js';
 import { activeStore } from './store.js';
 import { Tensor, type NestedArray } from './tensor.js';
+import { checkOptionKeys, optionKeys } from '../validation.js';
 
 /** Anything that can become a tensor: a Tensor, a number, a boolean, nested arrays, a typed array. */
 export type TensorLike = Tensor | number | boolean | NestedArray | DataArray;
@@ -144,9 +145,11 @@ export interface EyeOptions {
   numColumns?: number;
   dtype?: DType;
 }
+const EYE_OPTION_KEYS = optionKeys<EyeOptions>()({ numColumns: true, dtype: true });
 
 /** The identity matrix (ones on the main diagonal). */
 export function eye(numRows: number, options: EyeOptions = {}): Tensor {
+  checkOptionKeys(options, 'eye()', EYE_OPTION_KEYS);
   const cols = options.numColumns ?? numRows;
   const [r, c] = checkShape([numRows, cols], 'eye()');
   const dtype = options.dtype ?? 'float32';
@@ -159,9 +162,11 @@ export interface RangeOptions {
   step?: number;
   dtype?: DType;
 }
+const RANGE_OPTION_KEYS = optionKeys<RangeOptions>()({ step: true, dtype: true });
 
 /** Numbers from `start` (inclusive) to `stop` (exclusive) by `step` (default 1). */
 export function range(start: number, stop: number, options: RangeOptions = {}): Tensor {
+  checkOptionKeys(options, 'range()', RANGE_OPTION_KEYS);
   const step = options.step ?? 1;
   if (!Number.isFinite(start) || !Number.isFinite(stop) || !Number.isFinite(step) || step === 0) {
     throw new ConfigError(
@@ -193,6 +198,12 @@ export interface RandomNormalOptions {
   seed?: number;
   dtype?: 'float32' | 'float64';
 }
+const RANDOM_NORMAL_OPTION_KEYS = optionKeys<RandomNormalOptions>()({
+  mean: true,
+  stddev: true,
+  seed: true,
+  dtype: true,
+});
 
 function randomFill(
   shape: readonly number[],
@@ -210,6 +221,7 @@ function randomFill(
 
 /** Normal draws with `mean` (default 0) and `stddev` (default 1). */
 export function randomNormal(shape: readonly number[], options: RandomNormalOptions = {}): Tensor {
+  checkOptionKeys(options, 'randomNormal()', RANDOM_NORMAL_OPTION_KEYS);
   const { mean = 0, stddev = 1, seed, dtype = 'float32' } = options;
   return randomFill(shape, dtype, 'randomNormal()', seed, (r) => mean + stddev * r.nextNormal());
 }
@@ -219,6 +231,7 @@ export function truncatedNormal(
   shape: readonly number[],
   options: RandomNormalOptions = {},
 ): Tensor {
+  checkOptionKeys(options, 'truncatedNormal()', RANDOM_NORMAL_OPTION_KEYS);
   const { mean = 0, stddev = 1, seed, dtype = 'float32' } = options;
   return randomFill(shape, dtype, 'truncatedNormal()', seed, (r) => {
     let z: number;
@@ -234,12 +247,19 @@ export interface RandomUniformOptions {
   seed?: number;
   dtype?: 'float32' | 'float64' | 'int32';
 }
+const RANDOM_UNIFORM_OPTION_KEYS = optionKeys<RandomUniformOptions>()({
+  minval: true,
+  maxval: true,
+  seed: true,
+  dtype: true,
+});
 
 /** Uniform draws in [minval, maxval) (defaults 0 and 1); for int32, integers in that range. */
 export function randomUniform(
   shape: readonly number[],
   options: RandomUniformOptions = {},
 ): Tensor {
+  checkOptionKeys(options, 'randomUniform()', RANDOM_UNIFORM_OPTION_KEYS);
   const { minval = 0, maxval = 1, seed, dtype = 'float32' } = options;
   if (!(maxval > minval)) {
     throw new ConfigError(
@@ -259,12 +279,18 @@ export interface RandomBernoulliOptions {
   seed?: number;
   dtype?: DType;
 }
+const RANDOM_BERNOULLI_OPTION_KEYS = optionKeys<RandomBernoulliOptions>()({
+  p: true,
+  seed: true,
+  dtype: true,
+});
 
 /** 0/1 draws, 1 with probability `p` (masks for dropout and k-sparse). */
 export function randomBernoulli(
   shape: readonly number[],
   options: RandomBernoulliOptions = {},
 ): Tensor {
+  checkOptionKeys(options, 'randomBernoulli()', RANDOM_BERNOULLI_OPTION_KEYS);
   const { p = 0.5, seed, dtype = 'float32' } = options;
   if (typeof p !== 'number' || !(p >= 0 && p <= 1)) {
     throw new ConfigError(
