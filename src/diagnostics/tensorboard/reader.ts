@@ -1,4 +1,4 @@
-import { checkBoolean, checkOptionKeys, checkString } from '../../validation.js';
+import { checkBoolean, checkOptionKeys, optionKeys, checkString } from '../../validation.js';
 import { decodeEvent, type TensorBoardEvent } from './events.js';
 import { loadNode } from './node.js';
 import { parseRecords } from './records.js';
@@ -10,6 +10,9 @@ export interface ReadEventFileOptions {
    */
   allowTruncatedTail?: boolean;
 }
+const READ_EVENT_FILE_OPTION_KEYS = optionKeys<ReadEventFileOptions>()({
+  allowTruncatedTail: true,
+});
 
 /**
  * The Events of a TensorBoard event file (Node.js only), in file order. Both CRCs of every
@@ -33,7 +36,7 @@ export function parseEventFile(
   what = 'event file',
   options: ReadEventFileOptions = {},
 ): TensorBoardEvent[] {
-  const o = checkOptionKeys(options, 'readEventFile', ['allowTruncatedTail']);
+  const o = checkOptionKeys(options, 'readEventFile', READ_EVENT_FILE_OPTION_KEYS);
   const allowTruncatedTail = checkBoolean(
     o.allowTruncatedTail,
     'readEventFile',
