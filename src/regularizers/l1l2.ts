@@ -3,18 +3,20 @@ import { scalar } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { ConfigDict } from '../serialization.js';
 import { Regularizer } from './regularizer.js';
-import { checkNumber } from '../validation.js';
+import { checkNumber, optionKeys } from '../validation.js';
 import { asFloat } from './float.js';
 
 export interface L1Args {
   /** The L1 coefficient a in a·Σ|x| (default 0.01). */
   l1?: number;
 }
+export const L1_OPTION_KEYS = optionKeys<L1Args>()({ l1: true });
 
 export interface L2Args {
   /** The L2 coefficient a in a·Σx² (default 0.01; no ½). */
   l2?: number;
 }
+export const L2_OPTION_KEYS = optionKeys<L2Args>()({ l2: true });
 
 export interface L1L2Args {
   /** The L1 coefficient (default 0 in an object: a key left out means no such term). */
@@ -22,6 +24,7 @@ export interface L1L2Args {
   /** The L2 coefficient (default 0 in an object). */
   l2?: number;
 }
+export const L1L2_OPTION_KEYS = optionKeys<L1L2Args>()({ l1: true, l2: true });
 
 /** `l1·Σ|x|`, as Keras's L1 (SEMANTICS.md rule 2). */
 export class L1 extends Regularizer {
