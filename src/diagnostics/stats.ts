@@ -91,6 +91,7 @@ export function histogram(values: Values, options: HistogramOptions = {}): Histo
  *   tensorStats(sn.tensor([1, 2, NaN, 3]), { bins: 2 }).mean  // 2
  */
 export function tensorStats(t: Values, options: HistogramOptions = {}): TensorStats {
+  checkOptionKeys(options, 'tensorStats', HISTOGRAM_OPTION_KEYS);
   const data = valuesOf(t);
   let n = 0;
   let nan = 0;

@@ -2,6 +2,8 @@ import { describe } from '../errors.js';
 import type { Model } from '../models/model.js';
 import type { JsonValue } from '../serialization.js';
 import {
+  FROM_MEMORY_OPTION_KEY_SET,
+  TO_MEMORY_OPTION_KEYS,
   fromMemory,
   toMemory,
   type FromMemoryOptions,
@@ -11,6 +13,7 @@ import {
 import { writeFileAtomic } from './atomic.js';
 import { SerializationError } from './errors.js';
 import { specBytes, type WeightSpec, type WeightsManifestEntry } from './weights.js';
+import { checkOptionKeys, optionKeys } from '../validation.js';
 
 /**
  * Saving and loading the TensorFlow.js layers format: a directory with `model.json`
@@ -25,6 +28,10 @@ export interface LoadOptions extends FromMemoryOptions {
   /** Largest weight data accepted, in bytes (default 2 GiB); checked before reading or allocating. */
   maxWeightBytes?: number;
 }
+const LOAD_OPTION_KEYS = optionKeys<LoadOptions>()({
+  ...FROM_MEMORY_OPTION_KEY_SET,
+  maxWeightBytes: true,
+});
 
 export interface SaveResult {
   /** The files written (or downloaded). */
@@ -66,6 +73,7 @@ export async function save(
       `save: expected a directory, 'file://dir' or 'downloads://name', received ${describe(destination)}.`,
     );
   }
+  checkOptionKeys(options, 'save', TO_MEMORY_OPTION_KEYS);
   const warnings: string[] = [];
   const onWarning = options.onWarning ?? ((m: string) => console.warn(`sinew: ${m}`));
   const artifacts = toMemory(model, {
@@ -134,6 +142,7 @@ export async function load(source: string, options: LoadOptions = {}): Promise<M
       `load: expected a directory, a model.json path or a URL, received ${describe(source)}.`,
     );
   }
+  checkOptionKeys(options, 'load', LOAD_OPTION_KEYS);
   const { json, where, readWeights } = /^https?:\/\//i.test(source)
     ? await fromUrl(source)
     : await fromDisk(source);
