@@ -3,7 +3,7 @@ import { scalar } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { ConfigDict } from '../serialization.js';
 import { Regularizer } from './regularizer.js';
-import { checkNumber, optionKeys } from '../validation.js';
+import { checkNumber, checkOptionKeys, optionKeys } from '../validation.js';
 import { asFloat } from './float.js';
 
 export interface L1Args {
@@ -33,6 +33,7 @@ export class L1 extends Regularizer {
 
   constructor(args: L1Args = {}) {
     super();
+    checkOptionKeys(args, 'l1', L1_OPTION_KEYS);
     const example = 'sn.regularizers.l1(0.01)';
     this.l1 = checkNumber(args.l1 ?? 0.01, 'l1', 'coefficient l1', { min: 0, example });
   }
@@ -57,6 +58,7 @@ export class L2 extends Regularizer {
 
   constructor(args: L2Args = {}) {
     super();
+    checkOptionKeys(args, 'l2', L2_OPTION_KEYS);
     const example = 'sn.regularizers.l2(0.01)';
     this.l2 = checkNumber(args.l2 ?? 0.01, 'l2', 'coefficient l2', { min: 0, example });
   }
@@ -85,6 +87,7 @@ export class L1L2 extends Regularizer {
 
   constructor(args: L1L2Args = {}) {
     super();
+    checkOptionKeys(args, 'l1l2', L1L2_OPTION_KEYS);
     const example = 'sn.regularizers.l1l2({ l1: 0.01, l2: 0.01 })';
     this.l1 = checkNumber(args.l1 ?? 0, 'l1l2', 'coefficient l1', { min: 0, example });
     this.l2 = checkNumber(args.l2 ?? 0, 'l1l2', 'coefficient l2', { min: 0, example });

@@ -26,6 +26,7 @@ export async function readEventFile(
 ): Promise<TensorBoardEvent[]> {
   const owner = 'readEventFile';
   checkString(path, owner, 'path', { example: `${owner}('logs/train/events.out.tfevents...')` });
+  checkOptionKeys(options, owner, READ_EVENT_FILE_OPTION_KEYS);
   const { fs } = await loadNode(owner);
   return parseEventFile(fs.readFileSync(path), path, options);
 }
