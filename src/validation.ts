@@ -52,13 +52,24 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 //
 // which rejects an unknown key with a ConfigError naming the function, the key, the
 // accepted keys and the closest one: `Dense: unknown option "activityRegulariser"; accepted
-// options: name, trainable, ... Did you mean `activityRegularizer`?`. A Keras snake_case spelling
-// (`activity_regularizer`, `keepdims`) is pointed to its camelCase name.
+// options: name, trainable, ... Did you mean `activityRegularizer`?`. A Keras snake_case
+// spelling (`activity_regularizer`) or another case (`keepdims`) gets its camelCase name.
 //
 // Interfaces that extend another spread its key set: `{ ...LAYER_OPTION_KEY_SET, units: true }`
 // (spread keys are not excess-checked, so spread only the set of an interface you extend).
 // Configs read from files are NOT checked this way: they go through pickOptions, which drops
 // the keys a class does not know (see the "Leniency" section of src/io/index.ts).
+//
+// Where the lists live (add a new option to its interface; the compiler then names the list):
+//   - layers: LAYER_OPTION_KEY_SET (layers/layer.ts) for the options every layer shares, and
+//     each built-in layer's `static optionKeys` (DENSE_OPTION_KEYS, ...), which the Layer
+//     constructor checks and fromConfig uses;
+//   - optimizers: OPTIMIZER_OPTION_KEY_SET (optimizers/base.ts) spread into each optimizer's;
+//   - losses and metrics: LOSS_OPTION_KEY_SET, METRIC_OPTION_KEY_SET (losses/base.ts,
+//     metrics/base.ts); model methods: COMPILE_, FIT_, EVALUATE_, PREDICT_OPTION_KEYS, ...
+//     (models/training/); ops: the `keys` argument of checkOptions (ops/op.ts);
+//   - test/options.test.ts walks the public barrel and fails on a public function that is
+//     neither in its CASES (test/options-cases.ts) nor in NO_OPTIONS (test/options-none.ts).
 
 /** Every key of T (optional ones too), each mapped to `true`: the checked key list of T. */
 export type OptionKeySet<T> = { readonly [K in keyof T]-?: true };

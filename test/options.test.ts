@@ -121,6 +121,11 @@ test("the issue's misspellings are rejected with a did-you-mean naming the camel
   for (const [f, pattern] of cases) {
     assert.throws(f, (e: Error) => e instanceof sn.ConfigError && pattern.test(e.message));
   }
+  // The Tensor method delegates to the op, and is checked the same way.
+  assert.throws(
+    () => sn.ones([2, 3]).sum(0, { keepdims: true } as never),
+    (e: Error) => e instanceof sn.ConfigError && /Did you mean `keepDims`\?$/.test(e.message),
+  );
   // Keepdims used to be dropped: the sum lost its axis. With keepDims the shape is [1, 3].
   assert.deepEqual(sn.sum(sn.ones([2, 3]), 0, { keepDims: true }).shape, [1, 3]);
 });
