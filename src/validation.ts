@@ -49,6 +49,54 @@ export function setOwn<T>(record: Record<string, T>, key: string, value: T): voi
   });
 }
 
+// ---------------------------------------------------------------------------------------
+// Option keys: one mechanism for every options object of the public API
+//
+// Each options interface has its key list right beside it, written with optionKeys so that
+// the compiler keeps the two in step:
+//
+//   export interface FitOptions { epochs?: number; batchSize?: number }
+//   export const FIT_OPTION_KEYS = optionKeys<FitOptions>()({ epochs: true, batchSize: true });
+//
+// A field added to FitOptions but not to FIT_OPTION_KEYS is a compile error (property
+// missing); a key in the list that the interface lacks is one too (excess property). The
+// function taking the options then calls
+//
+//   const o = checkOptionKeys(options, 'fit', FIT_OPTION_KEYS);
+//
+// which rejects an unknown key with a ConfigError naming the function, the key, the
+// accepted keys and the closest one: `Dense: unknown option "activityRegulariser"; accepted
+// options: name, trainable, ... Did you mean `activityRegularizer`?`. A Keras snake_case
+// spelling (`activity_regularizer`) or another case (`keepdims`) gets its camelCase name.
+//
+// Interfaces that extend another spread its key set: `{ ...LAYER_OPTION_KEY_SET, units: true }`
+// (spread keys are not excess-checked, so spread only the set of an interface you extend).
+// Configs read from files are NOT checked this way: they go through pickOptions, which drops
+// the keys a class does not know (see the "Leniency" section of src/io/index.ts).
+//
+// Where the lists live (add a new option to its interface; the compiler then names the list):
+//   - layers: LAYER_OPTION_KEY_SET (layers/layer.ts) for the options every layer shares, and
+//     each built-in layer's `static optionKeys` (DENSE_OPTION_KEYS, ...), which the Layer
+//     constructor checks and fromConfig uses;
+//   - optimizers: OPTIMIZER_OPTION_KEY_SET (optimizers/base.ts) spread into each optimizer's;
+//   - losses and metrics: LOSS_OPTION_KEY_SET, METRIC_OPTION_KEY_SET (losses/base.ts,
+//     metrics/base.ts); model methods: COMPILE_, FIT_, EVALUATE_, PREDICT_OPTION_KEYS, ...
+//     (models/training/); ops: the `keys` argument of checkOptions (ops/op.ts);
+//   - test/options.test.ts walks the public barrel and fails on a public function that is
+//     neither in its CASES (test/options-cases.ts) nor in NO_OPTIONS (test/options-none.ts).
+
+/** Every key of T (optional ones too), each mapped to `true`: the checked key list of T. */
+export type OptionKeySet<T> = { readonly [K in keyof T]-?: true };
+
+/**
+ * The key list of the options interface T, checked at compile time against T in both
+ * directions: `optionKeys<DenseOptions>()({ units: true, ... })`. (Curried so T is given and
+ * the literal is still checked for excess keys.)
+ */
+export function optionKeys<T>(): (keys: OptionKeySet<T>) => readonly (keyof T & string)[] {
+  return (keys) => Object.keys(keys) as (keyof T & string)[];
+}
+
 /** The first key of `options` that is not in `allowed`, if any. */
 export function unknownOption(
   options: Record<string, unknown>,
@@ -57,10 +105,65 @@ export function unknownOption(
   return Object.keys(options).find((key) => !allowed.includes(key));
 }
 
+/** Spellings from Keras / PyTorch that edit distance alone would not find. */
+const ALIASES: Readonly<Record<string, string>> = { lr: 'learningRate', dim: 'axis' };
+
+/** Optimal-string-alignment distance (Levenshtein plus adjacent transpositions). */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        best = Math.min(best, d[i - 2]![j - 2]! + 1);
+      }
+      d[i]![j] = best;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/**
+ * The accepted key a misspelled `key` most likely meant: its camelCase form (Keras's
+ * `kernel_regularizer` → `kernelRegularizer`), a known alias (`lr` → `learningRate`), or the
+ * closest key by edit distance ignoring case (`keepdims` → `keepDims`, `activityRegulariser`
+ * → `activityRegularizer`) if it is within a third of the key's length.
+ */
+export function closestOption(key: string, allowed: readonly string[]): string | undefined {
+  const camel = key.replace(/_+([a-zA-Z0-9])/g, (_, c: string) => c.toUpperCase());
+  for (const candidate of [camel, ALIASES[key]]) {
+    if (candidate !== undefined && allowed.includes(candidate)) return candidate;
+  }
+  let best: string | undefined;
+  let bestDistance = Math.max(1, Math.floor(key.length / 3)) + 1;
+  for (const option of allowed) {
+    const distance = editDistance(camel.toLowerCase(), option.toLowerCase());
+    if (distance < bestDistance) [best, bestDistance] = [option, distance];
+  }
+  return best;
+}
+
+/** The ConfigError for an unknown option: the key, the closest accepted one, the whole list. */
+export function unknownOptionError(
+  where: string,
+  key: string,
+  allowed: readonly string[],
+): ConfigError {
+  const closest = closestOption(key, allowed);
+  return new ConfigError(
+    `${where}: unknown option ${describe(key)}; accepted options: ${allowed.join(', ') || '(none)'}.` +
+      (closest === undefined ? '' : ` Did you mean \`${closest}\`?`),
+  );
+}
+
 /**
  * `options` as a record if it is a plain object whose keys are all in `allowed` (a typo such
- * as `lr` would otherwise be ignored); undefined gives `{}`. `example` shows the fix when
- * something else (a number, an array) is passed.
+ * as `lr` would otherwise be ignored); undefined gives `{}`. `allowed` is a list made with
+ * optionKeys (see above). `example` shows the fix when something else (a number, an array)
+ * is passed.
  */
 export function checkOptionKeys(
   options: unknown,
@@ -77,12 +180,19 @@ export function checkOptionKeys(
     );
   }
   const key = unknownOption(options, allowed);
-  if (key !== undefined) {
-    throw new ConfigError(
-      `${where}: unknown option ${describe(key)}; accepted options: ${allowed.join(', ') || '(none)'}.`,
-    );
-  }
+  if (key !== undefined) throw unknownOptionError(where, key, allowed);
   return options;
+}
+
+/**
+ * The lenient twin of checkOptionKeys, for configs read from files (TF.js and Keras write
+ * keys sinew does not use): a copy of `config` with only the `allowed` keys.
+ */
+export function pickOptions<T extends Record<string, unknown>>(
+  config: T,
+  allowed: readonly string[],
+): T {
+  return Object.fromEntries(Object.entries(config).filter(([k]) => allowed.includes(k))) as T;
 }
 
 /** The range a number option must lie in, and what to do when it is left out. */

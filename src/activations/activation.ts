@@ -3,7 +3,13 @@ import { add, div, elu, gelu, leakyRelu, logSoftmax, mul, relu, relu6 } from '..
 import { selu, sigmoid, softmax, softplus, softsign, swish, tanh } from '../ops/index.js';
 import { Registry, type ConfigDict, type Serializable } from '../serialization.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { checkBoolean, checkNumber } from '../validation.js';
+import {
+  checkBoolean,
+  checkNumber,
+  checkOptionKeys,
+  optionKeys,
+  pickOptions,
+} from '../validation.js';
 
 /**
  * Activation functions as small serializable objects, resolved by name as Keras does
@@ -68,6 +74,7 @@ export interface SoftmaxOptions {
   /** The axis the probabilities sum to 1 over (default -1, the last). */
   axis?: number;
 }
+const SOFTMAX_OPTION_KEYS = optionKeys<SoftmaxOptions>()({ axis: true });
 
 /** exp(x) / Σ exp(x) over `axis` (default the last), computed stably. */
 export class Softmax extends Activation {
@@ -76,6 +83,7 @@ export class Softmax extends Activation {
   readonly axis: number;
   constructor(options: SoftmaxOptions = {}) {
     super();
+    checkOptionKeys(options, 'softmax', SOFTMAX_OPTION_KEYS);
     this.axis = checkNumber(options.axis, 'softmax', 'axis', { integer: true, fallback: -1 });
   }
   apply(x: Tensor): Tensor {
@@ -85,7 +93,7 @@ export class Softmax extends Activation {
     return { axis: this.axis };
   }
   static fromConfig(config: ConfigDict): Softmax {
-    return new Softmax(config as SoftmaxOptions);
+    return new Softmax(pickOptions(config, SOFTMAX_OPTION_KEYS) as SoftmaxOptions);
   }
 }
 
@@ -93,6 +101,7 @@ export interface LogSoftmaxOptions {
   /** The axis the log-probabilities are normalised over (default -1, the last). */
   axis?: number;
 }
+const LOG_SOFTMAX_OPTION_KEYS = optionKeys<LogSoftmaxOptions>()({ axis: true });
 
 /**
  * log(softmax(x)) = x − log Σ exp(x) over `axis` (default the last), computed stably in one
@@ -104,6 +113,7 @@ export class LogSoftmax extends Activation {
   readonly axis: number;
   constructor(options: LogSoftmaxOptions = {}) {
     super();
+    checkOptionKeys(options, 'log_softmax', LOG_SOFTMAX_OPTION_KEYS);
     this.axis = checkNumber(options.axis, 'log_softmax', 'axis', { integer: true, fallback: -1 });
   }
   apply(x: Tensor): Tensor {
@@ -113,7 +123,7 @@ export class LogSoftmax extends Activation {
     return { axis: this.axis };
   }
   static fromConfig(config: ConfigDict): LogSoftmax {
-    return new LogSoftmax(config as LogSoftmaxOptions);
+    return new LogSoftmax(pickOptions(config, LOG_SOFTMAX_OPTION_KEYS) as LogSoftmaxOptions);
   }
 }
 
@@ -127,6 +137,7 @@ export interface EluOptions {
   /** Scale of the negative part (default 1). */
   alpha?: number;
 }
+const ELU_OPTION_KEYS = optionKeys<EluOptions>()({ alpha: true });
 
 /** x for x > 0, alpha·(e^x − 1) otherwise. */
 export class Elu extends Activation {
@@ -135,6 +146,7 @@ export class Elu extends Activation {
   readonly alpha: number;
   constructor(options: EluOptions = {}) {
     super();
+    checkOptionKeys(options, 'elu', ELU_OPTION_KEYS);
     this.alpha = checkNumber(options.alpha ?? 1, 'elu', 'alpha');
   }
   apply(x: Tensor): Tensor {
@@ -144,7 +156,7 @@ export class Elu extends Activation {
     return { alpha: this.alpha };
   }
   static fromConfig(config: ConfigDict): Elu {
-    return new Elu(config as EluOptions);
+    return new Elu(pickOptions(config, ELU_OPTION_KEYS) as EluOptions);
   }
 }
 
@@ -155,6 +167,7 @@ export interface GeluOptions {
   /** Use the tanh approximation (default false: the exact erf form, as Keras). */
   approximate?: boolean;
 }
+const GELU_OPTION_KEYS = optionKeys<GeluOptions>()({ approximate: true });
 
 /** x·Φ(x) */
 export class Gelu extends Activation {
@@ -163,6 +176,7 @@ export class Gelu extends Activation {
   readonly approximate: boolean;
   constructor(options: GeluOptions = {}) {
     super();
+    checkOptionKeys(options, 'gelu', GELU_OPTION_KEYS);
     this.approximate = checkBoolean(options.approximate, 'gelu', 'approximate', false);
   }
   apply(x: Tensor): Tensor {
@@ -172,7 +186,7 @@ export class Gelu extends Activation {
     return { approximate: this.approximate };
   }
   static fromConfig(config: ConfigDict): Gelu {
-    return new Gelu(config as GeluOptions);
+    return new Gelu(pickOptions(config, GELU_OPTION_KEYS) as GeluOptions);
   }
 }
 
@@ -180,6 +194,7 @@ export interface LeakyReluActivationOptions {
   /** Slope for x < 0 (default 0.2, as keras.activations.leaky_relu). */
   negativeSlope?: number;
 }
+const LEAKY_RELU_OPTION_KEYS = optionKeys<LeakyReluActivationOptions>()({ negativeSlope: true });
 
 /** x for x > 0, negativeSlope·x otherwise. */
 export class LeakyRelu extends Activation {
@@ -188,6 +203,7 @@ export class LeakyRelu extends Activation {
   readonly negativeSlope: number;
   constructor(options: LeakyReluActivationOptions = {}) {
     super();
+    checkOptionKeys(options, 'leaky_relu', LEAKY_RELU_OPTION_KEYS);
     this.negativeSlope = checkNumber(options.negativeSlope ?? 0.2, 'leaky_relu', 'negativeSlope');
   }
   apply(x: Tensor): Tensor {
@@ -197,7 +213,7 @@ export class LeakyRelu extends Activation {
     return { negativeSlope: this.negativeSlope };
   }
   static fromConfig(config: ConfigDict): LeakyRelu {
-    return new LeakyRelu(config as LeakyReluActivationOptions);
+    return new LeakyRelu(pickOptions(config, LEAKY_RELU_OPTION_KEYS) as LeakyReluActivationOptions);
   }
 }
 

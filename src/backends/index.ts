@@ -3,6 +3,7 @@ import { setActiveStore } from '../tensor/store.js';
 import type { Backend } from './backend.js';
 import { CpuBackend } from './cpu/index.js';
 import { createWasmBackend, type WasmBackendOptions } from './wasm/index.js';
+import { checkOptionKeys, optionKeys } from '../validation.js';
 
 /**
  * The registry of compute backends and the active one.
@@ -16,6 +17,14 @@ import { createWasmBackend, type WasmBackendOptions } from './wasm/index.js';
 
 /** Options of setBackend: for 'wasm', its WasmBackendOptions (threads, maxMemoryMiB, ...). */
 export type BackendOptions = WasmBackendOptions;
+const BACKEND_OPTION_KEYS = optionKeys<BackendOptions>()({
+  maxMemoryMiB: true,
+  initialMemoryMiB: true,
+  relaxedSimd: true,
+  collectOnGrowth: true,
+  threads: true,
+  wasmUrl: true,
+});
 
 /** A backend that owns resources (a worker pool) or loads asynchronously. */
 interface ManagedBackend extends Backend {
@@ -49,6 +58,7 @@ export function setBackend(name: string, options?: BackendOptions): void {
       `setBackend(): options must be an object such as { threads: 2 }, received ${describe(options)}.`,
     );
   }
+  checkOptionKeys(options, 'setBackend()', BACKEND_OPTION_KEYS);
   let backend = instances.get(name);
   if (!backend || options !== undefined) {
     const made = make(options ?? {});

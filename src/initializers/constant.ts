@@ -3,7 +3,7 @@ import type { DType } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { ConfigDict } from '../serialization.js';
 import { Initializer } from './initializer.js';
-import { checkNumber, checkOptionKeys } from '../validation.js';
+import { checkNumber, checkOptionKeys, optionKeys } from '../validation.js';
 
 /** All zeros. */
 export class Zeros extends Initializer {
@@ -43,6 +43,7 @@ export interface ConstantArgs {
   /** The value of every element (default 0, as Keras). */
   value?: number;
 }
+const CONSTANT_OPTION_KEYS = optionKeys<ConstantArgs>()({ value: true });
 
 /** Every element equal to `value`. */
 export class Constant extends Initializer {
@@ -51,7 +52,7 @@ export class Constant extends Initializer {
 
   constructor(args: ConstantArgs = {}) {
     super();
-    checkOptionKeys(args, 'constant', ['value']);
+    checkOptionKeys(args, 'constant', CONSTANT_OPTION_KEYS);
     this.value = checkNumber(args.value ?? 0, 'constant', 'value');
   }
 

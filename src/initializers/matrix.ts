@@ -5,7 +5,7 @@ import { formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { ConfigDict } from '../serialization.js';
 import { Initializer } from './initializer.js';
-import { checkNumber, checkOptionKeys } from '../validation.js';
+import { checkNumber, checkOptionKeys, optionKeys } from '../validation.js';
 import { floatDType, optionalSeed, seedConfig, seedOption } from './seeded.js';
 
 /**
@@ -39,6 +39,7 @@ export interface OrthogonalArgs {
   gain?: number;
   seed?: number;
 }
+const ORTHOGONAL_OPTION_KEYS = optionKeys<OrthogonalArgs>()({ gain: true, seed: true });
 
 /**
  * A random orthogonal matrix (Saxe et al. 2014), as Keras: the shape is flattened to
@@ -53,7 +54,7 @@ export class Orthogonal extends Initializer {
 
   constructor(args: OrthogonalArgs = {}) {
     super();
-    checkOptionKeys(args, 'orthogonal', ['gain', 'seed']);
+    checkOptionKeys(args, 'orthogonal', ORTHOGONAL_OPTION_KEYS);
     this.gain = checkNumber(args.gain ?? 1, 'orthogonal', 'gain');
     this.seed = optionalSeed(args.seed, 'orthogonal');
   }
@@ -95,6 +96,7 @@ export interface IdentityArgs {
   /** Multiplies the identity matrix (default 1). */
   gain?: number;
 }
+const IDENTITY_OPTION_KEYS = optionKeys<IdentityArgs>()({ gain: true });
 
 /** `gain` times the identity matrix (rectangular: ones on the main diagonal); 2-D only. */
 export class Identity extends Initializer {
@@ -103,7 +105,7 @@ export class Identity extends Initializer {
 
   constructor(args: IdentityArgs = {}) {
     super();
-    checkOptionKeys(args, 'identity', ['gain']);
+    checkOptionKeys(args, 'identity', IDENTITY_OPTION_KEYS);
     this.gain = checkNumber(args.gain ?? 1, 'identity', 'gain');
   }
 

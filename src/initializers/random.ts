@@ -4,7 +4,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { ConfigDict } from '../serialization.js';
 import { Initializer } from './initializer.js';
 import { ConfigError } from '../errors.js';
-import { checkNumber, checkOptionKeys } from '../validation.js';
+import { checkNumber, checkOptionKeys, optionKeys } from '../validation.js';
 import { floatDType, optionalSeed, seedConfig, seedOption } from './seeded.js';
 
 /**
@@ -19,6 +19,11 @@ export interface RandomNormalArgs {
   stddev?: number;
   seed?: number;
 }
+const RANDOM_NORMAL_OPTION_KEYS = optionKeys<RandomNormalArgs>()({
+  mean: true,
+  stddev: true,
+  seed: true,
+});
 
 /** The options and config of RandomNormal and TruncatedNormal, which differ only in the draw. */
 abstract class NormalInitializer extends Initializer {
@@ -28,7 +33,7 @@ abstract class NormalInitializer extends Initializer {
 
   constructor(args: RandomNormalArgs, where: string) {
     super();
-    checkOptionKeys(args, where, ['mean', 'stddev', 'seed']);
+    checkOptionKeys(args, where, RANDOM_NORMAL_OPTION_KEYS);
     this.mean = checkNumber(args.mean ?? 0, where, 'mean');
     this.stddev = checkNumber(args.stddev ?? 0.05, where, 'stddev', { min: 0 });
     this.seed = optionalSeed(args.seed, where);
@@ -84,6 +89,11 @@ export interface RandomUniformArgs {
   maxval?: number;
   seed?: number;
 }
+const RANDOM_UNIFORM_OPTION_KEYS = optionKeys<RandomUniformArgs>()({
+  minval: true,
+  maxval: true,
+  seed: true,
+});
 
 /** Uniform draws in [minval, maxval). */
 export class RandomUniform extends Initializer {
@@ -94,7 +104,7 @@ export class RandomUniform extends Initializer {
 
   constructor(args: RandomUniformArgs = {}) {
     super();
-    checkOptionKeys(args, 'randomUniform', ['minval', 'maxval', 'seed']);
+    checkOptionKeys(args, 'randomUniform', RANDOM_UNIFORM_OPTION_KEYS);
     this.minval = checkNumber(args.minval ?? -0.05, 'randomUniform', 'minval');
     this.maxval = checkNumber(args.maxval ?? 0.05, 'randomUniform', 'maxval');
     if (!(this.maxval > this.minval)) {

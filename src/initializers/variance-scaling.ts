@@ -4,7 +4,7 @@ import type { DType } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { ConfigDict } from '../serialization.js';
 import { Initializer } from './initializer.js';
-import { checkNumber, checkOptionKeys } from '../validation.js';
+import { checkNumber, checkOptionKeys, optionKeys } from '../validation.js';
 import { floatDType, optionalSeed, seedConfig, seedOption } from './seeded.js';
 
 /**
@@ -69,6 +69,12 @@ export interface VarianceScalingArgs {
   distribution?: Distribution | 'truncatedNormal' | 'untruncatedNormal' | 'normal';
   seed?: number;
 }
+const VARIANCE_SCALING_OPTION_KEYS = optionKeys<VarianceScalingArgs>()({
+  scale: true,
+  mode: true,
+  distribution: true,
+  seed: true,
+});
 
 export class VarianceScaling extends Initializer {
   static readonly className: string = 'VarianceScaling';
@@ -79,7 +85,7 @@ export class VarianceScaling extends Initializer {
 
   constructor(args: VarianceScalingArgs = {}, where = 'varianceScaling') {
     super();
-    checkOptionKeys(args, where, ['scale', 'mode', 'distribution', 'seed']);
+    checkOptionKeys(args, where, VARIANCE_SCALING_OPTION_KEYS);
     this.scale = checkNumber(args.scale ?? 1, where, 'scale', { min: 0, minExclusive: true });
     this.mode = spelling(MODES, args.mode ?? 'fan_in', where, 'mode');
     this.distribution = spelling(
@@ -131,6 +137,7 @@ export class VarianceScaling extends Initializer {
 export interface SeedArgs {
   seed?: number;
 }
+const SEED_OPTION_KEYS = optionKeys<SeedArgs>()({ seed: true });
 
 /** A named scheme: VarianceScaling with fixed scale, mode and distribution; config `{ seed }`. */
 function scheme(
@@ -144,7 +151,7 @@ function scheme(
     static override readonly className: string = className;
 
     constructor(args: SeedArgs = {}) {
-      checkOptionKeys(args, where, ['seed']);
+      checkOptionKeys(args, where, SEED_OPTION_KEYS);
       super({ scale, mode, distribution, ...seedOption(args.seed as number | undefined) }, where);
     }
 

@@ -10,6 +10,7 @@ import type { CustomObjects } from './registry.js';
 import { modelToTopology } from './to-json.js';
 import { compileOptionsFrom, trainingConfigOf } from './training-config.js';
 import { decodeWeights, encodeWeights, type NamedTensor, type WeightSpec } from './weights.js';
+import { checkOptionKeys, optionKeys, type OptionKeySet } from '../validation.js';
 
 /**
  * In-memory model artifacts, as TensorFlow.js's `tf.io.fromMemory` / `withSaveHandler` use
@@ -37,6 +38,10 @@ export interface ToMemoryOptions {
    */
   onWarning?: (message: string) => void;
 }
+export const TO_MEMORY_OPTION_KEYS = optionKeys<ToMemoryOptions>()({
+  includeOptimizer: true,
+  onWarning: true,
+});
 
 export interface FromMemoryOptions {
   /** Custom classes and named functions by name; used before the registries. */
@@ -46,11 +51,19 @@ export interface FromMemoryOptions {
   /** Names the source in errors (default 'in-memory artifacts'). */
   where?: string;
 }
+/** The keys of FromMemoryOptions, spread into LoadOptions' list. */
+export const FROM_MEMORY_OPTION_KEY_SET: OptionKeySet<FromMemoryOptions> = {
+  customObjects: true,
+  includeOptimizer: true,
+  where: true,
+};
+const FROM_MEMORY_OPTION_KEYS = optionKeys<FromMemoryOptions>()(FROM_MEMORY_OPTION_KEY_SET);
 
 const GENERATED_BY = 'sinew 0.1.0';
 
 /** The artifacts of a model; warns (onWarning) about what TensorFlow.js will refuse. */
 export function toMemory(model: Model, options: ToMemoryOptions = {}): ModelArtifacts {
+  checkOptionKeys(options, 'toMemory', TO_MEMORY_OPTION_KEYS);
   if (!(model instanceof Model)) {
     throw new SerializationError(
       `toMemory/save expects a model (sn.sequential or sn.model), received ${describe(model)}.`,
@@ -106,6 +119,7 @@ function optimizerWeights(model: Model): NamedTensor[] {
 
 /** A model from artifacts (ours or TensorFlow.js's); throws SerializationError, never half-loads. */
 export function fromMemory(artifacts: ModelArtifacts, options: FromMemoryOptions = {}): Model {
+  checkOptionKeys(options, 'fromMemory', FROM_MEMORY_OPTION_KEYS);
   const ctx: RebuildContext = {
     where: options.where ?? 'in-memory artifacts',
     customObjects: options.customObjects ?? {},

@@ -4,6 +4,8 @@ import { checkNumber } from '../validation.js';
 import type { Model } from '../models/model.js';
 import type { JsonValue } from '../serialization.js';
 import {
+  FROM_MEMORY_OPTION_KEY_SET,
+  TO_MEMORY_OPTION_KEYS,
   fromMemory,
   toMemory,
   type FromMemoryOptions,
@@ -22,6 +24,7 @@ import {
 import { makeDirectorySync } from './folders.js';
 import { SerializationError } from './errors.js';
 import { specBytes, type WeightSpec, type WeightsManifestEntry } from './weights.js';
+import { checkOptionKeys, optionKeys } from '../validation.js';
 
 /**
  * Saving and loading the TensorFlow.js layers format: a directory with `model.json`
@@ -42,6 +45,10 @@ export interface LoadOptions extends FromMemoryOptions {
   /** Largest weight data accepted, in bytes (default 2 GiB); checked before reading or allocating. */
   maxWeightBytes?: number;
 }
+const LOAD_OPTION_KEYS = optionKeys<LoadOptions>()({
+  ...FROM_MEMORY_OPTION_KEY_SET,
+  maxWeightBytes: true,
+});
 
 export interface SaveResult {
   /** The files written (or downloaded). */
@@ -83,6 +90,7 @@ export async function save(
       `save: expected a directory, 'file://dir' or 'downloads://name', received ${describe(destination)}.`,
     );
   }
+  checkOptionKeys(options, 'save', TO_MEMORY_OPTION_KEYS);
   const warnings: string[] = [];
   const onWarning = options.onWarning ?? ((m: string) => console.warn(`sinew: ${m}`));
   const artifacts = toMemory(model, {
@@ -165,6 +173,7 @@ export async function load(source: string, options: LoadOptions = {}): Promise<M
       `load: expected a directory, a model.json path or a URL, received ${describe(source)}.`,
     );
   }
+  checkOptionKeys(options, 'load', LOAD_OPTION_KEYS);
   const maxBytes = checkNumber(options.maxWeightBytes, 'load', 'maxWeightBytes', {
     min: 0,
     fallback: DEFAULT_MAX_BYTES,

@@ -2,6 +2,27 @@
 import './checkpoint.js';
 
 // sn.io: model files in the TensorFlow.js layers format (model.json + weights.bin).
+//
+// Leniency of configs read from files. Options a user types are checked strictly (an unknown
+// key is a ConfigError with a did-you-mean; see src/validation.ts). A config read from a file
+// is data another program wrote (TensorFlow.js, Keras, an older sinew), so the fromConfig of
+// each layer, loss, metric and activation keeps only the keys of its options interface (its
+// `optionKeys` list, through pickOptions) and ignores every other key; the values it keeps
+// are still checked (a bad one is a SerializationError naming the file). TensorFlow.js 4.22
+// writes no key beyond sinew's options for the layers sinew has (Dense, BatchNormalization,
+// Dropout, Activation, GaussianNoise, Reshape, Flatten). Keys known to be ignored:
+//   - Keras layer configs: `data_format` (Flatten), `sparse` and `ragged` (InputLayer, which
+//     reads only batch_input_shape, dtype and name), `lora_rank` (Dense, Keras 3),
+//     `synchronized` (BatchNormalization, Keras 3);
+//   - loss configs: `axis` of the binary and categorical crossentropies (sinew writes -1, the
+//     only axis it supports), `ignore_class` of SparseCategoricalCrossentropy when null (any
+//     other value is an error), `reduction` when 'sum_over_batch_size' (any other value is an
+//     error);
+//   - metric configs: `dtype`.
+// Regularizer configs keep their coefficients (l1, l2, factor, mode, rho, beta) and ignore the
+// rest; optimizer configs accept Keras's extra keys only at their defaults (useEma: false, ...:
+// see KERAS_ONLY in src/optimizers/base.ts); initializer and constraint configs are read by
+// their constructors, as Keras and TensorFlow.js write exactly their options.
 export {
   save,
   load,

@@ -5,6 +5,7 @@ import { SerializationError } from './errors.js';
 import { checkDepth, fail, modelFromTopology } from './from-json.js';
 import { parseModelJson, readModelFile } from './files.js';
 import type { CustomObjects } from './registry.js';
+import { checkOptionKeys, optionKeys } from '../validation.js';
 
 /**
  * `sinew inspect`: a summary of a saved model, sinew's or TensorFlow.js's, read from its
@@ -16,6 +17,7 @@ import type { CustomObjects } from './registry.js';
 export interface InspectOptions {
   customObjects?: CustomObjects;
 }
+const INSPECT_OPTION_KEYS = optionKeys<InspectOptions>()({ customObjects: true });
 
 type Json = { [key: string]: JsonValue };
 
@@ -31,6 +33,7 @@ export async function inspect(
   pathOrJson: string | object,
   options: InspectOptions = {},
 ): Promise<string> {
+  checkOptionKeys(options, 'inspect', INSPECT_OPTION_KEYS);
   const { json, where } = await readJson(pathOrJson);
   try {
     return summary(json, where, options);

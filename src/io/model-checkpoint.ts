@@ -12,6 +12,7 @@ import {
   checkBoolean,
   checkNumber,
   checkOptionKeys,
+  optionKeys,
   checkOptionalNumber,
   checkString,
 } from '../validation.js';
@@ -45,6 +46,17 @@ export interface ModelCheckpointOptions {
   /** 1: print each save (and each epoch that did not improve). Default 0. */
   verbose?: number;
 }
+const MODEL_CHECKPOINT_OPTION_KEYS = optionKeys<ModelCheckpointOptions>()({
+  path: true,
+  monitor: true,
+  saveBestOnly: true,
+  mode: true,
+  saveFreq: true,
+  initialValueThreshold: true,
+  includeOptimizer: true,
+  saveWeightsOnly: true,
+  verbose: true,
+});
 
 /**
  * Saves the model during fit, as Keras 3's ModelCheckpoint: at the end of each epoch (or every
@@ -79,17 +91,7 @@ export class ModelCheckpoint extends Callback {
     const o = checkOptionKeys(
       options,
       owner,
-      [
-        'path',
-        'monitor',
-        'saveBestOnly',
-        'mode',
-        'saveFreq',
-        'initialValueThreshold',
-        'includeOptimizer',
-        'saveWeightsOnly',
-        'verbose',
-      ],
+      MODEL_CHECKPOINT_OPTION_KEYS,
       `${owner}({ path: 'checkpoints/{epoch}', saveBestOnly: true })`,
     );
     this.path = checkString(o.path, owner, 'path', { example: "path: 'best-model'" });

@@ -7,13 +7,18 @@ import {
 } from '../activations/activation.js';
 import type { ConfigDict } from '../serialization.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { Layer, type LayerInput, type LayerOptions } from './layer.js';
+import { Layer, type LayerInput, type LayerOptions, LAYER_OPTION_KEY_SET } from './layer.js';
+import { optionKeys, pickOptions } from '../validation.js';
 import { activeTap } from './taps.js';
 
 export interface ActivationOptions extends LayerOptions {
   /** The activation, by Keras name ('relu', 'hard_sigmoid') or as an Activation object. */
   activation: ActivationIdentifier;
 }
+export const ACTIVATION_OPTION_KEYS = optionKeys<ActivationOptions>()({
+  ...LAYER_OPTION_KEY_SET,
+  activation: true,
+});
 
 /**
  * Applies an activation function elementwise: `output = activation(input)`, as Keras's
@@ -25,6 +30,7 @@ export interface ActivationOptions extends LayerOptions {
  */
 export class Activation extends Layer {
   static override readonly className: string = 'Activation';
+  static override readonly optionKeys: readonly string[] = ACTIVATION_OPTION_KEYS;
 
   readonly activation: ActivationFn;
 
@@ -49,6 +55,8 @@ export class Activation extends Layer {
   }
 
   static fromConfig(config: ConfigDict): Activation {
-    return new Activation(config as unknown as ActivationOptions);
+    return new Activation(
+      pickOptions(config, ACTIVATION_OPTION_KEYS) as unknown as ActivationOptions,
+    );
   }
 }

@@ -3,6 +3,7 @@ import { L1L2 } from '../regularizers/index.js';
 import type { ConfigDict } from '../serialization.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Layer, type LayerInput, type LayerOptions } from './layer.js';
+import { optionKeys, pickOptions } from '../validation.js';
 
 export interface ActivityRegularizationOptions extends Omit<LayerOptions, 'activityRegularizer'> {
   /** L1 coefficient (default 0). */
@@ -10,6 +11,16 @@ export interface ActivityRegularizationOptions extends Omit<LayerOptions, 'activ
   /** L2 coefficient (default 0). */
   l2?: number;
 }
+export const ACTIVITY_REGULARIZATION_OPTION_KEYS = optionKeys<ActivityRegularizationOptions>()({
+  name: true,
+  trainable: true,
+  inputShape: true,
+  batchInputShape: true,
+  dtype: true,
+  activityRegularizerReduction: true,
+  l1: true,
+  l2: true,
+});
 
 /**
  * An identity layer that puts an activity penalty on the tensor passing through it, as
@@ -26,6 +37,7 @@ export interface ActivityRegularizationOptions extends Omit<LayerOptions, 'activ
  */
 export class ActivityRegularization extends Layer {
   static override readonly className: string = 'ActivityRegularization';
+  static override readonly optionKeys: readonly string[] = ACTIVITY_REGULARIZATION_OPTION_KEYS;
 
   readonly l1: number;
   readonly l2: number;
@@ -64,6 +76,11 @@ export class ActivityRegularization extends Layer {
   }
 
   static fromConfig(config: ConfigDict): ActivityRegularization {
-    return new ActivityRegularization(config as unknown as ActivityRegularizationOptions);
+    return new ActivityRegularization(
+      pickOptions(
+        config,
+        ACTIVITY_REGULARIZATION_OPTION_KEYS,
+      ) as unknown as ActivityRegularizationOptions,
+    );
   }
 }

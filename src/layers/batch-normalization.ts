@@ -19,12 +19,14 @@ import { withoutNulls, type ConfigDict, type JsonValue } from '../serialization.
 import { formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import {
+  LAYER_OPTION_KEY_SET,
   Layer,
   type CallOptions,
   type LayerInput,
   type LayerOptions,
   type LayerVariable,
 } from './layer.js';
+import { optionKeys, pickOptions } from '../validation.js';
 import { formatSymbolicShape, type SymbolicShape } from './symbolic.js';
 
 export interface BatchNormalizationOptions extends LayerOptions {
@@ -47,6 +49,22 @@ export interface BatchNormalizationOptions extends LayerOptions {
   betaConstraint?: ConstraintIdentifier;
   gammaConstraint?: ConstraintIdentifier;
 }
+export const BATCH_NORMALIZATION_OPTION_KEYS = optionKeys<BatchNormalizationOptions>()({
+  ...LAYER_OPTION_KEY_SET,
+  axis: true,
+  momentum: true,
+  epsilon: true,
+  center: true,
+  scale: true,
+  betaInitializer: true,
+  gammaInitializer: true,
+  movingMeanInitializer: true,
+  movingVarianceInitializer: true,
+  betaRegularizer: true,
+  gammaRegularizer: true,
+  betaConstraint: true,
+  gammaConstraint: true,
+});
 
 /**
  * Batch normalization (Ioffe and Szegedy, 2015), with Keras's semantics:
@@ -66,6 +84,7 @@ export interface BatchNormalizationOptions extends LayerOptions {
  */
 export class BatchNormalization extends Layer {
   static override readonly className: string = 'BatchNormalization';
+  static override readonly optionKeys: readonly string[] = BATCH_NORMALIZATION_OPTION_KEYS;
 
   readonly axis: number;
   readonly momentum: number;
@@ -254,6 +273,11 @@ export class BatchNormalization extends Layer {
   }
 
   static fromConfig(config: ConfigDict): BatchNormalization {
-    return new BatchNormalization(withoutNulls(config) as unknown as BatchNormalizationOptions);
+    return new BatchNormalization(
+      pickOptions(
+        withoutNulls(config),
+        BATCH_NORMALIZATION_OPTION_KEYS,
+      ) as unknown as BatchNormalizationOptions,
+    );
   }
 }

@@ -29,7 +29,14 @@ import type { Regularizer } from '../regularizers/regularizer.js';
 import { regularizerRegistry, type RegularizerIdentifier } from '../regularizers/index.js';
 import { withoutNulls, type ConfigDict, type JsonValue } from '../serialization.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { Layer, type LayerInput, type LayerOptions, type LayerVariable } from './layer.js';
+import {
+  Layer,
+  type LayerInput,
+  type LayerOptions,
+  type LayerVariable,
+  LAYER_OPTION_KEY_SET,
+} from './layer.js';
+import { optionKeys, pickOptions } from '../validation.js';
 import type { SymbolicShape } from './symbolic.js';
 import { activeTap } from './taps.js';
 
@@ -59,6 +66,18 @@ export interface DenseOptions extends LayerOptions {
   kernelConstraint?: ConstraintIdentifier;
   biasConstraint?: ConstraintIdentifier;
 }
+export const DENSE_OPTION_KEYS = optionKeys<DenseOptions>()({
+  ...LAYER_OPTION_KEY_SET,
+  units: true,
+  activation: true,
+  useBias: true,
+  kernelInitializer: true,
+  biasInitializer: true,
+  kernelRegularizer: true,
+  biasRegularizer: true,
+  kernelConstraint: true,
+  biasConstraint: true,
+});
 
 /**
  * A fully connected layer: `output = activation(input · kernel + bias)`.
@@ -70,6 +89,7 @@ export interface DenseOptions extends LayerOptions {
  */
 export class Dense extends Layer {
   static override readonly className: string = 'Dense';
+  static override readonly optionKeys: readonly string[] = DENSE_OPTION_KEYS;
 
   readonly units: number;
   readonly activation: Activation;
@@ -185,6 +205,8 @@ export class Dense extends Layer {
   }
 
   static fromConfig(config: ConfigDict): Dense {
-    return new Dense(withoutNulls(config) as unknown as DenseOptions);
+    return new Dense(
+      pickOptions(withoutNulls(config), DENSE_OPTION_KEYS) as unknown as DenseOptions,
+    );
   }
 }

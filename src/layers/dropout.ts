@@ -4,7 +4,14 @@ import type { ConfigDict } from '../serialization.js';
 import { tensor } from '../tensor/creation.js';
 import { Random, checkSeed, randomFor } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { Layer, type CallOptions, type LayerInput, type LayerOptions } from './layer.js';
+import {
+  Layer,
+  type CallOptions,
+  type LayerInput,
+  type LayerOptions,
+  LAYER_OPTION_KEY_SET,
+} from './layer.js';
+import { optionKeys, pickOptions } from '../validation.js';
 
 export interface DropoutOptions extends LayerOptions {
   /** Fraction of the units to drop, in [0, 1). */
@@ -21,6 +28,12 @@ export interface DropoutOptions extends LayerOptions {
    */
   noiseShape?: readonly (number | null)[];
 }
+export const DROPOUT_OPTION_KEYS = optionKeys<DropoutOptions>()({
+  ...LAYER_OPTION_KEY_SET,
+  rate: true,
+  seed: true,
+  noiseShape: true,
+});
 
 /**
  * Inverted dropout, as Keras's Dropout: in training, each unit is zeroed with probability
@@ -36,6 +49,7 @@ export interface DropoutOptions extends LayerOptions {
  */
 export class Dropout extends Layer {
   static override readonly className: string = 'Dropout';
+  static override readonly optionKeys: readonly string[] = DROPOUT_OPTION_KEYS;
 
   readonly rate: number;
   readonly seed: number | undefined;
@@ -129,7 +143,7 @@ export class Dropout extends Layer {
   }
 
   static fromConfig(config: ConfigDict): Dropout {
-    const { seed, noiseShape, ...rest } = config;
+    const { seed, noiseShape, ...rest } = pickOptions(config, DROPOUT_OPTION_KEYS);
     return new Dropout({
       ...(rest as unknown as DropoutOptions),
       ...(seed === null || seed === undefined ? {} : { seed: seed as number }),

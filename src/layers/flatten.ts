@@ -1,10 +1,12 @@
 import type { ConfigDict } from '../serialization.js';
 import { reshape } from '../ops/index.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { Layer, type LayerInput, type LayerOptions } from './layer.js';
+import { Layer, type LayerInput, type LayerOptions, LAYER_OPTION_KEY_SET } from './layer.js';
+import { optionKeys, pickOptions } from '../validation.js';
 import type { SymbolicShape } from './symbolic.js';
 
 export type FlattenOptions = LayerOptions;
+export const FLATTEN_OPTION_KEYS = optionKeys<FlattenOptions>()({ ...LAYER_OPTION_KEY_SET });
 
 /**
  * Flattens each sample: [batch, d1, d2, ...] → [batch, d1·d2·...], as Keras's Flatten (a
@@ -14,6 +16,7 @@ export type FlattenOptions = LayerOptions;
  */
 export class Flatten extends Layer {
   static override readonly className: string = 'Flatten';
+  static override readonly optionKeys: readonly string[] = FLATTEN_OPTION_KEYS;
 
   constructor(options: FlattenOptions = {}) {
     super(options);
@@ -33,6 +36,6 @@ export class Flatten extends Layer {
   }
 
   static fromConfig(config: ConfigDict): Flatten {
-    return new Flatten(config as unknown as FlattenOptions);
+    return new Flatten(pickOptions(config, FLATTEN_OPTION_KEYS) as unknown as FlattenOptions);
   }
 }

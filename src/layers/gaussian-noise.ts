@@ -4,7 +4,14 @@ import type { ConfigDict } from '../serialization.js';
 import { tensor } from '../tensor/creation.js';
 import { Random, checkSeed, randomFor } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { Layer, type CallOptions, type LayerInput, type LayerOptions } from './layer.js';
+import {
+  Layer,
+  type CallOptions,
+  type LayerInput,
+  type LayerOptions,
+  LAYER_OPTION_KEY_SET,
+} from './layer.js';
+import { optionKeys, pickOptions } from '../validation.js';
 
 export interface GaussianNoiseOptions extends LayerOptions {
   /** Standard deviation of the noise (a finite number >= 0). */
@@ -12,6 +19,11 @@ export interface GaussianNoiseOptions extends LayerOptions {
   /** Seeds the layer's own generator: the same noise sequence over successive calls on every run. */
   seed?: number;
 }
+export const GAUSSIAN_NOISE_OPTION_KEYS = optionKeys<GaussianNoiseOptions>()({
+  ...LAYER_OPTION_KEY_SET,
+  stddev: true,
+  seed: true,
+});
 
 /**
  * Adds zero-mean Gaussian noise in training, as Keras's GaussianNoise (a regularizer, as in a
@@ -25,6 +37,7 @@ export interface GaussianNoiseOptions extends LayerOptions {
  */
 export class GaussianNoise extends Layer {
   static override readonly className: string = 'GaussianNoise';
+  static override readonly optionKeys: readonly string[] = GAUSSIAN_NOISE_OPTION_KEYS;
 
   readonly stddev: number;
   readonly seed: number | undefined;
@@ -81,7 +94,7 @@ export class GaussianNoise extends Layer {
   }
 
   static fromConfig(config: ConfigDict): GaussianNoise {
-    const { seed, ...rest } = config;
+    const { seed, ...rest } = pickOptions(config, GAUSSIAN_NOISE_OPTION_KEYS);
     return new GaussianNoise({
       ...(rest as unknown as GaussianNoiseOptions),
       ...(seed === null || seed === undefined ? {} : { seed: seed as number }),

@@ -4,6 +4,7 @@ import { checkDType, type DType } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Layer, type LayerInput } from './layer.js';
 import { SymbolicTensor, type Node } from './symbolic.js';
+import { checkOptionKeys, optionKeys } from '../validation.js';
 
 export interface InputOptions {
   /** Shape of one sample, without the batch dimension (null for a dimension of any size). */
@@ -13,6 +14,12 @@ export interface InputOptions {
   dtype?: DType;
   name?: string;
 }
+export const INPUT_OPTION_KEYS = optionKeys<InputOptions>()({
+  shape: true,
+  batchSize: true,
+  dtype: true,
+  name: true,
+});
 
 /** The layer behind `sn.input`: the start of a functional graph. Calling it is the identity. */
 export class InputLayer extends Layer {
@@ -25,6 +32,7 @@ export class InputLayer extends Layer {
         `input: expected an options object with a shape, e.g. sn.input({ shape: [784] }), received ${describe(options)}.`,
       );
     }
+    checkOptionKeys(options, 'input', INPUT_OPTION_KEYS);
     if (!options.shape.every((d) => d === null || (Number.isInteger(d) && d >= 0))) {
       throw new ConfigError(
         `input: shape entries must be non-negative integers or null, received ${describe(options.shape)}.`,

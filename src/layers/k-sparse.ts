@@ -3,7 +3,14 @@ import { ConfigError, describe } from '../errors.js';
 import { cast, mul, oneHot, sum, topK } from '../ops/index.js';
 import type { ConfigDict } from '../serialization.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { Layer, type CallOptions, type LayerInput, type LayerOptions } from './layer.js';
+import {
+  Layer,
+  type CallOptions,
+  type LayerInput,
+  type LayerOptions,
+  LAYER_OPTION_KEY_SET,
+} from './layer.js';
+import { optionKeys, pickOptions } from '../validation.js';
 import type { SymbolicShape } from './symbolic.js';
 
 export interface KSparseOptions extends LayerOptions {
@@ -12,6 +19,11 @@ export interface KSparseOptions extends LayerOptions {
   /** At inference the round(alpha·k) largest units are kept (default 1; clipped to [1, width]). */
   alpha?: number;
 }
+export const K_SPARSE_OPTION_KEYS = optionKeys<KSparseOptions>()({
+  ...LAYER_OPTION_KEY_SET,
+  k: true,
+  alpha: true,
+});
 
 /**
  * A k-sparse layer (Makhzani and Frey, 2013; SEMANTICS rule 16): keeps the k largest units of
@@ -27,6 +39,7 @@ export interface KSparseOptions extends LayerOptions {
  */
 export class KSparse extends Layer {
   static override readonly className: string = 'KSparse';
+  static override readonly optionKeys: readonly string[] = K_SPARSE_OPTION_KEYS;
 
   readonly k: number;
   readonly alpha: number;
@@ -89,6 +102,6 @@ export class KSparse extends Layer {
   }
 
   static fromConfig(config: ConfigDict): KSparse {
-    return new KSparse(config as unknown as KSparseOptions);
+    return new KSparse(pickOptions(config, K_SPARSE_OPTION_KEYS) as unknown as KSparseOptions);
   }
 }

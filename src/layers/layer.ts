@@ -12,6 +12,7 @@ import {
 import type { ConfigDict, JsonValue, Serializable } from '../serialization.js';
 import { scalar } from '../tensor/creation.js';
 import type { DType } from '../tensor/dtype.js';
+import { checkDType } from '../tensor/dtype.js';
 import { formatShape } from '../tensor/shape.js';
 import { keep } from '../tensor/scope.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -20,6 +21,13 @@ import { SymbolicTensor, formatSymbolicShape, type Node, type SymbolicShape } fr
 import { activeTap } from './taps.js';
 import { fieldLayers } from './tracking.js';
 import { checkWeight } from './weight-check.js';
+import {
+  checkBoolean,
+  checkOptionKeys,
+  describeTyped,
+  optionKeys,
+  type OptionKeySet,
+} from '../validation.js';
 
 /**
  * The base of every layer. A layer owns weights (made in `build` with `addWeight`), computes
@@ -54,10 +62,22 @@ export interface LayerOptions {
   activityRegularizerReduction?: ActivityRegularizerReduction;
 }
 
+/** The keys of LayerOptions, spread into every layer's key list (see src/validation.ts). */
+export const LAYER_OPTION_KEY_SET: OptionKeySet<LayerOptions> = {
+  name: true,
+  trainable: true,
+  inputShape: true,
+  batchInputShape: true,
+  dtype: true,
+  activityRegularizer: true,
+  activityRegularizerReduction: true,
+};
+
 export interface CallOptions {
   /** Training mode (dropout active, batch statistics used); default false. */
   training?: boolean;
 }
+export const CALL_OPTION_KEYS = optionKeys<CallOptions>()({ training: true });
 
 export interface AddWeightOptions {
   /** Short name such as 'kernel'; the variable is named `${layer.name}/${name}`. */
@@ -69,6 +89,15 @@ export interface AddWeightOptions {
   trainable?: boolean;
   dtype?: DType;
 }
+export const ADD_WEIGHT_OPTION_KEYS = optionKeys<AddWeightOptions>()({
+  name: true,
+  shape: true,
+  initializer: true,
+  regularizer: true,
+  constraint: true,
+  trainable: true,
+  dtype: true,
+});
 
 /** What an input must look like: set by `build`, checked on every call. */
 export interface InputSpec {
@@ -124,8 +153,29 @@ let callDepth = 0;
 /** Errors that already carry a layer's name and input shapes (wrapped once, innermost). */
 const wrapped = new WeakSet<object>();
 
+/** `inputShape` / `batchInputShape`: an array of sizes (integers >= 0) or null. */
+function checkShapeOption(value: unknown, where: string, arg: string): void {
+  if (
+    value === undefined ||
+    (Array.isArray(value) && value.every((d) => d === null || (Number.isInteger(d) && d >= 0)))
+  ) {
+    return;
+  }
+  throw new ConfigError(
+    `${where}: ${arg} must be an array of sizes (integers >= 0, or null for any), received ${describeTyped(value)}; e.g. ${arg}: [784]`,
+  );
+}
+
 export abstract class Layer implements Serializable {
   static readonly className: string = 'Layer';
+  /**
+   * The option keys of the class's options interface (made with optionKeys, beside the
+   * interface). The constructor rejects any other key when the class being constructed
+   * declares its own list, as every built-in layer does; a custom layer that forwards its own
+   * options to super() declares none and is not checked. `fromConfig` keeps only these keys
+   * of a config read from a file (the lenient path).
+   */
+  static readonly optionKeys: readonly string[] = optionKeys<LayerOptions>()(LAYER_OPTION_KEY_SET);
 
   readonly name: string;
   dtype: DType;
@@ -153,14 +203,22 @@ export abstract class Layer implements Serializable {
         `${this.className}: options must be an object, received ${describe(options)}.`,
       );
     }
+    const cls = new.target as typeof Layer;
+    if (Object.hasOwn(cls, 'optionKeys')) {
+      const where =
+        typeof options.name === 'string' ? `${cls.className} '${options.name}'` : cls.className;
+      checkOptionKeys(options, where, cls.optionKeys);
+    }
     this.name = options.name ?? defaultName(this.className);
     if (typeof this.name !== 'string' || this.name === '' || this.name.includes('/')) {
       throw new ConfigError(
         `${this.className}: name must be a non-empty string without '/', received ${describe(this.name)}.`,
       );
     }
-    this.#trainable = options.trainable ?? true;
-    this.dtype = options.dtype ?? 'float32';
+    checkShapeOption(options.inputShape, this.describeSelf(), 'inputShape');
+    checkShapeOption(options.batchInputShape, this.describeSelf(), 'batchInputShape');
+    this.#trainable = checkBoolean(options.trainable, this.describeSelf(), 'trainable', true);
+    this.dtype = checkDType(options.dtype ?? 'float32', this.describeSelf());
     this.activityRegularizer = getRegularizer(options.activityRegularizer);
     const reduction = options.activityRegularizerReduction ?? 'batchMean';
     if (reduction !== 'batchMean' && reduction !== 'sum') {
@@ -264,6 +322,7 @@ export abstract class Layer implements Serializable {
     inputs: LayerInput | SymbolicTensor | readonly SymbolicTensor[],
     options: CallOptions = {},
   ): LayerOutput | SymbolicTensor | SymbolicTensor[] {
+    checkOptionKeys(options, `${this.describeSelf()}.apply`, CALL_OPTION_KEYS);
     const list: readonly unknown[] = Array.isArray(inputs) ? inputs : [inputs];
     if (list.length === 0)
       throw new ConfigError(`${this.describeSelf()} was applied to an empty list of inputs.`);
@@ -411,6 +470,7 @@ export abstract class Layer implements Serializable {
 
   /** Makes a weight of this layer (call from build). */
   addWeight(options: AddWeightOptions): LayerVariable {
+    checkOptionKeys(options, `${this.describeSelf()}.addWeight`, ADD_WEIGHT_OPTION_KEYS);
     const {
       name,
       shape,

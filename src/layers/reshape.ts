@@ -3,13 +3,18 @@ import { reshape } from '../ops/index.js';
 import type { ConfigDict } from '../serialization.js';
 import { formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { Layer, type LayerInput, type LayerOptions } from './layer.js';
+import { Layer, type LayerInput, type LayerOptions, LAYER_OPTION_KEY_SET } from './layer.js';
+import { optionKeys, pickOptions } from '../validation.js';
 import { formatSymbolicShape, type SymbolicShape } from './symbolic.js';
 
 export interface ReshapeOptions extends LayerOptions {
   /** The shape of one sample, without the batch dimension; one entry may be -1 (inferred). */
   targetShape: readonly number[];
 }
+export const RESHAPE_OPTION_KEYS = optionKeys<ReshapeOptions>()({
+  ...LAYER_OPTION_KEY_SET,
+  targetShape: true,
+});
 
 /**
  * Reshapes each sample to `targetShape`: [batch, ...] → [batch, ...targetShape], as Keras's
@@ -21,6 +26,7 @@ export interface ReshapeOptions extends LayerOptions {
  */
 export class Reshape extends Layer {
   static override readonly className: string = 'Reshape';
+  static override readonly optionKeys: readonly string[] = RESHAPE_OPTION_KEYS;
 
   readonly targetShape: readonly number[];
 
@@ -75,6 +81,6 @@ export class Reshape extends Layer {
   }
 
   static fromConfig(config: ConfigDict): Reshape {
-    return new Reshape(config as unknown as ReshapeOptions);
+    return new Reshape(pickOptions(config, RESHAPE_OPTION_KEYS) as unknown as ReshapeOptions);
   }
 }

@@ -5,6 +5,7 @@ import { toTensor, type TensorLike } from '../tensor/creation.js';
 import { floatTypeOf } from '../tensor/dtype.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { optionKeys, pickOptions, type OptionKeySet } from '../validation.js';
 
 /** Keras's fuzz factor (keras.backend.epsilon()): probabilities are clipped to [ε, 1 − ε]. */
 export const EPSILON = 1e-7;
@@ -28,13 +29,15 @@ export abstract class Loss implements Serializable {
   /** A built-in loss from its Keras config: its options, plus a `reduction` that must be the default. */
   static fromConfig<T extends Loss>(this: BuiltinLoss<T>, config: ConfigDict): T {
     checkReduction(config, this.className);
-    return new this(config as LossOptions);
+    return new this(pickOptions(config, this.optionKeys) as LossOptions);
   }
 }
 
 /** A built-in loss class: its className and a constructor taking its options object. */
 export type BuiltinLoss<T extends Loss> = {
   readonly className: string;
+  /** Its options' keys (optionKeys): the constructor accepts only these, fromConfig keeps only these. */
+  readonly optionKeys: readonly string[];
   new (options: LossOptions): T;
 };
 
@@ -43,6 +46,9 @@ export interface LossOptions {
   /** Name for logs (default the Keras name, e.g. 'mean_squared_error'). */
   name?: string;
 }
+/** The keys of LossOptions, spread into the key list of every loss with more options. */
+export const LOSS_OPTION_KEY_SET: OptionKeySet<LossOptions> = { name: true };
+export const LOSS_OPTION_KEYS = optionKeys<LossOptions>()(LOSS_OPTION_KEY_SET);
 
 /** Keras configs carry `reduction`; sinew's losses only do 'sum_over_batch_size'. */
 export function checkReduction(config: ConfigDict, where: string): void {

@@ -2,8 +2,8 @@ import { maximum, mul, sub } from '../ops/index.js';
 import { noGrad } from '../autograd/tape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Loss, alignTargets, meanLastAxis } from './base.js';
-import type { LossOptions } from './base.js';
-import { checkName } from '../validation.js';
+import { LOSS_OPTION_KEYS, type LossOptions } from './base.js';
+import { checkName, checkOptionKeys } from '../validation.js';
 
 /**
  * mean(max(1 − y·yPred, 0)) over the last axis, for labels y in {−1, 1}. As Keras, labels
@@ -12,9 +12,11 @@ import { checkName } from '../validation.js';
  */
 export class Hinge extends Loss {
   static readonly className = 'Hinge';
+  static readonly optionKeys: readonly string[] = LOSS_OPTION_KEYS;
   readonly name: string;
   constructor(options: LossOptions = {}) {
     super();
+    checkOptionKeys(options, 'hinge', LOSS_OPTION_KEYS);
     this.name = checkName(options.name, 'hinge', 'hinge');
   }
   call(yTrue: Tensor, yPred: Tensor): Tensor {

@@ -4,14 +4,14 @@ import { Registry } from '../serialization.js';
 import { toTensor, type TensorLike } from '../tensor/creation.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { Loss } from './base.js';
+import { LOSS_OPTION_KEYS, Loss, type LossOptions } from './base.js';
 import { Hinge } from './hinge.js';
 import { BinaryCrossentropy, CategoricalCrossentropy, KLDivergence } from './probabilistic.js';
 import { Poisson, SparseCategoricalCrossentropy } from './probabilistic.js';
 import { CosineSimilarity, Huber, LogCosh, MeanAbsoluteError } from './regression.js';
 import { MeanAbsolutePercentageError, MeanSquaredError } from './regression.js';
 import { MeanSquaredLogarithmicError } from './regression.js';
-import { checkName } from '../validation.js';
+import { checkName, checkOptionKeys } from '../validation.js';
 
 export { Loss, type LossOptions } from './base.js';
 
@@ -30,8 +30,9 @@ export class LossFunctionWrapper extends Loss {
   static readonly className = 'LossFunctionWrapper';
   readonly name: string;
   readonly fn: LossFunction;
-  constructor(fn: LossFunction, options: { name?: string } = {}) {
+  constructor(fn: LossFunction, options: LossOptions = {}) {
     super();
+    checkOptionKeys(options, 'LossFunctionWrapper', LOSS_OPTION_KEYS);
     this.fn = fn;
     this.name = checkName(options.name, 'loss function', fn.name || 'loss');
   }

@@ -7,8 +7,19 @@ import { formatShape, shapesEqual } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { EPSILON, Loss, alignTargets, checkReduction } from './base.js';
 import { checkSmoothing, floatPrediction, meanLastAxis, toTensorChecked } from './base.js';
-import type { BuiltinLoss, LossOptions } from './base.js';
-import { checkBoolean, checkName } from '../validation.js';
+import {
+  LOSS_OPTION_KEYS,
+  LOSS_OPTION_KEY_SET,
+  type BuiltinLoss,
+  type LossOptions,
+} from './base.js';
+import {
+  checkBoolean,
+  checkName,
+  checkOptionKeys,
+  optionKeys,
+  pickOptions,
+} from '../validation.js';
 
 /**
  * Crossentropies, KL divergence and Poisson, with Keras's exact formulas: probabilities are
@@ -22,6 +33,11 @@ export interface CrossentropyOptions extends LossOptions {
   /** Moves the labels towards uniform by this amount, in [0, 1] (default 0). */
   labelSmoothing?: number;
 }
+const CROSSENTROPY_OPTION_KEYS = optionKeys<CrossentropyOptions>()({
+  ...LOSS_OPTION_KEY_SET,
+  fromLogits: true,
+  labelSmoothing: true,
+});
 
 function clipProbabilities(p: Tensor): Tensor {
   return clip(p, { min: EPSILON, max: 1 - EPSILON });
@@ -29,11 +45,13 @@ function clipProbabilities(p: Tensor): Tensor {
 
 /** What the binary and categorical crossentropies share: their options and config. */
 abstract class SmoothedCrossentropy extends Loss {
+  static readonly optionKeys: readonly string[] = CROSSENTROPY_OPTION_KEYS;
   readonly name: string;
   readonly fromLogits: boolean;
   readonly labelSmoothing: number;
   constructor(options: CrossentropyOptions, where: string, defaultName: string) {
     super();
+    checkOptionKeys(options, where, CROSSENTROPY_OPTION_KEYS);
     this.fromLogits = checkBoolean(options.fromLogits, where, 'fromLogits', false);
     const { labelSmoothing = 0 } = options;
     this.labelSmoothing = checkSmoothing(labelSmoothing, where);
@@ -104,6 +122,11 @@ export interface SparseCategoricalCrossentropyOptions extends LossOptions {
   /** yPred holds logits rather than probabilities (default false). */
   fromLogits?: boolean;
 }
+const SPARSE_CATEGORICAL_CROSSENTROPY_OPTION_KEYS =
+  optionKeys<SparseCategoricalCrossentropyOptions>()({
+    ...LOSS_OPTION_KEY_SET,
+    fromLogits: true,
+  });
 
 /**
  * Categorical crossentropy with integer labels: yTrue has yPred's shape without the class
@@ -113,11 +136,13 @@ export interface SparseCategoricalCrossentropyOptions extends LossOptions {
  */
 export class SparseCategoricalCrossentropy extends Loss {
   static readonly className = 'SparseCategoricalCrossentropy';
+  static readonly optionKeys: readonly string[] = SPARSE_CATEGORICAL_CROSSENTROPY_OPTION_KEYS;
   readonly name: string;
   readonly fromLogits: boolean;
   constructor(options: SparseCategoricalCrossentropyOptions = {}) {
     super();
     const where = 'sparseCategoricalCrossentropy';
+    checkOptionKeys(options, where, SPARSE_CATEGORICAL_CROSSENTROPY_OPTION_KEYS);
     this.fromLogits = checkBoolean(options.fromLogits, where, 'fromLogits', false);
     this.name = checkName(
       options.name,
@@ -142,7 +167,7 @@ export class SparseCategoricalCrossentropy extends Loss {
         'SparseCategoricalCrossentropy: ignoreClass is not supported; leave it out (or null).',
       );
     }
-    return new this(config as LossOptions);
+    return new this(pickOptions(config, this.optionKeys) as LossOptions);
   }
 }
 
@@ -202,9 +227,11 @@ function unravel(i: number, shape: readonly number[]): number[] {
  */
 export class KLDivergence extends Loss {
   static readonly className = 'KLDivergence';
+  static readonly optionKeys: readonly string[] = LOSS_OPTION_KEYS;
   readonly name: string;
   constructor(options: LossOptions = {}) {
     super();
+    checkOptionKeys(options, 'kld', LOSS_OPTION_KEYS);
     this.name = checkName(options.name, 'kld', 'kl_divergence');
   }
   call(yTrue: Tensor, yPred: Tensor): Tensor {
@@ -222,9 +249,11 @@ export class KLDivergence extends Loss {
  */
 export class Poisson extends Loss {
   static readonly className = 'Poisson';
+  static readonly optionKeys: readonly string[] = LOSS_OPTION_KEYS;
   readonly name: string;
   constructor(options: LossOptions = {}) {
     super();
+    checkOptionKeys(options, 'poisson', LOSS_OPTION_KEYS);
     this.name = checkName(options.name, 'poisson', 'poisson');
   }
   call(yTrue: Tensor, yPred: Tensor): Tensor {

@@ -3,8 +3,8 @@ import { add, div, lessEqual, log1p, softplus } from '../ops/index.js';
 import type { ConfigDict } from '../serialization.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { EPSILON, Loss, alignTargets, meanLastAxis } from './base.js';
-import type { LossOptions } from './base.js';
-import { checkName, checkNumber } from '../validation.js';
+import { LOSS_OPTION_KEYS, LOSS_OPTION_KEY_SET, type LossOptions } from './base.js';
+import { checkName, checkNumber, checkOptionKeys, optionKeys } from '../validation.js';
 
 /**
  * Regression losses: mean squared error, mean absolute error, mean absolute percentage error,
@@ -15,9 +15,11 @@ import { checkName, checkNumber } from '../validation.js';
 /** mean((yTrue − yPred)²) over the last axis. */
 export class MeanSquaredError extends Loss {
   static readonly className = 'MeanSquaredError';
+  static readonly optionKeys: readonly string[] = LOSS_OPTION_KEYS;
   readonly name: string;
   constructor(options: LossOptions = {}) {
     super();
+    checkOptionKeys(options, 'meanSquaredError', LOSS_OPTION_KEYS);
     this.name = checkName(options.name, 'meanSquaredError', 'mean_squared_error');
   }
   call(yTrue: Tensor, yPred: Tensor): Tensor {
@@ -29,9 +31,11 @@ export class MeanSquaredError extends Loss {
 /** mean(|yTrue − yPred|) over the last axis. */
 export class MeanAbsoluteError extends Loss {
   static readonly className = 'MeanAbsoluteError';
+  static readonly optionKeys: readonly string[] = LOSS_OPTION_KEYS;
   readonly name: string;
   constructor(options: LossOptions = {}) {
     super();
+    checkOptionKeys(options, 'meanAbsoluteError', LOSS_OPTION_KEYS);
     this.name = checkName(options.name, 'meanAbsoluteError', 'mean_absolute_error');
   }
   call(yTrue: Tensor, yPred: Tensor): Tensor {
@@ -46,9 +50,11 @@ export class MeanAbsoluteError extends Loss {
  */
 export class MeanAbsolutePercentageError extends Loss {
   static readonly className = 'MeanAbsolutePercentageError';
+  static readonly optionKeys: readonly string[] = LOSS_OPTION_KEYS;
   readonly name: string;
   constructor(options: LossOptions = {}) {
     super();
+    checkOptionKeys(options, 'meanAbsolutePercentageError', LOSS_OPTION_KEYS);
     this.name = checkName(
       options.name,
       'meanAbsolutePercentageError',
@@ -69,9 +75,11 @@ export class MeanAbsolutePercentageError extends Loss {
  */
 export class MeanSquaredLogarithmicError extends Loss {
   static readonly className = 'MeanSquaredLogarithmicError';
+  static readonly optionKeys: readonly string[] = LOSS_OPTION_KEYS;
   readonly name: string;
   constructor(options: LossOptions = {}) {
     super();
+    checkOptionKeys(options, 'meanSquaredLogarithmicError', LOSS_OPTION_KEYS);
     this.name = checkName(
       options.name,
       'meanSquaredLogarithmicError',
@@ -91,6 +99,7 @@ export interface HuberOptions extends LossOptions {
   /** Where the loss turns from quadratic to linear (default 1). */
   delta?: number;
 }
+const HUBER_OPTION_KEYS = optionKeys<HuberOptions>()({ ...LOSS_OPTION_KEY_SET, delta: true });
 
 /**
  * With e = yPred − yTrue: ½e² where |e| <= delta, delta·|e| − ½delta² elsewhere; mean over
@@ -98,10 +107,12 @@ export interface HuberOptions extends LossOptions {
  */
 export class Huber extends Loss {
   static readonly className = 'Huber';
+  static readonly optionKeys: readonly string[] = HUBER_OPTION_KEYS;
   readonly name: string;
   readonly delta: number;
   constructor(options: HuberOptions = {}) {
     super();
+    checkOptionKeys(options, 'huber', HUBER_OPTION_KEYS);
     const positive = { min: 0, minExclusive: true, fallback: 1, example: 'huber({ delta: 1 })' };
     this.delta = checkNumber(options.delta, 'huber', 'delta', positive);
     this.name = checkName(options.name, 'huber', 'huber_loss');
@@ -126,9 +137,11 @@ export class Huber extends Loss {
  */
 export class LogCosh extends Loss {
   static readonly className = 'LogCosh';
+  static readonly optionKeys: readonly string[] = LOSS_OPTION_KEYS;
   readonly name: string;
   constructor(options: LossOptions = {}) {
     super();
+    checkOptionKeys(options, 'logcosh', LOSS_OPTION_KEYS);
     this.name = checkName(options.name, 'logcosh', 'log_cosh');
   }
   call(yTrue: Tensor, yPred: Tensor): Tensor {
@@ -142,6 +155,10 @@ export interface CosineSimilarityOptions extends LossOptions {
   /** The axis the vectors lie along (default -1). */
   axis?: number;
 }
+const COSINE_SIMILARITY_OPTION_KEYS = optionKeys<CosineSimilarityOptions>()({
+  ...LOSS_OPTION_KEY_SET,
+  axis: true,
+});
 
 /**
  * −cos(yTrue, yPred) along `axis`: −Σ (yTrue/‖yTrue‖)·(yPred/‖yPred‖), with each norm kept
@@ -149,10 +166,12 @@ export interface CosineSimilarityOptions extends LossOptions {
  */
 export class CosineSimilarity extends Loss {
   static readonly className = 'CosineSimilarity';
+  static readonly optionKeys: readonly string[] = COSINE_SIMILARITY_OPTION_KEYS;
   readonly name: string;
   readonly axis: number;
   constructor(options: CosineSimilarityOptions = {}) {
     super();
+    checkOptionKeys(options, 'cosineSimilarity', COSINE_SIMILARITY_OPTION_KEYS);
     this.axis = checkNumber(options.axis, 'cosineSimilarity', 'axis', {
       integer: true,
       fallback: -1,

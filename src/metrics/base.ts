@@ -5,7 +5,7 @@ import type { ConfigDict, JsonValue } from '../serialization.js';
 import { toTensor } from '../tensor/creation.js';
 import { formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { checkName } from '../validation.js';
+import { checkName, checkOptionKeys, optionKeys, type OptionKeySet } from '../validation.js';
 
 /**
  * A stateful metric, as Keras's: `update` accumulates over batches, `result` reads the value
@@ -37,6 +37,9 @@ export interface MetricOptions {
   /** Name for logs (default Keras's, e.g. 'binary_accuracy'). */
   name?: string;
 }
+/** The keys of MetricOptions, spread into the key list of every metric with more options. */
+export const METRIC_OPTION_KEY_SET: OptionKeySet<MetricOptions> = { name: true };
+export const METRIC_OPTION_KEYS = optionKeys<MetricOptions>()(METRIC_OPTION_KEY_SET);
 
 /** A plain function (yTrue, yPred) → per-sample (or per-element) values. */
 export type MetricFunction = (yTrue: Tensor, yPred: Tensor) => Tensor;
@@ -77,6 +80,7 @@ export class MeanMetricWrapper extends Metric {
   #count = 0;
   constructor(fn: MetricFunction, options: MetricOptions = {}) {
     super();
+    checkOptionKeys(options, 'MeanMetricWrapper', METRIC_OPTION_KEYS);
     if (typeof fn !== 'function') {
       throw new ConfigError(
         `MeanMetricWrapper: fn must be a function (yTrue, yPred) => values, received ${describe(fn)}.`,

@@ -3,8 +3,8 @@ import { EPSILON, alignTargets } from '../losses/base.js';
 import { noGrad } from '../autograd/tape.js';
 import type { ConfigDict, JsonValue } from '../serialization.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { Metric, sampleWeights, type MetricOptions } from './base.js';
-import { checkName } from '../validation.js';
+import { METRIC_OPTION_KEY_SET, Metric, sampleWeights, type MetricOptions } from './base.js';
+import { checkName, checkOptionKeys, optionKeys, pickOptions } from '../validation.js';
 
 /**
  * Metrics built on confusion counts, as Keras's: every element of yPred is one prediction
@@ -51,6 +51,10 @@ export interface PrecisionOptions extends MetricOptions {
   /** A prediction above this counts as positive (default 0.5). */
   thresholds?: number;
 }
+const PRECISION_OPTION_KEYS = optionKeys<PrecisionOptions>()({
+  ...METRIC_OPTION_KEY_SET,
+  thresholds: true,
+});
 
 /** Shared state of Precision and Recall: weighted true/false positives and false negatives. */
 abstract class ThresholdCounts extends Metric {
@@ -61,6 +65,7 @@ abstract class ThresholdCounts extends Metric {
   protected fn = 0;
   constructor(options: PrecisionOptions, defaultName: string) {
     super();
+    checkOptionKeys(options, defaultName, PRECISION_OPTION_KEYS);
     this.thresholds = checkThreshold(options.thresholds ?? 0.5, defaultName);
     this.name = checkName(options.name, defaultName, defaultName);
   }
@@ -99,7 +104,7 @@ export class Precision extends ThresholdCounts {
     return this.tp + this.fp === 0 ? 0 : this.tp / (this.tp + this.fp);
   }
   static fromConfig(config: ConfigDict): Precision {
-    return new Precision(config as PrecisionOptions);
+    return new Precision(pickOptions(config, PRECISION_OPTION_KEYS) as PrecisionOptions);
   }
 }
 
@@ -113,7 +118,7 @@ export class Recall extends ThresholdCounts {
     return this.tp + this.fn === 0 ? 0 : this.tp / (this.tp + this.fn);
   }
   static fromConfig(config: ConfigDict): Recall {
-    return new Recall(config as PrecisionOptions);
+    return new Recall(pickOptions(config, PRECISION_OPTION_KEYS) as PrecisionOptions);
   }
 }
 
@@ -125,6 +130,12 @@ export interface AUCOptions extends MetricOptions {
   /** yPred holds logits; a sigmoid is applied first (default false). */
   fromLogits?: boolean;
 }
+const AUC_OPTION_KEYS = optionKeys<AUCOptions>()({
+  ...METRIC_OPTION_KEY_SET,
+  numThresholds: true,
+  curve: true,
+  fromLogits: true,
+});
 
 /**
  * Area under the ROC (or PR) curve, approximated as Keras does: confusion counts at
@@ -144,6 +155,7 @@ export class AUC extends Metric {
   #tn: Float64Array;
   #fn: Float64Array;
   constructor(options: AUCOptions = {}) {
+    checkOptionKeys(options, 'auc', AUC_OPTION_KEYS);
     super();
     const { numThresholds = 200, curve = 'ROC', fromLogits = false } = options;
     if (!Number.isInteger(numThresholds) || numThresholds < 2) {
@@ -279,7 +291,7 @@ export class AUC extends Metric {
   }
 
   static fromConfig(config: ConfigDict): AUC {
-    return new AUC(config as AUCOptions);
+    return new AUC(pickOptions(config, AUC_OPTION_KEYS) as AUCOptions);
   }
 }
 

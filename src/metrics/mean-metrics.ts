@@ -6,8 +6,14 @@ import type { ConfigDict, JsonValue } from '../serialization.js';
 import { toTensor } from '../tensor/creation.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { MeanMetricWrapper, Metric, type MetricOptions } from './base.js';
-import { checkName } from '../validation.js';
+import {
+  METRIC_OPTION_KEYS,
+  METRIC_OPTION_KEY_SET,
+  MeanMetricWrapper,
+  Metric,
+  type MetricOptions,
+} from './base.js';
+import { checkName, checkOptionKeys, optionKeys, pickOptions } from '../validation.js';
 
 /** Metrics that average a per-sample value: the accuracies, mean squared and absolute error. */
 
@@ -15,12 +21,17 @@ export interface BinaryAccuracyOptions extends MetricOptions {
   /** A prediction above this counts as class 1 (default 0.5). */
   threshold?: number;
 }
+const BINARY_ACCURACY_OPTION_KEYS = optionKeys<BinaryAccuracyOptions>()({
+  ...METRIC_OPTION_KEY_SET,
+  threshold: true,
+});
 
 /** The fraction of elements where (yPred > threshold) equals yTrue (labels 0 or 1). */
 export class BinaryAccuracy extends MeanMetricWrapper {
   static override readonly className = 'BinaryAccuracy';
   readonly threshold: number;
   constructor(options: BinaryAccuracyOptions = {}) {
+    checkOptionKeys(options, 'binaryAccuracy', BINARY_ACCURACY_OPTION_KEYS);
     const { threshold = 0.5 } = options;
     if (typeof threshold !== 'number' || Number.isNaN(threshold)) {
       throw new ConfigError(
@@ -41,7 +52,9 @@ export class BinaryAccuracy extends MeanMetricWrapper {
     return { name: this.name, threshold: this.threshold };
   }
   static fromConfig(config: ConfigDict): BinaryAccuracy {
-    return new BinaryAccuracy(config as BinaryAccuracyOptions);
+    return new BinaryAccuracy(
+      pickOptions(config, BINARY_ACCURACY_OPTION_KEYS) as BinaryAccuracyOptions,
+    );
   }
 }
 
@@ -49,6 +62,7 @@ export class BinaryAccuracy extends MeanMetricWrapper {
 export class CategoricalAccuracy extends MeanMetricWrapper {
   static override readonly className = 'CategoricalAccuracy';
   constructor(options: MetricOptions = {}) {
+    checkOptionKeys(options, 'categoricalAccuracy', METRIC_OPTION_KEYS);
     const name = checkName(options.name, 'categoricalAccuracy', 'categorical_accuracy');
     super(
       (yTrue, yPred) => {
@@ -59,7 +73,7 @@ export class CategoricalAccuracy extends MeanMetricWrapper {
     );
   }
   static fromConfig(config: ConfigDict): CategoricalAccuracy {
-    return new CategoricalAccuracy(config as MetricOptions);
+    return new CategoricalAccuracy(pickOptions(config, METRIC_OPTION_KEYS) as MetricOptions);
   }
 }
 
@@ -70,6 +84,7 @@ export class CategoricalAccuracy extends MeanMetricWrapper {
 export class SparseCategoricalAccuracy extends MeanMetricWrapper {
   static override readonly className = 'SparseCategoricalAccuracy';
   constructor(options: MetricOptions = {}) {
+    checkOptionKeys(options, 'sparseCategoricalAccuracy', METRIC_OPTION_KEYS);
     const name = checkName(
       options.name,
       'sparseCategoricalAccuracy',
@@ -93,7 +108,7 @@ export class SparseCategoricalAccuracy extends MeanMetricWrapper {
     );
   }
   static fromConfig(config: ConfigDict): SparseCategoricalAccuracy {
-    return new SparseCategoricalAccuracy(config as MetricOptions);
+    return new SparseCategoricalAccuracy(pickOptions(config, METRIC_OPTION_KEYS) as MetricOptions);
   }
 }
 
@@ -101,12 +116,13 @@ export class SparseCategoricalAccuracy extends MeanMetricWrapper {
 export class MeanSquaredError extends MeanMetricWrapper {
   static override readonly className = 'MeanSquaredError';
   constructor(options: MetricOptions = {}) {
+    checkOptionKeys(options, 'meanSquaredError', METRIC_OPTION_KEYS);
     const loss = new MseLoss();
     const name = checkName(options.name, 'meanSquaredError', 'mean_squared_error');
     super((t, p) => loss.call(t, p), { name });
   }
   static fromConfig(config: ConfigDict): MeanSquaredError {
-    return new MeanSquaredError(config as MetricOptions);
+    return new MeanSquaredError(pickOptions(config, METRIC_OPTION_KEYS) as MetricOptions);
   }
 }
 
@@ -114,12 +130,13 @@ export class MeanSquaredError extends MeanMetricWrapper {
 export class MeanAbsoluteError extends MeanMetricWrapper {
   static override readonly className = 'MeanAbsoluteError';
   constructor(options: MetricOptions = {}) {
+    checkOptionKeys(options, 'meanAbsoluteError', METRIC_OPTION_KEYS);
     const loss = new MaeLoss();
     const name = checkName(options.name, 'meanAbsoluteError', 'mean_absolute_error');
     super((t, p) => loss.call(t, p), { name });
   }
   static fromConfig(config: ConfigDict): MeanAbsoluteError {
-    return new MeanAbsoluteError(config as MetricOptions);
+    return new MeanAbsoluteError(pickOptions(config, METRIC_OPTION_KEYS) as MetricOptions);
   }
 }
 
@@ -134,6 +151,7 @@ export class AutoAccuracy extends Metric {
   readonly name: string;
   #inner: Metric | undefined;
   constructor(options: MetricOptions = {}) {
+    checkOptionKeys(options, 'accuracy', METRIC_OPTION_KEYS);
     super();
     this.name = checkName(options.name, 'accuracy', 'accuracy');
   }
@@ -190,6 +208,6 @@ export class AutoAccuracy extends Metric {
     if (this.#inner && inner !== null) this.#inner.setState(inner);
   }
   static fromConfig(config: ConfigDict): AutoAccuracy {
-    return new AutoAccuracy(config as MetricOptions);
+    return new AutoAccuracy(pickOptions(config, METRIC_OPTION_KEYS) as MetricOptions);
   }
 }

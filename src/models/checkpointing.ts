@@ -3,7 +3,7 @@ import type { Metric } from '../metrics/metric.js';
 import type { Layer } from '../layers/layer.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { JsonValue } from '../serialization.js';
-import { checkOptionKeys, checkString } from '../validation.js';
+import { checkOptionKeys, optionKeys, checkString } from '../validation.js';
 import type { Callback } from './callback.js';
 import type { Model } from './model.js';
 
@@ -24,6 +24,7 @@ export interface CheckpointOptions {
    */
   every?: number | 'epoch';
 }
+const CHECKPOINT_OPTION_KEYS = optionKeys<CheckpointOptions>()({ dir: true, every: true });
 
 /** Everything fit needs, besides weights and optimizer slots, to go on exactly. */
 export interface TrainingState {
@@ -184,7 +185,12 @@ export function getCheckpointer(): Checkpointer {
 /** The checkpoint option, checked: { dir, every } with every 'epoch' or an integer >= 1. */
 export function checkCheckpointOptions(options: unknown): Required<CheckpointOptions> {
   const where = 'fit: checkpoint';
-  const o = checkOptionKeys(options, where, ['dir', 'every'], "{ dir: 'checkpoints', every: 100 }");
+  const o = checkOptionKeys(
+    options,
+    where,
+    CHECKPOINT_OPTION_KEYS,
+    "{ dir: 'checkpoints', every: 100 }",
+  );
   const dir = checkString(o.dir, where, 'dir', { example: "dir: 'checkpoints'" });
   const every = o.every ?? 'epoch';
   if (every !== 'epoch' && !(typeof every === 'number' && Number.isInteger(every) && every >= 1)) {

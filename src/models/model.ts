@@ -23,12 +23,18 @@ import { Graph } from './graph.js';
 import type { History } from './history.js';
 import { summarize, type SummaryOptions } from './summary.js';
 import * as training from './training/index.js';
+import { checkOptionKeys, optionKeys } from '../validation.js';
 
 export interface ModelOptions {
   inputs: SymbolicTensor | readonly SymbolicTensor[];
   outputs: SymbolicTensor | readonly SymbolicTensor[];
   name?: string;
 }
+export const MODEL_OPTION_KEYS = optionKeys<ModelOptions>()({
+  inputs: true,
+  outputs: true,
+  name: true,
+});
 
 /**
  * A functional model: the layers between `inputs` (from sn.input) and `outputs`. It is a
@@ -71,6 +77,7 @@ export class Model extends Layer {
         : { ...layerOptions, ...(options?.name ? { name: options.name } : {}) },
     );
     if (options && !asLayer) {
+      checkOptionKeys(options, 'model()', MODEL_OPTION_KEYS);
       const graph = options as Partial<ModelOptions>;
       if (graph.inputs === undefined || graph.outputs === undefined) {
         // (describe() would print the whole graph, which is circular; the keys say enough.)

@@ -3,12 +3,14 @@ import { input, InputLayer } from '../layers/input.js';
 import { Layer } from '../layers/layer.js';
 import { SymbolicTensor, type SymbolicShape } from '../layers/symbolic.js';
 import { Model, withFieldLayers } from './model.js';
+import { checkOptionKeys, optionKeys } from '../validation.js';
 
 export interface SequentialOptions {
   /** Layers in order; the first element may be a SymbolicTensor from sn.input. */
   layers?: readonly (Layer | SymbolicTensor)[];
   name?: string;
 }
+export const SEQUENTIAL_OPTION_KEYS = optionKeys<SequentialOptions>()({ layers: true, name: true });
 
 /**
  * A linear stack of layers. It builds as soon as its input shape is known: from a leading
@@ -30,6 +32,12 @@ export class Sequential extends Model {
   #deferGraph = true;
 
   constructor(options: SequentialOptions = {}) {
+    checkOptionKeys(
+      options,
+      'sequential',
+      SEQUENTIAL_OPTION_KEYS,
+      'sn.sequential({ layers: [...] })',
+    );
     super(undefined, options.name ? { name: options.name } : {});
     for (const layer of options.layers ?? []) this.add(layer);
     this.#deferGraph = false;

@@ -2,11 +2,13 @@ import type { Layer } from '../layers/layer.js';
 import { formatSymbolicShape } from '../layers/symbolic.js';
 import type { Serializable } from '../serialization.js';
 import type { Model } from './model.js';
+import { checkOptionKeys, optionKeys } from '../validation.js';
 
 export interface SummaryOptions {
   /** Where each line goes (default console.log). */
   printFn?: (line: string) => void;
 }
+export const SUMMARY_OPTION_KEYS = optionKeys<SummaryOptions>()({ printFn: true });
 
 /** "L2(l2=0.01)" from a regularizer's or constraint's class name and config. */
 function describeObject(obj: Serializable): string {
@@ -42,6 +44,7 @@ function count(n: number): string {
 }
 
 export function summarize(model: Model, options: SummaryOptions): string {
+  checkOptionKeys(options, `${model.describeSelf()}.summary`, SUMMARY_OPTION_KEYS);
   const printFn = options.printFn ?? ((line: string) => console.log(line));
   const rows: string[][] = [
     ['Layer (type)', 'Output shape', 'Param #', 'Regularizers and constraints'],

@@ -8,6 +8,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { cast } from './cast.js';
 import { matmul } from './matmul.js';
 import { backend, checkOptions, convert, makeTensor } from './op.js';
+import { optionKeys } from '../validation.js';
 import { sum } from './reductions.js';
 
 /** The activations fusedDense applies (see FusedActivation in backends/backend.ts). */
@@ -25,6 +26,10 @@ export interface FusedDenseOptions {
   /** Applied last (default 'linear'). */
   activation?: FusedActivation;
 }
+const FUSED_DENSE_OPTION_KEYS = optionKeys<FusedDenseOptions>()({
+  bias: true,
+  activation: true,
+});
 
 /**
  * A dense layer's forward pass as ONE op: y = activation(x·kernel + bias) for x [batch, in],
@@ -46,6 +51,7 @@ export function fusedDense(x: TensorLike, kernel: TensorLike, options?: FusedDen
     options,
     'fusedDense',
     "fusedDense(x, kernel, { bias, activation: 'relu' })",
+    FUSED_DENSE_OPTION_KEYS,
   );
   if (!FUSED_ACTIVATIONS.includes(activation)) {
     throw new ConfigError(

@@ -6,6 +6,7 @@ import { checkSize, formatShape, normalizeAxis, shapesEqual, stridesOf } from '.
 import { Tensor } from '../tensor/tensor.js';
 import { cast } from './cast.js';
 import { backend, checkOptions, convert, makeTensor } from './op.js';
+import { optionKeys } from '../validation.js';
 
 /**
  * Ops that pick or place values by index: gather, scatterAdd, oneHot. Indices are int32: a
@@ -70,6 +71,7 @@ export interface GatherOptions {
   /** Axis of x that the indices select along (default 0; negative counts from the end). */
   axis?: number;
 }
+const GATHER_OPTION_KEYS = optionKeys<GatherOptions>()({ axis: true });
 
 /**
  * Slices of x along `axis` at int32 `indices` (any shape; a plain array of numbers is
@@ -80,7 +82,12 @@ export interface GatherOptions {
  *   sn.gather(sn.tensor([[1, 2], [3, 4], [5, 6]]), [2, 0]) // [[5, 6], [1, 2]]
  */
 export function gather(x: TensorLike, indices: TensorLike, options?: GatherOptions): Tensor {
-  const { axis = 0 } = checkOptions(options, 'gather', 'gather(x, indices, { axis: 1 })');
+  const { axis = 0 } = checkOptions(
+    options,
+    'gather',
+    'gather(x, indices, { axis: 1 })',
+    GATHER_OPTION_KEYS,
+  );
   const t = convert(x, 'gather', 'x');
   const a = normalizeAxis(axis, t.rank, 'gather');
   const idx = toIndices(indices, 'gather');
@@ -98,6 +105,7 @@ export interface ScatterAddOptions {
   /** Axis of x that the indices address (default 0; negative counts from the end). */
   axis?: number;
 }
+const SCATTER_ADD_OPTION_KEYS = optionKeys<ScatterAddOptions>()({ axis: true });
 
 /**
  * x with `updates` added at `indices` along `axis`; repeated indices accumulate. `updates`
@@ -115,6 +123,7 @@ export function scatterAdd(
     options,
     'scatterAdd',
     'scatterAdd(x, indices, updates, { axis: 1 })',
+    SCATTER_ADD_OPTION_KEYS,
   );
   const tx = convert(x, 'scatterAdd', 'x');
   const tu = convert(updates, 'scatterAdd', 'updates', tx.dtype);
@@ -146,6 +155,11 @@ export interface OneHotOptions {
   /** Default float32. */
   dtype?: DType;
 }
+const ONE_HOT_OPTION_KEYS = optionKeys<OneHotOptions>()({
+  onValue: true,
+  offValue: true,
+  dtype: true,
+});
 
 /**
  * A new last axis of length `depth`: onValue (1) at each index, offValue (0) elsewhere. As
@@ -159,7 +173,12 @@ export function oneHot(indices: TensorLike, depth: number, options?: OneHotOptio
     onValue = 1,
     offValue = 0,
     dtype = 'float32',
-  } = checkOptions(options, 'oneHot', "oneHot(labels, 10, { dtype: 'int32' })");
+  } = checkOptions(
+    options,
+    'oneHot',
+    "oneHot(labels, 10, { dtype: 'int32' })",
+    ONE_HOT_OPTION_KEYS,
+  );
   if (typeof depth !== 'number' || !Number.isInteger(depth) || depth < 1) {
     throw new ConfigError(
       `oneHot: depth must be a positive integer (the number of classes), received ${describe(depth)}.`,

@@ -7,6 +7,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { unbroadcast } from './binary.js';
 import { cast } from './cast.js';
 import { backend, checkOptions, convert, makeTensor } from './op.js';
+import { optionKeys } from '../validation.js';
 
 export interface MatmulOptions {
   /** Use the transpose of a's last two axes (default false). */
@@ -14,6 +15,10 @@ export interface MatmulOptions {
   /** Use the transpose of b's last two axes (default false). */
   transposeB?: boolean;
 }
+const MATMUL_OPTION_KEYS = optionKeys<MatmulOptions>()({
+  transposeA: true,
+  transposeB: true,
+});
 
 /**
  * Matrix product a·b. 2-D: [m, k]·[k, n] → [m, n]. Batched: [...batch, m, k]·[...batch, k, n]
@@ -33,6 +38,7 @@ export function matmul(a: TensorLike, b: TensorLike, options?: MatmulOptions): T
     options,
     'matmul',
     'matmul(a, b, { transposeA: true })',
+    MATMUL_OPTION_KEYS,
   );
   let ta = convert(a, 'matmul', 'a');
   let tb = convert(b, 'matmul', 'b');

@@ -8,6 +8,7 @@ import type { Shape } from '../tensor/shape.js';
 import type { DataId } from '../tensor/store.js';
 import { Tensor } from '../tensor/tensor.js';
 import { Variable } from '../tensor/variable.js';
+import { unknownOption, unknownOptionError } from '../validation.js';
 
 /**
  * Helpers every op file uses: turning arguments into tensors on the active backend, and
@@ -58,11 +59,16 @@ export function convert(x: TensorLike, op: string, arg: string, dtype?: DType): 
   return copy;
 }
 
-/** Checks that `options` is an options object (catches tfjs-style extra positional args). */
+/**
+ * Checks that `options` is an options object (catches tfjs-style extra positional args) with
+ * only the keys in `keys`, the op's list made with optionKeys (see src/validation.ts):
+ * `sum(x, 0, { keepdims: true })` is an error pointing to keepDims, not a dropped axis.
+ */
 export function checkOptions<T extends object>(
   options: T | undefined,
   op: string,
   example: string,
+  keys: readonly (keyof T & string)[],
 ): T {
   if (options === undefined) return {} as T;
   if (
@@ -76,5 +82,7 @@ export function checkOptions<T extends object>(
         `Write it as ${example}.`,
     );
   }
+  const key = unknownOption(options as Record<string, unknown>, keys);
+  if (key !== undefined) throw unknownOptionError(op, key, keys);
   return options;
 }

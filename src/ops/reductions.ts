@@ -7,6 +7,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { add, div, equal, greater, mul, sub, where } from './binary.js';
 import { cast } from './cast.js';
 import { backend, checkOptions, convert, makeTensor } from './op.js';
+import { optionKeys, type OptionKeySet } from '../validation.js';
 import { broadcastTo, expandDims, reshape } from './shape.js';
 import { abs, exp, log, sqrt, square } from './unary.js';
 
@@ -20,6 +21,8 @@ export interface ReduceOptions {
   /** Keep reduced axes as length 1 (default false). */
   keepDims?: boolean;
 }
+const REDUCE_OPTION_KEY_SET: OptionKeySet<ReduceOptions> = { keepDims: true };
+const REDUCE_OPTION_KEYS = optionKeys<ReduceOptions>()(REDUCE_OPTION_KEY_SET);
 
 /** The shape of x with `axes` set to 1: what keepDims gives and what gradients reshape to. */
 export function keptShape(shape: readonly number[], axes: readonly number[]): number[] {
@@ -39,7 +42,12 @@ export function sum(
   axis?: number | readonly number[],
   options?: ReduceOptions,
 ): Tensor {
-  const { keepDims = false } = checkOptions(options, 'sum', 'sum(x, axis, { keepDims: true })');
+  const { keepDims = false } = checkOptions(
+    options,
+    'sum',
+    'sum(x, axis, { keepDims: true })',
+    REDUCE_OPTION_KEYS,
+  );
   let t = convert(x, 'sum', 'x');
   if (t.dtype === 'bool') t = cast(t, 'int32');
   const axes = normalizeAxes(axis, t.rank, 'sum');
@@ -56,7 +64,7 @@ export function mean(
   axis?: number | readonly number[],
   options?: ReduceOptions,
 ): Tensor {
-  checkOptions(options, 'mean', 'mean(x, axis, { keepDims: true })');
+  checkOptions(options, 'mean', 'mean(x, axis, { keepDims: true })', REDUCE_OPTION_KEYS);
   let t = convert(x, 'mean', 'x');
   t = cast(t, floatTypeOf(t.dtype));
   const axes = normalizeAxes(axis, t.rank, 'mean');
@@ -75,7 +83,12 @@ function extreme(
   axis: number | readonly number[] | undefined,
   options?: ReduceOptions,
 ): Tensor {
-  const { keepDims = false } = checkOptions(options, op, `${op}(x, axis, { keepDims: true })`);
+  const { keepDims = false } = checkOptions(
+    options,
+    op,
+    `${op}(x, axis, { keepDims: true })`,
+    REDUCE_OPTION_KEYS,
+  );
   const t = convert(x, op, 'x');
   const axes = normalizeAxes(axis, t.rank, op);
   if (axes.length === 0) return t;
@@ -125,7 +138,12 @@ export function prod(
   axis?: number | readonly number[],
   options?: ReduceOptions,
 ): Tensor {
-  const { keepDims = false } = checkOptions(options, 'prod', 'prod(x, axis, { keepDims: true })');
+  const { keepDims = false } = checkOptions(
+    options,
+    'prod',
+    'prod(x, axis, { keepDims: true })',
+    REDUCE_OPTION_KEYS,
+  );
   let t = convert(x, 'prod', 'x');
   if (t.dtype === 'bool') t = cast(t, 'int32');
   const axes = normalizeAxes(axis, t.rank, 'prod');
@@ -161,7 +179,7 @@ export function variance(
   axis?: number | readonly number[],
   options?: ReduceOptions,
 ): Tensor {
-  checkOptions(options, 'variance', 'variance(x, axis, { keepDims: true })');
+  checkOptions(options, 'variance', 'variance(x, axis, { keepDims: true })', REDUCE_OPTION_KEYS);
   let t = convert(x, 'variance', 'x');
   t = cast(t, floatTypeOf(t.dtype));
   const axes = normalizeAxes(axis, t.rank, 'variance');
@@ -178,7 +196,12 @@ export function std(
   axis?: number | readonly number[],
   options?: ReduceOptions,
 ): Tensor {
-  const { keepDims = false } = checkOptions(options, 'std', 'std(x, axis, { keepDims: true })');
+  const { keepDims = false } = checkOptions(
+    options,
+    'std',
+    'std(x, axis, { keepDims: true })',
+    REDUCE_OPTION_KEYS,
+  );
   let t = convert(x, 'std', 'x');
   t = cast(t, floatTypeOf(t.dtype));
   const axes = normalizeAxes(axis, t.rank, 'std');
@@ -210,6 +233,7 @@ export function logSumExp(
     options,
     'logSumExp',
     'logSumExp(x, axis, { keepDims: true })',
+    REDUCE_OPTION_KEYS,
   );
   let t = convert(x, 'logSumExp', 'x');
   t = cast(t, floatTypeOf(t.dtype));
@@ -230,6 +254,7 @@ export interface NormOptions extends ReduceOptions {
   /** 'euclidean' or 2 (default), 1, Infinity, or 'fro' (same as euclidean over the axes). */
   ord?: number | 'euclidean' | 'fro';
 }
+const NORM_OPTION_KEYS = optionKeys<NormOptions>()({ ...REDUCE_OPTION_KEY_SET, ord: true });
 
 /**
  * Vector norm over `axis` (all axes by default: the Frobenius norm of a matrix), of the
@@ -246,6 +271,7 @@ export function norm(
     options,
     'norm',
     'norm(x, axis, { ord: 2 })',
+    NORM_OPTION_KEYS,
   );
   let t = convert(x, 'norm', 'x');
   t = cast(t, floatTypeOf(t.dtype));

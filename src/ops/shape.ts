@@ -14,6 +14,7 @@ import {
 import { Tensor } from '../tensor/tensor.js';
 import { cast } from './cast.js';
 import { backend, checkOptions, convert, makeTensor } from './op.js';
+import { optionKeys } from '../validation.js';
 import { sum } from './reductions.js';
 
 /**
@@ -250,6 +251,7 @@ export interface SplitOptions {
   /** Axis to split along (default 0; negative counts from the end). */
   axis?: number;
 }
+const SPLIT_OPTION_KEYS = optionKeys<SplitOptions>()({ axis: true });
 
 function splitSizes(
   numOrSizes: number | readonly number[],
@@ -313,7 +315,12 @@ export function split(
   numOrSizes: number | readonly number[],
   options?: SplitOptions,
 ): Tensor[] {
-  const { axis = 0 } = checkOptions(options, 'split', 'split(x, [2, -1], { axis: 1 })');
+  const { axis = 0 } = checkOptions(
+    options,
+    'split',
+    'split(x, [2, -1], { axis: 1 })',
+    SPLIT_OPTION_KEYS,
+  );
   const t = convert(x, 'split', 'x');
   const a = normalizeAxis(axis, t.rank, 'split');
   const sizes = splitSizes(numOrSizes, t.shape, a);
@@ -333,6 +340,7 @@ export interface SliceOptions {
   /** Extent on each axis; -1 or a missing entry means "to the end" (default: all to the end). */
   size?: readonly number[];
 }
+const SLICE_OPTION_KEYS = optionKeys<SliceOptions>()({ size: true });
 
 /**
  * The block of x starting at `begin` (a number is the start on axis 0; missing entries are
@@ -344,7 +352,12 @@ export function slice(
   begin: number | readonly number[],
   options?: SliceOptions,
 ): Tensor {
-  const { size } = checkOptions(options, 'slice', 'slice(x, [0, 1], { size: [2, -1] })');
+  const { size } = checkOptions(
+    options,
+    'slice',
+    'slice(x, [0, 1], { size: [2, -1] })',
+    SLICE_OPTION_KEYS,
+  );
   const t = convert(x, 'slice', 'x');
   const b = integers(typeof begin === 'number' ? [begin] : begin, 'slice', 'begin', '[0, 1]');
   const s = size === undefined ? [] : integers(size, 'slice', 'size', '[2, -1]');
@@ -387,6 +400,7 @@ export interface PadOptions {
   /** Value written into the padding (default 0; stored in x's dtype, so truncated for int32). */
   constantValue?: number;
 }
+const PAD_OPTION_KEYS = optionKeys<PadOptions>()({ constantValue: true });
 
 /**
  * Pads axis i with paddings[i] = [before, after] entries (one pair per axis, non-negative).
@@ -401,6 +415,7 @@ export function pad(
     options,
     'pad',
     'pad(x, [[1, 1], [2, 2]], { constantValue: 0 })',
+    PAD_OPTION_KEYS,
   );
   const t = convert(x, 'pad', 'x');
   if (

@@ -18,6 +18,7 @@ import {
 } from './binary.js';
 import { cast } from './cast.js';
 import { backend, checkOptions, convert, makeTensor } from './op.js';
+import { optionKeys } from '../validation.js';
 
 /**
  * Elementwise ops of one tensor, math and activations alike. Each is one row of the table
@@ -204,9 +205,15 @@ export interface LeakyReluOptions {
   /** Slope for x < 0 (default 0.2, as TensorFlow.js's op; Keras's LeakyReLU layer uses 0.3). */
   alpha?: number;
 }
+const LEAKY_RELU_OPTION_KEYS = optionKeys<LeakyReluOptions>()({ alpha: true });
 /** x for x > 0, alpha·x otherwise. */
 export function leakyRelu(x: TensorLike, options?: LeakyReluOptions): Tensor {
-  const { alpha = 0.2 } = checkOptions(options, 'leakyRelu', 'leakyRelu(x, { alpha: 0.2 })');
+  const { alpha = 0.2 } = checkOptions(
+    options,
+    'leakyRelu',
+    'leakyRelu(x, { alpha: 0.2 })',
+    LEAKY_RELU_OPTION_KEYS,
+  );
   return applyUnary('leakyRelu', x, checkFinite(alpha, 'leakyRelu', 'alpha'));
 }
 
@@ -214,9 +221,10 @@ export interface EluOptions {
   /** Scale of the negative part (default 1). */
   alpha?: number;
 }
+const ELU_OPTION_KEYS = optionKeys<EluOptions>()({ alpha: true });
 /** x for x > 0, alpha·(e^x − 1) otherwise. */
 export function elu(x: TensorLike, options?: EluOptions): Tensor {
-  const { alpha = 1 } = checkOptions(options, 'elu', 'elu(x, { alpha: 1 })');
+  const { alpha = 1 } = checkOptions(options, 'elu', 'elu(x, { alpha: 1 })', ELU_OPTION_KEYS);
   return applyUnary('elu', x, checkFinite(alpha, 'elu', 'alpha'));
 }
 
@@ -224,9 +232,15 @@ export interface GeluOptions {
   /** Use the tanh approximation instead of the exact erf form (default false, as Keras). */
   approximate?: boolean;
 }
+const GELU_OPTION_KEYS = optionKeys<GeluOptions>()({ approximate: true });
 /** x·Φ(x), Φ the standard normal CDF (exact by default). */
 export function gelu(x: TensorLike, options?: GeluOptions): Tensor {
-  const { approximate = false } = checkOptions(options, 'gelu', 'gelu(x, { approximate: true })');
+  const { approximate = false } = checkOptions(
+    options,
+    'gelu',
+    'gelu(x, { approximate: true })',
+    GELU_OPTION_KEYS,
+  );
   if (typeof approximate !== 'boolean') {
     throw new ConfigError(
       `gelu: approximate must be true or false, received ${describe(approximate)}. ` +
@@ -242,10 +256,16 @@ export interface ClipOptions {
   /** Upper bound (default: none). */
   max?: number;
 }
+const CLIP_OPTION_KEYS = optionKeys<ClipOptions>()({ min: true, max: true });
 
 /** Limits values to [min, max]; the gradient passes where min <= x <= max. */
 export function clip(x: TensorLike, options?: ClipOptions): Tensor {
-  const { min, max } = checkOptions(options, 'clip', 'clip(x, { min: 0, max: 1 })');
+  const { min, max } = checkOptions(
+    options,
+    'clip',
+    'clip(x, { min: 0, max: 1 })',
+    CLIP_OPTION_KEYS,
+  );
   for (const [name, bound] of [
     ['min', min],
     ['max', max],

@@ -3,8 +3,8 @@ import type { ConfigDict } from '../serialization.js';
 import { fill } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
-import { Optimizer, type OptimizerOptions, type Slots } from './base.js';
-import { checkNumber } from '../validation.js';
+import { OPTIMIZER_OPTION_KEY_SET, Optimizer, type OptimizerOptions, type Slots } from './base.js';
+import { checkNumber, optionKeys } from '../validation.js';
 
 export interface AdagradOptions extends OptimizerOptions {
   /** Starting value of the accumulator (>= 0). Default 0.1. */
@@ -12,6 +12,11 @@ export interface AdagradOptions extends OptimizerOptions {
   /** Added under the square root. Default 1e-7. */
   epsilon?: number;
 }
+const ADAGRAD_OPTION_KEYS = optionKeys<AdagradOptions>()({
+  ...OPTIMIZER_OPTION_KEY_SET,
+  initialAccumulatorValue: true,
+  epsilon: true,
+});
 
 /**
  * Adagrad, as Keras 3: `accumulator ← accumulator + g²`, `w ← w − lr·g / √(accumulator + ε)`,
@@ -24,7 +29,7 @@ export class Adagrad extends Optimizer {
   readonly epsilon: number;
 
   constructor(options: AdagradOptions = {}) {
-    super('adagrad', options, ['initialAccumulatorValue', 'epsilon'], 0.001);
+    super('adagrad', options, ADAGRAD_OPTION_KEYS, 0.001);
     this.initialAccumulatorValue = checkNumber(
       options.initialAccumulatorValue,
       this.owner,

@@ -2,8 +2,8 @@ import { add, div, maximum, mul, sqrt, square, sub } from '../ops/index.js';
 import { adamUpdate, fusable } from '../ops/optimizer.js';
 import type { ConfigDict } from '../serialization.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { Optimizer, type OptimizerOptions, type Slots } from './base.js';
-import { checkBoolean, checkNumber } from '../validation.js';
+import { OPTIMIZER_OPTION_KEY_SET, Optimizer, type OptimizerOptions, type Slots } from './base.js';
+import { checkBoolean, checkNumber, optionKeys } from '../validation.js';
 
 export interface AdamOptions extends OptimizerOptions {
   /** Decay of the first-moment estimate, in [0, 1). Default 0.9. */
@@ -15,8 +15,13 @@ export interface AdamOptions extends OptimizerOptions {
   /** Use the running maximum of v (AMSGrad). Default false. */
   amsgrad?: boolean;
 }
-
-const ADAM_KEYS = ['beta1', 'beta2', 'epsilon', 'amsgrad'];
+const ADAM_OPTION_KEYS = optionKeys<AdamOptions>()({
+  ...OPTIMIZER_OPTION_KEY_SET,
+  beta1: true,
+  beta2: true,
+  epsilon: true,
+  amsgrad: true,
+});
 
 /**
  * Adam, exactly as Keras 3 (step t counts from 1):
@@ -39,7 +44,7 @@ export class Adam extends Optimizer {
 
   /** `owner` names the factory in error messages (AdamW passes 'adamw'). */
   constructor(options: AdamOptions = {}, owner = 'adam') {
-    super(owner, options, ADAM_KEYS, 0.001);
+    super(owner, options, ADAM_OPTION_KEYS, 0.001);
     [this.beta1, this.beta2, this.epsilon] = checkBetas(this.owner, options);
     this.amsgrad = checkBoolean(options.amsgrad, this.owner, 'amsgrad', false);
   }

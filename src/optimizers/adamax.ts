@@ -2,7 +2,8 @@ import { abs, add, div, maximum, mul, sub } from '../ops/index.js';
 import type { ConfigDict } from '../serialization.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { checkBetas } from './adam.js';
-import { Optimizer, type OptimizerOptions, type Slots } from './base.js';
+import { OPTIMIZER_OPTION_KEY_SET, Optimizer, type OptimizerOptions, type Slots } from './base.js';
+import { optionKeys } from '../validation.js';
 
 export interface AdamaxOptions extends OptimizerOptions {
   /** In [0, 1). Default 0.9. */
@@ -12,6 +13,12 @@ export interface AdamaxOptions extends OptimizerOptions {
   /** Default 1e-7. */
   epsilon?: number;
 }
+const ADAMAX_OPTION_KEYS = optionKeys<AdamaxOptions>()({
+  ...OPTIMIZER_OPTION_KEY_SET,
+  beta1: true,
+  beta2: true,
+  epsilon: true,
+});
 
 /**
  * Adamax (Adam with the infinity norm), as Keras 3 (step t from 1):
@@ -26,7 +33,7 @@ export class Adamax extends Optimizer {
   readonly epsilon: number;
 
   constructor(options: AdamaxOptions = {}) {
-    super('adamax', options, ['beta1', 'beta2', 'epsilon'], 0.001);
+    super('adamax', options, ADAMAX_OPTION_KEYS, 0.001);
     [this.beta1, this.beta2, this.epsilon] = checkBetas(this.owner, options);
   }
 

@@ -7,7 +7,12 @@ import { releaseStale, withScope } from '../tensor/scope.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { Variable } from '../tensor/variable.js';
-import { checkNumber, checkOptionKeys, checkOptionalNumber } from '../validation.js';
+import {
+  checkNumber,
+  checkOptionKeys,
+  checkOptionalNumber,
+  type OptionKeySet,
+} from '../validation.js';
 import {
   checkLearningRate,
   deserializeLearningRate,
@@ -42,14 +47,15 @@ export interface OptimizerOptions {
   globalClipnorm?: number;
 }
 
-const COMMON_OPTIONS = [
-  'learningRate',
-  'weightDecay',
-  'excludeFromWeightDecay',
-  'clipnorm',
-  'clipvalue',
-  'globalClipnorm',
-] as const;
+/** The keys of OptimizerOptions, spread into every optimizer's key list (src/validation.ts). */
+export const OPTIMIZER_OPTION_KEY_SET: OptionKeySet<OptimizerOptions> = {
+  learningRate: true,
+  weightDecay: true,
+  excludeFromWeightDecay: true,
+  clipnorm: true,
+  clipvalue: true,
+  globalClipnorm: true,
+};
 
 /** Keras 3 config keys sinew reads but does not implement; each must hold its default. */
 const KERAS_ONLY: Record<string, (v: unknown) => boolean> = {
@@ -114,20 +120,21 @@ export abstract class Optimizer implements Serializable {
   #lastSlots: Tensor[] = [];
 
   /**
-   * Validates the common options and rejects unknown keys. `ownKeys` are the subclass's
-   * options (the subclass reads and validates them itself).
+   * Validates the common options and rejects unknown keys. `keys` are every key of the
+   * subclass's options interface, made with optionKeys by spreading OPTIMIZER_OPTION_KEY_SET
+   * (the subclass reads and validates its own options itself).
    */
   protected constructor(
     owner: string,
     options: OptimizerOptions | undefined,
-    ownKeys: readonly string[],
+    keys: readonly string[],
     defaultLearningRate: number,
   ) {
     this.owner = owner;
     const o = checkOptionKeys(
       options,
       owner,
-      [...COMMON_OPTIONS, ...ownKeys],
+      keys,
       `${owner}({ learningRate: ${defaultLearningRate} })`,
     );
     this.#defaultLearningRate = defaultLearningRate;

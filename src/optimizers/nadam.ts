@@ -4,7 +4,8 @@ import type { ConfigDict } from '../serialization.js';
 import { scalar } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { checkBetas } from './adam.js';
-import { Optimizer, type OptimizerOptions, type Slots } from './base.js';
+import { OPTIMIZER_OPTION_KEY_SET, Optimizer, type OptimizerOptions, type Slots } from './base.js';
+import { optionKeys } from '../validation.js';
 
 export interface NadamOptions extends OptimizerOptions {
   /** In [0, 1). Default 0.9. */
@@ -14,6 +15,12 @@ export interface NadamOptions extends OptimizerOptions {
   /** Default 1e-7. */
   epsilon?: number;
 }
+const NADAM_OPTION_KEYS = optionKeys<NadamOptions>()({
+  ...OPTIMIZER_OPTION_KEY_SET,
+  beta1: true,
+  beta2: true,
+  epsilon: true,
+});
 
 /**
  * Nadam (Adam with Nesterov momentum, Dozat 2015), as Keras 3 (step t from 1), with the
@@ -35,7 +42,7 @@ export class Nadam extends Optimizer {
   #uProduct = 1;
 
   constructor(options: NadamOptions = {}) {
-    super('nadam', options, ['beta1', 'beta2', 'epsilon'], 0.001);
+    super('nadam', options, NADAM_OPTION_KEYS, 0.001);
     [this.beta1, this.beta2, this.epsilon] = checkBetas(this.owner, options);
   }
 

@@ -1,8 +1,8 @@
 import { add, div, mul, sqrt, square, sub } from '../ops/index.js';
 import type { ConfigDict } from '../serialization.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { Optimizer, type OptimizerOptions, type Slots } from './base.js';
-import { checkBoolean, checkNumber } from '../validation.js';
+import { OPTIMIZER_OPTION_KEY_SET, Optimizer, type OptimizerOptions, type Slots } from './base.js';
+import { checkBoolean, checkNumber, optionKeys } from '../validation.js';
 
 export interface RMSpropOptions extends OptimizerOptions {
   /** Decay of the mean square, in [0, 1). Default 0.9 (tfjs calls it `decay`). */
@@ -14,6 +14,13 @@ export interface RMSpropOptions extends OptimizerOptions {
   /** Divide by the estimated variance (ms − mg²) instead of the mean square. Default false. */
   centered?: boolean;
 }
+const RMSPROP_OPTION_KEYS = optionKeys<RMSpropOptions>()({
+  ...OPTIMIZER_OPTION_KEY_SET,
+  rho: true,
+  momentum: true,
+  epsilon: true,
+  centered: true,
+});
 
 /**
  * RMSprop, as Keras 3:
@@ -35,7 +42,7 @@ export class RMSprop extends Optimizer {
   readonly centered: boolean;
 
   constructor(options: RMSpropOptions = {}) {
-    super('rmsprop', options, ['rho', 'momentum', 'epsilon', 'centered'], 0.001);
+    super('rmsprop', options, RMSPROP_OPTION_KEYS, 0.001);
     const o = this.owner;
     this.rho = checkNumber(options.rho, o, 'rho', {
       min: 0,

@@ -4,6 +4,7 @@ import {
   checkBoolean,
   checkNumber,
   checkOptionKeys,
+  optionKeys,
   checkOptionalNumber,
   type NumberRule,
 } from '../validation.js';
@@ -32,6 +33,12 @@ export interface ExponentialDecayOptions {
   /** Decay in whole steps of `decaySteps` (floor of step / decaySteps). Default false. */
   staircase?: boolean;
 }
+const EXPONENTIAL_DECAY_OPTION_KEYS = optionKeys<ExponentialDecayOptions>()({
+  initialLearningRate: true,
+  decaySteps: true,
+  decayRate: true,
+  staircase: true,
+});
 
 /** `lr(step) = initialLearningRate · decayRate^(step / decaySteps)` (floored when `staircase`). */
 export class ExponentialDecay extends LearningRateSchedule {
@@ -47,7 +54,7 @@ export class ExponentialDecay extends LearningRateSchedule {
     const o = checkOptionKeys(
       options,
       owner,
-      ['initialLearningRate', 'decaySteps', 'decayRate', 'staircase'],
+      EXPONENTIAL_DECAY_OPTION_KEYS,
       'exponentialDecay({ initialLearningRate: 0.1, decaySteps: 1000, decayRate: 0.96 })',
     );
     this.initialLearningRate = required(owner, 'initialLearningRate', o, { min: 0 });
@@ -87,6 +94,13 @@ export interface CosineDecayOptions {
   /** Steps of the linear warmup (used only with warmupTarget). Default 0. */
   warmupSteps?: number;
 }
+const COSINE_DECAY_OPTION_KEYS = optionKeys<CosineDecayOptions>()({
+  initialLearningRate: true,
+  decaySteps: true,
+  alpha: true,
+  warmupTarget: true,
+  warmupSteps: true,
+});
 
 /**
  * Cosine decay with an optional linear warmup (Keras 3's CosineDecay). Without warmupTarget:
@@ -109,7 +123,7 @@ export class CosineDecay extends LearningRateSchedule {
     const o = checkOptionKeys(
       options,
       owner,
-      ['initialLearningRate', 'decaySteps', 'alpha', 'warmupTarget', 'warmupSteps'],
+      COSINE_DECAY_OPTION_KEYS,
       'cosineDecay({ initialLearningRate: 0.1, decaySteps: 1000 })',
     );
     this.initialLearningRate = required(owner, 'initialLearningRate', o, { min: 0 });
@@ -157,6 +171,10 @@ export interface PiecewiseConstantOptions {
   /** One more value than boundaries. */
   values: readonly number[];
 }
+const PIECEWISE_CONSTANT_OPTION_KEYS = optionKeys<PiecewiseConstantOptions>()({
+  boundaries: true,
+  values: true,
+});
 
 /**
  * A step function (Keras 3's PiecewiseConstantDecay): `values[0]` while step <=
@@ -174,7 +192,7 @@ export class PiecewiseConstantDecay extends LearningRateSchedule {
     const o = checkOptionKeys(
       options,
       owner,
-      ['boundaries', 'values'],
+      PIECEWISE_CONSTANT_OPTION_KEYS,
       'piecewiseConstant({ boundaries: [100, 200], values: [0.1, 0.01, 0.001] })',
     );
     const { boundaries, values } = o;
@@ -229,6 +247,11 @@ export interface WarmupOptions {
   /** The rate at step 0. Default 0. */
   initialLearningRate?: number;
 }
+const WARMUP_OPTION_KEYS = optionKeys<WarmupOptions>()({
+  warmupSteps: true,
+  target: true,
+  initialLearningRate: true,
+});
 
 /**
  * A linear warmup in front of a constant rate or another schedule (sinew's own; Keras has
@@ -253,7 +276,7 @@ export class LinearWarmup extends LearningRateSchedule {
     const o = checkOptionKeys(
       options,
       owner,
-      ['warmupSteps', 'target', 'initialLearningRate'],
+      WARMUP_OPTION_KEYS,
       'warmup({ warmupSteps: 100, target: 0.001 })',
     );
     this.warmupSteps = required(owner, 'warmupSteps', o, { min: 0, integer: true });

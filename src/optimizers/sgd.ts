@@ -1,8 +1,8 @@
 import { add, mul, sub } from '../ops/index.js';
 import type { ConfigDict } from '../serialization.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { Optimizer, type OptimizerOptions, type Slots } from './base.js';
-import { checkBoolean, checkNumber } from '../validation.js';
+import { OPTIMIZER_OPTION_KEY_SET, Optimizer, type OptimizerOptions, type Slots } from './base.js';
+import { checkBoolean, checkNumber, optionKeys } from '../validation.js';
 
 export interface SGDOptions extends OptimizerOptions {
   /** Velocity decay in [0, 1]; 0 is plain gradient descent. Default 0. */
@@ -10,6 +10,11 @@ export interface SGDOptions extends OptimizerOptions {
   /** Nesterov momentum. Default false. */
   nesterov?: boolean;
 }
+const SGD_OPTION_KEYS = optionKeys<SGDOptions>()({
+  ...OPTIMIZER_OPTION_KEY_SET,
+  momentum: true,
+  nesterov: true,
+});
 
 /**
  * Gradient descent, with optional (Nesterov) momentum, as Keras 3's SGD:
@@ -25,7 +30,7 @@ export class SGD extends Optimizer {
   readonly nesterov: boolean;
 
   constructor(options: SGDOptions = {}) {
-    super('sgd', options, ['momentum', 'nesterov'], 0.01);
+    super('sgd', options, SGD_OPTION_KEYS, 0.01);
     this.momentum = checkNumber(options.momentum, 'sgd', 'momentum', {
       min: 0,
       max: 1,

@@ -1,8 +1,22 @@
-import { L1, L1L2, L2, type L1Args, type L1L2Args, type L2Args } from './l1l2.js';
-import { KLSparsity, type KLSparsityArgs } from './kl-sparsity.js';
-import { OrthogonalRegularizer, type OrthogonalArgs } from './orthogonal.js';
+import {
+  L1,
+  L1L2,
+  L1L2_OPTION_KEYS,
+  L1_OPTION_KEYS,
+  L2,
+  L2_OPTION_KEYS,
+  type L1Args,
+  type L1L2Args,
+  type L2Args,
+} from './l1l2.js';
+import { KLSparsity, KL_SPARSITY_OPTION_KEYS, type KLSparsityArgs } from './kl-sparsity.js';
+import {
+  ORTHOGONAL_OPTION_KEYS,
+  OrthogonalRegularizer,
+  type OrthogonalArgs,
+} from './orthogonal.js';
 import { ConfigError, describe } from '../errors.js';
-import { isPlainObject, unknownOption } from '../validation.js';
+import { isPlainObject, unknownOption, unknownOptionError } from '../validation.js';
 
 /**
  * The factories users call (SEMANTICS.md rules 2–3). Each takes a number or an options
@@ -12,12 +26,16 @@ import { isPlainObject, unknownOption } from '../validation.js';
 
 /** `a·Σ|x|` (default a = 0.01): `l1(0.01)` or `l1({ l1: 0.01 })`. */
 export function l1(args?: number | L1Args): L1 {
-  return new L1(numberOrOptions(args, 'l1', 'l1', ['l1'], 'sn.regularizers.l1({ l1: 0.01 })'));
+  return new L1(
+    numberOrOptions(args, 'l1', 'l1', L1_OPTION_KEYS, 'sn.regularizers.l1({ l1: 0.01 })'),
+  );
 }
 
 /** `a·Σx²` (default a = 0.01; no ½): `l2(0.01)` or `l2({ l2: 0.01 })`. */
 export function l2(args?: number | L2Args): L2 {
-  return new L2(numberOrOptions(args, 'l2', 'l2', ['l2'], 'sn.regularizers.l2({ l2: 0.01 })'));
+  return new L2(
+    numberOrOptions(args, 'l2', 'l2', L2_OPTION_KEYS, 'sn.regularizers.l2({ l2: 0.01 })'),
+  );
 }
 
 /**
@@ -27,7 +45,7 @@ export function l2(args?: number | L2Args): L2 {
 export function l1l2(args?: L1L2Args): L1L2 {
   if (args === undefined) return new L1L2({ l1: 0.01, l2: 0.01 });
   return new L1L2(
-    factoryOptions(args, 'l1l2', ['l1', 'l2'], 'sn.regularizers.l1l2({ l1: 0.01, l2: 0.01 })'),
+    factoryOptions(args, 'l1l2', L1L2_OPTION_KEYS, 'sn.regularizers.l1l2({ l1: 0.01, l2: 0.01 })'),
   );
 }
 
@@ -38,7 +56,7 @@ export function orthogonal(args?: number | OrthogonalArgs): OrthogonalRegularize
       args,
       'orthogonal',
       'factor',
-      ['factor', 'mode'],
+      ORTHOGONAL_OPTION_KEYS,
       "sn.regularizers.orthogonal({ factor: 0.01, mode: 'rows' })",
     ),
   );
@@ -54,7 +72,7 @@ export function klSparsity(args?: number | KLSparsityArgs): KLSparsity {
       args,
       'klSparsity',
       'rho',
-      ['rho', 'beta'],
+      KL_SPARSITY_OPTION_KEYS,
       'sn.regularizers.klSparsity({ rho: 0.05, beta: 3 })',
     ),
   );
@@ -77,12 +95,7 @@ function factoryOptions(
     );
   }
   const key = unknownOption(options, allowed);
-  if (key !== undefined) {
-    throw new ConfigError(
-      `${where}: unknown option ${describe(key)}; the options are ${allowed.join(', ')}. ` +
-        `Write it as ${example}`,
-    );
-  }
+  if (key !== undefined) throw unknownOptionError(where, key, allowed);
   return options;
 }
 

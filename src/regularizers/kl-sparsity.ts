@@ -3,7 +3,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { ConfigDict } from '../serialization.js';
 import { asFloat } from './float.js';
 import { Regularizer, type RegularizerReduction } from './regularizer.js';
-import { checkNumber } from '../validation.js';
+import { checkNumber, checkOptionKeys, optionKeys } from '../validation.js';
 
 export interface KLSparsityArgs {
   /** The target mean activation ρ of each unit, in (0, 1) (default 0.05). */
@@ -11,6 +11,7 @@ export interface KLSparsityArgs {
   /** The weight β of the penalty (default 1). */
   beta?: number;
 }
+export const KL_SPARSITY_OPTION_KEYS = optionKeys<KLSparsityArgs>()({ rho: true, beta: true });
 
 const EXAMPLE = 'sn.regularizers.klSparsity({ rho: 0.05, beta: 3 })';
 const CLIP = 1e-7;
@@ -29,6 +30,7 @@ export class KLSparsity extends Regularizer {
 
   constructor(args: KLSparsityArgs = {}) {
     super();
+    checkOptionKeys(args, 'klSparsity', KL_SPARSITY_OPTION_KEYS);
     const unit = { min: 0, minExclusive: true, max: 1, maxExclusive: true, example: EXAMPLE };
     this.rho = checkNumber(
       args.rho ?? 0.05,

@@ -3,18 +3,20 @@ import { scalar } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { ConfigDict } from '../serialization.js';
 import { Regularizer } from './regularizer.js';
-import { checkNumber } from '../validation.js';
+import { checkNumber, checkOptionKeys, optionKeys } from '../validation.js';
 import { asFloat } from './float.js';
 
 export interface L1Args {
   /** The L1 coefficient a in a·Σ|x| (default 0.01). */
   l1?: number;
 }
+export const L1_OPTION_KEYS = optionKeys<L1Args>()({ l1: true });
 
 export interface L2Args {
   /** The L2 coefficient a in a·Σx² (default 0.01; no ½). */
   l2?: number;
 }
+export const L2_OPTION_KEYS = optionKeys<L2Args>()({ l2: true });
 
 export interface L1L2Args {
   /** The L1 coefficient (default 0 in an object: a key left out means no such term). */
@@ -22,6 +24,7 @@ export interface L1L2Args {
   /** The L2 coefficient (default 0 in an object). */
   l2?: number;
 }
+export const L1L2_OPTION_KEYS = optionKeys<L1L2Args>()({ l1: true, l2: true });
 
 /** `l1·Σ|x|`, as Keras's L1 (SEMANTICS.md rule 2). */
 export class L1 extends Regularizer {
@@ -30,6 +33,7 @@ export class L1 extends Regularizer {
 
   constructor(args: L1Args = {}) {
     super();
+    checkOptionKeys(args, 'l1', L1_OPTION_KEYS);
     const example = 'sn.regularizers.l1(0.01)';
     this.l1 = checkNumber(args.l1 ?? 0.01, 'l1', 'coefficient l1', { min: 0, example });
   }
@@ -54,6 +58,7 @@ export class L2 extends Regularizer {
 
   constructor(args: L2Args = {}) {
     super();
+    checkOptionKeys(args, 'l2', L2_OPTION_KEYS);
     const example = 'sn.regularizers.l2(0.01)';
     this.l2 = checkNumber(args.l2 ?? 0.01, 'l2', 'coefficient l2', { min: 0, example });
   }
@@ -82,6 +87,7 @@ export class L1L2 extends Regularizer {
 
   constructor(args: L1L2Args = {}) {
     super();
+    checkOptionKeys(args, 'l1l2', L1L2_OPTION_KEYS);
     const example = 'sn.regularizers.l1l2({ l1: 0.01, l2: 0.01 })';
     this.l1 = checkNumber(args.l1 ?? 0, 'l1l2', 'coefficient l1', { min: 0, example });
     this.l2 = checkNumber(args.l2 ?? 0, 'l1l2', 'coefficient l2', { min: 0, example });

@@ -6,7 +6,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { ConfigDict } from '../serialization.js';
 import { asFloat } from './float.js';
 import { Regularizer } from './regularizer.js';
-import { checkNumber, checkOneOf } from '../validation.js';
+import { checkNumber, checkOneOf, checkOptionKeys, optionKeys } from '../validation.js';
 
 export type OrthogonalMode = 'rows' | 'columns';
 
@@ -16,6 +16,7 @@ export interface OrthogonalArgs {
   /** Make the rows (default) or the columns of the matrix orthogonal to each other. */
   mode?: OrthogonalMode;
 }
+export const ORTHOGONAL_OPTION_KEYS = optionKeys<OrthogonalArgs>()({ factor: true, mode: true });
 
 const EXAMPLE = "sn.regularizers.orthogonal({ factor: 0.01, mode: 'rows' })";
 
@@ -33,6 +34,7 @@ export class OrthogonalRegularizer extends Regularizer {
 
   constructor(args: OrthogonalArgs = {}) {
     super();
+    checkOptionKeys(args, 'orthogonal', ORTHOGONAL_OPTION_KEYS);
     this.factor = checkNumber(args.factor ?? 0.01, 'orthogonal', 'factor', {
       min: 0,
       example: EXAMPLE,

@@ -262,7 +262,8 @@ test('klSparsity: rho must be in (0, 1); unknown options and a number for l1l2 a
   assert.throws(
     () => regularizers.l2({ l1: 0.01 } as unknown as number),
     (e: Error) =>
-      e instanceof sn.ConfigError && /l2: unknown option "l1"; the options are l2/.test(e.message),
+      e instanceof sn.ConfigError &&
+      /l2: unknown option "l1"; accepted options: l2/.test(e.message),
   );
   assert.throws(
     () => regularizers.l1l2(0.01 as unknown as regularizers.L1L2Args),

@@ -4,6 +4,7 @@ import { randomFor } from './random.js';
 import { checkShape, checkSize, formatShape, sizeOf, tooLarge, type Shape } from './shape.js';
 import { activeStore } from './store.js';
 import { Tensor, type NestedArray } from './tensor.js';
+import { checkOptionKeys, optionKeys } from '../validation.js';
 
 /** Anything that can become a tensor: a Tensor, a number, a boolean, nested arrays, a typed array. */
 export type TensorLike = Tensor | number | boolean | NestedArray | DataArray;
@@ -191,9 +192,11 @@ export interface EyeOptions {
   numColumns?: number;
   dtype?: DType;
 }
+const EYE_OPTION_KEYS = optionKeys<EyeOptions>()({ numColumns: true, dtype: true });
 
 /** The identity matrix (ones on the main diagonal). */
 export function eye(numRows: number, options: EyeOptions = {}): Tensor {
+  checkOptionKeys(options, 'eye()', EYE_OPTION_KEYS);
   const cols = options.numColumns ?? numRows;
   const [r, c] = checkShape([numRows, cols], 'eye()');
   const dtype = options.dtype ?? 'float32';
@@ -206,6 +209,7 @@ export interface RangeOptions {
   step?: number;
   dtype?: DType;
 }
+const RANGE_OPTION_KEYS = optionKeys<RangeOptions>()({ step: true, dtype: true });
 
 /**
  * Numbers from `start` (inclusive) to `stop` (exclusive) by `step` (default 1):
@@ -229,7 +233,7 @@ export function range(
     !Array.isArray(stepOrOptions) &&
     dtypeArg === undefined
   ) {
-    options = stepOrOptions;
+    options = checkOptionKeys(stepOrOptions, 'range()', RANGE_OPTION_KEYS);
   } else {
     throw new ConfigError(
       `range(): the third argument must be a step (a number) or an options object { step, dtype }, ` +
@@ -269,6 +273,12 @@ export interface RandomNormalOptions {
   seed?: number;
   dtype?: 'float32' | 'float64';
 }
+const RANDOM_NORMAL_OPTION_KEYS = optionKeys<RandomNormalOptions>()({
+  mean: true,
+  stddev: true,
+  seed: true,
+  dtype: true,
+});
 
 function randomFill(
   shape: readonly number[],
@@ -303,6 +313,7 @@ function checkNormal(mean: unknown, stddev: unknown, dtype: DType, where: string
 
 /** Normal draws with `mean` (default 0) and `stddev` (default 1). */
 export function randomNormal(shape: readonly number[], options: RandomNormalOptions = {}): Tensor {
+  checkOptionKeys(options, 'randomNormal()', RANDOM_NORMAL_OPTION_KEYS);
   const { mean = 0, stddev = 1, seed, dtype = 'float32' } = options;
   checkNormal(mean, stddev, dtype, 'randomNormal()');
   return randomFill(shape, dtype, 'randomNormal()', seed, (r) => mean + stddev * r.nextNormal());
@@ -313,6 +324,7 @@ export function truncatedNormal(
   shape: readonly number[],
   options: RandomNormalOptions = {},
 ): Tensor {
+  checkOptionKeys(options, 'truncatedNormal()', RANDOM_NORMAL_OPTION_KEYS);
   const { mean = 0, stddev = 1, seed, dtype = 'float32' } = options;
   checkNormal(mean, stddev, dtype, 'truncatedNormal()');
   return randomFill(shape, dtype, 'truncatedNormal()', seed, (r) => {
@@ -329,12 +341,19 @@ export interface RandomUniformOptions {
   seed?: number;
   dtype?: 'float32' | 'float64' | 'int32';
 }
+const RANDOM_UNIFORM_OPTION_KEYS = optionKeys<RandomUniformOptions>()({
+  minval: true,
+  maxval: true,
+  seed: true,
+  dtype: true,
+});
 
 /** Uniform draws in [minval, maxval) (defaults 0 and 1); for int32, integers in that range. */
 export function randomUniform(
   shape: readonly number[],
   options: RandomUniformOptions = {},
 ): Tensor {
+  checkOptionKeys(options, 'randomUniform()', RANDOM_UNIFORM_OPTION_KEYS);
   const { minval = 0, maxval = 1, seed, dtype = 'float32' } = options;
   const [lo, hi] = dtype === 'int32' ? [INT32_MIN, INT32_MAX + 1] : [-Infinity, Infinity];
   if (
@@ -361,12 +380,18 @@ export interface RandomBernoulliOptions {
   seed?: number;
   dtype?: DType;
 }
+const RANDOM_BERNOULLI_OPTION_KEYS = optionKeys<RandomBernoulliOptions>()({
+  p: true,
+  seed: true,
+  dtype: true,
+});
 
 /** 0/1 draws, 1 with probability `p` (masks for dropout and k-sparse). */
 export function randomBernoulli(
   shape: readonly number[],
   options: RandomBernoulliOptions = {},
 ): Tensor {
+  checkOptionKeys(options, 'randomBernoulli()', RANDOM_BERNOULLI_OPTION_KEYS);
   const { p = 0.5, seed, dtype = 'float32' } = options;
   if (typeof p !== 'number' || !(p >= 0 && p <= 1)) {
     throw new ConfigError(

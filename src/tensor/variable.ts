@@ -5,6 +5,7 @@ import { keep } from './scope.js';
 import { formatShape, shapesEqual } from './shape.js';
 import type { DataStore } from './store.js';
 import { Tensor } from './tensor.js';
+import { checkBoolean, checkOptionKeys, optionKeys } from '../validation.js';
 
 export interface VariableOptions {
   /** A name for messages, summaries and saved files (default `variable_N`). */
@@ -13,6 +14,11 @@ export interface VariableOptions {
   trainable?: boolean;
   dtype?: DType;
 }
+const VARIABLE_OPTION_KEYS = optionKeys<VariableOptions>()({
+  name: true,
+  trainable: true,
+  dtype: true,
+});
 
 let nextVariable = 0;
 
@@ -31,8 +37,9 @@ export class Variable extends Tensor {
 
   constructor(initial: Tensor, options: VariableOptions = {}) {
     super(initial.dataId, initial.shape, initial.dtype, initial.store);
+    checkOptionKeys(options, 'Variable', VARIABLE_OPTION_KEYS);
     this.name = options.name ?? `variable_${nextVariable++}`;
-    this.#trainable = options.trainable ?? true;
+    this.#trainable = checkBoolean(options.trainable, 'Variable', 'trainable', true);
     keep(this); // state: no step scope releases a Variable
   }
 
@@ -83,6 +90,7 @@ export class Variable extends Tensor {
 
 /** A trainable (by default) variable starting from `initial`'s values. */
 export function variable(initial: TensorLike, options: VariableOptions = {}): Variable {
+  checkOptionKeys(options, 'variable()', VARIABLE_OPTION_KEYS);
   const t = toTensor(initial, options.dtype);
   if (options.dtype !== undefined && t.dtype !== options.dtype) {
     throw new DTypeError(

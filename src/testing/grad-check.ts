@@ -5,6 +5,7 @@ import { formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { cast } from '../ops/cast.js';
 import { mul, sum } from '../ops/index.js';
+import { checkOptionKeys, optionKeys } from '../validation.js';
 
 export interface GradCheckOptions {
   /** Finite-difference step (default 1e-6, in float64). */
@@ -18,6 +19,12 @@ export interface GradCheckOptions {
    */
   weights?: Tensor;
 }
+const GRAD_CHECK_OPTION_KEYS = optionKeys<GradCheckOptions>()({
+  eps: true,
+  atol: true,
+  rtol: true,
+  weights: true,
+});
 
 export interface GradCheckResult {
   /** Largest |analytic − numeric| over all inputs and elements. */
@@ -48,6 +55,7 @@ export function gradCheck(
   inputs: readonly Tensor[],
   options: GradCheckOptions = {},
 ): GradCheckResult {
+  checkOptionKeys(options, 'gradCheck', GRAD_CHECK_OPTION_KEYS);
   const { eps = 1e-6, atol = 1e-6, rtol = 1e-5 } = options;
   const xs = inputs.map((x) =>
     x.dtype === 'float32' || x.dtype === 'float64' ? cast(x, 'float64') : x,

@@ -3,7 +3,7 @@ import { ConfigError, describe } from '../../errors.js';
 import { withTap, type LayerTap } from '../../layers/taps.js';
 import { Callback, type Logs } from '../../models/callback.js';
 import { isTensor, type Tensor } from '../../tensor/tensor.js';
-import { checkNumber, checkOptionKeys, checkString } from '../../validation.js';
+import { checkNumber, checkOptionKeys, optionKeys, checkString } from '../../validation.js';
 import type { SummaryValue } from './events.js';
 import { DEFAULT_BUCKETS, histogramOf } from './histogram.js';
 import { loadNode, type NodeModules } from './node.js';
@@ -25,6 +25,11 @@ export interface TensorBoardOptions {
   /** Equal-width buckets per histogram (tf.summary.histogram's default). Default 30. */
   histogramBuckets?: number;
 }
+const TENSORBOARD_OPTION_KEYS = optionKeys<TensorBoardOptions>()({
+  histogramFreq: true,
+  probe: true,
+  histogramBuckets: true,
+});
 
 /**
  * Writes TensorBoard event files (Node.js only), laid out as Keras's callback does:
@@ -63,12 +68,7 @@ export class TensorBoard extends Callback {
     const owner = 'tensorBoard';
     const example = `${owner}('logs/run1', { histogramFreq: 1 })`;
     this.logdir = checkString(logdir, owner, 'logdir', { example });
-    const o = checkOptionKeys(
-      options,
-      owner,
-      ['histogramFreq', 'probe', 'histogramBuckets'],
-      example,
-    );
+    const o = checkOptionKeys(options, owner, TENSORBOARD_OPTION_KEYS, example);
     this.histogramFreq = checkNumber(o.histogramFreq, owner, 'histogramFreq', {
       min: 0,
       integer: true,

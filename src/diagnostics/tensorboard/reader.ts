@@ -1,4 +1,4 @@
-import { checkBoolean, checkOptionKeys, checkString } from '../../validation.js';
+import { checkBoolean, checkOptionKeys, optionKeys, checkString } from '../../validation.js';
 import { decodeEvent, type TensorBoardEvent } from './events.js';
 import { loadNode } from './node.js';
 import { parseRecords } from './records.js';
@@ -10,6 +10,9 @@ export interface ReadEventFileOptions {
    */
   allowTruncatedTail?: boolean;
 }
+const READ_EVENT_FILE_OPTION_KEYS = optionKeys<ReadEventFileOptions>()({
+  allowTruncatedTail: true,
+});
 
 /**
  * The Events of a TensorBoard event file (Node.js only), in file order. Both CRCs of every
@@ -23,6 +26,7 @@ export async function readEventFile(
 ): Promise<TensorBoardEvent[]> {
   const owner = 'readEventFile';
   checkString(path, owner, 'path', { example: `${owner}('logs/train/events.out.tfevents...')` });
+  checkOptionKeys(options, owner, READ_EVENT_FILE_OPTION_KEYS);
   const { fs } = await loadNode(owner);
   return parseEventFile(fs.readFileSync(path), path, options);
 }
@@ -33,7 +37,7 @@ export function parseEventFile(
   what = 'event file',
   options: ReadEventFileOptions = {},
 ): TensorBoardEvent[] {
-  const o = checkOptionKeys(options, 'readEventFile', ['allowTruncatedTail']);
+  const o = checkOptionKeys(options, 'readEventFile', READ_EVENT_FILE_OPTION_KEYS);
   const allowTruncatedTail = checkBoolean(
     o.allowTruncatedTail,
     'readEventFile',

@@ -1,7 +1,7 @@
 import type * as NodeFsModule from 'node:fs';
 import { ConfigError, describe } from '../../errors.js';
 import type { JsonValue } from '../../serialization.js';
-import { checkBoolean, checkOptionKeys, checkString } from '../../validation.js';
+import { checkBoolean, checkOptionKeys, optionKeys, checkString } from '../../validation.js';
 import { Callback, badState, stateFields, type Logs } from '../callback.js';
 
 export interface CSVLoggerOptions {
@@ -10,6 +10,10 @@ export interface CSVLoggerOptions {
   /** Add to an existing file (no header if it is not empty) instead of overwriting it. Default false. */
   append?: boolean;
 }
+const CSV_LOGGER_OPTION_KEYS = optionKeys<CSVLoggerOptions>()({
+  separator: true,
+  append: true,
+});
 
 type NodeFs = typeof NodeFsModule;
 
@@ -55,7 +59,7 @@ export class CSVLogger extends Callback {
     const o = checkOptionKeys(
       options,
       owner,
-      ['separator', 'append'],
+      CSV_LOGGER_OPTION_KEYS,
       `${owner}('log.csv', { append: true })`,
     );
     const separator = o.separator ?? ',';

@@ -2,6 +2,7 @@ import {
   checkBoolean,
   checkNumber,
   checkOptionKeys,
+  optionKeys,
   checkOptionalNumber,
 } from '../../validation.js';
 import type { JsonValue } from '../../serialization.js';
@@ -30,6 +31,16 @@ export interface EarlyStoppingOptions {
   /** 1: print when it stops and when it restores weights. Default 0. */
   verbose?: number;
 }
+const EARLY_STOPPING_OPTION_KEYS = optionKeys<EarlyStoppingOptions>()({
+  monitor: true,
+  minDelta: true,
+  patience: true,
+  mode: true,
+  baseline: true,
+  restoreBestWeights: true,
+  startFromEpoch: true,
+  verbose: true,
+});
 
 /**
  * Stops training when `monitor` has not improved for `patience` epochs, as Keras 3's
@@ -70,16 +81,7 @@ export class EarlyStopping extends Callback {
     const o = checkOptionKeys(
       options,
       owner,
-      [
-        'monitor',
-        'minDelta',
-        'patience',
-        'mode',
-        'baseline',
-        'restoreBestWeights',
-        'startFromEpoch',
-        'verbose',
-      ],
+      EARLY_STOPPING_OPTION_KEYS,
       `${owner}({ monitor: 'val_loss', patience: 3 })`,
     );
     ({ monitor: this.monitor, mode: this.mode } = checkMonitor(owner, o));

@@ -1,5 +1,5 @@
 import { ConfigError, describe } from '../../errors.js';
-import { checkOptionKeys } from '../../validation.js';
+import { checkOptionKeys, optionKeys } from '../../validation.js';
 import { Callback, type Logs } from '../callback.js';
 
 type Hook<A extends unknown[]> = (...args: A) => void | Promise<void>;
@@ -14,14 +14,14 @@ export interface LambdaCallbackOptions {
   onBatchEnd?: Hook<[batch: number, logs?: Logs]>;
 }
 
-const HOOKS = [
-  'onTrainBegin',
-  'onTrainEnd',
-  'onEpochBegin',
-  'onEpochEnd',
-  'onBatchBegin',
-  'onBatchEnd',
-] as const;
+const HOOKS = optionKeys<LambdaCallbackOptions>()({
+  onTrainBegin: true,
+  onTrainEnd: true,
+  onEpochBegin: true,
+  onEpochEnd: true,
+  onBatchBegin: true,
+  onBatchEnd: true,
+});
 
 /**
  * A callback made of plain (possibly async) functions, as Keras's LambdaCallback:

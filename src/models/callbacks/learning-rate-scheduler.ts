@@ -1,5 +1,5 @@
 import { ConfigError, describe } from '../../errors.js';
-import { checkNumber, checkOptionKeys } from '../../validation.js';
+import { checkNumber, checkOptionKeys, optionKeys } from '../../validation.js';
 import { Callback, type Logs } from '../callback.js';
 import { count, optimizerOf } from './shared.js';
 
@@ -7,6 +7,9 @@ export interface LearningRateSchedulerOptions {
   /** 1: print the learning rate set at each epoch. Default 0. */
   verbose?: number;
 }
+const LEARNING_RATE_SCHEDULER_OPTION_KEYS = optionKeys<LearningRateSchedulerOptions>()({
+  verbose: true,
+});
 
 /**
  * Sets the optimizer's learning rate at the start of each epoch to `schedule(epoch, lr)`
@@ -32,7 +35,12 @@ export class LearningRateScheduler extends Callback {
           `e.g. ${owner}((epoch, lr) => lr * 0.9).`,
       );
     }
-    const o = checkOptionKeys(options, owner, ['verbose'], `${owner}(schedule, { verbose: 1 })`);
+    const o = checkOptionKeys(
+      options,
+      owner,
+      LEARNING_RATE_SCHEDULER_OPTION_KEYS,
+      `${owner}(schedule, { verbose: 1 })`,
+    );
     this.schedule = schedule;
     this.verbose = checkNumber(o.verbose, owner, 'verbose', count(0));
   }

@@ -10,6 +10,7 @@ import type { Tensor } from '../../tensor/tensor.js';
 import { takeRows } from '../data.js';
 import { modelInput } from './batch.js';
 import type { Model } from '../model.js';
+import { checkOptionKeys, optionKeys } from '../../validation.js';
 
 /** compile: the optimizer, the loss and weight of each output, and its metrics. */
 
@@ -25,6 +26,12 @@ export interface CompileOptions {
   /** Weights of each output's loss in the total (default 1 each). */
   lossWeights?: readonly number[] | Readonly<Record<string, number>>;
 }
+export const COMPILE_OPTION_KEYS = optionKeys<CompileOptions>()({
+  optimizer: true,
+  loss: true,
+  metrics: true,
+  lossWeights: true,
+});
 
 /** What compile resolved: one entry per model output. */
 export interface Compiled {
@@ -41,6 +48,7 @@ export function compile(model: Model, options: CompileOptions): void {
       `compile: expected { optimizer, loss, metrics? }, received ${describe(options)}.`,
     );
   }
+  checkOptionKeys(options, 'compile', COMPILE_OPTION_KEYS);
   const outputNames = uniqueNames(model.outputNames);
   const n = Math.max(1, outputNames.length);
   const perOutput = <T>(

@@ -24,6 +24,7 @@ import {
   Tracker,
 } from './batch.js';
 import { compiledOf, makeMetrics, type Compiled } from './compile.js';
+import { checkOptionKeys, optionKeys } from '../../validation.js';
 import { fitStep } from './step.js';
 
 /** evaluate, predict, trainOnBatch and testOnBatch: a dataset or one batch, outside fit. */
@@ -94,6 +95,10 @@ export interface EvaluateOptions {
   batchSize?: number;
   sampleWeight?: DataLike;
 }
+export const EVALUATE_OPTION_KEYS = optionKeys<EvaluateOptions>()({
+  batchSize: true,
+  sampleWeight: true,
+});
 
 /**
  * Loss (with regularization, rule 13), regularization_loss and metrics on (x, y), as a record
@@ -106,6 +111,7 @@ export function evaluate(
   options: EvaluateOptions = {},
 ): Logs {
   const compiled = compiledOf(model, 'evaluate');
+  checkOptionKeys(options, 'evaluate', EVALUATE_OPTION_KEYS);
   const batchSize = checkPositiveInteger(options.batchSize ?? 32, 'batchSize', 'evaluate');
   const xs = toTensorList(x, 'x');
   const ys = toTensorList(y, 'y');
@@ -126,6 +132,7 @@ export function evaluate(
 export interface PredictOptions {
   batchSize?: number;
 }
+export const PREDICT_OPTION_KEYS = optionKeys<PredictOptions>()({ batchSize: true });
 
 /** The model's outputs on x in inference mode, computed in batches. */
 export function predict(
@@ -133,6 +140,7 @@ export function predict(
   x: DataLike,
   options: PredictOptions = {},
 ): Tensor | Tensor[] {
+  checkOptionKeys(options, 'predict', PREDICT_OPTION_KEYS);
   const batchSize = checkPositiveInteger(options.batchSize ?? 32, 'batchSize', 'predict');
   const xs = toTensorList(x, 'x');
   const n = sampleCount([{ name: 'x', tensors: xs }]);
@@ -174,6 +182,10 @@ export interface TrainOnBatchOptions {
   sampleWeight?: DataLike;
   classWeight?: Readonly<Record<number, number>>;
 }
+export const TRAIN_ON_BATCH_OPTION_KEYS = optionKeys<TrainOnBatchOptions>()({
+  sampleWeight: true,
+  classWeight: true,
+});
 
 /** One optimizer step on exactly this batch; returns its logs. */
 export function trainOnBatch(
@@ -183,6 +195,7 @@ export function trainOnBatch(
   options: TrainOnBatchOptions = {},
 ): Logs {
   const compiled = compiledOf(model, 'trainOnBatch');
+  checkOptionKeys(options, 'trainOnBatch', TRAIN_ON_BATCH_OPTION_KEYS);
   const xs = toTensorList(x, 'x');
   const ys = toTensorList(y, 'y');
   const n = sampleCount([
@@ -202,5 +215,6 @@ export function testOnBatch(
   y: DataLike,
   options: EvaluateOptions = {},
 ): Logs {
+  checkOptionKeys(options, 'testOnBatch', EVALUATE_OPTION_KEYS);
   return evaluate(model, x, y, { ...options, batchSize: Number.MAX_SAFE_INTEGER });
 }

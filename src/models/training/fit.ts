@@ -25,6 +25,7 @@ import type { Model } from '../model.js';
 import { sampleWeights, Tracker } from './batch.js';
 import { compiledOf, makeMetrics } from './compile.js';
 import { evaluateData } from './evaluate.js';
+import { checkBoolean, checkNumber, checkOptionKeys, optionKeys } from '../../validation.js';
 import { loopState, restoreLoop, runRandom, startLoop, trainLoopBatch } from './loop.js';
 
 export interface FitOptions {
@@ -67,6 +68,20 @@ export interface FitOptions {
    */
   checkpoint?: CheckpointOptions;
 }
+export const FIT_OPTION_KEYS = optionKeys<FitOptions>()({
+  epochs: true,
+  batchSize: true,
+  shuffle: true,
+  validationSplit: true,
+  validationData: true,
+  callbacks: true,
+  verbose: true,
+  seed: true,
+  initialEpoch: true,
+  classWeight: true,
+  sampleWeight: true,
+  checkpoint: true,
+});
 
 export async function fit(
   model: Model,
@@ -75,13 +90,20 @@ export async function fit(
   options: FitOptions = {},
 ): Promise<History> {
   const compiled = compiledOf(model, 'fit');
-  const {
-    epochs = 1,
-    shuffle = true,
-    validationSplit = 0,
-    verbose = 1,
-    initialEpoch = 0,
-  } = options;
+  checkOptionKeys(
+    options,
+    'fit',
+    FIT_OPTION_KEYS,
+    'model.fit(x, y, { epochs: 10, batchSize: 32 })',
+  );
+  const { epochs = 1, validationSplit = 0, initialEpoch = 0 } = options;
+  const shuffle = checkBoolean(options.shuffle, 'fit', 'shuffle', true);
+  const verbose = checkNumber(options.verbose, 'fit', 'verbose', {
+    integer: true,
+    min: 0,
+    max: 2,
+    fallback: 1,
+  }) as 0 | 1 | 2;
   if (!Number.isInteger(epochs) || epochs < 0)
     throw new ConfigError(`fit: epochs must be an integer >= 0, received ${describe(epochs)}.`);
   if (!Number.isInteger(initialEpoch) || initialEpoch < 0) {
