@@ -174,13 +174,15 @@ export async function load(source: string, options: LoadOptions = {}): Promise<M
     );
   }
   checkOptionKeys(options, 'load', LOAD_OPTION_KEYS);
-  const maxBytes = checkNumber(options.maxWeightBytes, 'load', 'maxWeightBytes', {
+  // The weight limit is load's own; fromMemory takes the rest.
+  const { maxWeightBytes, ...rebuild } = options;
+  const maxBytes = checkNumber(maxWeightBytes, 'load', 'maxWeightBytes', {
     min: 0,
     fallback: DEFAULT_MAX_BYTES,
     example: 'maxWeightBytes: 4 * 1024 ** 3',
   });
   if (browserScheme(source)) {
-    return fromMemory(await loadFromBrowser(source, maxBytes), { ...options, where: source });
+    return fromMemory(await loadFromBrowser(source, maxBytes), { ...rebuild, where: source });
   }
   const { json, where, readWeights } = /^https?:\/\//i.test(source)
     ? await fromUrl(source)
@@ -194,7 +196,7 @@ export async function load(source: string, options: LoadOptions = {}): Promise<M
     weightSpecs: manifest.flatMap((g) => g.weights),
     weightData,
   };
-  return fromMemory(artifacts, { ...options, where });
+  return fromMemory(artifacts, { ...rebuild, where });
 }
 
 type ModelJson = { [key: string]: unknown };
