@@ -1,4 +1,4 @@
-import { ConfigError, describe } from './errors.js';
+import { ConfigError, describe, printable } from './errors.js';
 
 /**
  * Checks of user arguments and options, shared by every family (regularizers, constraints,
@@ -185,13 +185,47 @@ export function checkOptionKeys(
 }
 
 /**
+ * Keys that Keras and TensorFlow.js write in configs and that sinew ignores on purpose (the
+ * "Leniency" section of src/io/index.ts lists where each comes from).
+ */
+const KNOWN_IGNORED_KEYS: ReadonlySet<string> = new Set([
+  'dataFormat',
+  'sparse',
+  'ragged',
+  'loraRank',
+  'synchronized',
+  'axis',
+  'ignoreClass',
+  'reduction',
+  'dtype',
+  'dynamic',
+  'autocast',
+]);
+
+/**
  * The lenient twin of checkOptionKeys, for configs read from files (TF.js and Keras write
- * keys sinew does not use): a copy of `config` with only the `allowed` keys.
+ * keys sinew does not use): a copy of `config` with only the `allowed` keys. A dropped key that
+ * is not one of the known ones above (a misspelled `actiwation` in a hand-edited file) is
+ * ignored with one warning line naming it, never silently.
  */
 export function pickOptions<T extends Record<string, unknown>>(
   config: T,
   allowed: readonly string[],
 ): T {
+  const unknown = Object.keys(config).filter(
+    (k) => !allowed.includes(k) && !KNOWN_IGNORED_KEYS.has(k),
+  );
+  if (unknown.length > 0) {
+    const hints = unknown.map((k) => {
+      const near = closestOption(k, allowed);
+      const key = `"${printable(k)}"`;
+      return near === undefined ? key : `${key} (did you mean \`${near}\`?)`;
+    });
+    console.warn(
+      `sinew: a config read from a file has key${unknown.length > 1 ? 's' : ''} ` +
+        `${hints.join(', ')} that sinew does not know; ignored. Known keys: ${allowed.join(', ')}.`,
+    );
+  }
   return Object.fromEntries(Object.entries(config).filter(([k]) => allowed.includes(k))) as T;
 }
 

@@ -192,13 +192,49 @@ test('configs read from files stay lenient: unknown keys of a layer config are i
     (l: { class_name: string }) => l.class_name === 'Dense',
   );
   Object.assign(denseEntry.config, { dynamic: false, autocast: true, some_future_key: 1 });
-  const loaded = sn.io.fromMemory({ ...artifacts, modelTopology: topology });
-  // Read back: the same weights give the same outputs.
-  assert.deepEqual(
-    (loaded.predict(x23()) as sn.Tensor).arraySync(),
-    (model.predict(x23()) as sn.Tensor).arraySync(),
-  );
+  const warnings = captureWarnings(() => {
+    const loaded = sn.io.fromMemory({ ...artifacts, modelTopology: topology });
+    // Read back: the same weights give the same outputs.
+    assert.deepEqual(
+      (loaded.predict(x23()) as sn.Tensor).arraySync(),
+      (model.predict(x23()) as sn.Tensor).arraySync(),
+    );
+  });
+  // Keys Keras writes are ignored quietly; any other key is ignored with one warning naming it.
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0]!, /key "someFutureKey" that sinew does not know; ignored/);
+  assert.doesNotMatch(warnings[0]!, /dynamic|autocast/);
 });
+
+test('a misspelled key in a file is ignored with a warning that names it, never silently', () => {
+  const artifacts = sn.io.toMemory(tinyModel(), { onWarning: () => {} });
+  const clean = captureWarnings(() => sn.io.fromMemory(artifacts));
+  assert.deepEqual(clean, []);
+  const topology = JSON.parse(JSON.stringify(artifacts.modelTopology));
+  const dense = topology.config.layers.find(
+    (l: { class_name: string }) => l.class_name === 'Dense',
+  );
+  dense.config.actiwation = dense.config.activation;
+  delete dense.config.activation;
+  const warnings = captureWarnings(() =>
+    sn.io.fromMemory({ ...artifacts, modelTopology: topology }),
+  );
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0]!, /"actiwation" \(did you mean `activation`\?\)/);
+});
+
+/** The console.warn lines `fn` prints. */
+function captureWarnings(fn: () => unknown): string[] {
+  const lines: string[] = [];
+  const original = console.warn;
+  console.warn = (...args: unknown[]) => void lines.push(args.join(' '));
+  try {
+    fn();
+  } finally {
+    console.warn = original;
+  }
+  return lines;
+}
 
 test('optionKeys: the key list of an interface must name each of its keys (compile time)', () => {
   interface Two {

@@ -7,8 +7,10 @@ import './checkpoint.js';
 // key is a ConfigError with a did-you-mean; see src/validation.ts). A config read from a file
 // is data another program wrote (TensorFlow.js, Keras, an older sinew), so the fromConfig of
 // each layer, loss, metric and activation keeps only the keys of its options interface (its
-// `optionKeys` list, through pickOptions) and ignores every other key; the values it keeps
-// are still checked (a bad one is a SerializationError naming the file). TensorFlow.js 4.22
+// `optionKeys` list, through pickOptions) and ignores every other key: quietly for the keys
+// listed below, with one console warning naming any other key (and the closest known one), so
+// a misspelled `actiwation` in a hand-edited file is never dropped silently. The values it
+// keeps are still checked (a bad one is a SerializationError naming the file). TensorFlow.js 4.22
 // writes no key beyond sinew's options for the layers sinew has (Dense, BatchNormalization,
 // Dropout, Activation, GaussianNoise, Reshape, Flatten). Keys known to be ignored:
 //   - Keras layer configs: `data_format` (Flatten), `sparse` and `ragged` (InputLayer, which
@@ -18,7 +20,8 @@ import './checkpoint.js';
 //     only axis it supports), `ignore_class` of SparseCategoricalCrossentropy when null (any
 //     other value is an error), `reduction` when 'sum_over_batch_size' (any other value is an
 //     error);
-//   - metric configs: `dtype`.
+//   - metric configs: `dtype`;
+//   - Keras base-layer keys `dynamic` and `autocast`.
 // Regularizer configs keep their coefficients (l1, l2, factor, mode, rho, beta) and ignore the
 // rest; optimizer configs accept Keras's extra keys only at their defaults (useEma: false, ...:
 // see KERAS_ONLY in src/optimizers/base.ts); initializer and constraint configs are read by
