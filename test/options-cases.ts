@@ -268,7 +268,7 @@ export const CASES: Record<string, Case> = {
   ),
   'io.load': fn('load', async (o) => {
     await saved;
-    return sn.io.load(savedDir, o);
+    return sn.io.load(savedDir, { maxWeightBytes: 2 ** 20, ...o });
   }),
   'io.toMemory': fn('toMemory', (o) => sn.io.toMemory(tinyModel(), { onWarning: () => {}, ...o })),
   'io.fromMemory': fn('fromMemory', (o) =>

@@ -179,13 +179,14 @@ export async function load(source: string, options: LoadOptions = {}): Promise<M
     );
   }
   checkOptionKeys(options, 'load', LOAD_OPTION_KEYS);
-  const maxBytes = checkNumber(options.maxWeightBytes, 'load', 'maxWeightBytes', {
+  const { maxWeightBytes, ...memoryOptions } = options;
+  const maxBytes = checkNumber(maxWeightBytes, 'load', 'maxWeightBytes', {
     min: 0,
     fallback: DEFAULT_MAX_BYTES,
     example: 'maxWeightBytes: 4 * 1024 ** 3',
   });
   if (browserScheme(source)) {
-    return fromMemory(await loadFromBrowser(source, maxBytes), { ...options, where: source });
+    return fromMemory(await loadFromBrowser(source, maxBytes), { ...memoryOptions, where: source });
   }
   const { json, where, readWeights } = /^https?:\/\//i.test(source)
     ? await fromUrl(source)
@@ -199,7 +200,7 @@ export async function load(source: string, options: LoadOptions = {}): Promise<M
     weightSpecs: manifest.flatMap((g) => g.weights),
     weightData,
   };
-  return fromMemory(artifacts, { ...options, where });
+  return fromMemory(artifacts, { ...memoryOptions, where });
 }
 
 type ModelJson = { [key: string]: unknown };
