@@ -81,7 +81,10 @@ export function setOwn<T>(record: Record<string, T>, key: string, value: T): voi
 //   - optimizers: OPTIMIZER_OPTION_KEY_SET (optimizers/base.ts) spread into each optimizer's;
 //   - losses and metrics: LOSS_OPTION_KEY_SET, METRIC_OPTION_KEY_SET (losses/base.ts,
 //     metrics/base.ts); model methods: COMPILE_, FIT_, EVALUATE_, PREDICT_OPTION_KEYS, ...
-//     (models/training/); ops: the `keys` argument of checkOptions (ops/op.ts);
+//     (models/training/, FIT_DATASET_OPTION_KEYS in fit-dataset.ts); ops: the `keys`
+//     argument of checkOptions (ops/op.ts);
+//   - data and io: CSV_CONFIG_KEYS and COLUMN_CONFIG_KEYS (data/csv.ts), SHUFFLE_OPTION_KEYS
+//     (data/dataset.ts); TO_MEMORY_OPTION_KEY_SET spread into SAVE_OPTION_KEYS (io/files.ts);
 //   - test/options.test.ts walks the public barrel and fails on a public function that is
 //     neither in its CASES (test/options-cases.ts) nor in NO_OPTIONS (test/options-none.ts).
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as sn from '../src/index.js';
@@ -36,6 +36,10 @@ export function tinyModel(): sn.Sequential {
   return model;
 }
 const savedDir = join(tmp, 'saved');
+const csvPath = join(tmp, 'data.csv');
+writeFileSync(csvPath, 'x,y\n1,0\n2,1\n');
+/** A dataset of one batch { xs, ys } for tinyModel. */
+const batches = () => sn.data.array([{ xs: x23(), ys: sn.zeros([2, 2]) }]);
 const saved = sn.io.save(tinyModel(), savedDir, { onWarning: () => {} });
 
 /** A case for `sn.<path>` called as `f(...args, options)`. */
@@ -102,6 +106,23 @@ export const CASES: Record<string, Case> = {
     tinyModel().testOnBatch(x23(), sn.zeros([2, 2]), o),
   ),
   'Model#summary': fn('Sequential', (o) => tinyModel().summary({ printFn: () => {}, ...o })),
+  'Model#fitDataset': fn('fitDataset', (o) =>
+    tinyModel().fitDataset(batches(), { verbose: 0, ...o }),
+  ),
+  'Model#fitDataset checkpoint': fn('fitDataset: checkpoint', (o) =>
+    tinyModel().fitDataset(batches(), {
+      verbose: 0,
+      checkpoint: { dir: join(tmp, 'fit-dataset-ckpt'), ...o },
+    }),
+  ),
+  'Model#evaluateDataset': fn('evaluateDataset', (o) => tinyModel().evaluateDataset(batches(), o)),
+  // A step override passing its batch on to the built-in step, with the extra key.
+  'Model#trainStep': fn('Sequential', (o) => {
+    const model = tinyModel();
+    const builtIn = model.trainStep.bind(model);
+    model.trainStep = (data) => builtIn({ ...data, ...o });
+    return model.trainOnBatch(x23(), sn.zeros([2, 2]));
+  }),
   'Layer#apply': fn('Dense', (o) => sn.layers.dense({ units: 2 }).apply(x23(), o)),
   'Layer#addWeight': fn('Dense', (o) =>
     sn.layers.dense({ units: 2 }).addWeight({ name: 'w', shape: [2], ...o }),
@@ -243,15 +264,18 @@ export const CASES: Record<string, Case> = {
 
   // --- io
   'io.save': fn('save', (o) =>
-    sn.io.save(tinyModel(), join(tmp, 'save'), { onWarning: () => {}, ...o }),
+    sn.io.save(tinyModel(), join(tmp, 'save'), { onWarning: () => {}, overwrite: true, ...o }),
   ),
   'io.load': fn('load', async (o) => {
     await saved;
-    return sn.io.load(savedDir, o);
+    return sn.io.load(savedDir, { maxWeightBytes: 2 ** 20, ...o });
   }),
   'io.toMemory': fn('toMemory', (o) => sn.io.toMemory(tinyModel(), { onWarning: () => {}, ...o })),
   'io.fromMemory': fn('fromMemory', (o) =>
     sn.io.fromMemory(sn.io.toMemory(tinyModel(), { onWarning: () => {} }), o),
+  ),
+  'io.probeDirectory': fn('probeDirectory', (o) =>
+    sn.io.probeDirectory(join(tmp, 'probe'), 'options test', { timeoutMs: 5000, ...o }),
   ),
   'io.inspect': fn('inspect', async (o) => {
     await saved;
@@ -278,6 +302,20 @@ export const CASES: Record<string, Case> = {
     'readEventFile',
     (o) => sn.diagnostics.readEventFile(join(tmp, 'no-such-file'), o),
     'there is no event file to read; the options are checked before the file is opened',
+  ),
+  'data.csv': fn('sn.data.csv', (o) => sn.data.csv(csvPath, { hasHeader: true, ...o })),
+  'data.CSVDataset': fn(
+    'sn.data.csv',
+    (o) => new sn.data.CSVDataset(csvPath, { hasHeader: true, ...o }),
+  ),
+  'data.csv columnConfigs': fn('sn.data.csv: columnConfigs.y', (o) =>
+    sn.data.csv(csvPath, { columnConfigs: { y: { isLabel: true, ...o } } }),
+  ),
+  'Dataset#shuffle': fn('Dataset.shuffle', (o) =>
+    sn.data
+      .array([1, 2, 3])
+      .shuffle(3, { seed: 1, ...o })
+      .toArray(),
   ),
   'data.mnist': fn(
     'mnist',

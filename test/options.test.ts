@@ -9,9 +9,10 @@ import { NO_OPTIONS } from './options-none.js';
  * Issue 11, "options are checked": every options object of the public API rejects an unknown
  * key with a ConfigError naming the function, the key and the accepted keys. The walker below
  * enumerates the public barrel at run time (every function and class of `sn` and of its
- * namespaces, and the methods of Layer, Model and Sequential); each one must be either in
- * CASES (called with valid arguments plus one unknown key) or in NO_OPTIONS (with the reason
- * it takes no options object). A new public function that is in neither fails the test.
+ * namespaces, and the methods of Layer, Model, Sequential, Dataset and CSVDataset); each one
+ * must be either in CASES (called with valid arguments plus one unknown key) or in NO_OPTIONS
+ * (with the reason it takes no options object). A new public function that is in neither
+ * fails the test.
  */
 
 /** Every function and class reachable from the barrel, by path ('layers.dense'), and methods. */
@@ -29,6 +30,8 @@ function publicCallables(): string[] {
     ['Layer', sn.Layer],
     ['Model', sn.Model],
     ['Sequential', sn.Sequential],
+    ['Dataset', sn.data.Dataset],
+    ['CSVDataset', sn.data.CSVDataset],
   ] as const) {
     for (const method of Object.getOwnPropertyNames(cls.prototype)) {
       const d = Object.getOwnPropertyDescriptor(cls.prototype, method)!;

@@ -1,5 +1,5 @@
 import { ConfigError, describe } from '../errors.js';
-import { checkOneOf, checkOptionKeys, isPlainObject } from '../validation.js';
+import { checkOneOf, checkOptionKeys, isPlainObject, optionKeys } from '../validation.js';
 import { CsvParser } from './csv-parser.js';
 import { Dataset } from './dataset.js';
 import type { Stream } from './iterators.js';
@@ -45,23 +45,29 @@ type Value = number | string | boolean | undefined;
 export type CSVElement =
   Record<string, Value> | { xs: Record<string, Value>; ys: Record<string, Value> };
 
-const CONFIG_KEYS = [
-  'hasHeader',
-  'columnNames',
-  'columnConfigs',
-  'configuredColumnsOnly',
-  'delimiter',
-  'delimWhitespace',
-];
-const COLUMN_KEYS = ['required', 'dtype', 'default', 'isLabel'];
+const CSV_CONFIG_KEYS = optionKeys<CSVConfig>()({
+  hasHeader: true,
+  columnNames: true,
+  columnConfigs: true,
+  configuredColumnsOnly: true,
+  delimiter: true,
+  delimWhitespace: true,
+});
+const COLUMN_CONFIG_KEYS = optionKeys<ColumnConfig>()({
+  required: true,
+  dtype: true,
+  default: true,
+  isLabel: true,
+});
 const WHERE = 'sn.data.csv';
 
-/** A dataset of CSV rows; columnNames() reads the header. */
+/** A dataset of CSV rows; columnNames() reads the header. `new CSVDataset` is sn.data.csv. */
 export class CSVDataset extends Dataset<CSVElement> {
   readonly #source: string;
   readonly #config: CSVConfig;
 
-  constructor(source: string, config: CSVConfig) {
+  constructor(source: string, config: CSVConfig = {}) {
+    checkCsvArgs(source, config);
     super({ open: () => csvRows(source, config), size: undefined });
     this.#source = source;
     this.#config = config;
@@ -205,12 +211,17 @@ function parseValue(field: string, config: ColumnConfig | undefined, missing: ()
 
 /** A dataset of the rows of a CSV file or URL (see CSVDataset). */
 export function csv(source: string, config: CSVConfig = {}): CSVDataset {
+  return new CSVDataset(source, config);
+}
+
+/** sn.data.csv's arguments, checked before anything is read. */
+function checkCsvArgs(source: unknown, config: unknown): void {
   if (typeof source !== 'string' || source === '') {
     throw new ConfigError(
       `${WHERE}: expected a file path or an http(s) URL, received ${describe(source)}.`,
     );
   }
-  const o = checkOptionKeys(config, WHERE, CONFIG_KEYS);
+  const o = checkOptionKeys(config, WHERE, CSV_CONFIG_KEYS);
   if (o.delimWhitespace && o.delimiter !== undefined) {
     throw new ConfigError(
       `${WHERE}: delimiter and delimWhitespace: true were both given; delimWhitespace splits on ` +
@@ -236,11 +247,10 @@ export function csv(source: string, config: CSVConfig = {}): CSVDataset {
     }
     for (const [name, c] of Object.entries(o.columnConfigs)) {
       const where = `${WHERE}: columnConfigs.${name}`;
-      const col = checkOptionKeys(c, where, COLUMN_KEYS, '{ isLabel: true }');
+      const col = checkOptionKeys(c, where, COLUMN_CONFIG_KEYS, '{ isLabel: true }');
       if (col.dtype !== undefined) {
         checkOneOf(col.dtype, where, 'dtype', ['float32', 'int32', 'bool', 'string']);
       }
     }
   }
-  return new CSVDataset(source, config);
 }

@@ -2,7 +2,7 @@ import { ConfigError, describe } from '../errors.js';
 import { checkPositiveInteger } from '../models/data.js';
 import type { JsonValue } from '../serialization.js';
 import { checkSeed, Random } from '../tensor/random.js';
-import { checkOptionKeys } from '../validation.js';
+import { checkOptionKeys, optionKeys } from '../validation.js';
 import { batchStream } from './batch.js';
 import {
   filterStream,
@@ -41,6 +41,10 @@ export interface ShuffleOptions {
   /** Draw a new order for each pass over the dataset (default true, as TF.js). */
   reshuffleEachIteration?: boolean;
 }
+const SHUFFLE_OPTION_KEYS = optionKeys<ShuffleOptions>()({
+  seed: true,
+  reshuffleEachIteration: true,
+});
 
 /** A dataset's state: its own (a shuffle's generator) and its sources', as JSON. */
 export type DatasetState = {
@@ -124,7 +128,7 @@ export class Dataset<T = unknown> {
     const o = checkOptionKeys(
       options,
       'Dataset.shuffle',
-      ['seed', 'reshuffleEachIteration'],
+      SHUFFLE_OPTION_KEYS,
       'shuffle(1000, { seed: 42 }) (TF.js passes the seed as a string; here it is a number in the options)',
     );
     const reshuffle = o.reshuffleEachIteration ?? true;

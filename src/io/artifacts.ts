@@ -38,10 +38,12 @@ export interface ToMemoryOptions {
    */
   onWarning?: (message: string) => void;
 }
-export const TO_MEMORY_OPTION_KEYS = optionKeys<ToMemoryOptions>()({
+/** The keys of ToMemoryOptions, spread into SaveOptions' list. */
+export const TO_MEMORY_OPTION_KEY_SET: OptionKeySet<ToMemoryOptions> = {
   includeOptimizer: true,
   onWarning: true,
-});
+};
+const TO_MEMORY_OPTION_KEYS = optionKeys<ToMemoryOptions>()(TO_MEMORY_OPTION_KEY_SET);
 
 export interface FromMemoryOptions {
   /** Custom classes and named functions by name; used before the registries. */

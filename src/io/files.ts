@@ -5,7 +5,7 @@ import type { Model } from '../models/model.js';
 import type { JsonValue } from '../serialization.js';
 import {
   FROM_MEMORY_OPTION_KEY_SET,
-  TO_MEMORY_OPTION_KEYS,
+  TO_MEMORY_OPTION_KEY_SET,
   fromMemory,
   toMemory,
   type FromMemoryOptions,
@@ -40,6 +40,10 @@ export interface SaveOptions extends ToMemoryOptions {
    */
   overwrite?: boolean;
 }
+const SAVE_OPTION_KEYS = optionKeys<SaveOptions>()({
+  ...TO_MEMORY_OPTION_KEY_SET,
+  overwrite: true,
+});
 
 export interface LoadOptions extends FromMemoryOptions {
   /** Largest weight data accepted, in bytes (default 2 GiB); checked before reading or allocating. */
@@ -90,11 +94,12 @@ export async function save(
       `save: expected a directory, 'file://dir' or 'downloads://name', received ${describe(destination)}.`,
     );
   }
-  checkOptionKeys(options, 'save', TO_MEMORY_OPTION_KEYS);
+  checkOptionKeys(options, 'save', SAVE_OPTION_KEYS);
+  const { overwrite, ...memoryOptions } = options;
   const warnings: string[] = [];
   const onWarning = options.onWarning ?? ((m: string) => console.warn(`sinew: ${m}`));
   const artifacts = toMemory(model, {
-    ...options,
+    ...memoryOptions,
     onWarning: (m) => {
       warnings.push(m);
       onWarning(m);
@@ -117,7 +122,7 @@ export async function save(
   const dir = makeDirectorySync({ fs, path }, destination.replace(/^file:\/\//, ''), 'save');
   const weightsPath = path.join(dir, WEIGHTS_BIN);
   const jsonPath = path.join(dir, MODEL_JSON);
-  if (options.overwrite === false) refuseOverwrite(fs, [jsonPath, weightsPath]);
+  if (overwrite === false) refuseOverwrite(fs, [jsonPath, weightsPath]);
   // Weights first: a model.json on disk always has its weights.
   await writeFileAtomic(weightsPath, new Uint8Array(artifacts.weightData ?? new ArrayBuffer(0)));
   await writeFileAtomic(jsonPath, JSON.stringify(modelJson(artifacts, WEIGHTS_BIN)));

@@ -1,6 +1,7 @@
 import type * as NodeFs from 'node:fs';
 import type * as NodePath from 'node:path';
 import { SerializationError } from './errors.js';
+import { checkOptionKeys, optionKeys } from '../validation.js';
 
 /**
  * Output folders: made one level at a time, and probed with a test write before a long run
@@ -80,6 +81,7 @@ export interface ProbeOptions {
   /** Milliseconds the test write may take before the folder counts as unwritable. Default 10 s. */
   timeoutMs?: number;
 }
+const PROBE_OPTION_KEYS = optionKeys<ProbeOptions>()({ timeoutMs: true });
 
 /**
  * Makes `dir` (see makeDirectorySync), then writes and removes a small test file in it, so
@@ -91,6 +93,7 @@ export async function probeDirectory(
   what: string,
   options: ProbeOptions = {},
 ): Promise<string> {
+  checkOptionKeys(options, 'probeDirectory', PROBE_OPTION_KEYS);
   const fs = await import('node:fs');
   const path = await import('node:path');
   const root = makeDirectorySync({ fs, path }, dir, what);

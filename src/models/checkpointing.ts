@@ -182,9 +182,15 @@ export function getCheckpointer(): Checkpointer {
   return checkpointer;
 }
 
-/** The checkpoint option, checked: { dir, every } with every 'epoch' or an integer >= 1. */
-export function checkCheckpointOptions(options: unknown): Required<CheckpointOptions> {
-  const where = 'fit: checkpoint';
+/**
+ * The checkpoint option of `owner` (fit or fitDataset), checked: { dir, every } with every
+ * 'epoch' or an integer >= 1.
+ */
+export function checkCheckpointOptions(
+  options: unknown,
+  owner: 'fit' | 'fitDataset',
+): Required<CheckpointOptions> {
+  const where = `${owner}: checkpoint`;
   const o = checkOptionKeys(
     options,
     where,

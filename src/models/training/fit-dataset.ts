@@ -1,6 +1,6 @@
 import { noGrad } from '../../autograd/tape.js';
 import { ConfigError, SerializationError, describe } from '../../errors.js';
-import { checkOptionKeys } from '../../validation.js';
+import { checkOptionKeys, optionKeys } from '../../validation.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { Logs } from '../callback.js';
 import type { CallbackLike } from '../callbacks/index.js';
@@ -68,19 +68,19 @@ export interface FitDatasetOptions {
   checkpoint?: CheckpointOptions;
 }
 
-const FIT_DATASET_KEYS = [
-  'epochs',
-  'batchesPerEpoch',
-  'validationData',
-  'validationBatches',
-  'validationBatchSize',
-  'callbacks',
-  'verbose',
-  'seed',
-  'initialEpoch',
-  'classWeight',
-  'checkpoint',
-];
+const FIT_DATASET_OPTION_KEYS = optionKeys<FitDatasetOptions>()({
+  epochs: true,
+  batchesPerEpoch: true,
+  validationData: true,
+  validationBatches: true,
+  validationBatchSize: true,
+  callbacks: true,
+  verbose: true,
+  seed: true,
+  initialEpoch: true,
+  classWeight: true,
+  checkpoint: true,
+});
 
 export async function fitDataset(
   model: Model,
@@ -89,7 +89,7 @@ export async function fitDataset(
 ): Promise<History> {
   const compiled = compiledOf(model, 'fitDataset');
   checkDataset(dataset, 'fitDataset');
-  checkOptionKeys(options, 'fitDataset', FIT_DATASET_KEYS);
+  checkOptionKeys(options, 'fitDataset', FIT_DATASET_OPTION_KEYS);
   const { epochs = 1, verbose = 1, initialEpoch = 0 } = options;
   if (!Number.isInteger(epochs) || epochs < 0) {
     throw new ConfigError(
@@ -106,7 +106,9 @@ export async function fitDataset(
       ? undefined
       : checkPositiveInteger(options.batchesPerEpoch, 'batchesPerEpoch', 'fitDataset');
   const checkpoint =
-    options.checkpoint === undefined ? undefined : checkCheckpointOptions(options.checkpoint);
+    options.checkpoint === undefined
+      ? undefined
+      : checkCheckpointOptions(options.checkpoint, 'fitDataset');
   if (checkpoint && (!dataset.getState || !dataset.setState)) {
     throw new ConfigError(
       'fitDataset: the checkpoint option needs a dataset that can save its place ' +
@@ -289,6 +291,9 @@ export interface EvaluateDatasetOptions {
   /** Evaluate only the first n batches (default: the whole dataset). */
   batches?: number;
 }
+const EVALUATE_DATASET_OPTION_KEYS = optionKeys<EvaluateDatasetOptions>()({
+  batches: true,
+});
 
 /**
  * Loss (with regularization), regularization_loss and metrics over a dataset of batches
@@ -301,7 +306,7 @@ export async function evaluateDataset(
 ): Promise<Logs> {
   const compiled = compiledOf(model, 'evaluateDataset');
   checkDataset(dataset, 'evaluateDataset');
-  checkOptionKeys(options, 'evaluateDataset', ['batches']);
+  checkOptionKeys(options, 'evaluateDataset', EVALUATE_DATASET_OPTION_KEYS);
   const limit =
     options.batches === undefined
       ? undefined

@@ -118,7 +118,9 @@ export async function fit(
     );
   }
   const checkpoint =
-    options.checkpoint === undefined ? undefined : checkCheckpointOptions(options.checkpoint);
+    options.checkpoint === undefined
+      ? undefined
+      : checkCheckpointOptions(options.checkpoint, 'fit');
   const rng = new Random(options.seed ?? Math.floor(Math.random() * 2 ** 32));
   // A seeded fit's own generator, the global one only while its steps run (loop.ts).
   const random = runRandom(options.seed);

@@ -5,6 +5,7 @@ import type { Logs } from '../callback.js';
 import type { Model } from '../model.js';
 import { modelInput, stepLogs, trainStep } from './batch.js';
 import { compiledOf, type Compiled } from './compile.js';
+import { checkOptionKeys, optionKeys } from '../../validation.js';
 
 /**
  * The training step behind fit and trainOnBatch: fit calls `model.trainStep(batch)`, which a
@@ -20,6 +21,8 @@ export interface TrainStepData {
   /** One weight per sample, when fit was given sampleWeight or classWeight. */
   sampleWeight?: Tensor;
 }
+/** Its keys: a step override calling `super.trainStep({ x, y, sampleWeigth })` is told. */
+const TRAIN_STEP_DATA_KEYS = optionKeys<TrainStepData>()({ x: true, y: true, sampleWeight: true });
 
 /** What `model.trainStep` returns: the batch's values by name, numbers or scalar tensors. */
 export type TrainStepLogs = Record<string, number | Tensor>;
@@ -73,6 +76,7 @@ export function fitStep(
  */
 export function defaultTrainStep(model: Model, data: TrainStepData): Logs {
   const compiled = compiledOf(model, 'trainStep');
+  checkOptionKeys(data, `${model.describeSelf()}.trainStep`, TRAIN_STEP_DATA_KEYS);
   const context = active?.model === model ? active : undefined;
   if (context) context.ran = true;
   const list = (v: Tensor | Tensor[], what: string): Tensor[] => {
