@@ -125,6 +125,13 @@ test('save replaces a saved model by default (as Keras), and refuses with overwr
       e instanceof sn.SerializationError &&
       /model\.json and .*weights\.bin already exist and overwrite is false/.test(e.message),
   );
+  // A string is not a flag: 'false' must not read as "replace".
+  await assert.rejects(
+    sn.io.save(second, dir, { overwrite: 'false' as never }),
+    (e: unknown) =>
+      e instanceof sn.ConfigError &&
+      /overwrite must be true or false, received "false"/.test(e.message),
+  );
   assert.deepEqual(Array.from((await sn.io.load(dir)).weights[0]!.dataSync()), [1, 1]);
   await sn.io.save(second, dir);
   assert.deepEqual(Array.from((await sn.io.load(dir)).weights[0]!.dataSync()), [0, 0]);

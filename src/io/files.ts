@@ -1,6 +1,6 @@
 import type * as NodeFs from 'node:fs';
 import { describe } from '../errors.js';
-import { checkNumber } from '../validation.js';
+import { checkBoolean, checkNumber, checkOptionKeys, optionKeys } from '../validation.js';
 import type { Model } from '../models/model.js';
 import type { JsonValue } from '../serialization.js';
 import {
@@ -24,7 +24,6 @@ import {
 import { makeDirectorySync } from './folders.js';
 import { SerializationError } from './errors.js';
 import { specBytes, type WeightSpec, type WeightsManifestEntry } from './weights.js';
-import { checkOptionKeys, optionKeys } from '../validation.js';
 
 /**
  * Saving and loading the TensorFlow.js layers format: a directory with `model.json`
@@ -96,6 +95,7 @@ export async function save(
   }
   checkOptionKeys(options, 'save', SAVE_OPTION_KEYS);
   const { overwrite, ...memoryOptions } = options;
+  const replace = checkBoolean(overwrite, 'save', 'overwrite', true);
   const warnings: string[] = [];
   const onWarning = options.onWarning ?? ((m: string) => console.warn(`sinew: ${m}`));
   const artifacts = toMemory(model, {
@@ -122,7 +122,7 @@ export async function save(
   const dir = makeDirectorySync({ fs, path }, destination.replace(/^file:\/\//, ''), 'save');
   const weightsPath = path.join(dir, WEIGHTS_BIN);
   const jsonPath = path.join(dir, MODEL_JSON);
-  if (overwrite === false) refuseOverwrite(fs, [jsonPath, weightsPath]);
+  if (!replace) refuseOverwrite(fs, [jsonPath, weightsPath]);
   // Weights first: a model.json on disk always has its weights.
   await writeFileAtomic(weightsPath, new Uint8Array(artifacts.weightData ?? new ArrayBuffer(0)));
   await writeFileAtomic(jsonPath, JSON.stringify(modelJson(artifacts, WEIGHTS_BIN)));
