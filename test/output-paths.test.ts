@@ -160,7 +160,10 @@ test(
       ['/proc/x', /--out: cannot write to the folder \/proc\/x: the file system refuses/],
       ['/sys/x', /--out: cannot write to the folder \/sys\/x: the file system refuses/],
       [join(file, 'report'), /lab-file is a file, not a folder/],
-      [existing, /already holds a report \(.*index\.html\); pass --force to replace it/],
+      [
+        existing,
+        /already holds an index\.html that is not a sinew report \(.*index\.html\); pass --force to replace it/,
+      ],
     ];
     for (const [out, pattern] of cases) {
       const r = lab(['--quick', '--variants', 'none', '--epochs', '1', '--out', out]);
@@ -183,6 +186,18 @@ test('prepareOut with force accepts a folder holding a report, and leaves nothin
     ['index.html'],
     'the probe file is removed',
   );
+  // A report sinew wrote (an earlier lab run: npm start twice) is replaced with a notice.
+  const earlier = join(tmp, 'earlier-run');
+  mkdirSync(earlier);
+  const html = sn.diagnostics.renderReport({
+    title: 'lab',
+    table: { columns: [], rows: [] },
+    verdicts: [],
+    advice: [],
+    variants: [],
+  });
+  writeFileSync(join(earlier, 'index.html'), html);
+  assert.match((await prepareOut(earlier, false)) ?? '', /Replacing the report already in/);
   const fresh = join(tmp, 'made', 'by', 'probe');
   await prepareOut(fresh, false);
   assert.ok(existsSync(fresh));

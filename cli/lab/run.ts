@@ -35,7 +35,8 @@ export async function runLab(
   options: LabOptions,
   print: (line: string) => void = console.log,
 ): Promise<LabResult> {
-  await prepareOut(options.out, options.force);
+  const notice = await prepareOut(options.out, options.force);
+  if (notice !== undefined) print(notice);
   const started = performance.now();
   const data = digits(options.seed);
   let xTrain = data.xTrain;

@@ -166,6 +166,7 @@ export function renderReport(input: ReportInput): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="sinew">
 <title>${esc(input.title)}</title>
 <style>${REPORT_CSS}</style>
 </head>
