@@ -26,7 +26,7 @@ Options:
   --epochs N        epochs per variant (default ${DEFAULT_EPOCHS}; ${QUICK_EPOCHS} with --quick)
   --variants LIST   comma-separated, from: ${VARIANT_NAMES.join(', ')} (default all)
   --out DIR         where the report goes (default lab-report); checked before training
-  --force           replace a report already in that folder
+  --force           replace an index.html there that is not a sinew report
   --seed N          seed for the split, the weights and the shuffling (default 42)
   --quick           a tiny run (1,000 training digits) for tests and a first look
   --help            this text
