@@ -1,4 +1,5 @@
-import { ConfigError, describe, printable } from './errors.js';
+import { ConfigError, describe } from './errors.js';
+import { printable } from './printable.js';
 
 /**
  * Checks of user arguments and options, shared by every family (regularizers, constraints,

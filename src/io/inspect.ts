@@ -1,4 +1,5 @@
-import { describe, printable } from '../errors.js';
+import { describe } from '../errors.js';
+import { printable } from '../printable.js';
 import { Model } from '../models/model.js';
 import type { JsonValue } from '../serialization.js';
 import { SerializationError } from './errors.js';
