@@ -7,18 +7,16 @@
  * a save over the localStorage quota are SerializationErrors, and a refused save leaves no key.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize } from 'node:path';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type * as Tf from '@tensorflow/tfjs';
 import type { Browser, Page } from 'playwright-core';
 import * as sn from '../src/index.js';
 import { launchChromium } from './fixtures/chromium.js';
+import { buildBrowserBundle, serveFiles, type FileServer } from './fixtures/file-server.js';
 
 type Nested = number | Nested[];
 /** A page with sinew's bundle (window.sn) and TensorFlow.js's (window.tf). */
@@ -32,14 +30,8 @@ const ROUTES: [string, string][] = [
   ['/tfjs/', join(root, 'node_modules', '@tensorflow', 'tfjs', 'dist')],
   ['/model/', modelDir],
 ];
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.json': 'application/json',
-  '.wasm': 'application/wasm',
-};
 
-let server: Server;
+let server: FileServer | undefined;
 let origin: string;
 let browser: Browser;
 let page: Page;
@@ -73,26 +65,10 @@ function assertClose(actual: Nested, expected: Nested, what: string): void {
 }
 
 before(async () => {
-  // The bundle is made from the current sources (written atomically; needs dist/wasm/).
-  const bundle = spawnSync(process.execPath, [join(root, 'scripts', 'bundle-browser.mjs')], {
-    encoding: 'utf8',
-  });
-  assert.equal(bundle.status, 0, `bundle-browser failed:\n${bundle.stdout}${bundle.stderr}`);
+  buildBrowserBundle();
   await sn.io.save(model, modelDir);
-  server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    const route = ROUTES.find(([prefix]) => path.startsWith(prefix));
-    const file = route && normalize(join(route[1], path.slice(route[0].length)));
-    if (!route || !file!.startsWith(route[1]) || !existsSync(file!)) {
-      res.statusCode = 404;
-      res.end('not found');
-      return;
-    }
-    res.setHeader('content-type', TYPES[extname(file!)] ?? 'application/octet-stream');
-    res.end(readFileSync(file!));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await serveFiles(ROUTES);
+  origin = server.origin;
   browser = await launchChromium('the browser storage test');
   page = await browser.newPage();
   page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -105,7 +81,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+  await server?.close();
 });
 
 test('sinew stores a model in IndexedDB and localStorage and loads it back, in both libraries', async () => {

@@ -10,17 +10,15 @@
  * loads back. Nothing is requested outside the server, and the console has no errors.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize } from 'node:path';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Download, Page } from 'playwright-core';
 import * as sn from '../src/index.js';
 import { launchChromium } from './fixtures/chromium.js';
+import { buildBrowserBundle, serveFiles, type FileServer } from './fixtures/file-server.js';
 
 type Nested = number | Nested[];
 
@@ -65,12 +63,6 @@ interface FitArgs {
 const root = fileURLToPath(new URL('..', import.meta.url));
 const modelDir = mkdtempSync(join(tmpdir(), 'sinew-browser-model-'));
 const downloadDir = mkdtempSync(join(tmpdir(), 'sinew-browser-downloads-'));
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.json': 'application/json',
-  '.wasm': 'application/wasm',
-};
 /** URL prefixes the server answers, and the folders behind them. */
 const ROUTES: [string, string][] = [
   ['/dist/', join(root, 'dist')],
@@ -78,7 +70,7 @@ const ROUTES: [string, string][] = [
   ['/model/', modelDir],
 ];
 
-let server: Server;
+let server: FileServer | undefined;
 let origin: string;
 let browser: Browser;
 let page: Page;
@@ -129,41 +121,11 @@ function assertClose(actual: Nested, expected: Nested, tolerance: number, what: 
   );
 }
 
-function serve(): Promise<void> {
-  server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    const route = ROUTES.find(([prefix]) => path.startsWith(prefix));
-    const file = route && normalize(join(route[1], path.slice(route[0].length)));
-    if (!route || !file!.startsWith(route[1]) || !existsSync(file!)) {
-      res.statusCode = 404;
-      res.end('not found');
-      return;
-    }
-    res.setHeader('content-type', TYPES[extname(file!)] ?? 'application/octet-stream');
-    if (new URL(req.url ?? '/', 'http://x').searchParams.has('isolated')) {
-      // Cross-origin isolation: the page gets SharedArrayBuffer (same-origin subresources
-      // need no header of their own).
-      res.setHeader('cross-origin-opener-policy', 'same-origin');
-      res.setHeader('cross-origin-embedder-policy', 'require-corp');
-    }
-    res.end(readFileSync(file!));
-  });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      resolve();
-    });
-  });
-}
-
 before(async () => {
-  // The bundle is made from the current sources (needs dist/wasm/: npm run build:wasm).
-  const bundle = spawnSync(process.execPath, [join(root, 'scripts', 'bundle-browser.mjs')], {
-    encoding: 'utf8',
-  });
-  assert.equal(bundle.status, 0, `bundle-browser failed:\n${bundle.stdout}${bundle.stderr}`);
+  buildBrowserBundle();
   await sn.io.save(model, modelDir, { onWarning: () => {} }); // TensorFlow.js compatibility notes
-  await serve();
+  server = await serveFiles(ROUTES);
+  origin = server.origin;
   browser = await launchChromium('the browser test');
   page = await browser.newPage({ acceptDownloads: true });
   page.on('request', (request) => requests.push(request.url()));
@@ -177,7 +139,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+  await server?.close();
 });
 
 test('the bundle runs cpu until sn.ready(), then the wasm backend on one thread', async () => {
