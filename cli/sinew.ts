@@ -86,7 +86,7 @@ main(process.argv.slice(2)).then(
       process.exitCode = 2;
     } else if (error instanceof sn.SinewError) {
       // sinew's errors name the problem and the fix: the message, without a stack trace.
-      process.stderr.write(`sinew: ${error.message}\n`);
+      process.stderr.write(`sinew: ${printable(error.message)}\n`);
       process.exitCode = 1;
     } else {
       process.stderr.write(

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -29,7 +29,15 @@ test(
     assert.equal(run.status, 0, run.stderr);
     // The package's major version is the Chromium major version it ships.
     assert.match(run.stdout, new RegExp(`^Chromium ${version.split('.')[0]}\\.`));
-    assert.equal(await chromiumPath('this test', { env: {} }), path, 'unpacked once, then reused');
+    // Unpacked once, then reused: a second lookup leaves the same file (inode and time) in place.
+    const before = statSync(path);
+    assert.equal(await chromiumPath('this test', { env: {} }), path);
+    const after = statSync(path);
+    assert.deepEqual(
+      [after.ino, after.mtimeMs],
+      [before.ino, before.mtimeMs],
+      'not unpacked again',
+    );
   },
 );
 

@@ -178,6 +178,8 @@ test(
     timeout: 300_000,
   },
   async (t) => {
+    // Mutated config keys are ignored with a warning (src/io/index.ts, Leniency): expected here.
+    t.mock.method(console, 'warn', () => {});
     const root = await mkdtemp(join(tmpdir(), 'sinew-fuzz-'));
     const dir = join(root, 'model');
     try {
@@ -273,6 +275,24 @@ test(
       const summary = [...outcomes].sort().map(([k, n]) => `${n} × ${k}`);
       t.diagnostic(`${all.length} cases:\n${summary.join('\n')}`);
       assert.ok(all.length >= 300, `${all.length} cases`);
+      // Mutations whose outcome is known in advance must have it: a load that refused
+      // everything, or read a harmless link inside the folder as hostile, fails here.
+      const required: [RegExp, string][] = [
+        [/^symlink: .*inside copy$/, 'loaded, predictions equal'],
+        [/^symlink: /, 'SerializationError'],
+        [/^(weights|model\.json) truncated$|^weights appended$/, 'SerializationError'],
+        [/^weights byte flips$/, "loaded, weights = folder's bytes"],
+      ];
+      for (const key of outcomes.keys()) {
+        const at = key.lastIndexOf(' → '); // a kind may hold an arrow itself
+        const [kind, outcome] = [key.slice(0, at), key.slice(at + 3)];
+        const rule = required.find(([pattern]) => pattern.test(kind));
+        if (rule) assert.equal(outcome, rule[1], `${key}: expected ${rule[1]}`);
+      }
+      assert.ok(
+        (outcomes.get('symlink: weights.bin → inside copy → loaded, predictions equal') ?? 0) > 0,
+        'a link that stays inside the folder loads',
+      );
     } finally {
       await rm(root, { recursive: true, force: true });
     }

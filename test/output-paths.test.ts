@@ -49,21 +49,19 @@ test(
   'save, a fit checkpoint, writeReport and tensorBoard under /proc and /sys fail at once, typed',
   { skip: !linux },
   () => {
-    let tried = 0;
     for (const path of ['/proc/x', '/proc/x/y/z', '/sys/x']) {
       for (const kind of ['save', 'checkpoint', 'report', 'tensorBoard']) {
         const r = child(kind, path);
-        tried++;
         assert.equal(r.error, 'SerializationError', `${kind} ${path}: ${r.message}`);
         assert.match(
           r.message!,
           /cannot write to the folder \/(proc|sys)\/x.*: the file system refuses to create \/(proc|sys)\/x \((ENOENT|EPERM|EROFS|EACCES)/,
         );
         assert.match(r.message!, /Fix: choose a folder you can write/);
-        assert.equal(r.batches, 0, 'no step trained before the error');
+        // Only a fit trains: its checkpoint folder is probed before the first step.
+        if (kind === 'checkpoint') assert.equal(r.batches, 0, 'no step trained before the error');
       }
     }
-    console.log(`system folders: ${tried} tried, ${tried} handled`);
   },
 );
 

@@ -82,8 +82,9 @@ function summary(json: Json, where: string, options: InspectOptions): string {
     const layer = parts[parts.length - 2] ?? '';
     paramsByLayer.set(layer, (paramsByLayer.get(layer) ?? 0) + n);
   }
-  // Rebuilt with no more weight values than the manifest lists, and at most MAX_VALUES.
-  const budget = Number.isSafeInteger(totalParams) ? Math.min(totalParams, MAX_VALUES) : 0;
+  // inspect reads no weights, so the rebuild behind the output shapes is bounded by MAX_VALUES
+  // alone (a topology without a manifest still shows its shapes).
+  const budget = MAX_VALUES;
   const shapes = outputShapes(topology, where, options.customObjects ?? {}, budget);
 
   const lines: string[] = [];

@@ -2,6 +2,8 @@ import { describe } from '../errors.js';
 import { Layer } from '../layers/layer.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import { writeFileAtomic } from './atomic.js';
+import { modelFolder, openInside, readAndClose } from './disk.js';
+import { makeDirectorySync } from './folders.js';
 import { SerializationError } from './errors.js';
 import { decodeWeights, encodeWeights, specBytes, type WeightSpec } from './weights.js';
 
@@ -47,10 +49,9 @@ function checkArgs(model: unknown, path: unknown, where: string): asserts model 
  */
 export async function saveWeights(model: Layer, dir: string): Promise<string[]> {
   checkArgs(model, dir, 'saveWeights');
-  const fs = await import('node:fs/promises');
+  const fs = await import('node:fs');
   const path = await import('node:path');
-  const root = path.resolve(dir.replace(/^file:\/\//, ''));
-  await fs.mkdir(root, { recursive: true });
+  const root = makeDirectorySync({ fs, path }, dir.replace(/^file:\/\//, ''), 'saveWeights');
   const { specs, data } = encodeWeights(model.weights.map((w) => ({ name: w.name, tensor: w })));
   const file: WeightsFile = { format: FORMAT, version: VERSION, weightSpecs: specs };
   const dataPath = path.join(root, DATA);
@@ -68,16 +69,15 @@ export async function saveWeights(model: Layer, dir: string): Promise<string[]> 
  */
 export async function loadWeights(model: Layer, dir: string): Promise<void> {
   checkArgs(model, dir, 'loadWeights');
-  const fs = await import('node:fs/promises');
   const path = await import('node:path');
   const root = path.resolve(dir.replace(/^file:\/\//, ''));
   const where = path.join(root, SPECS);
-  const text = await fs.readFile(where, 'utf8').catch((e: NodeJS.ErrnoException) => {
-    throw new SerializationError(
-      `${where}: cannot read the weights (${e.code ?? e.message}). Fix: pass the directory ` +
-        'that sn.io.saveWeights wrote.',
-    );
-  });
+  // Read as sn.io.load reads a model folder (io/disk.ts): nothing outside it, no FIFO waited on.
+  const folder = await modelFolder(root);
+  const fix = 'pass the directory that sn.io.saveWeights wrote, or save the weights again';
+  const text = (
+    await readAndClose(await openInside(folder, SPECS, where, 'weights specs file', fix), where)
+  ).toString('utf8');
   let file: Partial<WeightsFile>;
   try {
     file = JSON.parse(text) as Partial<WeightsFile>;
@@ -95,18 +95,16 @@ export async function loadWeights(model: Layer, dir: string): Promise<void> {
   }
   const specs = file.weightSpecs;
   const expected = specs.reduce((n, s) => n + specBytes(s, where), 0);
-  const dataPath = path.join(root, DATA);
-  const data = await fs.readFile(dataPath).catch((e: NodeJS.ErrnoException) => {
+  const dataFile = await openInside(folder, DATA, where, 'weights file', fix);
+  // The size is checked before anything is read.
+  if (dataFile.size !== expected) {
+    await dataFile.handle.close();
     throw new SerializationError(
-      `${where}: cannot read ${dataPath} (${e.code ?? e.message}). Fix: copy it beside ${SPECS}, or save the weights again.`,
-    );
-  });
-  if (data.byteLength !== expected) {
-    throw new SerializationError(
-      `${where}: ${dataPath} has ${data.byteLength} bytes, the specs describe ${expected}. ` +
+      `${where}: ${dataFile.path} has ${dataFile.size} bytes, the specs describe ${expected}. ` +
         'Fix: the two files do not belong together or the copy was cut off; save the weights again.',
     );
   }
+  const data = await readAndClose(dataFile, where);
   const saved = decodeWeights(specs, new Uint8Array(data).buffer, where);
   const variables = model.weights;
   const list = (names: readonly string[]) => names.join(', ') || '(none)';

@@ -25,7 +25,9 @@ import {
   checkBoolean,
   checkOptionKeys,
   describeTyped,
+  isPlainObject,
   optionKeys,
+  unknownOption,
   type OptionKeySet,
 } from '../validation.js';
 
@@ -267,8 +269,13 @@ export abstract class Layer implements Serializable {
     return this.fieldLayers();
   }
 
-  /** The layers held by this layer's own fields, in field order (tracking.ts). */
+  /**
+   * The layers held by this layer's own fields, in field order (tracking.ts). A built-in
+   * layer (its class declares its own optionKeys) holds none, so the walk, which runs several
+   * times per training step, is skipped for it.
+   */
   protected fieldLayers(): Layer[] {
+    if (Object.hasOwn(this.constructor, 'optionKeys')) return [];
     return fieldLayers<Layer>(
       this,
       (v): v is Layer => v instanceof Layer,
@@ -322,7 +329,10 @@ export abstract class Layer implements Serializable {
     inputs: LayerInput | SymbolicTensor | readonly SymbolicTensor[],
     options: CallOptions = {},
   ): LayerOutput | SymbolicTensor | SymbolicTensor[] {
-    checkOptionKeys(options, `${this.describeSelf()}.apply`, CALL_OPTION_KEYS);
+    // The message (a string per call) is made only when a key is unknown.
+    if (!isPlainObject(options) || unknownOption(options, CALL_OPTION_KEYS) !== undefined) {
+      checkOptionKeys(options, `${this.describeSelf()}.apply`, CALL_OPTION_KEYS);
+    }
     const list: readonly unknown[] = Array.isArray(inputs) ? inputs : [inputs];
     if (list.length === 0)
       throw new ConfigError(`${this.describeSelf()} was applied to an empty list of inputs.`);

@@ -50,7 +50,10 @@ export interface FitDatasetOptions {
   callbacks?: CallbackLike | readonly CallbackLike[];
   /** 0 silent, 1 a progress bar on a TTY (one line per epoch otherwise), 2 one line per epoch. */
   verbose?: 0 | 1 | 2;
-  /** Seeds the global generator (dropout, noise); shuffle the dataset with its own seed. */
+  /**
+   * The seed of this run's own generator, which dropout and noise draw from during its steps
+   * (the global one is left alone, as in fit); shuffle the dataset with its own seed.
+   */
   seed?: number;
   initialEpoch?: number;
   classWeight?: Readonly<Record<number, number>>;
@@ -196,13 +199,12 @@ export async function fitDataset(
           break;
         }
         const batch = batchTensors(next.value, 'fitDataset');
-        const sw =
-          options.classWeight &&
-          sampleWeights(batch.ys, undefined, options.classWeight, batch.size);
+        // The class weights are made inside the step's scope, and released with it.
+        const { classWeight } = options;
         epochLogs = await trainLoopBatch(loop, epoch, step, batch.size, tracker, () => [
           batch.xs,
           batch.ys,
-          sw,
+          classWeight && sampleWeights(batch.ys, undefined, classWeight, batch.size),
         ]);
         step++;
         const every = checkpoint?.every;

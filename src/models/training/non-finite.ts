@@ -18,7 +18,7 @@ export function nonFiniteLossWarning(
     warned = true;
     const lr = compiled.optimizer.learningRate;
     console.warn(
-      `sinew: fit: the loss is ${loss} at epoch ${epoch + 1}, batch ${step + 1} of ${steps}; ` +
+      `sinew: fit: the loss is ${loss} at epoch ${epoch + 1}, batch ${step + 1}${steps > 0 ? ` of ${steps}` : ''}; ` +
         'training goes on, but the weights it reaches are likely non-finite too. Likely fix: a ' +
         `lower learning rate${typeof lr === 'number' ? ` (now ${lr})` : ''} or clipnorm: 1 in ` +
         'the optimizer, or x and y free of NaN and Infinity; pass callbacks: ' +
