@@ -124,6 +124,47 @@ test('a weights file that is a FIFO or a directory is refused at once, not waite
   await rm(root, { recursive: true, force: true });
 });
 
+test('loadWeights reads as load does: no link out of the folder, no FIFO waited on, sizes first', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'sinew-hostile-'));
+  try {
+    const dir = join(root, 'weights');
+    sn.setSeed(4);
+    const m = sn.sequential({ layers: [sn.layers.dense({ units: 3, inputShape: [4] })] });
+    await io.saveWeights(m, dir);
+    const bin = await readFile(join(dir, 'weights.bin'));
+    await writeFile(join(root, 'canary.bin'), Buffer.alloc(bin.length, 7));
+    await rm(join(dir, 'weights.bin'));
+    await symlink(join(root, 'canary.bin'), join(dir, 'weights.bin'));
+    await rejects(io.loadWeights(m, dir), io.SerializationError, [
+      /weights file .*weights\.bin leads to .*canary\.bin, outside the model folder/,
+    ]);
+    await rm(join(dir, 'weights.bin'));
+    await writeFile(join(dir, 'weights.bin'), bin.subarray(4));
+    await rejects(io.loadWeights(m, dir), io.SerializationError, [
+      new RegExp(`has ${bin.length - 4} bytes, the specs describe ${bin.length}`),
+    ]);
+    await rm(join(dir, 'weights.bin'));
+    if (spawnSync('mkfifo', [join(dir, 'weights.bin')]).status === 0) {
+      await rejects(io.loadWeights(m, dir), io.SerializationError, [
+        /weights\.bin is a device, FIFO or socket, not a regular file; refused/,
+      ]);
+    }
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+test('inspect shows output shapes of a topology that comes without a weights manifest', async () => {
+  const m = sn.sequential({
+    layers: [sn.layers.dense({ units: 3, inputShape: [4] }), sn.layers.dense({ units: 2 })],
+  });
+  const { modelTopology } = io.toMemory(m, quiet);
+  const text = await io.inspect({ modelTopology } as object);
+  // Dense(3) then Dense(2) on inputs of 4 features: [null, 3] and [null, 2], worked out by hand.
+  assert.match(text, /\[null, ?3\]/);
+  assert.match(text, /\[null, ?2\]/);
+});
+
 test('a tiny model.json asking for 1e9 units is refused before anything is allocated (load and inspect)', async () => {
   const { root, dir, json } = await saved();
   const inflated = structuredClone(json);
