@@ -53,12 +53,7 @@ export function setBackend(name: string, options?: BackendOptions): void {
       `setBackend(): unknown backend ${describe(name)}; available backends: ${[...registry.keys()].join(', ')}.`,
     );
   }
-  if (options !== undefined && (typeof options !== 'object' || options === null)) {
-    throw new ConfigError(
-      `setBackend(): options must be an object such as { threads: 2 }, received ${describe(options)}.`,
-    );
-  }
-  checkOptionKeys(options, 'setBackend()', BACKEND_OPTION_KEYS);
+  checkOptionKeys(options, 'setBackend()', BACKEND_OPTION_KEYS, '{ threads: 2 }');
   let backend = instances.get(name);
   if (!backend || options !== undefined) {
     const made = make(options ?? {});

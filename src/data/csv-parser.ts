@@ -114,7 +114,7 @@ export class CsvParser {
     }
     if (this.#inQuotes) {
       throw new ConfigError(
-        `sn.data.csv: a quoted field in data row ${this.#rows + 1} is never closed (the text ends ` +
+        `sn.data.csv: a quoted field in row ${this.#rows + 1} (the header counts as row 1) is never closed (the text ends ` +
           'inside quotes); close it with a double quote, and double any quote inside it ("").',
       );
     }

@@ -186,3 +186,11 @@ test('csv: an http URL is streamed with fetch', async () => {
     server.close();
   }
 });
+
+test("csv: a column named '__proto__' is an ordinary column, not dropped", async () => {
+  const rows = await sn.data.csv(file('__proto__,b\n1,2\n')).toArray();
+  assert.equal(rows.length, 1);
+  const row = rows[0] as Record<string, unknown>;
+  assert.deepEqual(Object.keys(row), ['__proto__', 'b']);
+  assert.equal(Object.getOwnPropertyDescriptor(row, '__proto__')?.value, 1);
+});

@@ -1,5 +1,5 @@
 import { ConfigError, describe } from '../errors.js';
-import { checkOneOf, checkOptionKeys, isPlainObject, optionKeys } from '../validation.js';
+import { checkOneOf, checkOptionKeys, isPlainObject, optionKeys, setOwn } from '../validation.js';
 import { CsvParser } from './csv-parser.js';
 import { Dataset } from './dataset.js';
 import type { Stream } from './iterators.js';
@@ -189,9 +189,9 @@ function rowElement(
       );
     });
     if (column?.isLabel) {
-      ys[name] = value;
+      setOwn(ys, name, value); // a column may be named '__proto__'
       labels = true;
-    } else xs[name] = value;
+    } else setOwn(xs, name, value);
   });
   return labels ? { xs, ys } : xs;
 }

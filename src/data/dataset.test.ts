@@ -205,3 +205,16 @@ test('iterator, for await and forEachAsync read the elements in order', async ()
   await ds.forEachAsync(async (v) => void seen.push(v.toUpperCase()));
   assert.deepEqual(seen, ['a', 'b', 'A', 'B']);
 });
+
+test('shuffle without a seed draws it from the global generator: sn.setSeed makes it repeat', async () => {
+  const ds = sn.data.array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  sn.setSeed(11);
+  const a = await ds.shuffle(10).toArray();
+  sn.setSeed(11);
+  const b = await ds.shuffle(10).toArray();
+  assert.deepEqual(a, b);
+  assert.deepEqual(
+    [...a].sort((p, q) => p - q),
+    [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+  );
+});

@@ -1,7 +1,7 @@
 import { ConfigError, describe } from '../errors.js';
 import { checkPositiveInteger } from '../models/data.js';
 import type { JsonValue } from '../serialization.js';
-import { checkSeed, Random } from '../tensor/random.js';
+import { checkSeed, Random, randomFor } from '../tensor/random.js';
 import { checkOptionKeys, optionKeys } from '../validation.js';
 import { batchStream } from './batch.js';
 import {
@@ -139,7 +139,7 @@ export class Dataset<T = unknown> {
     }
     const seed =
       o.seed === undefined
-        ? Math.floor(Math.random() * 2 ** 32)
+        ? randomFor(undefined, 'Dataset.shuffle').nextUint32() // sn.setSeed makes it reproducible
         : checkSeed(o.seed, 'Dataset.shuffle');
     const seeds = new Random(seed);
     const fixed = reshuffle ? undefined : seeds.nextUint32();

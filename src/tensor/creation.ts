@@ -138,8 +138,12 @@ export function tensor(values: TensorLike, shape?: readonly number[], dtype?: DT
     );
   }
   const data = allocArray(dt, flat.length);
-  const store = storable(dt, 'tensor()');
-  for (let i = 0; i < flat.length; i++) data[i] = store(flat[i]!, i);
+  if (dt === 'float32' || dt === 'float64') data.set(flat);
+  else {
+    // int32 and bool values are checked or mapped one by one (storable).
+    const store = storable(dt, 'tensor()');
+    for (let i = 0; i < flat.length; i++) data[i] = store(flat[i]!, i);
+  }
   return fromArray(data, finalShape, dt);
 }
 
