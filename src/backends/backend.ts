@@ -102,6 +102,38 @@ export interface AdamResult {
   readonly vhat?: DataId;
 }
 
+/**
+ * The geometry of a 2-D window op (convolution or pooling) on channels-last tensors, worked
+ * out by ops/ (src/ops/conv-geometry.ts). x is [batch, inHeight, inWidth, inChannels]; the
+ * output is [batch, outHeight, outWidth, outChannels]. Output position (oy, ox) looks at the
+ * input rows oy·strideHeight − padTop + ky·dilationHeight for ky in [0, filterHeight), and the
+ * columns likewise; positions outside the input are zeros for a convolution and skipped by a
+ * pooling. For a depthwise convolution outChannels = inChannels · channelMultiplier; for a
+ * pooling outChannels = inChannels. A convolution filter is [filterHeight, filterWidth,
+ * inChannels, outChannels]; a depthwise filter is [filterHeight, filterWidth, inChannels,
+ * channelMultiplier], output channel c·channelMultiplier + q reading input channel c.
+ */
+export interface Conv2DInfo {
+  readonly batch: number;
+  readonly inHeight: number;
+  readonly inWidth: number;
+  readonly inChannels: number;
+  readonly outHeight: number;
+  readonly outWidth: number;
+  readonly outChannels: number;
+  readonly filterHeight: number;
+  readonly filterWidth: number;
+  readonly strideHeight: number;
+  readonly strideWidth: number;
+  readonly dilationHeight: number;
+  readonly dilationWidth: number;
+  readonly padTop: number;
+  readonly padLeft: number;
+}
+
+/** The two poolings: the largest value of a window, or the mean of its in-bounds values. */
+export type PoolOp = 'max' | 'avg';
+
 export interface Backend extends DataStore {
   /** out[i] = op(x[i]); the output has x's shape and dtype `outDType`. */
   unary(op: UnaryOp, x: TensorInfo, outDType: DType, param?: number): DataId;
@@ -226,4 +258,36 @@ export interface Backend extends DataStore {
     offValue: number,
     dtype: DType,
   ): DataId;
+
+  /** A 2-D convolution (cross-correlation, as every framework): x [b, h, w, cin] with filter [fh, fw, cin, cout]. */
+  conv2d(x: TensorInfo, filter: TensorInfo, info: Conv2DInfo): DataId;
+
+  /** The gradient of conv2d with respect to x, from dy [b, oh, ow, cout]: [b, h, w, cin]. */
+  conv2dBackpropInput(dy: TensorInfo, filter: TensorInfo, info: Conv2DInfo): DataId;
+
+  /** The gradient of conv2d with respect to the filter, from x and dy: [fh, fw, cin, cout]. */
+  conv2dBackpropFilter(x: TensorInfo, dy: TensorInfo, info: Conv2DInfo): DataId;
+
+  /** A depthwise 2-D convolution: each input channel with its own channelMultiplier filters. */
+  depthwiseConv2d(x: TensorInfo, filter: TensorInfo, info: Conv2DInfo): DataId;
+
+  /** The gradient of depthwiseConv2d with respect to x: [b, h, w, cin]. */
+  depthwiseConv2dBackpropInput(dy: TensorInfo, filter: TensorInfo, info: Conv2DInfo): DataId;
+
+  /** The gradient of depthwiseConv2d with respect to the filter: [fh, fw, cin, multiplier]. */
+  depthwiseConv2dBackpropFilter(x: TensorInfo, dy: TensorInfo, info: Conv2DInfo): DataId;
+
+  /**
+   * Max or average pooling of x [b, h, w, c] over windows of filterHeight × filterWidth
+   * (dilation applies). Padding positions are skipped: an average divides by the number of
+   * in-bounds positions of its window (as TensorFlow), a maximum ignores them.
+   */
+  pool2d(op: PoolOp, x: TensorInfo, info: Conv2DInfo): DataId;
+
+  /**
+   * The gradient of pool2d with respect to x, from x and dy [b, oh, ow, c]: for 'max' each
+   * dy goes to the first position (row-major within the window) holding the window's maximum;
+   * for 'avg' each dy is shared equally among the window's in-bounds positions.
+   */
+  pool2dGrad(op: PoolOp, x: TensorInfo, dy: TensorInfo, info: Conv2DInfo): DataId;
 }

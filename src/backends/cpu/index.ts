@@ -6,12 +6,24 @@ import type {
   AdamResult,
   Backend,
   BinaryOp,
+  Conv2DInfo,
   DenseGradResult,
   FusedActivation,
+  PoolOp,
   ReduceOp,
   TensorInfo,
   UnaryOp,
 } from '../backend.js';
+import {
+  conv2d,
+  conv2dBackpropFilter,
+  conv2dBackpropInput,
+  depthwiseConv2d,
+  depthwiseConv2dBackpropFilter,
+  depthwiseConv2dBackpropInput,
+  pool2d,
+  pool2dGrad,
+} from './conv.js';
 import { dense, denseGrad } from './dense.js';
 import { binary, cast, unary, where } from './elementwise.js';
 import { gather, oneHot, scatterAdd } from './indexing.js';
@@ -140,5 +152,29 @@ export class CpuBackend implements Backend {
       v: wrap(out.v),
       ...(out.vhat ? { vhat: wrap(out.vhat) } : {}),
     };
+  }
+  conv2d(x: TensorInfo, filter: TensorInfo, info: Conv2DInfo): DataId {
+    return wrap(conv2d(x, filter, info));
+  }
+  conv2dBackpropInput(dy: TensorInfo, filter: TensorInfo, info: Conv2DInfo): DataId {
+    return wrap(conv2dBackpropInput(dy, filter, info));
+  }
+  conv2dBackpropFilter(x: TensorInfo, dy: TensorInfo, info: Conv2DInfo): DataId {
+    return wrap(conv2dBackpropFilter(x, dy, info));
+  }
+  depthwiseConv2d(x: TensorInfo, filter: TensorInfo, info: Conv2DInfo): DataId {
+    return wrap(depthwiseConv2d(x, filter, info));
+  }
+  depthwiseConv2dBackpropInput(dy: TensorInfo, filter: TensorInfo, info: Conv2DInfo): DataId {
+    return wrap(depthwiseConv2dBackpropInput(dy, filter, info));
+  }
+  depthwiseConv2dBackpropFilter(x: TensorInfo, dy: TensorInfo, info: Conv2DInfo): DataId {
+    return wrap(depthwiseConv2dBackpropFilter(x, dy, info));
+  }
+  pool2d(op: PoolOp, x: TensorInfo, info: Conv2DInfo): DataId {
+    return wrap(pool2d(op, x, info));
+  }
+  pool2dGrad(op: PoolOp, x: TensorInfo, dy: TensorInfo, info: Conv2DInfo): DataId {
+    return wrap(pool2dGrad(op, x, dy, info));
   }
 }

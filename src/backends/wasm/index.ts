@@ -7,8 +7,10 @@ import type {
   AdamResult,
   Backend,
   BinaryOp,
+  Conv2DInfo,
   DenseGradResult,
   FusedActivation,
+  PoolOp,
   ReduceOp,
   TensorInfo,
   UnaryOp,
@@ -601,6 +603,34 @@ export class WasmBackend implements Backend {
     dtype: DType,
   ): DataId {
     return this.#fromCpu(this.#cpu.oneHot(this.#toCpu(indices), depth, onValue, offValue, dtype));
+  }
+  conv2d(x: TensorInfo, filter: TensorInfo, info: Conv2DInfo): DataId {
+    return this.#fromCpu(this.#cpu.conv2d(this.#toCpu(x), this.#toCpu(filter), info));
+  }
+  conv2dBackpropInput(dy: TensorInfo, filter: TensorInfo, info: Conv2DInfo): DataId {
+    return this.#fromCpu(this.#cpu.conv2dBackpropInput(this.#toCpu(dy), this.#toCpu(filter), info));
+  }
+  conv2dBackpropFilter(x: TensorInfo, dy: TensorInfo, info: Conv2DInfo): DataId {
+    return this.#fromCpu(this.#cpu.conv2dBackpropFilter(this.#toCpu(x), this.#toCpu(dy), info));
+  }
+  depthwiseConv2d(x: TensorInfo, filter: TensorInfo, info: Conv2DInfo): DataId {
+    return this.#fromCpu(this.#cpu.depthwiseConv2d(this.#toCpu(x), this.#toCpu(filter), info));
+  }
+  depthwiseConv2dBackpropInput(dy: TensorInfo, filter: TensorInfo, info: Conv2DInfo): DataId {
+    return this.#fromCpu(
+      this.#cpu.depthwiseConv2dBackpropInput(this.#toCpu(dy), this.#toCpu(filter), info),
+    );
+  }
+  depthwiseConv2dBackpropFilter(x: TensorInfo, dy: TensorInfo, info: Conv2DInfo): DataId {
+    return this.#fromCpu(
+      this.#cpu.depthwiseConv2dBackpropFilter(this.#toCpu(x), this.#toCpu(dy), info),
+    );
+  }
+  pool2d(op: PoolOp, x: TensorInfo, info: Conv2DInfo): DataId {
+    return this.#fromCpu(this.#cpu.pool2d(op, this.#toCpu(x), info));
+  }
+  pool2dGrad(op: PoolOp, x: TensorInfo, dy: TensorInfo, info: Conv2DInfo): DataId {
+    return this.#fromCpu(this.#cpu.pool2dGrad(op, this.#toCpu(x), this.#toCpu(dy), info));
   }
 }
 
