@@ -31,7 +31,6 @@ function same(actual: sn.Tensor, expected: tf.Tensor, tol = 1e-5): void {
 }
 
 const NCHW = [0, 3, 1, 2];
-const NHWC = [0, 2, 3, 1];
 
 interface Geometry2D {
   x: number[];
