@@ -161,6 +161,14 @@ export function conv1d(x: TensorLike, filter: TensorLike, options?: Conv1DOption
   const [batch, steps, channels] = xl.shape as [number, number, number];
   checkChannels('conv1d', tx, channels, tf, g.dataFormat, 1);
   const [width, inChannels, outChannels] = tf.shape as [number, number, number];
+  const span = (width - 1) * g.dilations[1] + 1;
+  if (g.padding === 'valid' && span > steps) {
+    throw new ShapeError(
+      `conv1d: the window spans ${span} steps (kernel ${width}, dilation ${g.dilations[1]}) but ` +
+        `x has only ${steps} (shape ${formatShape(tx.shape)}) with padding 'valid'; use ` +
+        `padding: 'same', a smaller kernel or a longer input.`,
+    );
+  }
   const y = convolve(
     reshape(xl, [batch, 1, steps, channels]),
     reshape(tf, [1, width, inChannels, outChannels]),
