@@ -217,6 +217,9 @@ test('bool operands are DTypeErrors; numbers and nested arrays are accepted', ()
   );
   const y = sn.conv1d([[[1], [2], [3]]], [[[1]], [[-1]]]);
   assert.deepEqual(y.arraySync(), [[[-1], [-1]]]);
+  // conv1d's sizes may be one-element arrays (as Keras configs store them): 1·1 + 3·(−1).
+  const z = sn.conv1d([[[1], [2], [3]]], [[[1]], [[-1]]], { dilations: [2], strides: [1] });
+  assert.deepEqual(z.arraySync(), [[[-2]]]);
 });
 
 // --- the recorded kernels one by one (float64 finite differences)

@@ -44,14 +44,14 @@ const CONV2D_OPTION_KEYS = optionKeys<Conv2DOptions>()({
 });
 
 export interface Conv1DOptions {
-  /** Step between windows (default 1). */
-  strides?: number;
+  /** Step between windows: a number or [steps] (default 1). */
+  strides?: number | readonly [number];
   /** 'valid' (default) or 'same'. */
   padding?: Padding;
   /** 'channelsLast' (default): [batch, steps, channels]; 'channelsFirst': [batch, channels, steps]. */
   dataFormat?: DataFormat;
-  /** Spacing between filter taps (default 1). */
-  dilations?: number;
+  /** Spacing between filter taps: a number or [steps] (default 1). */
+  dilations?: number | readonly [number];
 }
 const CONV1D_OPTION_KEYS = optionKeys<Conv1DOptions>()({
   strides: true,
