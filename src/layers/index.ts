@@ -67,8 +67,6 @@ export { KSparse, type KSparseOptions } from './k-sparse.js';
 export { Reshape, type ReshapeOptions } from './reshape.js';
 // Merge, padding and cropping layers
 export {
-  MergeBase,
-  ElementwiseMerge,
   Add,
   Subtract,
   Multiply,
