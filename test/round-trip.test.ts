@@ -245,10 +245,10 @@ test('every layer round-trips', () => {
       if (a instanceof L.InputLayer) return;
       const input = inputs.get(a) ?? x;
       // Same config, so at inference (no noise) the same outputs once the weights match.
-      const ya = a.apply(input);
+      const ya = a.apply(input) as sn.Tensor;
       b.apply(input);
       b.setWeights(a.getWeights());
-      same(b.apply(input), ya);
+      same(b.apply(input) as sn.Tensor, ya);
     },
   );
 });

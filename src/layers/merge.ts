@@ -14,9 +14,16 @@ import {
 } from '../ops/index.js';
 import type { ConfigDict } from '../serialization.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { Layer, type LayerInput, type LayerOptions, LAYER_OPTION_KEY_SET } from './layer.js';
+import {
+  Layer,
+  type CallOptions,
+  type LayerInput,
+  type LayerOptions,
+  type LayerOutput,
+  LAYER_OPTION_KEY_SET,
+} from './layer.js';
 import { optionKeys, pickOptions } from '../validation.js';
-import { formatSymbolicShape, type SymbolicShape } from './symbolic.js';
+import { formatSymbolicShape, type SymbolicShape, type SymbolicTensor } from './symbolic.js';
 
 /**
  * Merge layers: combine a list of tensors into one, as Keras's merging layers. Each is applied
@@ -39,6 +46,22 @@ function isShapeList(s: SymbolicShape | readonly SymbolicShape[]): s is readonly
 
 /** The list handling every merge layer shares: a list of `min`..`max` inputs, nothing else. */
 export abstract class MergeBase extends Layer {
+  /**
+   * As Layer.apply, typed for a merge: a list of SymbolicTensors gives one SymbolicTensor, a
+   * list of Tensors one Tensor (a single tensor is refused at run time, with the fix).
+   */
+  override apply(inputs: readonly SymbolicTensor[], options?: CallOptions): SymbolicTensor;
+  override apply(inputs: readonly Tensor[], options?: CallOptions): Tensor;
+  override apply(inputs: Tensor, options?: CallOptions): Tensor;
+  override apply(inputs: SymbolicTensor, options?: CallOptions): SymbolicTensor;
+  override apply(inputs: LayerInput, options?: CallOptions): LayerOutput;
+  override apply(
+    inputs: LayerInput | SymbolicTensor | readonly SymbolicTensor[],
+    options?: CallOptions,
+  ): LayerOutput | SymbolicTensor | SymbolicTensor[] {
+    return super.apply(inputs as LayerInput, options);
+  }
+
   /** How many inputs the layer takes (Keras: at least 2 for most, exactly 2 for some). */
   protected abstract readonly inputCount: { min: number; max: number };
 
