@@ -19,15 +19,14 @@ import {
   Add,
   Average,
   Concatenate,
-  Dot,
   Maximum,
   Minimum,
   Multiply,
   Subtract,
   type ConcatenateOptions,
-  type DotOptions,
   type MergeOptions,
 } from './merge.js';
+import { Dot, type DotOptions } from './dot.js';
 import {
   ZeroPadding1D,
   ZeroPadding2D,
@@ -74,11 +73,10 @@ export {
   Maximum,
   Minimum,
   Concatenate,
-  Dot,
   type MergeOptions,
   type ConcatenateOptions,
-  type DotOptions,
 } from './merge.js';
+export { Dot, type DotOptions } from './dot.js';
 export {
   ZeroPadding1D,
   ZeroPadding2D,
