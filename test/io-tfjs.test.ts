@@ -407,3 +407,152 @@ test('a sinew model compiled with each loss TF.js knows loads compiled into TF.j
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+// Merge, padding and cropping layers
+
+test('merge, padding and cropping layers in a functional model, both directions', async () => {
+  sn.setSeed(6);
+  const L = sn.layers;
+  const a = sn.input({ shape: [4], name: 'a' });
+  const b = sn.input({ shape: [4], name: 'b' });
+  const img = sn.input({ shape: [5, 4, 2], name: 'img' });
+  const ha = L.dense({ units: 3, activation: 'tanh', name: 'ha' }).apply(a);
+  const hb = L.dense({ units: 3, name: 'hb' }).apply(b);
+  const merged = [
+    L.add().apply([ha, hb, ha]),
+    L.multiply().apply([ha, hb]),
+    L.average().apply([ha, hb]),
+    L.maximum().apply([ha, hb]),
+    L.minimum().apply([ha, hb]),
+    L.dot({ axes: 1, normalize: true }).apply([a, b]),
+  ];
+  const last = L.cropping2d({
+    cropping: [
+      [1, 0],
+      [0, 1],
+    ],
+  }).apply(
+    L.zeroPadding2d({
+      padding: [
+        [1, 2],
+        [0, 1],
+      ],
+    }).apply(img),
+  );
+  const first = L.cropping2d({ cropping: [1, 0], dataFormat: 'channelsFirst' }).apply(
+    L.zeroPadding2d({ padding: 1, dataFormat: 'channelsFirst' }).apply(img),
+  );
+  const joined = L.concatenate().apply([
+    ...merged,
+    L.flatten().apply(last),
+    L.flatten().apply(first),
+  ]);
+  const m = sn.model({
+    inputs: [a, b, img],
+    outputs: L.dense({ units: 2, name: 'head' }).apply(joined),
+  });
+  await sinewToTfjs(m, [[4], [4], [5, 4, 2]], 'merge and padding');
+
+  const ta = tf.input({ shape: [4] });
+  const tb = tf.input({ shape: [4] });
+  const timg = tf.input({ shape: [5, 4, 2] });
+  const tha = tf.layers.dense({ units: 3, activation: 'tanh' }).apply(ta) as tf.SymbolicTensor;
+  const thb = tf.layers.dense({ units: 3 }).apply(tb) as tf.SymbolicTensor;
+  const sym = (layer: tf.layers.Layer, xs: tf.SymbolicTensor | tf.SymbolicTensor[]) =>
+    layer.apply(xs) as tf.SymbolicTensor;
+  const tmerged = [
+    sym(tf.layers.add({}), [tha, thb, tha]),
+    sym(tf.layers.multiply({}), [tha, thb]),
+    sym(tf.layers.average({}), [tha, thb]),
+    sym(tf.layers.maximum({}), [tha, thb]),
+    sym(tf.layers.minimum({}), [tha, thb]),
+    sym(tf.layers.dot({ axes: 1, normalize: true }), [ta, tb]),
+  ];
+  const tlast = sym(
+    tf.layers.cropping2D({
+      cropping: [
+        [1, 0],
+        [0, 1],
+      ],
+    }),
+    sym(
+      tf.layers.zeroPadding2d({
+        padding: [
+          [1, 2],
+          [0, 1],
+        ],
+      }),
+      timg,
+    ),
+  );
+  const tfirst = sym(
+    tf.layers.cropping2D({ cropping: [1, 0], dataFormat: 'channelsFirst' }),
+    sym(tf.layers.zeroPadding2d({ padding: 1, dataFormat: 'channelsFirst' }), timg),
+  );
+  const tjoined = sym(tf.layers.concatenate({}), [
+    ...tmerged,
+    sym(tf.layers.flatten(), tlast),
+    sym(tf.layers.flatten(), tfirst),
+  ]);
+  const t = tf.model({
+    inputs: [ta, tb, timg],
+    outputs: sym(tf.layers.dense({ units: 2 }), tjoined),
+  });
+  const ours = await tfjsToSinew(t, [[4], [4], [5, 4, 2]], 'merge and padding');
+  const classes = ours.layers.map((l) => l.className);
+  for (const name of ['Add', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Dot', 'Concatenate']) {
+    assert.ok(classes.includes(name), `${name} loaded as sinew's class`);
+  }
+  const crop = ours.layers.filter((l) => l instanceof sn.layers.Cropping2D);
+  assert.deepEqual(
+    crop.map((l) => (l as sn.layers.Cropping2D).dataFormat),
+    ['channelsLast', 'channelsFirst'],
+  );
+});
+
+test('subtract, zeroPadding1d and cropping1d round-trip through sinew files; the export says tfjs lacks them', async () => {
+  sn.setSeed(8);
+  const L = sn.layers;
+  const seq = sn.input({ shape: [6, 3] });
+  const padded = L.zeroPadding1d({ padding: [2, 1] }).apply(seq);
+  const cropped = L.cropping1d({ cropping: [1, 2], name: 'crop1' }).apply(padded);
+  const diff = L.subtract({ name: 'diff' }).apply([cropped, seq]);
+  const m = sn.model({
+    inputs: seq,
+    outputs: L.dense({ units: 2 }).apply(L.flatten().apply(diff)),
+  });
+  const dir = await tmp();
+  const warnings: string[] = [];
+  try {
+    await io.save(m, dir, { onWarning: (w) => warnings.push(w) });
+    for (const cls of ['Subtract', 'ZeroPadding1D', 'Cropping1D']) {
+      assert.ok(
+        warnings.some((w) => w.includes(`no layer class '${cls}'`)),
+        `a warning names ${cls}: ${warnings.join(' | ')}`,
+      );
+    }
+    const back = await io.load(dir);
+    const x = sn.tensor(data([3, 6, 3], 13), [3, 6, 3]);
+    assert.deepEqual(
+      Array.from((back.predict(x) as sn.Tensor).dataSync()),
+      Array.from((m.predict(x) as sn.Tensor).dataSync()),
+    );
+    // The written form: Keras's class names and inbound nodes with both inputs.
+    const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8'));
+    const layers = json.modelTopology.config.layers as {
+      class_name: string;
+      name: string;
+      inbound_nodes: unknown;
+    }[];
+    const sub = layers.find((l) => l.name === 'diff')!;
+    assert.equal(sub.class_name, 'Subtract');
+    assert.deepEqual(sub.inbound_nodes, [
+      [
+        ['crop1', 0, 0, {}],
+        [m.inputs[0]!.node.layer.name, 0, 0, {}],
+      ],
+    ]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

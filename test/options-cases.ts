@@ -339,7 +339,66 @@ export const CASES: Record<string, Case> = {
       ...o,
     }),
   ),
+  // --- merge, padding and cropping layers (factories and classes)
+  ...mergeLayerCases(),
 };
+
+function mergeLayerCases(): Record<string, Case> {
+  const L = sn.layers;
+  const cases: Record<string, Case> = {
+    'layers.dot': fn('Dot', (o) => L.dot({ axes: 1, ...o })),
+    'layers.Dot': fn('Dot', (o) => new L.Dot({ axes: 1, ...o })),
+    'layers.concatenate': fn('Concatenate', (o) => L.concatenate({ axis: 1, ...o })),
+    'layers.Concatenate': fn('Concatenate', (o) => new L.Concatenate({ axis: 1, ...o })),
+    'layers.zeroPadding1d': fn('ZeroPadding1D', (o) => L.zeroPadding1d({ padding: 2, ...o })),
+    'layers.ZeroPadding1D': fn('ZeroPadding1D', (o) => new L.ZeroPadding1D({ padding: 2, ...o })),
+    'layers.zeroPadding2d': fn('ZeroPadding2D', (o) =>
+      L.zeroPadding2d({ padding: [1, 2], dataFormat: 'channelsFirst', ...o }),
+    ),
+    'layers.ZeroPadding2D': fn(
+      'ZeroPadding2D',
+      (o) => new L.ZeroPadding2D({ padding: [1, 2], dataFormat: 'channelsFirst', ...o }),
+    ),
+    'layers.cropping1d': fn('Cropping1D', (o) => L.cropping1d({ cropping: [1, 0], ...o })),
+    'layers.Cropping1D': fn('Cropping1D', (o) => new L.Cropping1D({ cropping: [1, 0], ...o })),
+    'layers.cropping2d': fn('Cropping2D', (o) =>
+      L.cropping2d({
+        cropping: [
+          [1, 0],
+          [0, 1],
+        ],
+        dataFormat: 'channelsLast',
+        ...o,
+      }),
+    ),
+    'layers.Cropping2D': fn(
+      'Cropping2D',
+      (o) =>
+        new L.Cropping2D({
+          cropping: [
+            [1, 0],
+            [0, 1],
+          ],
+          dataFormat: 'channelsLast',
+          ...o,
+        }),
+    ),
+  };
+  // The elementwise merges take only the options every layer takes.
+  const merges = [
+    ['add', 'Add', L.add, L.Add],
+    ['subtract', 'Subtract', L.subtract, L.Subtract],
+    ['multiply', 'Multiply', L.multiply, L.Multiply],
+    ['average', 'Average', L.average, L.Average],
+    ['maximum', 'Maximum', L.maximum, L.Maximum],
+    ['minimum', 'Minimum', L.minimum, L.Minimum],
+  ] as const;
+  for (const [factory, className, make, Cls] of merges) {
+    cases[`layers.${factory}`] = fn(className, (o) => make({ name: `${factory}_case`, ...o }));
+    cases[`layers.${className}`] = fn(className, (o) => new Cls({ trainable: false, ...o }));
+  }
+  return cases;
+}
 
 function initializerCases(): Record<string, Case> {
   const init = sn.initializers;

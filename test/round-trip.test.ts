@@ -181,6 +181,12 @@ test('every optimizer and schedule round-trips, and steps the same', () => {
 test('every layer round-trips', () => {
   const L = sn.layers;
   const r = sn.regularizers;
+  /** Layers that do not take `x`: the input each one is checked on. */
+  const inputs = new Map<sn.Layer, sn.Tensor | sn.Tensor[]>();
+  const on = <T extends sn.Layer>(layer: T, input: sn.Tensor | sn.Tensor[]): T => {
+    inputs.set(layer, input);
+    return layer;
+  };
   checkFamily(
     layerRegistry,
     [
@@ -204,14 +210,45 @@ test('every layer round-trips', () => {
       L.gaussianNoise({ stddev: 0.1, seed: 2 }),
       L.kSparse({ k: 2, alpha: 1.5, activityRegularizer: r.klSparsity() }),
       L.reshape({ targetShape: [3, 1] }),
+      // Merge, padding and cropping layers
+      on(L.add({ activityRegularizer: r.l2(0.1) }), [x, probs]),
+      on(L.subtract(), [x, probs]),
+      on(L.multiply(), [x, probs, x]),
+      on(L.average(), [x, probs]),
+      on(L.maximum(), [x, probs]),
+      on(L.minimum(), [x, probs]),
+      on(L.concatenate({ axis: 1 }), [x, probs]),
+      on(L.dot({ axes: [1, 1], normalize: true }), [x, probs]),
+      on(L.zeroPadding1d({ padding: [1, 2] }), sn.reshape(x, [2, 3, 1])),
+      on(
+        L.zeroPadding2d({
+          padding: [
+            [1, 0],
+            [0, 2],
+          ],
+          dataFormat: 'channelsFirst',
+        }),
+        sn.reshape(x, [1, 2, 3, 1]),
+      ),
+      on(L.cropping1d({ cropping: [1, 0] }), sn.reshape(x, [2, 3, 1])),
+      on(
+        L.cropping2d({
+          cropping: [
+            [0, 1],
+            [1, 1],
+          ],
+        }),
+        sn.reshape(x, [1, 2, 3, 1]),
+      ),
     ],
     (a, b) => {
       if (a instanceof L.InputLayer) return;
+      const input = inputs.get(a) ?? x;
       // Same config, so at inference (no noise) the same outputs once the weights match.
-      const ya = a.apply(x);
-      b.apply(x);
+      const ya = a.apply(input) as sn.Tensor;
+      b.apply(input);
       b.setWeights(a.getWeights());
-      same(b.apply(x), ya);
+      same(b.apply(input) as sn.Tensor, ya);
     },
   );
 });

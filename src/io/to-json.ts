@@ -29,6 +29,16 @@ const TFJS_LAYERS = new Set([
   'Functional',
   'Sequential',
   'Model',
+  // Merge, padding and cropping layers (TensorFlow.js has no Subtract, ZeroPadding1D, Cropping1D)
+  'Add',
+  'Multiply',
+  'Average',
+  'Maximum',
+  'Minimum',
+  'Concatenate',
+  'Dot',
+  'ZeroPadding2D',
+  'Cropping2D',
 ]);
 const TFJS_ACTIVATIONS = new Set([
   'elu',

@@ -14,6 +14,31 @@ import { Flatten, type FlattenOptions } from './flatten.js';
 import { GaussianNoise, type GaussianNoiseOptions } from './gaussian-noise.js';
 import { KSparse, type KSparseOptions } from './k-sparse.js';
 import { Reshape, type ReshapeOptions } from './reshape.js';
+// Merge, padding and cropping layers
+import {
+  Add,
+  Average,
+  Concatenate,
+  Maximum,
+  Minimum,
+  Multiply,
+  Subtract,
+  type ConcatenateOptions,
+  type MergeOptions,
+} from './merge.js';
+import { Dot, type DotOptions } from './dot.js';
+import {
+  ZeroPadding1D,
+  ZeroPadding2D,
+  type ZeroPadding1DOptions,
+  type ZeroPadding2DOptions,
+} from './padding.js';
+import {
+  Cropping1D,
+  Cropping2D,
+  type Cropping1DOptions,
+  type Cropping2DOptions,
+} from './cropping.js';
 
 export {
   Layer,
@@ -39,6 +64,34 @@ export { Flatten, type FlattenOptions } from './flatten.js';
 export { GaussianNoise, type GaussianNoiseOptions } from './gaussian-noise.js';
 export { KSparse, type KSparseOptions } from './k-sparse.js';
 export { Reshape, type ReshapeOptions } from './reshape.js';
+// Merge, padding and cropping layers
+export {
+  Add,
+  Subtract,
+  Multiply,
+  Average,
+  Maximum,
+  Minimum,
+  Concatenate,
+  type MergeOptions,
+  type ConcatenateOptions,
+} from './merge.js';
+export { Dot, type DotOptions } from './dot.js';
+export {
+  ZeroPadding1D,
+  ZeroPadding2D,
+  type DataFormat,
+  type Spatial1DAmount,
+  type Spatial2DAmount,
+  type ZeroPadding1DOptions,
+  type ZeroPadding2DOptions,
+} from './padding.js';
+export {
+  Cropping1D,
+  Cropping2D,
+  type Cropping1DOptions,
+  type Cropping2DOptions,
+} from './cropping.js';
 
 /** A fully connected layer: activation(x · kernel + bias). */
 export function dense(options: DenseOptions): Dense {
@@ -87,6 +140,68 @@ export function kSparse(options: KSparseOptions): KSparse {
   return new KSparse(options);
 }
 
+// Merge, padding and cropping layers
+
+/** Adds a list of inputs elementwise: sn.layers.add().apply([a, b]). */
+export function add(options?: MergeOptions): Add {
+  return new Add(options);
+}
+
+/** Subtracts the second of two inputs from the first: sn.layers.subtract().apply([a, b]) = a − b. */
+export function subtract(options?: MergeOptions): Subtract {
+  return new Subtract(options);
+}
+
+/** Multiplies a list of inputs elementwise. */
+export function multiply(options?: MergeOptions): Multiply {
+  return new Multiply(options);
+}
+
+/** The elementwise mean of a list of inputs. */
+export function average(options?: MergeOptions): Average {
+  return new Average(options);
+}
+
+/** The elementwise maximum of a list of inputs. */
+export function maximum(options?: MergeOptions): Maximum {
+  return new Maximum(options);
+}
+
+/** The elementwise minimum of a list of inputs. */
+export function minimum(options?: MergeOptions): Minimum {
+  return new Minimum(options);
+}
+
+/** Joins a list of inputs along an axis (default the last). */
+export function concatenate(options?: ConcatenateOptions): Concatenate {
+  return new Concatenate(options);
+}
+
+/** Per-sample dot product of two inputs over the given axes (cosine similarity with normalize). */
+export function dot(options: DotOptions): Dot {
+  return new Dot(options);
+}
+
+/** Pads the steps axis of [batch, steps, features] with zeros. */
+export function zeroPadding1d(options?: ZeroPadding1DOptions): ZeroPadding1D {
+  return new ZeroPadding1D(options);
+}
+
+/** Pads the height and width of images with zeros. */
+export function zeroPadding2d(options?: ZeroPadding2DOptions): ZeroPadding2D {
+  return new ZeroPadding2D(options);
+}
+
+/** Crops the steps axis of [batch, steps, features]. */
+export function cropping1d(options?: Cropping1DOptions): Cropping1D {
+  return new Cropping1D(options);
+}
+
+/** Crops the height and width of images. */
+export function cropping2d(options?: Cropping2DOptions): Cropping2D {
+  return new Cropping2D(options);
+}
+
 /** Every built-in layer class by className (models and io/ use it to rebuild layers). */
 export const layerRegistry = new Registry<Layer>('layer');
 for (const cls of [
@@ -100,6 +215,19 @@ for (const cls of [
   GaussianNoise,
   KSparse,
   Reshape,
+  // Merge, padding and cropping layers
+  Add,
+  Subtract,
+  Multiply,
+  Average,
+  Maximum,
+  Minimum,
+  Concatenate,
+  Dot,
+  ZeroPadding1D,
+  ZeroPadding2D,
+  Cropping1D,
+  Cropping2D,
 ]) {
   layerRegistry.register(cls);
 }

@@ -141,9 +141,12 @@ export type LayerOutput = Tensor | Tensor[];
 
 const nameCounters = new Map<string, number>();
 
-/** 'BatchNormalization' → 'batch_normalization', then _1, _2, ... for later ones. */
+/**
+ * 'BatchNormalization' → 'batch_normalization', then _1, _2, ... for later ones; a digit
+ * before a capital joins it, as in Keras ('ZeroPadding2D' → 'zero_padding2d').
+ */
 function defaultName(className: string): string {
-  const base = className.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+  const base = className.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
   const n = nameCounters.get(base) ?? 0;
   nameCounters.set(base, n + 1);
   return n === 0 ? base : `${base}_${n}`;
