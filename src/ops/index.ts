@@ -9,3 +9,5 @@ export * from './reductions.js';
 export * from './shape.js';
 export * from './softmax.js';
 export * from './unary.js';
+// Pooling ops
+export * from './pooling.js';
