@@ -322,6 +322,13 @@ export const CASES: Record<string, Case> = {
     (o) => sn.data.mnist(o),
     'reading 70,000 digits is slow; the options are checked before the data is read',
   ),
+
+  // --- pooling ops and layers
+  maxPool: fn('maxPool', (o) => sn.maxPool(sn.ones([1, 4, 4, 2]), { poolSize: 2, ...o })),
+  avgPool: fn('avgPool', (o) => sn.avgPool(sn.ones([1, 4, 4, 2]), { poolSize: 2, ...o })),
+  maxPool1d: fn('maxPool1d', (o) => sn.maxPool1d(sn.ones([1, 4, 2]), { poolSize: 2, ...o })),
+  avgPool1d: fn('avgPool1d', (o) => sn.avgPool1d(sn.ones([1, 4, 2]), { poolSize: 2, ...o })),
+  upSampling: fn('upSampling', (o) => sn.upSampling(sn.ones([1, 2, 2, 1]), o)),
 };
 
 function initializerCases(): Record<string, Case> {
