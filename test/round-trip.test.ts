@@ -187,6 +187,31 @@ test('every layer round-trips', () => {
     inputs.set(layer, input);
     return layer;
   };
+  // Pooling and upsampling layers, each with an input of its rank (x is rank 2).
+  const seq = sn.reshape(sn.range(0, 24), [2, 4, 3]);
+  const img = sn.reshape(sn.range(0, 48), [2, 4, 3, 2]);
+  const poolingInputs = new Map<sn.layers.Layer, sn.Tensor>([
+    [
+      L.maxPooling1d({ poolSize: 3, strides: 1, padding: 'same', dataFormat: 'channelsFirst' }),
+      seq,
+    ],
+    [L.averagePooling1d({ poolSize: 2, strides: 1 }), seq],
+    [L.maxPooling2d({ poolSize: [2, 1], strides: [1, 2], padding: 'same' }), img],
+    [
+      L.averagePooling2d({
+        poolSize: 2,
+        dataFormat: 'channelsFirst',
+        activityRegularizer: r.l2(0.1),
+      }),
+      img,
+    ],
+    [L.globalMaxPooling1d({ keepDims: true }), seq],
+    [L.globalAveragePooling1d({ dataFormat: 'channelsFirst' }), seq],
+    [L.globalMaxPooling2d({ dataFormat: 'channelsFirst', keepDims: true }), img],
+    [L.globalAveragePooling2d(), img],
+    [L.upSampling1d({ size: 3 }), seq],
+    [L.upSampling2d({ size: [2, 3], interpolation: 'bilinear', dataFormat: 'channelsFirst' }), img],
+  ]);
   checkFamily(
     layerRegistry,
     [
@@ -240,10 +265,11 @@ test('every layer round-trips', () => {
         }),
         sn.reshape(x, [1, 2, 3, 1]),
       ),
+      ...poolingInputs.keys(),
     ],
     (a, b) => {
       if (a instanceof L.InputLayer) return;
-      const input = inputs.get(a) ?? x;
+      const input = inputs.get(a) ?? poolingInputs.get(a) ?? x;
       // Same config, so at inference (no noise) the same outputs once the weights match.
       const ya = a.apply(input) as sn.Tensor;
       b.apply(input);

@@ -12,3 +12,5 @@ export * from './unary.js';
 
 // Convolution ops
 export * from './conv.js';
+// Pooling ops
+export * from './pooling.js';
