@@ -29,6 +29,18 @@ const TFJS_LAYERS = new Set([
   'Functional',
   'Sequential',
   'Model',
+  // Misc layers (issue 12 part D1); TensorFlow.js has no SpatialDropout2D.
+  'LeakyReLU',
+  'PReLU',
+  'ELU',
+  'ReLU',
+  'Softmax',
+  'SpatialDropout1D',
+  'GaussianDropout',
+  'AlphaDropout',
+  'LayerNormalization',
+  'Permute',
+  'RepeatVector',
 ]);
 const TFJS_ACTIVATIONS = new Set([
   'elu',
