@@ -129,16 +129,8 @@ import {
   type AlphaDropoutOptions,
   type GaussianDropoutOptions,
 } from './noise-dropout.js';
-import {
-  LayerNormalization,
-  type LayerNormalizationOptions,
-} from './layer-normalization.js';
-import {
-  Permute,
-  RepeatVector,
-  type PermuteOptions,
-  type RepeatVectorOptions,
-} from './permute.js';
+import { LayerNormalization, type LayerNormalizationOptions } from './layer-normalization.js';
+import { Permute, RepeatVector, type PermuteOptions, type RepeatVectorOptions } from './permute.js';
 export {
   ELU,
   LeakyReLU,
@@ -163,16 +155,8 @@ export {
   type GaussianDropoutOptions,
 } from './noise-dropout.js';
 export { type DataFormat } from './random-layer.js';
-export {
-  LayerNormalization,
-  type LayerNormalizationOptions,
-} from './layer-normalization.js';
-export {
-  Permute,
-  RepeatVector,
-  type PermuteOptions,
-  type RepeatVectorOptions,
-} from './permute.js';
+export { LayerNormalization, type LayerNormalizationOptions } from './layer-normalization.js';
+export { Permute, RepeatVector, type PermuteOptions, type RepeatVectorOptions } from './permute.js';
 
 /** x for x >= 0, alpha·x otherwise (alpha default 0.3). */
 export function leakyReLU(options?: LeakyReLUOptions): LeakyReLU {

@@ -145,7 +145,7 @@ export class LayerNormalization extends Layer {
     if (bad !== undefined || new Set(axes).size !== axes.length) {
       throw new ConfigError(
         `${this.describeSelf()}: axis ${describe(this.axis)} ` +
-          `${bad !== undefined ? `has ${bad}, not an axis of` : 'repeats an axis of'} input shape ` +
+          `${bad !== undefined ? `names ${bad}, which is not an axis of` : 'repeats an axis of'} input shape ` +
           `${formatSymbolicShape(inputShape)}; use distinct axes from ${-rank} to ${rank - 1}.`,
       );
     }

@@ -113,7 +113,11 @@ export class AlphaDropout extends RandomLayer {
 
   constructor(options: AlphaDropoutOptions) {
     super(options);
-    this.rate = checkRate(options?.rate, this.describeSelf(), 'sn.layers.alphaDropout({ rate: 0.1 })');
+    this.rate = checkRate(
+      options?.rate,
+      this.describeSelf(),
+      'sn.layers.alphaDropout({ rate: 0.1 })',
+    );
     const ns: unknown = options.noiseShape;
     if (
       ns !== undefined &&
@@ -162,7 +166,9 @@ export class AlphaDropout extends RandomLayer {
       );
     };
     if (this.noiseShape.length !== inputShape.length) {
-      fail(`give one entry per input dimension (${inputShape.length}; null keeps the input's size)`);
+      fail(
+        `give one entry per input dimension (${inputShape.length}; null keeps the input's size)`,
+      );
     }
     return this.noiseShape.map((d, i) => {
       const n = inputShape[i]!;

@@ -153,6 +153,8 @@ export class PReLU extends Layer {
   }
 
   static fromConfig(config: ConfigDict): PReLU {
-    return new PReLU(pickOptions(withoutNulls(config), PRELU_OPTION_KEYS) as unknown as PReLUOptions);
+    return new PReLU(
+      pickOptions(withoutNulls(config), PRELU_OPTION_KEYS) as unknown as PReLUOptions,
+    );
   }
 }
