@@ -146,7 +146,6 @@ test('20 epochs: permute → layerNormalization over [1, 2] → shared-axis prel
 // ---------------------------------------------------------------------------------------------
 // Model files, both directions (the helpers of test/io-tfjs.test.ts, in short).
 
-
 function tfjsReader(dir: string): tf.io.IOHandler {
   return {
     load: async () => {
@@ -319,8 +318,8 @@ test('spatialDropout2d, which tfjs lacks, saves and loads in sinew format with a
     assert.equal(layer.seed, 3);
     const x = sn.tensor(Array.from(lcg(36, 2, -1, 1)), [2, 2, 3, 3]);
     assert.deepEqual(
-      Array.from(back.predict(x).dataSync()),
-      Array.from(model.predict(x).dataSync()),
+      Array.from((back.predict(x) as sn.Tensor).dataSync()),
+      Array.from((model.predict(x) as sn.Tensor).dataSync()),
     );
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -86,8 +86,8 @@ export class GaussianDropout extends RandomLayer {
 }
 
 /** SELU's constants (Klambauer et al., 2017) and its negative saturation value −λα. */
-const SELU_ALPHA = 1.6732632423543772848170429916717;
-const SELU_SCALE = 1.0507009873554804934193349852946;
+const SELU_ALPHA = 1.6732632423543772;
+const SELU_SCALE = 1.0507009873554805;
 const ALPHA_PRIME = -SELU_ALPHA * SELU_SCALE;
 
 /**
