@@ -141,3 +141,18 @@ test('layerNormalization: bad options and inputs are typed errors naming the lay
       ),
   );
 });
+
+test('layerNormalization: a Keras 3 config with rms_scaling false loads; true is refused', () => {
+  const layer = sn.layers.LayerNormalization.fromConfig({
+    name: 'k3',
+    axis: -1,
+    rmsScaling: false,
+  });
+  assert.equal(layer.epsilon, 1e-3);
+  assert.throws(
+    () => sn.layers.LayerNormalization.fromConfig({ name: 'k3', rmsScaling: true }),
+    (e: Error) =>
+      e instanceof sn.ConfigError &&
+      /'k3': rms_scaling true \(Keras 3\) is not supported/.test(e.message),
+  );
+});

@@ -220,9 +220,17 @@ export class LayerNormalization extends Layer {
   }
 
   static fromConfig(config: ConfigDict): LayerNormalization {
+    // Keras 3 writes rms_scaling (false by default); the RMS form is not implemented here.
+    const { rmsScaling, ...rest } = config;
+    if (rmsScaling !== undefined && rmsScaling !== null && rmsScaling !== false) {
+      throw new ConfigError(
+        `LayerNormalization '${String(config.name)}': rms_scaling ${describe(rmsScaling)} (Keras 3) ` +
+          'is not supported; sinew normalises with the mean and variance (rms_scaling false).',
+      );
+    }
     return new LayerNormalization(
       pickOptions(
-        withoutNulls(config),
+        withoutNulls(rest),
         LAYER_NORMALIZATION_OPTION_KEYS,
       ) as unknown as LayerNormalizationOptions,
     );

@@ -85,6 +85,11 @@ abstract class SpatialDropout extends RandomLayer {
   }
 }
 
+/** TensorFlow.js writes Dropout's noise_shape (null) for SpatialDropout1D; the layer sets its own. */
+function withoutNoiseShape(config: ConfigDict): ConfigDict {
+  return Object.fromEntries(Object.entries(config).filter(([k]) => k !== 'noiseShape'));
+}
+
 /**
  * SpatialDropout1D, as Keras's: dropout of whole channels of a sequence.
  *
@@ -112,7 +117,10 @@ export class SpatialDropout1D extends SpatialDropout {
   }
 
   static fromConfig(config: ConfigDict): SpatialDropout1D {
-    const { seed, ...rest } = pickOptions(config, SPATIAL_DROPOUT_1D_OPTION_KEYS);
+    const { seed, ...rest } = pickOptions(
+      withoutNoiseShape(config),
+      SPATIAL_DROPOUT_1D_OPTION_KEYS,
+    );
     return new SpatialDropout1D({
       ...(rest as unknown as SpatialDropout1DOptions),
       ...(seed === null || seed === undefined ? {} : { seed: seed as number }),
@@ -162,7 +170,10 @@ export class SpatialDropout2D extends SpatialDropout {
   }
 
   static fromConfig(config: ConfigDict): SpatialDropout2D {
-    const { seed, ...rest } = pickOptions(config, SPATIAL_DROPOUT_2D_OPTION_KEYS);
+    const { seed, ...rest } = pickOptions(
+      withoutNoiseShape(config),
+      SPATIAL_DROPOUT_2D_OPTION_KEYS,
+    );
     return new SpatialDropout2D({
       ...(rest as unknown as SpatialDropout2DOptions),
       ...(seed === null || seed === undefined ? {} : { seed: seed as number }),
