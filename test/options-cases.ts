@@ -377,6 +377,51 @@ export const CASES: Record<string, Case> = {
   'layers.UpSampling1D': fn('UpSampling1D', (o) => new sn.layers.UpSampling1D(o)),
   'layers.upSampling2d': fn('UpSampling2D', (o) => sn.layers.upSampling2d(o)),
   'layers.UpSampling2D': fn('UpSampling2D', (o) => new sn.layers.UpSampling2D(o)),
+  // Misc layers (issue 12 part D1): factories and classes.
+  'layers.leakyReLU': fn('LeakyReLU', (o) => sn.layers.leakyReLU(o)),
+  'layers.LeakyReLU': fn('LeakyReLU', (o) => new sn.layers.LeakyReLU(o)),
+  'layers.prelu': fn('PReLU', (o) => sn.layers.prelu({ sharedAxes: [1], ...o })),
+  'layers.PReLU': fn('PReLU', (o) => new sn.layers.PReLU({ sharedAxes: [1], ...o })),
+  'layers.elu': fn('ELU', (o) => sn.layers.elu({ alpha: 0.5, ...o })),
+  'layers.ELU': fn('ELU', (o) => new sn.layers.ELU({ alpha: 0.5, ...o })),
+  'layers.reLU': fn('ReLU', (o) => sn.layers.reLU({ maxValue: 6, ...o })),
+  'layers.ReLU': fn('ReLU', (o) => new sn.layers.ReLU({ maxValue: 6, ...o })),
+  'layers.softmax': fn('Softmax', (o) => sn.layers.softmax({ axis: -1, ...o })),
+  'layers.Softmax': fn('Softmax', (o) => new sn.layers.Softmax({ axis: -1, ...o })),
+  'layers.spatialDropout1d': fn('SpatialDropout1D', (o) =>
+    sn.layers.spatialDropout1d({ rate: 0.5, ...o }),
+  ),
+  'layers.SpatialDropout1D': fn(
+    'SpatialDropout1D',
+    (o) => new sn.layers.SpatialDropout1D({ rate: 0.5, ...o }),
+  ),
+  'layers.spatialDropout2d': fn('SpatialDropout2D', (o) =>
+    sn.layers.spatialDropout2d({ rate: 0.5, dataFormat: 'channelsFirst', ...o }),
+  ),
+  'layers.SpatialDropout2D': fn(
+    'SpatialDropout2D',
+    (o) => new sn.layers.SpatialDropout2D({ rate: 0.5, ...o }),
+  ),
+  'layers.gaussianDropout': fn('GaussianDropout', (o) =>
+    sn.layers.gaussianDropout({ rate: 0.5, ...o }),
+  ),
+  'layers.GaussianDropout': fn(
+    'GaussianDropout',
+    (o) => new sn.layers.GaussianDropout({ rate: 0.5, ...o }),
+  ),
+  'layers.alphaDropout': fn('AlphaDropout', (o) => sn.layers.alphaDropout({ rate: 0.1, ...o })),
+  'layers.AlphaDropout': fn('AlphaDropout', (o) => new sn.layers.AlphaDropout({ rate: 0.1, ...o })),
+  'layers.layerNormalization': fn('LayerNormalization', (o) =>
+    sn.layers.layerNormalization({ axis: -1, ...o }),
+  ),
+  'layers.LayerNormalization': fn(
+    'LayerNormalization',
+    (o) => new sn.layers.LayerNormalization({ axis: -1, ...o }),
+  ),
+  'layers.permute': fn('Permute', (o) => sn.layers.permute({ dims: [2, 1], ...o })),
+  'layers.Permute': fn('Permute', (o) => new sn.layers.Permute({ dims: [2, 1], ...o })),
+  'layers.repeatVector': fn('RepeatVector', (o) => sn.layers.repeatVector({ n: 2, ...o })),
+  'layers.RepeatVector': fn('RepeatVector', (o) => new sn.layers.RepeatVector({ n: 2, ...o })),
 };
 
 function mergeLayerCases(): Record<string, Case> {

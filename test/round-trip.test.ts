@@ -266,10 +266,12 @@ test('every layer round-trips', () => {
         sn.reshape(x, [1, 2, 3, 1]),
       ),
       ...poolingInputs.keys(),
+      // Misc layers (issue 12 part D1); the rank-3 and rank-4 ones get their own input.
+      ...MISC_LAYERS.map(([layer]) => layer),
     ],
     (a, b) => {
       if (a instanceof L.InputLayer) return;
-      const input = inputs.get(a) ?? poolingInputs.get(a) ?? x;
+      const input = inputs.get(a) ?? poolingInputs.get(a) ?? MISC_INPUTS.get(a) ?? x;
       // Same config, so at inference (no noise) the same outputs once the weights match.
       const ya = a.apply(input) as sn.Tensor;
       b.apply(input);
@@ -278,3 +280,46 @@ test('every layer round-trips', () => {
     },
   );
 });
+
+// Misc layers (issue 12 part D1): each sample with the input it needs (x when undefined).
+const MISC_LAYERS: [sn.Layer, sn.Tensor?][] = (() => {
+  const L = sn.layers;
+  const r = sn.regularizers;
+  const seq = sn.reshape(sn.range(0, 24, { dtype: 'float32' }), [2, 3, 4]);
+  const img = sn.reshape(sn.range(0, 48, { dtype: 'float32' }), [2, 2, 3, 4]);
+  return [
+    [L.leakyReLU({ alpha: 0.1 })],
+    [
+      L.prelu({
+        sharedAxes: [1],
+        alphaInitializer: sn.initializers.randomUniform({ seed: 3 }),
+        alphaRegularizer: r.l2(0.01),
+        alphaConstraint: sn.constraints.nonNeg(),
+      }),
+      seq,
+    ],
+    [L.elu({ alpha: 0.5 })],
+    [L.reLU({ maxValue: 1.5, negativeSlope: 0.1, threshold: 0.2 })],
+    [L.softmax({ axis: [0, 1] })],
+    [L.spatialDropout1d({ rate: 0.3, seed: 4 }), seq],
+    [L.spatialDropout2d({ rate: 0.3, dataFormat: 'channelsFirst', seed: 5 }), img],
+    [L.gaussianDropout({ rate: 0.2, seed: 6 })],
+    [L.alphaDropout({ rate: 0.1, noiseShape: [null, 1], seed: 7 })],
+    [
+      L.layerNormalization({
+        axis: [1, 2],
+        epsilon: 1e-5,
+        center: false,
+        gammaInitializer: sn.initializers.randomNormal({ seed: 8 }),
+        gammaRegularizer: r.l1(0.01),
+        gammaConstraint: sn.constraints.maxNorm({ maxValue: 2 }),
+      }),
+      seq,
+    ],
+    [L.permute({ dims: [3, 1, 2] }), img],
+    [L.repeatVector({ n: 2 })],
+  ];
+})();
+const MISC_INPUTS = new Map<sn.Layer, sn.Tensor>(
+  MISC_LAYERS.flatMap(([layer, input]) => (input ? [[layer, input] as const] : [])),
+);

@@ -49,6 +49,18 @@ const TFJS_LAYERS = new Set([
   'GlobalMaxPooling2D',
   'GlobalAveragePooling2D',
   'UpSampling2D',
+  // Misc layers (issue 12 part D1); TensorFlow.js has no SpatialDropout2D.
+  'LeakyReLU',
+  'PReLU',
+  'ELU',
+  'ReLU',
+  'Softmax',
+  'SpatialDropout1D',
+  'GaussianDropout',
+  'AlphaDropout',
+  'LayerNormalization',
+  'Permute',
+  'RepeatVector',
 ]);
 const TFJS_ACTIVATIONS = new Set([
   'elu',

@@ -340,3 +340,133 @@ for (const cls of [
 ]) {
   layerRegistry.register(cls);
 }
+
+// Misc layers (issue 12 part D1): activation layers, spatial/Gaussian/alpha dropout, layer
+// normalization, permute and repeatVector.
+import {
+  ELU,
+  LeakyReLU,
+  ReLU,
+  Softmax,
+  type ELUOptions,
+  type LeakyReLUOptions,
+  type ReLUOptions,
+  type SoftmaxOptions,
+} from './advanced-activations.js';
+import { PReLU, type PReLUOptions } from './prelu.js';
+import {
+  SpatialDropout1D,
+  SpatialDropout2D,
+  type SpatialDropout1DOptions,
+  type SpatialDropout2DOptions,
+} from './spatial-dropout.js';
+import {
+  AlphaDropout,
+  GaussianDropout,
+  type AlphaDropoutOptions,
+  type GaussianDropoutOptions,
+} from './noise-dropout.js';
+import { LayerNormalization, type LayerNormalizationOptions } from './layer-normalization.js';
+import { Permute, RepeatVector, type PermuteOptions, type RepeatVectorOptions } from './permute.js';
+export {
+  ELU,
+  LeakyReLU,
+  ReLU,
+  Softmax,
+  type ELUOptions,
+  type LeakyReLUOptions,
+  type ReLUOptions,
+  type SoftmaxOptions,
+} from './advanced-activations.js';
+export { PReLU, type PReLUOptions } from './prelu.js';
+export {
+  SpatialDropout1D,
+  SpatialDropout2D,
+  type SpatialDropout1DOptions,
+  type SpatialDropout2DOptions,
+} from './spatial-dropout.js';
+export {
+  AlphaDropout,
+  GaussianDropout,
+  type AlphaDropoutOptions,
+  type GaussianDropoutOptions,
+} from './noise-dropout.js';
+export { LayerNormalization, type LayerNormalizationOptions } from './layer-normalization.js';
+export { Permute, RepeatVector, type PermuteOptions, type RepeatVectorOptions } from './permute.js';
+
+/** x for x >= 0, alpha·x otherwise (alpha default 0.3). */
+export function leakyReLU(options?: LeakyReLUOptions): LeakyReLU {
+  return new LeakyReLU(options);
+}
+
+/** A leaky relu with learned slopes: relu(x) − alpha·relu(−x), alpha a weight. */
+export function prelu(options?: PReLUOptions): PReLU {
+  return new PReLU(options);
+}
+
+/** x for x > 0, alpha·(eˣ − 1) otherwise (alpha default 1). */
+export function elu(options?: ELUOptions): ELU {
+  return new ELU(options);
+}
+
+/** Keras's ReLU layer: maxValue, negativeSlope and threshold. */
+export function reLU(options?: ReLUOptions): ReLU {
+  return new ReLU(options);
+}
+
+/** Softmax along an axis (default -1), as a layer. */
+export function softmax(options?: SoftmaxOptions): Softmax {
+  return new Softmax(options);
+}
+
+/** Drops whole channels of [batch, steps, channels] in training (mask [batch, 1, channels]). */
+export function spatialDropout1d(options: SpatialDropout1DOptions): SpatialDropout1D {
+  return new SpatialDropout1D(options);
+}
+
+/** Drops whole feature maps of [batch, rows, cols, channels] in training. */
+export function spatialDropout2d(options: SpatialDropout2DOptions): SpatialDropout2D {
+  return new SpatialDropout2D(options);
+}
+
+/** Multiplies by N(1, rate/(1−rate)) noise in training; identity at inference. */
+export function gaussianDropout(options: GaussianDropoutOptions): GaussianDropout {
+  return new GaussianDropout(options);
+}
+
+/** Dropout for selu networks: keeps mean and variance (Klambauer et al.); identity at inference. */
+export function alphaDropout(options: AlphaDropoutOptions): AlphaDropout {
+  return new AlphaDropout(options);
+}
+
+/** Normalises each sample over `axis` (default -1), then gamma·x̂ + beta. */
+export function layerNormalization(options?: LayerNormalizationOptions): LayerNormalization {
+  return new LayerNormalization(options);
+}
+
+/** Reorders the axes after the batch: dims 1-based, as Keras. */
+export function permute(options: PermuteOptions): Permute {
+  return new Permute(options);
+}
+
+/** [batch, features] → [batch, n, features]. */
+export function repeatVector(options: RepeatVectorOptions): RepeatVector {
+  return new RepeatVector(options);
+}
+
+for (const cls of [
+  LeakyReLU,
+  PReLU,
+  ELU,
+  ReLU,
+  Softmax,
+  SpatialDropout1D,
+  SpatialDropout2D,
+  GaussianDropout,
+  AlphaDropout,
+  LayerNormalization,
+  Permute,
+  RepeatVector,
+]) {
+  layerRegistry.register(cls);
+}

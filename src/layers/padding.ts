@@ -12,8 +12,10 @@ import { formatSymbolicShape, type SymbolicShape } from './symbolic.js';
  * takes it, and the image layout `dataFormat`.
  */
 
+import type { DataFormat } from '../ops/conv-geometry.js';
+
 /** Where the channels are: [batch, height, width, channels] or [batch, channels, height, width]. */
-export type DataFormat = 'channelsLast' | 'channelsFirst';
+export type { DataFormat };
 
 /** An amount for both sides of both axes, per axis [rows, cols], or per side [[top, bottom], [left, right]]. */
 export type Spatial2DAmount =
