@@ -142,11 +142,16 @@ export type LayerOutput = Tensor | Tensor[];
 const nameCounters = new Map<string, number>();
 
 /**
- * 'BatchNormalization' → 'batch_normalization', then _1, _2, ... for later ones; a digit
- * before a capital joins it, as in Keras ('ZeroPadding2D' → 'zero_padding2d').
+ * The class name in snake case by Keras's two rules (a capital followed by lower case or
+ * digits starts a word; a lower-case letter before a capital ends one), then _1, _2, ... for
+ * later ones: 'BatchNormalization' → 'batch_normalization', 'ZeroPadding2D' →
+ * 'zero_padding2d', 'PReLU' → 'p_re_lu', 'Conv2DTranspose' → 'conv2d_transpose'.
  */
 function defaultName(className: string): string {
-  const base = className.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+  const base = className
+    .replace(/(.)([A-Z][a-z0-9]+)/g, '$1_$2')
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
+    .toLowerCase();
   const n = nameCounters.get(base) ?? 0;
   nameCounters.set(base, n + 1);
   return n === 0 ? base : `${base}_${n}`;
