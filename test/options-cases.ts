@@ -322,7 +322,25 @@ export const CASES: Record<string, Case> = {
     (o) => sn.data.mnist(o),
     'reading 70,000 digits is slow; the options are checked before the data is read',
   ),
-  // Convolution layers
+
+  // --- Convolution ops
+  conv2d: fn('conv2d', (o) => sn.conv2d(sn.ones([1, 4, 4, 2]), sn.ones([3, 3, 2, 1]), o)),
+  conv1d: fn('conv1d', (o) => sn.conv1d(sn.ones([1, 4, 2]), sn.ones([3, 2, 1]), o)),
+  conv2dTranspose: fn('conv2dTranspose', (o) =>
+    sn.conv2dTranspose(sn.ones([1, 2, 2, 2]), sn.ones([3, 3, 1, 2]), o),
+  ),
+  depthwiseConv2d: fn('depthwiseConv2d', (o) =>
+    sn.depthwiseConv2d(sn.ones([1, 4, 4, 2]), sn.ones([3, 3, 2, 2]), o),
+  ),
+  separableConv2d: fn('separableConv2d', (o) =>
+    sn.separableConv2d(sn.ones([1, 4, 4, 2]), {
+      depthwiseFilter: sn.ones([3, 3, 2, 2]),
+      pointwiseFilter: sn.ones([1, 1, 4, 3]),
+      ...o,
+    }),
+  ),
+
+  // --- Convolution layers
   'layers.conv1d': fn('Conv1D', (o) => sn.layers.conv1d({ filters: 2, kernelSize: 3, ...o })),
   'layers.Conv1D': fn('Conv1D', (o) => new sn.layers.Conv1D({ filters: 2, kernelSize: 3, ...o })),
   'layers.conv2d': fn('Conv2D', (o) => sn.layers.conv2d({ filters: 2, kernelSize: 3, ...o })),
