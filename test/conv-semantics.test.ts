@@ -300,3 +300,66 @@ test("a Keras config with groups > 1 is refused; groups: 1 and 'channels_first' 
   assert.equal(layer.dataFormat, 'channelsFirst');
   assert.deepEqual(layer.apply(sn.ones([1, 2, 5, 5])).shape, [1, 4, 3, 3]);
 });
+
+test('computeOutputShape (used to build models) agrees with the shape the op computes', () => {
+  const L = sn.layers;
+  const grid: [string, () => sn.Layer, number[]][] = [];
+  for (const padding of ['valid', 'same'] as const) {
+    for (const [strides, dilationRate] of [
+      [1, 1],
+      [2, 1],
+      [3, 1],
+      [1, 2],
+    ] as const) {
+      const o = { kernelSize: 3, padding, strides, dilationRate };
+      grid.push(
+        [
+          `conv1d ${padding} s${strides} d${dilationRate}`,
+          () => L.conv1d({ filters: 2, ...o }),
+          [2, 11, 3],
+        ],
+        [
+          `conv2d ${padding} s${strides} d${dilationRate}`,
+          () => L.conv2d({ filters: 2, ...o }),
+          [2, 9, 8, 3],
+        ],
+        [
+          `conv2d channelsFirst ${padding} s${strides} d${dilationRate}`,
+          () => L.conv2d({ filters: 2, dataFormat: 'channelsFirst', ...o }),
+          [2, 3, 9, 8],
+        ],
+        [
+          `conv2dTranspose ${padding} s${strides} d${dilationRate}`,
+          () => L.conv2dTranspose({ filters: 2, ...o }),
+          [2, 4, 5, 3],
+        ],
+        [
+          `depthwiseConv2d ${padding} s${strides} d${dilationRate}`,
+          () => L.depthwiseConv2d({ depthMultiplier: 2, ...o }),
+          [2, 9, 8, 3],
+        ],
+        [
+          `separableConv2d ${padding} s${strides} d${dilationRate}`,
+          () => L.separableConv2d({ filters: 2, ...o }),
+          [2, 9, 8, 3],
+        ],
+      );
+      if (strides > 1) {
+        grid.push([
+          `conv2dTranspose ${padding} s${strides} outputPadding 1`,
+          () => L.conv2dTranspose({ filters: 2, ...o, outputPadding: 1 }),
+          [2, 4, 5, 3],
+        ]);
+      }
+    }
+  }
+  for (const [name, make, shape] of grid) {
+    const layer = make();
+    const y = layer.apply(sn.ones(shape));
+    assert.deepEqual(
+      layer.computeOutputShape([null, ...shape.slice(1)]),
+      [null, ...y.shape.slice(1)],
+      name,
+    );
+  }
+});
