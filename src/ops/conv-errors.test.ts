@@ -54,6 +54,11 @@ test('a window larger than the input under valid padding names the span, the inp
     () => sn.depthwiseConv2d(sn.ones([1, 3, 3, 1]), sn.ones([2, 2, 1, 1]), { dilations: 3 }),
     error(sn.ShapeError, /^depthwiseConv2d: the window spans 4×4/, /dilation 3×3/),
   );
+  // conv1d speaks of steps and the shape it was given.
+  assert.throws(
+    () => sn.conv1d(sn.ones([1, 4, 2]), sn.ones([3, 2, 1]), { dilations: 2 }),
+    error(sn.ShapeError, /^conv1d: the window spans 5 steps/, /only 4 \(shape \[1, 4, 2\]\)/),
+  );
   // 'same' padding keeps it.
   assert.deepEqual(sn.conv2d(sn.ones([1, 2, 2, 3]), f4(), { padding: 'same' }).shape, [1, 2, 2, 2]);
 });
@@ -212,6 +217,9 @@ test('bool operands are DTypeErrors; numbers and nested arrays are accepted', ()
   );
   const y = sn.conv1d([[[1], [2], [3]]], [[[1]], [[-1]]]);
   assert.deepEqual(y.arraySync(), [[[-1], [-1]]]);
+  // conv1d's sizes may be one-element arrays (as Keras configs store them): 1·1 + 3·(−1).
+  const z = sn.conv1d([[[1], [2], [3]]], [[[1]], [[-1]]], { dilations: [2], strides: [1] });
+  assert.deepEqual(z.arraySync(), [[[-2]]]);
 });
 
 // --- the recorded kernels one by one (float64 finite differences)
