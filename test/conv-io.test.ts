@@ -318,6 +318,38 @@ test("TF.js's own SeparableConv2D file drops depth_multiplier: TF.js and sinew b
   }
 });
 
+test('a TF.js DepthwiseConv2D with a depthwise regularizer (which TF.js also writes as its constraint) loads, penalty kept', async () => {
+  const theirs = tf.sequential({
+    layers: [
+      tf.layers.depthwiseConv2d({
+        kernelSize: 2,
+        depthwiseRegularizer: tf.regularizers.l2({ l2: 0.01 }),
+        inputShape: [4, 4, 3],
+      }),
+    ],
+  });
+  const dir = await mkdtemp(join(tmpdir(), 'sinew-conv-io-'));
+  const warn = console.warn;
+  const warnings: string[] = [];
+  console.warn = (m: string) => warnings.push(m);
+  try {
+    await tfjsSave(theirs, dir);
+    const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8'));
+    const config = json.modelTopology.config.layers[0].config;
+    assert.equal(config.depthwise_constraint.class_name, 'L1L2', "TF.js's own file");
+    const ours = await sn.io.load(dir);
+    assert.match(warnings.join('\n'), /depthwise_constraint holds the regularizer L1L2/);
+    const layer = ours.layers[0] as sn.layers.DepthwiseConv2D;
+    assert.equal(layer.depthwiseConstraint, undefined);
+    const kernel = theirs.getWeights()[0]!;
+    const want = 0.01 * tf.sum(tf.square(kernel)).dataSync()[0]!;
+    assertNear([ours.regularizationLosses()[`${layer.name}/depthwise_kernel`]!], [want], 'penalty');
+  } finally {
+    console.warn = warn;
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test('options TF.js would ignore are exported with a warning naming the layer', async () => {
   const model = sn.sequential({
     layers: [
