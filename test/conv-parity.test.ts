@@ -10,15 +10,20 @@ import { lcg } from './helpers.js';
  *   - forward outputs of every layer within 1e-5;
  *   - gradients of a loss with weight penalties and an activity penalty within 1e-5 (tfjs
  *     refuses activity regularizers, so its side adds the penalty by hand, divided by the batch
- *     size as SEMANTICS rule 6 says; the weight penalties are written out by hand too);
- * (20 epochs of fit of small conv models: test/conv-fit-parity.test.ts.)
- * Comparisons are |sinew − tfjs| / max(|tfjs|, 1), as test/tfjs-parity.test.ts.
+ *     size as SEMANTICS rule 6 says; the weight penalties are written out by hand too).
+ * Comparisons are |sinew − tfjs| / max(|tfjs|, 1), as test/tfjs-parity.test.ts. Training
+ * parity (20 epochs of fit): test/conv-fit-parity.test.ts.
  *
- * Where tfjs cannot be the oracle the test uses tfjs ops instead of its layer:
+ * Where tfjs cannot be the oracle:
+ *   - dilated convolutions: tfjs has no gradient for them ("dilation rates greater than 1 are
+ *     not yet supported in gradients"); those gradients are checked against float64 central
+ *     finite differences of the same loss instead (forward still against tfjs);
  *   - DepthwiseConv2D with dilationRate: tfjs's layer ignores the dilation (it passes none to
- *     its op); the oracle is tf.depthwiseConv2d with the dilations, plus the bias.
- *   - Conv2DTranspose with outputPadding or dilation: tfjs's layer has neither; not compared
- *     here (the op is checked against finite differences on its own branch).
+ *     its op); the forward oracle is tf.depthwiseConv2d with the dilations, plus the bias;
+ *   - SeparableConv2D with channelsFirst: tfjs's layer adds the bias on the wrong axis (pinned
+ *     by the last test); the oracle is its channelsLast layer between two transposes;
+ *   - Conv2DTranspose with outputPadding or dilation: tfjs's layer has neither; covered by the
+ *     op's own tests and by computeOutputShape in test/conv-semantics.test.ts.
  */
 
 const TOL = 1e-5;
