@@ -149,6 +149,25 @@ test('default names follow Keras (conv1d, conv2d, conv2d_transpose, depthwise_co
     'depthwise_conv2d',
     'separable_conv2d',
   ]);
+  // The rest of issue 12's layers, with the names Keras's to_snake_case gives their classes.
+  const more = [
+    sn.layers.prelu(),
+    sn.layers.maxPooling2d({ poolSize: 2 }),
+    sn.layers.globalAveragePooling1d(),
+    sn.layers.upSampling2d(),
+    sn.layers.zeroPadding2d(),
+    sn.layers.layerNormalization(),
+    sn.layers.reLU(),
+  ].map((l) => l.name.replace(/_\d+$/, ''));
+  assert.deepEqual(more, [
+    'p_re_lu',
+    'max_pooling2d',
+    'global_average_pooling1d',
+    'up_sampling2d',
+    'zero_padding2d',
+    'layer_normalization',
+    're_lu',
+  ]);
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -257,7 +276,7 @@ test('bad options: ConfigErrors naming the layer, the option and the value', () 
     'pair',
   ]);
   throwsWith(
-    () => L.conv2d({ filters: 2, kernelSize: 3, dataFormat: 'channels_last' as 'channelsLast' }),
+    () => L.conv2d({ filters: 2, kernelSize: 3, dataFormat: 'NHWC' as 'channelsLast' }),
     sn.ConfigError,
     ['dataFormat', "'channelsLast'"],
   );

@@ -1,3 +1,4 @@
+import { readDataFormat, writeDataFormat } from './data-format.js';
 import { getActivation, activationName, type Activation } from '../activations/activation.js';
 import type { ActivationIdentifier } from '../activations/activation.js';
 import type { Constraint } from '../constraints/constraint.js';
@@ -13,13 +14,7 @@ import {
   type InitializerIdentifier,
 } from '../initializers/index.js';
 import type { Initializer } from '../initializers/initializer.js';
-import {
-  checkDataFormat,
-  checkPadding,
-  checkSizes,
-  type DataFormat,
-  type Padding,
-} from '../ops/conv-geometry.js';
+import { checkPadding, checkSizes, type DataFormat, type Padding } from '../ops/conv-geometry.js';
 import { add, reshape } from '../ops/index.js';
 import type { Regularizer } from '../regularizers/regularizer.js';
 import { regularizerRegistry, type RegularizerIdentifier } from '../regularizers/index.js';
@@ -107,13 +102,6 @@ export function convOutputLength(
   return padding === 'same' ? Math.ceil(size / stride) : Math.ceil((size - span + 1) / stride);
 }
 
-/** 'channels_last' (Keras's written form) or 'channelsLast' → 'channelsLast'. */
-function readDataFormat(value: unknown): unknown {
-  if (value === 'channels_last') return 'channelsLast';
-  if (value === 'channels_first') return 'channelsFirst';
-  return value;
-}
-
 /** A registry entry (`{ className, config }`) or null, as a config value. */
 export function serialized<T extends { getConfig(): ConfigDict }>(
   registry: { serialize(o: T): { className: string; config: ConfigDict } },
@@ -139,7 +127,6 @@ export function convOptionsFromConfig(
         'only groups: 1 can be read.',
     );
   }
-  if ('dataFormat' in rest) rest.dataFormat = readDataFormat(rest.dataFormat) as JsonValue;
   return pickOptions(rest, keys);
 }
 
@@ -200,7 +187,7 @@ export abstract class BaseConv extends Layer {
       );
     }
     this.padding = checkPadding(options.padding ?? 'valid', where);
-    this.dataFormat = checkDataFormat(options.dataFormat ?? 'channelsLast', where);
+    this.dataFormat = readDataFormat(options.dataFormat, where);
     this.activation = getActivation(options.activation);
     this.useBias = checkBoolean(options.useBias, where, 'useBias', true);
     this.biasInitializer = getInitializer(options.biasInitializer ?? 'zeros');
@@ -368,7 +355,7 @@ export abstract class BaseConv extends Layer {
       kernelSize: this.kernelSize.slice(),
       strides: this.strides.slice(),
       padding: this.padding,
-      dataFormat: this.dataFormat === 'channelsFirst' ? 'channels_first' : 'channels_last',
+      dataFormat: writeDataFormat(this.dataFormat),
       dilationRate: this.dilationRate.slice(),
       activation: activationName(this.activation),
       useBias: this.useBias,

@@ -1,3 +1,4 @@
+import { readDataFormat, writeDataFormat } from './data-format.js';
 import { ShapeError } from '../errors.js';
 import { slice } from '../ops/index.js';
 import type { ConfigDict } from '../serialization.js';
@@ -6,8 +7,6 @@ import { Layer, type LayerInput, type LayerOptions, LAYER_OPTION_KEY_SET } from 
 import {
   STEPS_LAYOUT,
   checkRank,
-  dataFormatConfig,
-  dataFormatOf,
   layoutOf,
   pairOf,
   pairsOf,
@@ -138,7 +137,7 @@ export class Cropping2D extends Layer {
     super(options);
     const [rows, cols] = pairsOf(options.cropping ?? 0, this.describeSelf(), 'cropping');
     this.cropping = Object.freeze([Object.freeze(rows), Object.freeze(cols)] as const);
-    this.dataFormat = dataFormatOf(options.dataFormat, this.describeSelf());
+    this.dataFormat = readDataFormat(options.dataFormat, this.describeSelf());
   }
 
   call(inputs: LayerInput): Tensor {
@@ -167,7 +166,7 @@ export class Cropping2D extends Layer {
     return {
       ...super.getConfig(),
       cropping: this.cropping.map((c) => [...c]),
-      dataFormat: dataFormatConfig(this.dataFormat),
+      dataFormat: writeDataFormat(this.dataFormat),
     };
   }
 

@@ -1,11 +1,12 @@
 import { ConfigError, describe } from '../errors.js';
-import { checkDataFormat, type DataFormat } from '../ops/conv-geometry.js';
+import type { DataFormat } from '../ops/conv-geometry.js';
 import { max, mean } from '../ops/index.js';
 import type { ConfigDict } from '../serialization.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { optionKeys } from '../validation.js';
 import { Layer, type LayerInput, type LayerOptions, LAYER_OPTION_KEY_SET } from './layer.js';
-import { checkLayerRank, layerOptionsFromConfig, writeDataFormat } from './pooling.js';
+import { checkLayerRank, layerOptionsFromConfig } from './pooling.js';
+import { readDataFormat, writeDataFormat } from './data-format.js';
 import type { SymbolicShape } from './symbolic.js';
 
 /**
@@ -44,7 +45,7 @@ abstract class GlobalPooling extends Layer {
 
   constructor(options: GlobalPoolingOptions, spatialRank: 1 | 2, mode: 'max' | 'avg') {
     super(options);
-    this.dataFormat = checkDataFormat(options?.dataFormat ?? 'channelsLast', this.describeSelf());
+    this.dataFormat = readDataFormat(options?.dataFormat, this.describeSelf());
     const keepDims: unknown = options?.keepDims ?? false;
     if (typeof keepDims !== 'boolean') {
       throw new ConfigError(

@@ -4,6 +4,7 @@ import type { ConfigDict } from '../serialization.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Layer, type LayerInput, type LayerOptions, LAYER_OPTION_KEY_SET } from './layer.js';
 import { optionKeys, pickOptions } from '../validation.js';
+import { readDataFormat, writeDataFormat } from './data-format.js';
 import { formatSymbolicShape, type SymbolicShape } from './symbolic.js';
 
 /**
@@ -70,26 +71,6 @@ export function pairsOf(
       `[[top, bottom], [left, right]] of them, received ${describe(value)}; e.g. ${arg}: 1, ` +
       `${arg}: [1, 2] or ${arg}: [[1, 0], [2, 2]]`,
   );
-}
-
-/**
- * The dataFormat option ('channelsLast' by default); a config read from a file spells it as
- * Keras does ('channels_last'), which fromConfig accepts too.
- */
-export function dataFormatOf(value: unknown, where: string): DataFormat {
-  if (value === undefined || value === 'channelsLast' || value === 'channels_last') {
-    return 'channelsLast';
-  }
-  if (value === 'channelsFirst' || value === 'channels_first') return 'channelsFirst';
-  throw new ConfigError(
-    `${where}: dataFormat must be 'channelsLast' ([batch, height, width, channels]) or ` +
-      `'channelsFirst' ([batch, channels, height, width]), received ${describe(value)}.`,
-  );
-}
-
-/** 'channelsLast' → 'channels_last', the value Keras and TensorFlow.js write in configs. */
-export function dataFormatConfig(format: DataFormat): string {
-  return format === 'channelsLast' ? 'channels_last' : 'channels_first';
 }
 
 /** The layout the 1-D layers read, for messages. */
@@ -202,7 +183,7 @@ export class ZeroPadding2D extends Layer {
     super(options);
     const [rows, cols] = pairsOf(options.padding ?? 1, this.describeSelf(), 'padding');
     this.padding = Object.freeze([Object.freeze(rows), Object.freeze(cols)] as const);
-    this.dataFormat = dataFormatOf(options.dataFormat, this.describeSelf());
+    this.dataFormat = readDataFormat(options.dataFormat, this.describeSelf());
   }
 
   call(inputs: LayerInput): Tensor {
@@ -230,7 +211,7 @@ export class ZeroPadding2D extends Layer {
     return {
       ...super.getConfig(),
       padding: this.padding.map((p) => [...p]),
-      dataFormat: dataFormatConfig(this.dataFormat),
+      dataFormat: writeDataFormat(this.dataFormat),
     };
   }
 

@@ -392,10 +392,10 @@ test('bad inputs: typed errors naming the layer, what was received and the fix',
     /padding must be 'valid' or 'same'/,
   );
   expectError(
-    () => sn.layers.globalMaxPooling2d({ dataFormat: 'channels_first' as 'channelsFirst' }),
+    () => sn.layers.globalMaxPooling2d({ dataFormat: 'NCHW' as 'channelsFirst' }),
     sn.ConfigError,
     /dataFormat/,
-    /"channels_first"/,
+    /"NCHW"/,
   );
   expectError(
     () => sn.layers.globalMaxPooling1d({ keepDims: 1 as unknown as boolean }),

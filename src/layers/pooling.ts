@@ -1,13 +1,8 @@
+import { readDataFormat, writeDataFormat } from './data-format.js';
 import { ShapeError } from '../errors.js';
-import {
-  checkDataFormat,
-  checkPadding,
-  checkSizes,
-  type DataFormat,
-  type Padding,
-} from '../ops/conv-geometry.js';
+import { checkPadding, checkSizes, type DataFormat, type Padding } from '../ops/conv-geometry.js';
 import { avgPool, avgPool1d, maxPool, maxPool1d } from '../ops/index.js';
-import { withoutNulls, type ConfigDict, type JsonValue } from '../serialization.js';
+import { withoutNulls, type ConfigDict } from '../serialization.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { optionKeys, pickOptions } from '../validation.js';
 import { Layer, type LayerInput, type LayerOptions, LAYER_OPTION_KEY_SET } from './layer.js';
@@ -18,11 +13,6 @@ import { formatSymbolicShape, type SymbolicShape } from './symbolic.js';
  * helpers the pooling and upsampling layers share: the data format in configs and the input
  * rank check.
  */
-
-/** Keras writes data_format as 'channels_last' / 'channels_first'. */
-export function writeDataFormat(value: DataFormat): JsonValue {
-  return value === 'channelsFirst' ? 'channels_first' : 'channels_last';
-}
 
 /**
  * The options in a config read from a file: nulls dropped, Keras's 'channels_last' spelling
@@ -35,8 +25,6 @@ export function layerOptionsFromConfig(
   unwrap: readonly string[] = [],
 ): Record<string, unknown> {
   const rest: Record<string, unknown> = withoutNulls(config);
-  if (rest.dataFormat === 'channels_last') rest.dataFormat = 'channelsLast';
-  if (rest.dataFormat === 'channels_first') rest.dataFormat = 'channelsFirst';
   for (const key of unwrap) {
     const v = rest[key];
     if (Array.isArray(v) && v.length === 1) rest[key] = v[0];
@@ -146,7 +134,7 @@ abstract class Pooling extends Layer {
       spatialRank === 1 ? 'strides: 2' : 'strides: 2 or strides: [1, 2]',
     );
     this.padding = checkPadding(options?.padding ?? 'valid', where);
-    this.dataFormat = checkDataFormat(options?.dataFormat ?? 'channelsLast', where);
+    this.dataFormat = readDataFormat(options?.dataFormat, where);
     this.#spatialRank = spatialRank;
     this.#mode = mode;
   }

@@ -1,5 +1,5 @@
 import type { DataFormat } from '../ops/conv-geometry.js';
-import { ConfigError, ShapeError, describe } from '../errors.js';
+import { ConfigError, ShapeError } from '../errors.js';
 import { Random, checkSeed, randomFor } from '../tensor/random.js';
 import { Layer, type LayerOptions } from './layer.js';
 import { formatSymbolicShape, type SymbolicShape } from './symbolic.js';
@@ -78,14 +78,3 @@ export function checkRank(
 
 /** The data formats of the image layers, in TensorFlow.js's and Keras's spellings. */
 export type DataFormatSpelling = DataFormat | 'channels_last' | 'channels_first';
-
-/** 'channelsLast' or 'channelsFirst' from either spelling (default channels last). */
-export function checkDataFormat(value: unknown, where: string): 'channelsLast' | 'channelsFirst' {
-  if (value === undefined || value === 'channelsLast' || value === 'channels_last')
-    return 'channelsLast';
-  if (value === 'channelsFirst' || value === 'channels_first') return 'channelsFirst';
-  throw new ConfigError(
-    `${where}: dataFormat must be 'channelsLast' or 'channelsFirst' (or Keras's 'channels_last', ` +
-      `'channels_first'), received ${describe(value)}.`,
-  );
-}

@@ -1,3 +1,4 @@
+import { readDataFormat, writeDataFormat } from './data-format.js';
 import { mul } from '../ops/index.js';
 import type { ConfigDict } from '../serialization.js';
 import { tensor } from '../tensor/creation.js';
@@ -5,7 +6,6 @@ import type { Tensor } from '../tensor/tensor.js';
 import { type CallOptions, type LayerInput, LAYER_OPTION_KEY_SET } from './layer.js';
 import {
   RandomLayer,
-  checkDataFormat,
   checkRank,
   checkRate,
   type DataFormatSpelling,
@@ -146,7 +146,7 @@ export class SpatialDropout2D extends SpatialDropout {
 
   constructor(options: SpatialDropout2DOptions) {
     super(options, 'sn.layers.spatialDropout2d({ rate: 0.2 })');
-    this.dataFormat = checkDataFormat(options.dataFormat, this.describeSelf());
+    this.dataFormat = readDataFormat(options.dataFormat, this.describeSelf());
   }
 
   protected maskShape(shape: readonly number[]): number[] {
@@ -165,7 +165,7 @@ export class SpatialDropout2D extends SpatialDropout {
     // Written in Keras's spelling, as Keras and TensorFlow.js files hold it.
     return {
       ...super.getConfig(),
-      dataFormat: this.dataFormat === 'channelsLast' ? 'channels_last' : 'channels_first',
+      dataFormat: writeDataFormat(this.dataFormat),
     };
   }
 

@@ -1,11 +1,12 @@
 import { ConfigError, describe } from '../errors.js';
-import { checkDataFormat, checkSizes, type DataFormat } from '../ops/conv-geometry.js';
+import { checkSizes, type DataFormat } from '../ops/conv-geometry.js';
 import { expandDims, squeeze, upSampling, type Interpolation } from '../ops/index.js';
 import type { ConfigDict } from '../serialization.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { optionKeys } from '../validation.js';
 import { Layer, type LayerInput, type LayerOptions, LAYER_OPTION_KEY_SET } from './layer.js';
-import { checkLayerRank, layerOptionsFromConfig, writeDataFormat } from './pooling.js';
+import { checkLayerRank, layerOptionsFromConfig } from './pooling.js';
+import { readDataFormat, writeDataFormat } from './data-format.js';
 import type { SymbolicShape } from './symbolic.js';
 
 export interface UpSampling1DOptions extends LayerOptions {
@@ -101,7 +102,7 @@ export class UpSampling2D extends Layer {
       number,
       number,
     ];
-    this.dataFormat = checkDataFormat(options?.dataFormat ?? 'channelsLast', where);
+    this.dataFormat = readDataFormat(options?.dataFormat, where);
     const interpolation: unknown = options?.interpolation ?? 'nearest';
     if (interpolation !== 'nearest' && interpolation !== 'bilinear') {
       throw new ConfigError(
