@@ -13,7 +13,7 @@
 // Every kernel takes the geometry as a block of 15 int32 (`meta`, Conv2DInfo's fields in
 // order) and a range of work, so the worker pool can split the work between threads.
 
-import { KC, MC, MR, NC, NR, kernel, packB, sgemm, sgemmScratchBytes } from './matmul';
+import { KC, MC, MR, NC, NR, kernel, packA, packB, sgemm, sgemmScratchBytes } from './matmul';
 
 // The geometry of the current call (module globals: each thread has its own instance).
 let gBatch: i32 = 0;
@@ -56,11 +56,6 @@ function geometry(meta: usize): void {
 @inline
 function pointwise(): bool {
   return gFh == 1 && gFw == 1 && gSh == 1 && gSw == 1 && gPadTop == 0 && gPadLeft == 0;
-}
-
-/** Bytes of scratch the convolution kernels need: sgemm's, and one row of MC floats. */
-export function convScratchBytes(): i32 {
-  return sgemmScratchBytes() + MC * 4;
 }
 
 /**
@@ -135,49 +130,103 @@ function packColT(first: i32, tap0: i32, height: i32, kc: i32, dst: usize, row: 
   }
 }
 
-const FROM_COL: i32 = 0; // A = Col, rows from `first`
-const FROM_COLT: i32 = 1; // A = Colᵀ, columns from position `first`
+/**
+ * The 16-column B panels (packB's layout) of B[q][j] = Col[first + q][tap0 + j], q < kc
+ * (positions are the depth), j < width (taps), zeros past `width`.
+ */
+function packColB(first: i32, tap0: i32, kc: i32, width: i32, dst: usize): void {
+  for (let j = 0; j < width; j += NR) {
+    const panel = dst + <usize>(j * kc) * 4;
+    const cols = min(NR, width - j);
+    for (let q = 0; q < kc; q++) {
+      const line = panel + <usize>(q * NR) * 4;
+      colSegment(first + q, tap0 + j, cols, line, 1);
+      if (cols < NR) memory.fill(line + <usize>cols * 4, 0, <usize>(NR - cols) * 4);
+    }
+  }
+}
 
 /**
- * C[m×n] = A·op(B), A being Col or Colᵀ as `mode` says, op(B)[p][j] at b + 4·(p·brs + j·bcs):
- * sgemm's loops (matmul.ts) with the A panels packed from the windows of gX.
+ * The 16-column B panels of B[p][j] = Col[first + j][p0 + p], p < kc (taps are the depth),
+ * j < width (positions), zeros past `width`.
+ */
+function packColTB(first: i32, p0: i32, kc: i32, width: i32, dst: usize): void {
+  for (let j = 0; j < width; j += NR) {
+    const panel = dst + <usize>(j * kc) * 4;
+    for (let s = 0; s < NR; s++) {
+      if (j + s < width) {
+        colSegment(first + j + s, p0, kc, panel + <usize>s * 4, NR);
+      } else {
+        for (let p = 0; p < kc; p++) store<f32>(panel + <usize>(p * NR + s) * 4, 0);
+      }
+    }
+  }
+}
+
+// Where an operand of gemmCol comes from.
+const MATRIX: i32 = 0; // a strided matrix: (a, ars, acs) or (b, brs, bcs)
+const COL: i32 = 1; // A: Col, rows from position `first`; B: Col, depth from position `first`
+const COL_T: i32 = 2; // A: Colᵀ, depth from position `first`; B: Colᵀ, columns from `first`
+
+/** Rows of C gemmCol can write transposed (through a buffer of TRANSPOSED_ROWS × NC). */
+const TRANSPOSED_ROWS: i32 = 16;
+
+/** Bytes of scratch the convolution kernels need: sgemm's, a row of MC and a C block. */
+export function convScratchBytes(): i32 {
+  return sgemmScratchBytes() + (MC + TRANSPOSED_ROWS * NC) * 4;
+}
+
+/**
+ * C[m×n] = A·B with sgemm's loops (matmul.ts), A and B each a strided matrix or packed from
+ * the windows of gX (aFrom, bFrom: MATRIX, COL, COL_T). With `transposed` (m ≤ 16), C is
+ * stored transposed: C[i][j] at c + 4·(j·ldc + i), through a buffer, so a convolution with
+ * few output channels can put the positions along the 16 columns of the micro-kernel.
  */
 // prettier-ignore
 function gemmCol(
-  mode: i32, m: i32, n: i32, k: i32, first: i32,
-  b: usize, brs: i32, bcs: i32, c: usize, ldc: i32, scratch: usize,
+  aFrom: i32, bFrom: i32, m: i32, n: i32, k: i32, first: i32,
+  a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs: i32,
+  c: usize, ldc: i32, transposed: bool, scratch: usize,
 ): void {
   if (k == 0) {
-    for (let i = 0; i < m; i++) memory.fill(c + <usize>(i * ldc) * 4, 0, <usize>n * 4);
+    const lines = transposed ? n : m;
+    const width = transposed ? m : n;
+    for (let i = 0; i < lines; i++) memory.fill(c + <usize>(i * ldc) * 4, 0, <usize>width * 4);
     return;
   }
   const aPack = scratch;
   const bPack = scratch + <usize>(MC * KC) * 4;
   const tile = bPack + <usize>(NC * KC) * 4;
   const row = tile + <usize>(MR * NR) * 4;
+  const buffer = row + <usize>MC * 4;
   for (let jc = 0; jc < n; jc += NC) {
     const nc = min(NC, n - jc);
+    const cb = transposed ? buffer : c + <usize>jc * 4;
+    const cl = transposed ? NC : ldc;
     for (let pc = 0; pc < k; pc += KC) {
       const kc = min(KC, k - pc);
-      packB(b + <usize>(pc * brs + jc * bcs) * 4, brs, bcs, kc, nc, bPack);
+      if (bFrom == COL) packColB(first + pc, jc, kc, nc, bPack);
+      else if (bFrom == COL_T) packColTB(first + jc, pc, kc, nc, bPack);
+      else packB(b + <usize>(pc * brs + jc * bcs) * 4, brs, bcs, kc, nc, bPack);
       for (let ic = 0; ic < m; ic += MC) {
         const mc = min(MC, m - ic);
-        if (mode == FROM_COL) packCol(first + ic, pc, mc, kc, aPack);
-        else packColT(first + pc, ic, mc, kc, aPack, row);
+        if (aFrom == COL) packCol(first + ic, pc, mc, kc, aPack);
+        else if (aFrom == COL_T) packColT(first + pc, ic, mc, kc, aPack, row);
+        else packA(a + <usize>(ic * ars + pc * acs) * 4, ars, acs, mc, kc, aPack);
         for (let jr = 0; jr < nc; jr += NR) {
           const cols = min(NR, nc - jr);
           const bp = bPack + <usize>(jr * kc) * 4;
           for (let ir = 0; ir < mc; ir += MR) {
             const rows = min(MR, mc - ir);
-            const cp = c + <usize>((ic + ir) * ldc + jc + jr) * 4;
+            const cp = cb + <usize>((ic + ir) * cl + jr) * 4;
             const ap = aPack + <usize>(ir * kc) * 4;
             if (rows == MR && cols == NR) {
-              kernel(ap, bp, kc, cp, ldc, pc > 0);
+              kernel(ap, bp, kc, cp, cl, pc > 0);
             } else {
               kernel(ap, bp, kc, tile, NR, false);
               for (let r = 0; r < rows; r++) {
                 for (let s = 0; s < cols; s++) {
-                  const dst = cp + <usize>(r * ldc + s) * 4;
+                  const dst = cp + <usize>(r * cl + s) * 4;
                   const v = load<f32>(tile + <usize>(r * NR + s) * 4);
                   store<f32>(dst, pc > 0 ? load<f32>(dst) + v : v);
                 }
@@ -187,8 +236,23 @@ function gemmCol(
         }
       }
     }
+    if (transposed) {
+      for (let j = 0; j < nc; j++) {
+        const dst = c + <usize>((jc + j) * ldc) * 4;
+        for (let i = 0; i < m; i++) {
+          store<f32>(dst + <usize>i * 4, load<f32>(buffer + <usize>(i * NC + j) * 4));
+        }
+      }
+    }
   }
 }
+
+/**
+ * Fewer output channels than this run with the positions along the micro-kernel's 16
+ * columns (Yᵀ = Fᵀ·Colᵀ, dFᵀ = dYᵀ·Col): 16-wide rows of one or a few channels would be
+ * mostly padding.
+ */
+const FEW_CHANNELS: i32 = 16;
 
 /** y rows [mFrom, mTo) of Y = Col·F: output positions of y [b, oh, ow, cout]. */
 export function conv2dForward(
@@ -199,10 +263,13 @@ export function conv2dForward(
   const n = gCout;
   const rows = mTo - mFrom;
   const out = y + <usize>mFrom * <usize>n * 4;
-  if (pointwise()) {
+  const k = gFh * gFw * gCin;
+  if (n < FEW_CHANNELS) {
+    gemmCol(MATRIX, COL_T, n, rows, k, mFrom, f, 1, n, 0, 0, 0, out, n, true, scratch);
+  } else if (pointwise()) {
     sgemm(rows, n, gCin, x + <usize>mFrom * <usize>gCin * 4, gCin, 1, f, n, 1, out, n, scratch);
   } else {
-    gemmCol(FROM_COL, rows, n, gFh * gFw * gCin, mFrom, f, n, 1, out, n, scratch);
+    gemmCol(COL, MATRIX, rows, n, k, mFrom, 0, 0, 0, f, n, 1, out, n, false, scratch);
   }
 }
 
@@ -218,11 +285,14 @@ export function conv2dFilter(
   const n = gCout;
   const depth = mTo - mFrom;
   const dys = dy + <usize>mFrom * <usize>n * 4;
-  if (pointwise()) {
+  const k = gFh * gFw * gCin;
+  if (n < FEW_CHANNELS) {
+    gemmCol(MATRIX, COL, n, k, depth, mFrom, dys, 1, n, 0, 0, 0, out, n, true, scratch);
+  } else if (pointwise()) {
     const xs = x + <usize>mFrom * <usize>gCin * 4;
     sgemm(gCin, n, depth, xs, 1, gCin, dys, n, 1, out, n, scratch);
   } else {
-    gemmCol(FROM_COLT, gFh * gFw * gCin, n, depth, mFrom, dys, n, 1, out, n, scratch);
+    gemmCol(COL_T, MATRIX, k, n, depth, mFrom, 0, 0, 0, dys, n, 1, out, n, false, scratch);
   }
 }
 

@@ -122,6 +122,11 @@ function assertConv(
 }
 
 const GEOMETRIES: Geometry[] = [
+  // Fewer than 16 output channels run transposed (positions along the micro-kernel's
+  // columns): more than 512 positions, more than 512 taps, and a 1×1 window among them.
+  { batch: 3, size: [15, 13], cin: 2, cout: 3, filter: [3, 3], padding: 'same' },
+  { batch: 1, size: [5, 5], cin: 60, cout: 3, filter: [3, 3], padding: 'same' },
+  { batch: 2, size: [5, 6], cin: 9, cout: 3, filter: [1, 1], padding: 'valid' },
   { batch: 2, size: [5, 7], cin: 3, cout: 5, filter: [3, 3], padding: 'valid' },
   { batch: 3, size: [9, 11], cin: 5, cout: 7, filter: [3, 3], strides: [2, 2], padding: 'same' },
   { batch: 2, size: [10, 9], cin: 6, cout: 17, filter: [3, 3], dilations: [2, 2], padding: 'same' },
