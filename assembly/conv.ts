@@ -13,6 +13,7 @@
 // Every kernel takes the geometry as a block of 15 int32 (`meta`, Conv2DInfo's fields in
 // order) and a range of work, so the worker pool can split the work between threads.
 
+import { filterSingle, forwardSingle, inputSingle } from './conv-single';
 import { KC, MC, MR, NC, NR, kernel, packA, packB, sgemm, sgemmScratchBytes } from './matmul';
 
 // The geometry of the current call (module globals: each thread has its own instance).
@@ -264,7 +265,9 @@ export function conv2dForward(
   const rows = mTo - mFrom;
   const out = y + <usize>mFrom * <usize>n * 4;
   const k = gFh * gFw * gCin;
-  if (n < FEW_CHANNELS) {
+  if (n == 1) {
+    forwardSingle(meta, x, f, y, mFrom, mTo);
+  } else if (n < FEW_CHANNELS) {
     gemmCol(MATRIX, COL_T, n, rows, k, mFrom, f, 1, n, 0, 0, 0, out, n, true, scratch);
   } else if (pointwise()) {
     sgemm(rows, n, gCin, x + <usize>mFrom * <usize>gCin * 4, gCin, 1, f, n, 1, out, n, scratch);
@@ -286,7 +289,9 @@ export function conv2dFilter(
   const depth = mTo - mFrom;
   const dys = dy + <usize>mFrom * <usize>n * 4;
   const k = gFh * gFw * gCin;
-  if (n < FEW_CHANNELS) {
+  if (n == 1) {
+    filterSingle(meta, x, dy, out, mFrom, mTo);
+  } else if (n < FEW_CHANNELS) {
     gemmCol(MATRIX, COL, n, k, depth, mFrom, dys, 1, n, 0, 0, 0, out, n, true, scratch);
   } else if (pointwise()) {
     const xs = x + <usize>mFrom * <usize>gCin * 4;
@@ -310,13 +315,18 @@ export function conv2dInput(
   const positions = gOutH * gOutW;
   const mFrom = bFrom * positions;
   const mTo = bTo * positions;
+  const imageSize = <usize>(gInH * gInW * cin) * 4;
+  if (n == 1) {
+    memory.fill(dx + <usize>bFrom * imageSize, 0, <usize>(bTo - bFrom) * imageSize);
+    inputSingle(meta, dy, f, dx, mFrom, mTo);
+    return;
+  }
   if (pointwise()) {
     const rows = mTo - mFrom;
     const dxs = dx + <usize>mFrom * <usize>cin * 4;
     sgemm(rows, cin, n, dy + <usize>mFrom * <usize>n * 4, n, 1, f, 1, n, dxs, cin, scratch);
     return;
   }
-  const imageSize = <usize>(gInH * gInW * cin) * 4;
   memory.fill(dx + <usize>bFrom * imageSize, 0, <usize>(bTo - bFrom) * imageSize);
   const k = gFh * gFw * cin;
   for (let m0 = mFrom; m0 < mTo; m0 += blockRows) {

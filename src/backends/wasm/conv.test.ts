@@ -127,6 +127,8 @@ const GEOMETRIES: Geometry[] = [
   { batch: 3, size: [15, 13], cin: 2, cout: 3, filter: [3, 3], padding: 'same' },
   { batch: 1, size: [5, 5], cin: 60, cout: 3, filter: [3, 3], padding: 'same' },
   { batch: 2, size: [5, 6], cin: 9, cout: 3, filter: [1, 1], padding: 'valid' },
+  // One output channel runs directly from the windows (vector lanes and a scalar tail).
+  { batch: 3, size: [7, 9], cin: 5, cout: 1, filter: [3, 3], dilations: [2, 2], padding: 'same' },
   { batch: 2, size: [5, 7], cin: 3, cout: 5, filter: [3, 3], padding: 'valid' },
   { batch: 3, size: [9, 11], cin: 5, cout: 7, filter: [3, 3], strides: [2, 2], padding: 'same' },
   { batch: 2, size: [10, 9], cin: 6, cout: 17, filter: [3, 3], dilations: [2, 2], padding: 'same' },
@@ -169,6 +171,8 @@ test(
         padding: 'same',
       },
       { batch: 12, size: [12, 12], cin: 64, cout: 48, filter: [1, 1], padding: 'valid' },
+      { batch: 16, size: [28, 28], cin: 40, cout: 1, filter: [3, 3], padding: 'same' },
+      { batch: 16, size: [16, 16], cin: 20, cout: 6, filter: [3, 3], padding: 'same' },
     ];
     for (const g of geometries) {
       const info = infoOf(g);
