@@ -59,24 +59,49 @@ function pointwise(): bool {
   return gFh == 1 && gFw == 1 && gSh == 1 && gSw == 1 && gPadTop == 0 && gPadLeft == 0;
 }
 
-/**
- * Writes Col[row][p0 .. p0 + count) to dst, dst + 4·stride, ...: the window of output
- * position `row` (b, oy, ox) read from gX, zeros for taps in the padding.
- */
-function colSegment(row: i32, p0: i32, count: i32, dst: usize, stride: i32): void {
-  const cin = gCin;
-  const ox = row % gOutW;
+// The output position whose window colSegment reads: image pointer and window origin.
+// Packing walks consecutive positions, so seek() divides once and next() steps.
+let gOx: i32 = 0;
+let gOy: i32 = 0;
+let gImage: usize = 0;
+
+function seek(row: i32): void {
+  gOx = row % gOutW;
   const t = row / gOutW;
-  const oy = t % gOutH;
-  const b = t / gOutH;
-  const iy0 = oy * gSh - gPadTop;
-  const ix0 = ox * gSw - gPadLeft;
-  const image = gX + <usize>b * <usize>(gInH * gInW * cin) * 4;
+  gOy = t % gOutH;
+  gImage = gX + <usize>(t / gOutH) * <usize>(gInH * gInW * gCin) * 4;
+}
+
+@inline
+function next(): void {
+  if (++gOx == gOutW) {
+    gOx = 0;
+    if (++gOy == gOutH) {
+      gOy = 0;
+      gImage += <usize>(gInH * gInW * gCin) * 4;
+    }
+  }
+}
+
+/**
+ * Writes Col[row][p0 .. p0 + count) to dst, dst + 4·stride, ...: the window of the current
+ * output position (seek/next) read from gX, zeros for taps in the padding.
+ */
+function colSegment(p0: i32, count: i32, dst: usize, stride: i32): void {
+  const cin = gCin;
+  const iy0 = gOy * gSh - gPadTop;
+  const ix0 = gOx * gSw - gPadLeft;
+  const image = gImage;
   const step = <usize>stride * 4;
-  const tap = p0 / cin;
-  let ci = p0 - tap * cin;
-  let ky = tap / gFw;
-  let kx = tap - ky * gFw;
+  let ci = 0;
+  let ky = 0;
+  let kx = 0;
+  if (p0 > 0) {
+    const tap = p0 / cin;
+    ci = p0 - tap * cin;
+    ky = tap / gFw;
+    kx = tap - ky * gFw;
+  }
   let left = count;
   while (left > 0) {
     const run = min(cin - ci, left);
@@ -106,11 +131,14 @@ function colSegment(row: i32, p0: i32, count: i32, dst: usize, stride: i32): voi
 
 /** Rows first .. first + height of Col, columns [p0, p0 + kc), as 2-row A panels (packA's layout). */
 function packCol(first: i32, p0: i32, height: i32, kc: i32, dst: usize): void {
+  seek(first);
   for (let i = 0; i < height; i += MR) {
     const panel = dst + <usize>(i * kc) * 4;
-    colSegment(first + i, p0, kc, panel, MR);
+    colSegment(p0, kc, panel, MR);
+    next();
     if (i + 1 < height) {
-      colSegment(first + i + 1, p0, kc, panel + 4, MR);
+      colSegment(p0, kc, panel + 4, MR);
+      next();
     } else {
       for (let p = 0; p < kc; p++) store<f32>(panel + <usize>(p * MR + 1) * 4, 0);
     }
@@ -122,8 +150,10 @@ function packCol(first: i32, p0: i32, height: i32, kc: i32, dst: usize): void {
  * 2-row A panels: each position's window segment goes through `row` (MC floats).
  */
 function packColT(first: i32, tap0: i32, height: i32, kc: i32, dst: usize, row: usize): void {
+  seek(first);
   for (let q = 0; q < kc; q++) {
-    colSegment(first + q, tap0, height, row, 1);
+    colSegment(tap0, height, row, 1);
+    next();
     for (let j = 0; j < height; j++) {
       store<f32>(dst + <usize>((((j >> 1) * kc + q) << 1) + (j & 1)) * 4, load<f32>(row + <usize>j * 4));
     }
@@ -139,9 +169,11 @@ function packColB(first: i32, tap0: i32, kc: i32, width: i32, dst: usize): void 
   for (let j = 0; j < width; j += NR) {
     const panel = dst + <usize>(j * kc) * 4;
     const cols = min(NR, width - j);
+    seek(first);
     for (let q = 0; q < kc; q++) {
       const line = panel + <usize>(q * NR) * 4;
-      colSegment(first + q, tap0 + j, cols, line, 1);
+      colSegment(tap0 + j, cols, line, 1);
+      next();
       if (cols < NR) memory.fill(line + <usize>cols * 4, 0, <usize>(NR - cols) * 4);
     }
   }
@@ -152,11 +184,13 @@ function packColB(first: i32, tap0: i32, kc: i32, width: i32, dst: usize): void 
  * j < width (positions), zeros past `width`.
  */
 function packColTB(first: i32, p0: i32, kc: i32, width: i32, dst: usize): void {
+  seek(first);
   for (let j = 0; j < width; j += NR) {
     const panel = dst + <usize>(j * kc) * 4;
     for (let s = 0; s < NR; s++) {
       if (j + s < width) {
-        colSegment(first + j + s, p0, kc, panel + <usize>s * 4, NR);
+        colSegment(p0, kc, panel + <usize>s * 4, NR);
+        next();
       } else {
         for (let p = 0; p < kc; p++) store<f32>(panel + <usize>(p * NR + s) * 4, 0);
       }
