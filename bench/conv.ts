@@ -6,7 +6,7 @@
 // convolution gradient). A convolution counts 2·M·N·K FLOPs (M = b·oh·ow, N = cout,
 // K = fh·fw·cin); a pooling only its time. Medians over several runs after a warm-up (the
 // machine is shared: compare within one run). A program, not a test: `npm run bench:conv`
-// (build the kernels first: `node scripts/build-wasm.mjs`). The upsampling is a composition
+// (build the kernels first: `node scripts/build-wasm.mjs`; `-- --sinew-only` skips TF.js). The upsampling is a composition
 // of reshape and tile, not a window kernel: it is not timed here.
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -23,7 +23,8 @@ const BUDGET_MS = 1500;
 
 /**
  * Median ms of `run` after one warm-up call: at least 3 timed calls, more while they fit in
- * BUDGET_MS (at most 25). TF.js's cpu backend takes seconds per call at these sizes.
+ * BUDGET_MS (at most 25); a call slower than BUDGET_MS is timed 3 times in all (TF.js's cpu
+ * backend takes seconds per call at some of these sizes).
  */
 function timeMedian(run: () => void): number {
   const once = (): number => {
@@ -32,6 +33,7 @@ function timeMedian(run: () => void): number {
     return performance.now() - t0;
   };
   const first = once();
+  if (first > BUDGET_MS) return median([first, once(), once()]); // seconds a call: no warm-up needed
   const runs = Math.max(3, Math.min(25, Math.floor(BUDGET_MS / Math.max(first, 1e-3))));
   return median(Array.from({ length: runs }, once));
 }
@@ -109,6 +111,34 @@ function timeSinew(backend: Backend, c: Case, pass: Pass): number {
   return ms;
 }
 
+/**
+ * Median ms of the plain matrix product of a convolution's size (M×K·K×N, M = b·oh·ow,
+ * K = fh·fw·cin, N = cout) on a sinew backend: what the kernels reach at that shape without
+ * windows, measured in the same run (the machine is shared: its load moves both alike).
+ */
+function timeProduct(backend: Backend, c: Case): number {
+  const info = infoOf(c);
+  const m = info.batch * info.outHeight * info.outWidth;
+  const k = info.filterHeight * info.filterWidth * info.inChannels;
+  const n = info.outChannels;
+  const a = {
+    dataId: backend.write(values([m, k], 4), 'float32'),
+    shape: [m, k],
+    dtype: 'float32',
+  };
+  const b = {
+    dataId: backend.write(values([k, n], 5), 'float32'),
+    shape: [k, n],
+    dtype: 'float32',
+  };
+  const ms = timeMedian(() =>
+    backend.release(backend.matmul(a as TensorInfo, b as TensorInfo, false, false, [m, n])),
+  );
+  backend.release(a.dataId);
+  backend.release(b.dataId);
+  return ms;
+}
+
 /** Median ms of one pass of a case in TensorFlow.js on its current backend (NaN: none). */
 function timeTfjs(c: Case, pass: Pass): number {
   if (tf.getBackend() === 'wasm' && pass !== 'forward') return Number.NaN;
@@ -165,11 +195,17 @@ for (const c of CASES) {
       label: c.label,
       pass,
       flops,
-      ms: { '1t': timeSinew(one, c, pass), '2t': timeSinew(two, c, pass) },
+      ms: {
+        '1t': timeSinew(one, c, pass),
+        '2t': timeSinew(two, c, pass),
+        sgemm: c.kind === 'conv' && pass === 'forward' ? timeProduct(one, c) : Number.NaN,
+      },
     });
   }
 }
-for (const backend of ['cpu', 'wasm']) {
+// `--sinew-only` skips TensorFlow.js (its cpu backend takes minutes here).
+const peers = process.argv.includes('--sinew-only') ? [] : ['cpu', 'wasm'];
+for (const backend of peers) {
   if (backend === 'wasm') {
     const pkg = createRequire(import.meta.url).resolve(
       '@tensorflow/tfjs-backend-wasm/package.json',
@@ -191,13 +227,14 @@ const cell = (v: number, digits: number, width: number): string =>
   (Number.isFinite(v) ? v.toFixed(digits) : '-').padStart(width);
 console.log(
   `batch ${BATCH}, float32, 3×3 'same' convolutions; median ms, GFLOP/s; sinew wasm ` +
-    `(${relaxed.variant}) on 1t/2t threads; TF.js ${tf.version.tfjs} cpu and wasm (1 thread)`,
+    `(${relaxed.variant}) on 1t/2t threads; TF.js ${tf.version.tfjs} cpu and wasm (1 thread); ` +
+    'sgemm GF/s: the plain product M×K·K×N of the same size on 1 thread',
 );
 const head = ['layer'.padEnd(22), 'pass'.padEnd(12)];
 head.push(
   ...['1t ms', '1t GF/s', '2t ms', '2t GF/s', 'tfjs cpu', 'tfjs wasm'].map((h) => h.padStart(10)),
 );
-head.push(...['cpu/1t', 'wasm/1t'].map((h) => h.padStart(9)));
+head.push(...['cpu/1t', 'wasm/1t', 'sgemm GF/s'].map((h) => h.padStart(11)));
 console.log(head.join(''));
 for (const { label, pass, flops, ms } of rows) {
   const gf = (t: number): number => flops / (t * 1e6);
@@ -211,8 +248,9 @@ for (const { label, pass, flops, ms } of rows) {
       cell(gf(ms['2t']!), 1, 10),
       cell(ms['tfjs cpu']!, 2, 10),
       cell(ms['tfjs wasm']!, 2, 10),
-      cell(ms['tfjs cpu']! / ms['1t']!, 1, 9),
-      cell(ms['tfjs wasm']! / ms['1t']!, 1, 9),
+      cell(ms['tfjs cpu']! / ms['1t']!, 1, 11),
+      cell(ms['tfjs wasm']! / ms['1t']!, 1, 11),
+      cell(gf(ms['sgemm']!), 1, 11),
     ].join(''),
   );
 }
