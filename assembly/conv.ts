@@ -147,17 +147,41 @@ function packCol(first: i32, p0: i32, height: i32, kc: i32, dst: usize): void {
 
 /**
  * Rows tap0 .. tap0 + height of Colᵀ (taps), columns first .. first + kc (positions), as
- * 2-row A panels: each position's window segment goes through `row` (MC floats).
+ * 2-row A panels: tap j of position q goes to dst + 4·((j >> 1)·2kc + 2q + (j & 1)).
  */
-function packColT(first: i32, tap0: i32, height: i32, kc: i32, dst: usize, row: usize): void {
+function packColT(first: i32, tap0: i32, height: i32, kc: i32, dst: usize): void {
+  const cin = gCin;
+  const panel = kc * 8; // bytes between the panels of taps j and j + 2
   seek(first);
   for (let q = 0; q < kc; q++) {
-    colSegment(tap0, height, row, 1);
-    next();
-    for (let j = 0; j < height; j++) {
-      store<f32>(dst + <usize>((((j >> 1) * kc + q) << 1) + (j & 1)) * 4, load<f32>(row + <usize>j * 4));
+    const base = dst + <usize>q * 8;
+    const iy0 = gOy * gSh - gPadTop;
+    const ix0 = gOx * gSw - gPadLeft;
+    const tap = tap0 / cin;
+    let ci = tap0 - tap * cin;
+    let ky = tap / gFw;
+    let kx = tap - ky * gFw;
+    let j = 0;
+    while (j < height) {
+      const end = min(j + cin - ci, height);
+      const iy = iy0 + ky * gDh;
+      const ix = ix0 + kx * gDw;
+      if (<u32>iy < <u32>gInH && <u32>ix < <u32>gInW) {
+        let src = gImage + <usize>((iy * gInW + ix) * cin + ci) * 4;
+        for (; j < end; j++, src += 4) {
+          store<f32>(base + <usize>((j >> 1) * panel + ((j & 1) << 2)), load<f32>(src));
+        }
+      } else {
+        for (; j < end; j++) store<f32>(base + <usize>((j >> 1) * panel + ((j & 1) << 2)), 0);
+      }
+      ci = 0;
+      if (++kx == gFw) {
+        kx = 0;
+        ky++;
+      }
     }
-    if (height & 1) store<f32>(dst + <usize>((((height >> 1) * kc + q) << 1) + 1) * 4, 0);
+    if (height & 1) store<f32>(base + <usize>((height >> 1) * panel + 4), 0);
+    next();
   }
 }
 
@@ -206,9 +230,9 @@ const COL_T: i32 = 2; // A: Colᵀ, depth from position `first`; B: Colᵀ, colu
 /** Rows of C gemmCol can write transposed (through a buffer of TRANSPOSED_ROWS × NC). */
 const TRANSPOSED_ROWS: i32 = 16;
 
-/** Bytes of scratch the convolution kernels need: sgemm's, a row of MC and a C block. */
+/** Bytes of scratch the convolution kernels need: sgemm's and a block of C. */
 export function convScratchBytes(): i32 {
-  return sgemmScratchBytes() + (MC + TRANSPOSED_ROWS * NC) * 4;
+  return sgemmScratchBytes() + TRANSPOSED_ROWS * NC * 4;
 }
 
 /**
@@ -232,8 +256,7 @@ function gemmCol(
   const aPack = scratch;
   const bPack = scratch + <usize>(MC * KC) * 4;
   const tile = bPack + <usize>(NC * KC) * 4;
-  const row = tile + <usize>(MR * NR) * 4;
-  const buffer = row + <usize>MC * 4;
+  const buffer = tile + <usize>(MR * NR) * 4;
   for (let jc = 0; jc < n; jc += NC) {
     const nc = min(NC, n - jc);
     const cb = transposed ? buffer : c + <usize>jc * 4;
@@ -246,7 +269,7 @@ function gemmCol(
       for (let ic = 0; ic < m; ic += MC) {
         const mc = min(MC, m - ic);
         if (aFrom == COL) packCol(first + ic, pc, mc, kc, aPack);
-        else if (aFrom == COL_T) packColT(first + pc, ic, mc, kc, aPack, row);
+        else if (aFrom == COL_T) packColT(first + pc, ic, mc, kc, aPack);
         else packA(a + <usize>(ic * ars + pc * acs) * 4, ars, acs, mc, kc, aPack);
         for (let jr = 0; jr < nc; jr += NR) {
           const cols = min(NR, nc - jr);
