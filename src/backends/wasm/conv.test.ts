@@ -80,17 +80,21 @@ function read(be: AnyBackend, id: DataId, ...inputs: TensorInfo[]): Float32Array
 
 const abs = (v: Float32Array): Float32Array => v.map(Math.abs);
 
-type Kernel = 'forward' | 'input' | 'filter';
+type Kernel = 'forward' | 'input' | 'filter' | 'depthwise' | 'depthwiseInput' | 'depthwiseFilter';
 
 /** The two operands of a kernel (values and shapes) for geometry `info`. */
 function operands(info: Conv2DInfo, kernel: Kernel, seed: number): [Float32Array, number[]][] {
   const xShape = [info.batch, info.inHeight, info.inWidth, info.inChannels];
   const yShape = [info.batch, info.outHeight, info.outWidth, info.outChannels];
   const fShape = [info.filterHeight, info.filterWidth, info.inChannels, info.outChannels];
+  const dShape = [...fShape.slice(0, 3), info.outChannels / info.inChannels];
   const [a, b] = {
     forward: [xShape, fShape],
     input: [yShape, fShape],
     filter: [xShape, yShape],
+    depthwise: [xShape, dShape],
+    depthwiseInput: [yShape, dShape],
+    depthwiseFilter: [xShape, yShape],
   }[kernel];
   const size = (s: number[]): number => s.reduce((p, d) => p * d, 1);
   return [
@@ -101,12 +105,14 @@ function operands(info: Conv2DInfo, kernel: Kernel, seed: number): [Float32Array
 
 function run(be: AnyBackend, kernel: Kernel, info: Conv2DInfo, ops: [Float32Array, number[]][]) {
   const [a, b] = ops.map(([v, s]) => tensor(be, v, s)) as [TensorInfo, TensorInfo];
-  const id =
-    kernel === 'forward'
-      ? be.conv2d(a, b, info)
-      : kernel === 'input'
-        ? be.conv2dBackpropInput(a, b, info)
-        : be.conv2dBackpropFilter(a, b, info);
+  const id = {
+    forward: () => be.conv2d(a, b, info),
+    input: () => be.conv2dBackpropInput(a, b, info),
+    filter: () => be.conv2dBackpropFilter(a, b, info),
+    depthwise: () => be.depthwiseConv2d(a, b, info),
+    depthwiseInput: () => be.depthwiseConv2dBackpropInput(a, b, info),
+    depthwiseFilter: () => be.depthwiseConv2dBackpropFilter(a, b, info),
+  }[kernel]();
   return read(be, id, a, b);
 }
 
@@ -217,6 +223,82 @@ test(
     }
   },
 );
+
+const DEPTHWISE: (Geometry & { mult: number })[] = [
+  { batch: 2, size: [7, 9], cin: 6, cout: 6, mult: 1, filter: [3, 3], padding: 'same' },
+  {
+    batch: 3,
+    size: [9, 8],
+    cin: 5,
+    cout: 10,
+    mult: 2,
+    filter: [3, 2],
+    strides: [2, 1],
+    padding: 'valid',
+  },
+  {
+    batch: 1,
+    size: [10, 10],
+    cin: 3,
+    cout: 9,
+    mult: 3,
+    filter: [3, 3],
+    dilations: [2, 2],
+    padding: 'same',
+  },
+  {
+    batch: 2,
+    size: [6, 7],
+    cin: 9,
+    cout: 9,
+    mult: 1,
+    filter: [2, 2],
+    strides: [2, 2],
+    padding: 'same',
+  },
+];
+const DEPTHWISE_KERNELS = ['depthwise', 'depthwiseInput', 'depthwiseFilter'] as const;
+
+test('depthwiseConv2d and both gradients match the cpu reference', { skip }, () => {
+  const { one } = backends();
+  DEPTHWISE.forEach((g, gi) => {
+    const info = infoOf(g);
+    for (const kernel of DEPTHWISE_KERNELS) {
+      const ops = operands(info, kernel, 5 * gi + 100);
+      assertConv(run(one, kernel, info, ops), kernel, info, ops, `${kernel} ${JSON.stringify(g)}`);
+    }
+  });
+});
+
+test('depthwiseConv2d and both gradients split over 2 threads', { skip }, async () => {
+  const { one, two } = backends();
+  await two.ready();
+  for (const g of [
+    { batch: 32, size: [16, 16], cin: 8, cout: 8, filter: [3, 3], padding: 'same' },
+    {
+      batch: 16,
+      size: [15, 17],
+      cin: 5,
+      cout: 10,
+      filter: [3, 3],
+      strides: [2, 2],
+      padding: 'same',
+    },
+  ] as Geometry[]) {
+    const info = infoOf(g);
+    for (const kernel of DEPTHWISE_KERNELS) {
+      const what = `${kernel} ${JSON.stringify(g)}`;
+      const ops = operands(info, kernel, 11);
+      const start = two.threadStats().jobs;
+      let got = run(two, kernel, info, ops);
+      for (let i = 0; i < 50 && two.threadStats().jobs === start; i++)
+        got = run(two, kernel, info, ops);
+      assert.ok(two.threadStats().jobs > start, `a worker did a share: ${what}`);
+      if (kernel !== 'depthwiseFilter') assert.deepEqual(got, run(one, kernel, info, ops), what);
+      assertConv(got, kernel, info, ops, what);
+    }
+  }
+});
 
 interface PoolCase {
   batch: number;

@@ -29,6 +29,9 @@ import {
   convFilter,
   convForward,
   convInput,
+  depthwiseFilter,
+  depthwiseForward,
+  depthwiseInput,
   geometryValues,
   pool,
   poolGrad,
@@ -615,19 +618,6 @@ export class WasmBackend implements Backend {
   ): DataId {
     return this.#fromCpu(this.#cpu.oneHot(this.#toCpu(indices), depth, onValue, offValue, dtype));
   }
-  depthwiseConv2d(x: TensorInfo, filter: TensorInfo, info: Conv2DInfo): DataId {
-    return this.#fromCpu(this.#cpu.depthwiseConv2d(this.#toCpu(x), this.#toCpu(filter), info));
-  }
-  depthwiseConv2dBackpropInput(dy: TensorInfo, filter: TensorInfo, info: Conv2DInfo): DataId {
-    return this.#fromCpu(
-      this.#cpu.depthwiseConv2dBackpropInput(this.#toCpu(dy), this.#toCpu(filter), info),
-    );
-  }
-  depthwiseConv2dBackpropFilter(x: TensorInfo, dy: TensorInfo, info: Conv2DInfo): DataId {
-    return this.#fromCpu(
-      this.#cpu.depthwiseConv2dBackpropFilter(this.#toCpu(x), this.#toCpu(dy), info),
-    );
-  }
 
   // Convolution and pooling (./conv.ts; float64 runs on the cpu reference) ----------------
 
@@ -704,6 +694,37 @@ export class WasmBackend implements Backend {
       info,
       ([xc, dc]) => this.#cpu.conv2dBackpropFilter(xc!, dc!, info),
       (call, memory, [xo, dyo], out) => convFilter(call, memory, xo!, dyo!, out),
+    );
+  }
+  depthwiseConv2d(x: TensorInfo, filter: TensorInfo, info: Conv2DInfo): DataId {
+    const shape = [info.batch, info.outHeight, info.outWidth, info.outChannels];
+    return this.#window(
+      [x, filter],
+      shape,
+      info,
+      ([xc, fc]) => this.#cpu.depthwiseConv2d(xc!, fc!, info),
+      (call, _, [xo, fo], out) => depthwiseForward(call, xo!, fo!, out),
+    );
+  }
+  depthwiseConv2dBackpropInput(dy: TensorInfo, filter: TensorInfo, info: Conv2DInfo): DataId {
+    const shape = [info.batch, info.inHeight, info.inWidth, info.inChannels];
+    return this.#window(
+      [dy, filter],
+      shape,
+      info,
+      ([dc, fc]) => this.#cpu.depthwiseConv2dBackpropInput(dc!, fc!, info),
+      (call, _, [dyo, fo], out) => depthwiseInput(call, dyo!, fo!, out),
+    );
+  }
+  depthwiseConv2dBackpropFilter(x: TensorInfo, dy: TensorInfo, info: Conv2DInfo): DataId {
+    const mult = info.outChannels / info.inChannels;
+    const shape = [info.filterHeight, info.filterWidth, info.inChannels, mult];
+    return this.#window(
+      [x, dy],
+      shape,
+      info,
+      ([xc, dc]) => this.#cpu.depthwiseConv2dBackpropFilter(xc!, dc!, info),
+      (call, memory, [xo, dyo], out) => depthwiseFilter(call, memory, xo!, dyo!, out),
     );
   }
   pool2d(op: PoolOp, x: TensorInfo, info: Conv2DInfo): DataId {

@@ -74,12 +74,15 @@ const JOBS = {
   conv2dInput: 'iiiiiiiis',
   pool2d: 'iiiiii',
   pool2dGrad: 'iiiiiii',
+  depthwiseForward: 'iiiiii',
+  depthwiseInput: 'iiiiii',
+  depthwiseFilter: 'iiiiii',
 } as const;
 export type JobKind = keyof typeof JOBS;
 /** The jobs splitRange runs. */
 export type RangeKind = Exclude<
   JobKind,
-  'sgemm' | 'denseForward' | 'conv2dForward' | 'conv2dFilter' | 'conv2dInput'
+  'sgemm' | 'denseForward' | 'conv2dForward' | 'conv2dFilter' | 'conv2dInput' | 'depthwiseFilter'
 >;
 const JOB_TABLE = Object.entries(JOBS) as [JobKind, string][];
 const KIND_INDEX = new Map(JOB_TABLE.map(([name], i) => [name, i]));
