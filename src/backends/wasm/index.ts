@@ -58,10 +58,12 @@ export interface WasmBackendOptions {
    */
   readonly collectOnGrowth?: boolean;
   /**
-   * Threads for large matrix products and large elementwise kernels (the Adam update, unary
-   * and binary arithmetic, a dense layer's gradient), counting the calling one (1 to 64;
-   * default the number of cores: os.availableParallelism(), navigator.hardwareConcurrency).
-   * Results are bit for bit those of one thread. More than 1 needs the shared-memory build
+   * Threads for large matrix products, convolutions and poolings, and large elementwise
+   * kernels (the Adam update, unary and binary arithmetic, a dense layer's gradient), counting
+   * the calling one (1 to 64; default the number of cores: os.availableParallelism(),
+   * navigator.hardwareConcurrency). Results are bit for bit those of one thread, except a
+   * convolution's filter gradient: each thread sums its own output positions, then the
+   * partial sums are added (the same values up to float32 rounding). More than 1 needs the shared-memory build
    * of the kernels and SharedArrayBuffer (in a browser, a cross-origin isolated page);
    * without them the backend runs on one thread.
    */

@@ -26,6 +26,8 @@ import {
  * activation gradient) are split into contiguous ranges (splitRange) whose boundaries are
  * multiples of the SIMD width or of a row: each element is computed by the same instructions
  * as on one thread, so these results are bit-for-bit the single-threaded ones too.
+ * Convolutions and poolings split output rows or whole images (./conv.ts), bit-for-bit too,
+ * except a convolution's filter gradient, which adds per-thread partial sums.
  *
  * Synchronisation is through a small SharedArrayBuffer, one block of slots per worker (see
  * ./thread.ts). A waiting side spins for a bounded time (SPIN_MS: a round trip through
