@@ -17,7 +17,8 @@ import { lcg } from '../../../test/helpers.js';
 // |x| and |f|). A maximum is exact; an average within a float32 rounding or two.
 
 const shared = loadKernels(true, true);
-const skip = typeof shared === 'string' ? shared : false;
+const plain = loadKernels(false);
+const skip = typeof shared === 'string' ? shared : typeof plain === 'string' ? plain : false;
 const made: WasmBackend[] = [];
 after(() => {
   for (const be of made) be.close();
@@ -29,16 +30,17 @@ after(() => {
  * after every test had passed, in a V8 abort ("illegal access") inside a FinalizationRegistry
  * cleanup task of the vm-context registry (./collector.ts); never in ten runs without it.
  */
-function backends(): { one: WasmBackend; two: WasmBackend } {
-  if (typeof shared === 'string') throw new Error(shared);
+function backends(): { one: WasmBackend; two: WasmBackend; simd: WasmBackend } {
+  if (typeof shared === 'string' || typeof plain === 'string') throw new Error(String(skip));
   if (made.length === 0) {
     made.push(
       new WasmBackend(shared, { threads: 1, collectOnGrowth: false }),
       new WasmBackend(shared, { threads: 2, collectOnGrowth: false }),
+      new WasmBackend(plain, { threads: 1, collectOnGrowth: false }),
     );
   }
-  const [one, two] = made as [WasmBackend, WasmBackend];
-  return { one, two };
+  const [one, two, simd] = made as [WasmBackend, WasmBackend, WasmBackend];
+  return { one, two, simd };
 }
 
 const cpu = new CpuBackend();
@@ -162,12 +164,19 @@ const GEOMETRIES: Geometry[] = [
 ];
 
 test('conv2d and both gradients on one thread match the cpu reference', { skip }, () => {
-  const { one } = backends();
+  const { one, simd } = backends();
   GEOMETRIES.forEach((g, gi) => {
     const info = infoOf(g);
     for (const kernel of ['forward', 'input', 'filter'] as const) {
       const ops = operands(info, kernel, 10 * gi);
-      assertConv(run(one, kernel, info, ops), kernel, info, ops, `${kernel} ${JSON.stringify(g)}`);
+      // The relaxed-SIMD build (fused multiply-add) and the plain-SIMD one.
+      for (const [name, be] of [
+        ['relaxed', one],
+        ['simd', simd],
+      ] as const) {
+        const what = `${name} ${kernel} ${JSON.stringify(g)}`;
+        assertConv(run(be, kernel, info, ops), kernel, info, ops, what);
+      }
     }
   });
 });
@@ -260,12 +269,18 @@ const DEPTHWISE: (Geometry & { mult: number })[] = [
 const DEPTHWISE_KERNELS = ['depthwise', 'depthwiseInput', 'depthwiseFilter'] as const;
 
 test('depthwiseConv2d and both gradients match the cpu reference', { skip }, () => {
-  const { one } = backends();
+  const { one, simd } = backends();
   DEPTHWISE.forEach((g, gi) => {
     const info = infoOf(g);
     for (const kernel of DEPTHWISE_KERNELS) {
       const ops = operands(info, kernel, 5 * gi + 100);
-      assertConv(run(one, kernel, info, ops), kernel, info, ops, `${kernel} ${JSON.stringify(g)}`);
+      for (const [name, be] of [
+        ['relaxed', one],
+        ['simd', simd],
+      ] as const) {
+        const what = `${name} ${kernel} ${JSON.stringify(g)}`;
+        assertConv(run(be, kernel, info, ops), kernel, info, ops, what);
+      }
     }
   });
 });
