@@ -83,6 +83,17 @@ function next(): void {
   }
 }
 
+/** Whether the window with top-left input position (iy0, ix0) lies inside the image. */
+@inline
+function inside(iy0: i32, ix0: i32): bool {
+  return (
+    iy0 >= 0 &&
+    ix0 >= 0 &&
+    iy0 + (gFh - 1) * gDh < gInH &&
+    ix0 + (gFw - 1) * gDw < gInW
+  );
+}
+
 /**
  * Writes Col[row][p0 .. p0 + count) to dst, dst + 4·stride, ...: the window of the current
  * output position (seek/next) read from gX, zeros for taps in the padding.
@@ -93,6 +104,20 @@ function colSegment(p0: i32, count: i32, dst: usize, stride: i32): void {
   const ix0 = gOx * gSw - gPadLeft;
   const image = gImage;
   const step = <usize>stride * 4;
+  if (p0 == 0 && count == gFh * gFw * cin && inside(iy0, ix0)) {
+    // The whole window, inside the image (most positions): no bounds to check per tap.
+    for (let ky = 0; ky < gFh; ky++) {
+      let src = image + <usize>(((iy0 + ky * gDh) * gInW + ix0) * cin) * 4;
+      for (let kx = 0; kx < gFw; kx++) {
+        for (let c = 0; c < cin; c++) {
+          store<f32>(dst, load<f32>(src + <usize>c * 4));
+          dst += step;
+        }
+        src += <usize>(gDw * cin) * 4;
+      }
+    }
+    return;
+  }
   let ci = 0;
   let ky = 0;
   let kx = 0;
@@ -152,16 +177,32 @@ function packCol(first: i32, p0: i32, height: i32, kc: i32, dst: usize): void {
 function packColT(first: i32, tap0: i32, height: i32, kc: i32, dst: usize): void {
   const cin = gCin;
   const panel = kc * 8; // bytes between the panels of taps j and j + 2
+  // Where the segment starts in the window: the same for every position.
+  const tap = tap0 / cin;
+  const ci0 = tap0 - tap * cin;
+  const ky0 = tap / gFw;
+  const kx0 = tap - ky0 * gFw;
+  const whole = tap0 == 0 && height == gFh * gFw * cin;
   seek(first);
   for (let q = 0; q < kc; q++) {
     const base = dst + <usize>q * 8;
     const iy0 = gOy * gSh - gPadTop;
     const ix0 = gOx * gSw - gPadLeft;
-    const tap = tap0 / cin;
-    let ci = tap0 - tap * cin;
-    let ky = tap / gFw;
-    let kx = tap - ky * gFw;
     let j = 0;
+    if (whole && inside(iy0, ix0)) {
+      // The whole window, inside the image: no bounds to check per tap.
+      for (let ky = 0; ky < gFh; ky++) {
+        let src = gImage + <usize>(((iy0 + ky * gDh) * gInW + ix0) * cin) * 4;
+        for (let kx = 0; kx < gFw; kx++, src += <usize>(gDw * cin) * 4) {
+          for (let c = 0; c < cin; c++, j++) {
+            store<f32>(base + <usize>((j >> 1) * panel + ((j & 1) << 2)), load<f32>(src + <usize>c * 4));
+          }
+        }
+      }
+    }
+    let ci = ci0;
+    let ky = ky0;
+    let kx = kx0;
     while (j < height) {
       const end = min(j + cin - ci, height);
       const iy = iy0 + ky * gDh;
