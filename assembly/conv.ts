@@ -9,6 +9,9 @@
 // Colᵀ (filter gradient dF = Colᵀ·dY). The input gradient computes dCol = dY·Fᵀ for a block
 // of rows at a time into a buffer, then adds it back into dx window by window (col2im).
 // A 1×1 convolution with stride 1 and no padding has Col = x, and runs sgemm directly.
+// With fewer than 16 output channels the products run transposed (Yᵀ = Fᵀ·Colᵀ,
+// dFᵀ = dYᵀ·Col: positions, not channels, along the micro-kernel's 16 columns), and with one
+// output channel the kernels of conv-single.ts work from the windows directly.
 //
 // Every kernel takes the geometry as a block of 15 int32 (`meta`, Conv2DInfo's fields in
 // order) and a range of work, so the worker pool can split the work between threads.

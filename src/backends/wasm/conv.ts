@@ -13,6 +13,8 @@ import { MIN_ELEMENTS, MIN_FLOPS, cut, splitRange, type WorkerPool } from './poo
  *                                     in rounding only);
  *   input gradient   dCol = dY·Fᵀ    added back window by window into dx: windows of one
  *                                     image overlap, so threads take whole images.
+ * Depthwise convolutions (assembly/depthwise.ts) cut output positions, images for the input
+ * gradient and positions with partial sums for the filter gradient, like the above.
  * Poolings take whole images too. Work goes parallel from MIN_FLOPS (about 0.2 ms), and the
  * calling thread takes back any share a sleeping worker has not started (never much slower
  * than one thread).
