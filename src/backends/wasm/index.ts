@@ -33,6 +33,7 @@ import { WorkerPool, splitRange, type PoolStats, type RangeJob } from './pool.js
 import { HandleTable, WasmData } from './storage.js';
 import { threadsAvailable } from './thread.js';
 import { tileInto } from './tile.js';
+import { WindowKernels } from './windows.js';
 
 /**
  * The WebAssembly backend: float32 kernels written in AssemblyScript with SIMD (assembly/,
@@ -57,10 +58,12 @@ export interface WasmBackendOptions {
    */
   readonly collectOnGrowth?: boolean;
   /**
-   * Threads for large matrix products and large elementwise kernels (the Adam update, unary
-   * and binary arithmetic, a dense layer's gradient), counting the calling one (1 to 64;
-   * default the number of cores: os.availableParallelism(), navigator.hardwareConcurrency).
-   * Results are bit for bit those of one thread. More than 1 needs the shared-memory build
+   * Threads for large matrix products, convolutions and poolings, and large elementwise
+   * kernels (the Adam update, unary and binary arithmetic, a dense layer's gradient), counting
+   * the calling one (1 to 64; default the number of cores: os.availableParallelism(),
+   * navigator.hardwareConcurrency). Results are bit for bit those of one thread, except a
+   * convolution's filter gradient: each thread sums its own output positions, then the
+   * partial sums are added (the same values up to float32 rounding). More than 1 needs the shared-memory build
    * of the kernels and SharedArrayBuffer (in a browser, a cross-origin isolated page);
    * without them the backend runs on one thread.
    */
@@ -128,6 +131,7 @@ export class WasmBackend implements Backend {
   readonly #k: KernelExports;
   readonly #cpu = new CpuBackend();
   readonly #scratch: number;
+  readonly #windows: WindowKernels;
   /** Started on first need (a large product, or ready()): importing sinew starts no thread. */
   #pool: WorkerPool | undefined;
   readonly #startPool: (() => WorkerPool) | undefined;
@@ -151,13 +155,24 @@ export class WasmBackend implements Backend {
     });
     this.#k = instance.exports as unknown as KernelExports;
     this.variant = kernels.variant;
-    const scratchBytes = this.#k.sgemmScratchBytes();
+    // One scratch per thread serves both the matrix products and the convolutions.
+    const scratchBytes = Math.max(this.#k.sgemmScratchBytes(), this.#k.convScratchBytes());
     this.#scratch = this.#arena.allocate(scratchBytes);
     if (threads > 1 && kernels.shared) {
       const scratch = Array.from({ length: threads - 1 }, () => this.#arena.allocate(scratchBytes));
       this.#startPool = () => new WorkerPool(kernels.module, this.#arena.memory, scratch);
     }
     this.threads = this.#startPool ? threads : 1;
+    this.#windows = new WindowKernels({
+      k: this.#k,
+      handles: this.#handles,
+      scratch: this.#scratch,
+      cpu: this.#cpu,
+      pool: () => this.#workers(),
+      local: (x, temps) => this.#local(x, temps),
+      toCpu: (x) => this.#toCpu(x),
+      fromCpu: (id) => this.#fromCpu(id),
+    });
   }
 
   /** The worker pool, started the first time it is asked for (none after close()). */
@@ -604,33 +619,32 @@ export class WasmBackend implements Backend {
   ): DataId {
     return this.#fromCpu(this.#cpu.oneHot(this.#toCpu(indices), depth, onValue, offValue, dtype));
   }
+
+  // Convolution and pooling (./windows.ts) ----------------------------------------------
+
   conv2d(x: TensorInfo, filter: TensorInfo, info: Conv2DInfo): DataId {
-    return this.#fromCpu(this.#cpu.conv2d(this.#toCpu(x), this.#toCpu(filter), info));
+    return this.#windows.conv2d(x, filter, info);
   }
   conv2dBackpropInput(dy: TensorInfo, filter: TensorInfo, info: Conv2DInfo): DataId {
-    return this.#fromCpu(this.#cpu.conv2dBackpropInput(this.#toCpu(dy), this.#toCpu(filter), info));
+    return this.#windows.conv2dBackpropInput(dy, filter, info);
   }
   conv2dBackpropFilter(x: TensorInfo, dy: TensorInfo, info: Conv2DInfo): DataId {
-    return this.#fromCpu(this.#cpu.conv2dBackpropFilter(this.#toCpu(x), this.#toCpu(dy), info));
+    return this.#windows.conv2dBackpropFilter(x, dy, info);
   }
   depthwiseConv2d(x: TensorInfo, filter: TensorInfo, info: Conv2DInfo): DataId {
-    return this.#fromCpu(this.#cpu.depthwiseConv2d(this.#toCpu(x), this.#toCpu(filter), info));
+    return this.#windows.depthwiseConv2d(x, filter, info);
   }
   depthwiseConv2dBackpropInput(dy: TensorInfo, filter: TensorInfo, info: Conv2DInfo): DataId {
-    return this.#fromCpu(
-      this.#cpu.depthwiseConv2dBackpropInput(this.#toCpu(dy), this.#toCpu(filter), info),
-    );
+    return this.#windows.depthwiseConv2dBackpropInput(dy, filter, info);
   }
   depthwiseConv2dBackpropFilter(x: TensorInfo, dy: TensorInfo, info: Conv2DInfo): DataId {
-    return this.#fromCpu(
-      this.#cpu.depthwiseConv2dBackpropFilter(this.#toCpu(x), this.#toCpu(dy), info),
-    );
+    return this.#windows.depthwiseConv2dBackpropFilter(x, dy, info);
   }
   pool2d(op: PoolOp, x: TensorInfo, info: Conv2DInfo): DataId {
-    return this.#fromCpu(this.#cpu.pool2d(op, this.#toCpu(x), info));
+    return this.#windows.pool2d(op, x, info);
   }
   pool2dGrad(op: PoolOp, x: TensorInfo, dy: TensorInfo, info: Conv2DInfo): DataId {
-    return this.#fromCpu(this.#cpu.pool2dGrad(op, this.#toCpu(x), this.#toCpu(dy), info));
+    return this.#windows.pool2dGrad(op, x, dy, info);
   }
 }
 
