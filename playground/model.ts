@@ -13,7 +13,10 @@ export const PIXEL_SCALE = 1000;
 
 type Sn = typeof Sinew;
 
-function kernelRegularizer(sn: Sn, c: PlaygroundConfig): Sinew.regularizers.Regularizer | undefined {
+function kernelRegularizer(
+  sn: Sn,
+  c: PlaygroundConfig,
+): Sinew.regularizers.Regularizer | undefined {
   switch (c.kernelRegularizer) {
     case 'l1':
       return sn.regularizers.l1(c.kernelCoef);
@@ -117,7 +120,8 @@ export function codeSnippet(c: PlaygroundConfig, steps = 100): string {
   if (c.activityRegularizer === 'ksparse') {
     layers.push(`    sn.layers.kSparse({ name: '${pre ? 'ksparse' : 'code'}', k: ${c.k} }),`);
   }
-  if (pre) layers.push(`    sn.layers.activation({ name: 'code', activation: '${c.activation}' }),`);
+  if (pre)
+    layers.push(`    sn.layers.activation({ name: 'code', activation: '${c.activation}' }),`);
   layers.push(
     `    sn.layers.dense({\n      name: 'decoder',\n      units: 784,\n      activation: 'sigmoid',\n` +
       `      kernelInitializer: sn.initializers.glorotUniform({ seed: ${c.seed + 1} }),\n    }),`,

@@ -167,7 +167,9 @@ export class Trainer {
     const alive = new Uint8Array(units);
     for (let i = 0; i < values.length; i++) {
       const v = values[i]!;
-      if (tanh ? Math.abs(v) > 0.99 : this.#config.activation === 'sigmoid' && (v < 0.01 || v > 0.99)) {
+      if (
+        tanh ? Math.abs(v) > 0.99 : this.#config.activation === 'sigmoid' && (v < 0.01 || v > 0.99)
+      ) {
         saturated++;
       }
       if (Math.abs(v) > ACTIVE) {
