@@ -70,8 +70,16 @@ const TYPES: Record<string, string> = {
   '.bin': 'application/octet-stream',
 };
 
-/** Serves `dir`'s files (index.html at /) with COOP/COEP on 127.0.0.1:port. */
-export async function serveIsolated(dir: string, port: number): Promise<Server> {
+export interface ServeStaticOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Send the COOP/COEP headers (default true): the page is cross-origin isolated. */
+  isolated?: boolean;
+}
+
+/** Serves `dir`'s files (index.html at /) on 127.0.0.1, with COOP/COEP unless `isolated: false`. */
+export async function serveStatic(dir: string, options: ServeStaticOptions = {}): Promise<Server> {
+  const { port = 0, isolated = true } = options;
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     const file = normalize(join(dir, path.endsWith('/') ? `${path}index.html` : path));
@@ -81,8 +89,10 @@ export async function serveIsolated(dir: string, port: number): Promise<Server> 
       return;
     }
     res.setHeader('content-type', TYPES[extname(file)] ?? 'application/octet-stream');
-    res.setHeader('cross-origin-opener-policy', 'same-origin');
-    res.setHeader('cross-origin-embedder-policy', 'require-corp');
+    if (isolated) {
+      res.setHeader('cross-origin-opener-policy', 'same-origin');
+      res.setHeader('cross-origin-embedder-policy', 'require-corp');
+    }
     res.setHeader('cache-control', 'no-cache');
     res.end(readFileSync(file));
   });
@@ -116,7 +126,7 @@ export async function runPlayground(
       `playground: ${dir} has no index.html; build it from a source checkout with \`npm run playground\`.`,
     );
   }
-  const server = await serveIsolated(dir, options.port);
+  const server = await serveStatic(dir, { port: options.port });
   const { port } = server.address() as AddressInfo;
   print(`sinew playground: http://127.0.0.1:${port}/ (cross-origin isolated; Ctrl-C to stop)`);
   await new Promise<void>((resolve) => {

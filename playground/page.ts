@@ -100,13 +100,23 @@ function showErrors(errors: ParsedConfig['errors']): boolean {
   return Object.keys(errors).length === 0;
 }
 
+/**
+ * Refused choices of the URL (a select cannot hold a value it does not offer): their messages
+ * stay, and no run starts, until the user picks a value in that control.
+ */
+const urlChoiceErrors: ParsedConfig['errors'] = {};
+
 function readControls(): ParsedConfig {
   const fields: Record<string, string> = {};
   for (const key of CONFIG_KEYS) fields[key] = field(key).value;
-  return parseConfig(fields);
+  const parsed = parseConfig(fields);
+  return { config: parsed.config, errors: { ...urlChoiceErrors, ...parsed.errors } };
 }
 
-function setRunButtons(valid: boolean): void {
+/** False while a field holds a refused value: nothing trains until it is fixed. */
+let valid = true;
+
+function setRunButtons(): void {
   const ready = state.backend !== undefined && valid;
   buttons.play.disabled = !ready || state.playing || state.stopped !== undefined;
   buttons.step.disabled = !ready || state.playing || state.stopped !== undefined;
@@ -119,14 +129,15 @@ function setRunButtons(valid: boolean): void {
 /** A new run of the configuration in the controls, when every field is valid. */
 function restart(): void {
   const parsed = readControls();
-  const valid = showErrors(parsed.errors);
+  valid = showErrors(parsed.errors);
   if (!valid) {
-    status.textContent = 'Fix the fields marked in red; training waits until every value is valid.';
-    state.playing = false;
-    send({ type: 'pause' });
-    setRunButtons(false);
+    shareStatus.textContent =
+      'Fix the fields marked in red: training waits until every value is valid.';
+    if (state.playing) send({ type: 'pause' });
+    setRunButtons();
     return;
   }
+  shareStatus.textContent = '';
   state.config = parsed.config;
   const params = new URLSearchParams(toSearch(parsed.config));
   if (threadsParam !== null) params.set('threads', threadsParam);
@@ -137,7 +148,7 @@ function restart(): void {
   state.playing = false;
   currentView.update(state.current);
   if (state.backend !== undefined) send({ type: 'start', config: parsed.config });
-  setRunButtons(true);
+  setRunButtons();
 }
 
 function backendText(b: Extract<ToPage, { type: 'ready' }>): string {
@@ -170,25 +181,25 @@ worker.onmessage = (event: MessageEvent<ToPage>) => {
         regularization: m.views.valRegularization,
       });
       currentView.update(state.current, { stepsPerSecond: state.stepsPerSecond });
-      setRunButtons(true);
+      setRunButtons();
       return;
     case 'playing':
       state.playing = m.playing;
-      setRunButtons(true);
+      setRunButtons();
       return;
     case 'stopped':
       state.playing = false;
       state.stopped = m.reason;
       status.textContent = m.reason;
       status.classList.add('alert');
-      setRunButtons(true);
+      setRunButtons();
       return;
     case 'error':
       state.playing = false;
       state.stopped = m.message;
       status.textContent = `Error: ${m.message}`;
       status.classList.add('alert');
-      setRunButtons(true);
+      setRunButtons();
       return;
     case 'model':
       void download(m.artifacts);
@@ -221,11 +232,14 @@ for (const name of Object.keys(PRESETS)) presetSelect.append(new Option(name, na
 presetSelect.addEventListener('change', () => {
   if (presetSelect.value === '') return;
   const seed = readControls().config.seed;
+  for (const key of Object.keys(urlChoiceErrors))
+    delete urlChoiceErrors[key as keyof PlaygroundConfig];
   fill(presetConfig(presetSelect.value, seed));
   restart();
 });
 for (const key of CONFIG_KEYS) {
   field(key).addEventListener('change', () => {
+    delete urlChoiceErrors[key];
     presetSelect.value = '';
     restart();
   });
@@ -269,9 +283,11 @@ fill(initial.config);
 const urlValid = showErrors(initial.errors);
 if (!urlValid) {
   // Keep what the URL said in the refused fields, so the message sits next to the bad value.
-  for (const key of Object.keys(initial.errors)) {
+  for (const key of CONFIG_KEYS) {
     const value = search.get(key);
-    if (value !== null && field(key) instanceof HTMLInputElement) field(key).value = value;
+    if (initial.errors[key] === undefined || value === null) continue;
+    if (field(key) instanceof HTMLInputElement) field(key).value = value;
+    else urlChoiceErrors[key] = initial.errors[key];
   }
 }
 $<HTMLTextAreaElement>('code').value = codeSnippet(initial.config);
