@@ -53,6 +53,24 @@ test('with the isolation headers: several threads, stated on the page; no error,
     site.requests.some((u) => u.endsWith('/mnist.bin')),
     'the digits come from the origin',
   );
+  // Every control has a label (a <label for> or an aria-label) and is reachable by the keyboard.
+  const unlabelled = await page.$$eval('input, select, textarea, button', (els) =>
+    els
+      .filter((el) => {
+        const labelled = (el as HTMLInputElement).labels?.length || el.getAttribute('aria-label');
+        const text = el.tagName === 'BUTTON' && el.textContent!.trim() !== '';
+        return !(labelled || text) || (el as HTMLElement).tabIndex < 0;
+      })
+      .map((el) => el.id),
+  );
+  assert.deepEqual(unlabelled, []);
+  // The keyboard alone: focus "One step" and press Enter; a step is taken.
+  await page.focus('#step');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(
+    () =>
+      (window as unknown as { playground: PlaygroundState }).playground.current.losses.length === 1,
+  );
   sameOrigin();
   await context.close();
 });
