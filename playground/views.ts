@@ -93,13 +93,27 @@ function drawTiles(
   });
 }
 
+/**
+ * Runs each drawing job in its own task, in order: one view of a run redraws seven charts and
+ * two canvases, and as one task it would hold the page's thread for long enough to be felt.
+ */
+const jobs: (() => void)[] = [];
+function later(job: () => void): void {
+  jobs.push(job);
+  if (jobs.length === 1) setTimeout(runJob, 0);
+}
+function runJob(): void {
+  jobs.shift()?.();
+  if (jobs.length > 0) setTimeout(runJob, 0);
+}
+
 export class RunView {
   readonly root: HTMLElement;
   #title: HTMLElement;
   #numbers: HTMLElement;
   #loss: Chart<'line', { x: number; y: number }[]>;
   #layers: HTMLElement;
-  #histograms = new Map<string, Chart<'bar'>>();
+  #histograms = new Map<string, HTMLCanvasElement>();
   #features: HTMLCanvasElement;
   #digits: HTMLCanvasElement;
   #advice: HTMLElement;
@@ -197,11 +211,13 @@ export class RunView {
     sets[1]!.data = lineData(state.val, 'data');
     sets[2]!.data = lineData(state.losses, 'regularization');
     sets[3]!.data = lineData(state.val, 'regularization');
-    this.#loss.update();
+    later(() => this.#loss.update());
     if (v === undefined) return;
     this.#drawLayers(v);
-    drawTiles(this.#features, v.features, 8, true);
-    drawTiles(this.#digits, [...v.originals, ...v.reconstructions], v.originals.length, false);
+    later(() => drawTiles(this.#features, v.features, 8, true));
+    later(() =>
+      drawTiles(this.#digits, [...v.originals, ...v.reconstructions], v.originals.length, false),
+    );
     this.#advice.replaceChildren();
     for (const a of v.advice)
       element('li', this.#advice, { text: a.message }).dataset['rule'] = a.rule;
@@ -218,26 +234,31 @@ export class RunView {
       for (const [part, histogram, color] of parts) {
         const key = `${layer.name}/${part}`;
         if (histogram === undefined) continue;
-        let chart = this.#histograms.get(key);
-        if (chart === undefined) {
+        let canvas = this.#histograms.get(key);
+        if (canvas === undefined) {
           const box = element('div', this.#layers, { className: 'chart histogram' });
-          const canvas = element('canvas', box);
+          canvas = element('canvas', box);
           canvas.setAttribute('role', 'img');
           canvas.setAttribute('aria-label', `Histogram of ${key}`);
-          chart = new Chart(canvas, {
-            type: 'bar',
-            data: { labels: [], datasets: [{ label: key, data: [], backgroundColor: color }] },
-            options: {
-              plugins: { legend: { display: false }, title: { display: true, text: key } },
-              scales: { x: { ticks: { maxTicksLimit: 4 } } },
-            },
-          });
-          this.#histograms.set(key, chart);
+          this.#histograms.set(key, canvas);
         }
-        const edges = histogram.edges;
-        chart.data.labels = histogram.counts.map((_, i) => fmt((edges[i]! + edges[i + 1]!) / 2));
-        chart.data.datasets[0]!.data = histogram.counts;
-        chart.update();
+        const target = canvas;
+        later(() => {
+          const chart =
+            (Chart.getChart(target) as Chart<'bar'> | undefined) ??
+            new Chart(target, {
+              type: 'bar',
+              data: { labels: [], datasets: [{ label: key, data: [], backgroundColor: color }] },
+              options: {
+                plugins: { legend: { display: false }, title: { display: true, text: key } },
+                scales: { x: { ticks: { maxTicksLimit: 4 } } },
+              },
+            });
+          const edges = histogram.edges;
+          chart.data.labels = histogram.counts.map((_, i) => fmt((edges[i]! + edges[i + 1]!) / 2));
+          chart.data.datasets[0]!.data = histogram.counts;
+          chart.update();
+        });
       }
     }
   }
