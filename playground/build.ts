@@ -13,6 +13,7 @@ import {
   mkdirSync,
   readdirSync,
   renameSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -72,8 +73,10 @@ export async function buildPlayground(): Promise<string> {
     logLevel: 'warning',
   });
   for (const file of ['index.html', 'style.css']) copyFileSync(join(here, file), join(out, file));
+  // Packed once (reading the package's JSON takes seconds), again when DATA's sizes change.
   const digits = join(out, 'mnist.bin');
-  if (!existsSync(digits)) packDigits(digits);
+  const bytes = (DATA.train + DATA.validation) * DATA.pixels * 2;
+  if (!existsSync(digits) || statSync(digits).size !== bytes) packDigits(digits);
   return out;
 }
 
