@@ -4,6 +4,9 @@
 // threads: sgemm GFLOP/s at 128×784·784×256 (and its two transposed backward products), and the
 // lab autoencoder's training step (784 → 256 sigmoid, activity L1 → 784 sigmoid, Adam, mse,
 // batch 128) on random pixels. Medians; a program, never a test.
+// Then the playground (dist/playground, rebuilt from the sources), cross-origin isolated, on 1
+// and 2 threads: its training steps per second (default configuration, the lab's autoencoder)
+// and the longest main-thread task while it trains (bench/playground-browser.ts).
 //   npm run build && npx tsx bench/browser.ts
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -11,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchChromium } from '../test/fixtures/chromium.js';
+import { benchPlayground } from './playground-browser.js';
 
 const PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>sinew bench</title>
@@ -109,6 +113,7 @@ try {
     `${'training step, ms'.padEnd(28)}${one!.stepMs.toFixed(2).padStart(10)}` +
       `${two!.stepMs.toFixed(2).padStart(11)}   (threads reported: ${one!.threads}, ${two!.threads})`,
   );
+  await benchPlayground(browser);
 } finally {
   await browser.close();
   server.close();

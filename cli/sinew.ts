@@ -3,11 +3,13 @@
  * The `sinew` command, built only on the public API.
  *   sinew lab [options]      the regularization lab (what `npm start` runs)
  *   sinew inspect <path>     the summary of a saved model (sinew's or TensorFlow.js's)
+ *   sinew playground         the regularization playground, served on 127.0.0.1
  *   sinew help               this text
  */
 import * as sn from 'sinew';
 import { LAB_HELP, parseLabArgs, UsageError } from './lab/args.js';
 import { runLab } from './lab/run.js';
+import { parsePlaygroundArgs, PLAYGROUND_HELP, runPlayground } from './playground.js';
 
 const HELP = `sinew: deep learning in TypeScript where kernel and activity regularizers really work
 
@@ -16,6 +18,7 @@ Usage: sinew <command> [options]
 Commands:
   lab        train one autoencoder under each regularizer on MNIST; table, verdicts, HTML report
   inspect    summarize a saved model: sinew inspect <model.json or its folder>
+  playground the regularization playground: build it and serve it on 127.0.0.1
   help       this text
 
 Run \`sinew <command> --help\` for a command's options.
@@ -47,6 +50,15 @@ async function main(argv: string[]): Promise<number> {
       }
       return 0;
     }
+    case 'playground': {
+      const options = parsePlaygroundArgs(rest);
+      if (options === 'help') {
+        process.stdout.write(PLAYGROUND_HELP);
+        return 0;
+      }
+      await runPlayground(options);
+      return 0;
+    }
     case undefined:
     case 'help':
     case '--help':
@@ -55,7 +67,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     default:
       throw new UsageError(
-        `unknown command ${JSON.stringify(command)}; the commands are lab, inspect and help.`,
+        `unknown command ${JSON.stringify(command)}; the commands are lab, inspect, playground and help.`,
       );
   }
 }
