@@ -4,7 +4,7 @@ import {
   getConstraint,
   type ConstraintIdentifier,
 } from '../../constraints/index.js';
-import { ConfigError, DTypeError, ShapeError, describe } from '../../errors.js';
+import { DTypeError, IndexError, ShapeError, describe } from '../../errors.js';
 import {
   getInitializer,
   initializerRegistry,
@@ -153,13 +153,13 @@ export class Embedding extends Layer {
     for (let i = 0; i < values.length; i++) {
       const v = Number(values[i]);
       if (!Number.isInteger(v)) {
-        throw new ConfigError(
+        throw new IndexError(
           `${this.describeSelf()} expects integer indices, received ${describe(v)} at flat position ${i} of input shape ${formatShape(x.shape)}; ` +
             'round or map the data to integer ids first.',
         );
       }
       if (v < 0 || v >= this.inputDim) {
-        throw new ShapeError(
+        throw new IndexError(
           `${this.describeSelf()} has inputDim ${this.inputDim} (indices 0 … ${this.inputDim - 1}), received index ${v} at flat position ${i} ` +
             `of input shape ${formatShape(x.shape)}; raise inputDim to at least ${v + 1} or map the data into range.`,
         );
@@ -168,7 +168,7 @@ export class Embedding extends Layer {
     return x.dtype === 'int32' ? x : cast(x, 'int32');
   }
 
-  override computeMask(inputs: LayerInput): Tensor | undefined {
+  override computeMask(inputs: LayerInput, _mask?: Tensor): Tensor | undefined {
     if (!this.maskZero) return undefined;
     const x = Array.isArray(inputs) ? (inputs[0] as Tensor) : (inputs as Tensor);
     return notEqual(x, 0);
@@ -241,7 +241,7 @@ export class Masking extends Layer {
     return mul(x, reshape(keep, [...keep.shape, 1]));
   }
 
-  override computeMask(inputs: LayerInput): Tensor | undefined {
+  override computeMask(inputs: LayerInput, _mask?: Tensor): Tensor | undefined {
     const x = Array.isArray(inputs) ? (inputs[0] as Tensor) : (inputs as Tensor);
     return this.#keep(x);
   }

@@ -11,10 +11,11 @@ import {
   Layer,
   type CallOptions,
   type LayerInput,
+  type LayerOutput,
   type LayerOptions,
   LAYER_OPTION_KEY_SET,
 } from '../layer.js';
-import { formatSymbolicShape, type SymbolicShape } from '../symbolic.js';
+import { formatSymbolicShape, type SymbolicShape, type SymbolicTensor } from '../symbolic.js';
 import { ProjectedCell } from './cells.js';
 import { layerRegistry } from '../index.js';
 
@@ -180,6 +181,33 @@ export class RNN extends Layer {
   /** The kept states of a stateful layer (undefined before the first call or after a reset). */
   get states(): Tensor[] | undefined {
     return this.#states?.slice();
+  }
+
+  /**
+   * Checks a concrete input's rank and initial states before the base class builds the
+   * layer, so the message shows the shapes as given (build sees the batch axis as null).
+   */
+  override apply(inputs: Tensor, options?: CallOptions): Tensor;
+  override apply(inputs: SymbolicTensor, options?: CallOptions): SymbolicTensor;
+  override apply(
+    inputs: readonly SymbolicTensor[],
+    options?: CallOptions,
+  ): SymbolicTensor | SymbolicTensor[];
+  override apply(inputs: LayerInput, options?: CallOptions): LayerOutput;
+  override apply(
+    inputs: LayerInput | SymbolicTensor | readonly SymbolicTensor[],
+    options?: CallOptions,
+  ): LayerOutput | SymbolicTensor | SymbolicTensor[] {
+    const list: readonly unknown[] = Array.isArray(inputs) ? inputs : [inputs];
+    if (list.length > 0 && list.every((t) => t instanceof Tensor)) {
+      const [x, ...states] = list as Tensor[];
+      this.#checkSequenceShape(x!.shape);
+      this.#checkInitialStateShapes(
+        states.map((t) => t.shape),
+        x!.shape[0]!,
+      );
+    }
+    return super.apply(inputs as LayerInput, options);
   }
 
   override build(inputShape: SymbolicShape | SymbolicShape[]): void {
