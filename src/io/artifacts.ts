@@ -4,6 +4,7 @@ import { Model } from '../models/model.js';
 import type { JsonValue } from '../serialization.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { fileWeightNames } from './weight-names.js';
 import { SerializationError } from './errors.js';
 import { checkDepth, fail, modelFromTopology, type RebuildContext } from './from-json.js';
 import type { CustomObjects } from './registry.js';
@@ -72,7 +73,11 @@ export function toMemory(model: Model, options: ToMemoryOptions = {}): ModelArti
     );
   }
   const { topology, warnings } = modelToTopology(model);
-  const named: NamedTensor[] = model.weights.map((w) => ({ name: w.name, tensor: w }));
+  const fileNames = fileWeightNames(model);
+  const named: NamedTensor[] = model.weights.map((w) => ({
+    name: fileNames.get(w) ?? w.name,
+    tensor: w,
+  }));
   const artifacts: ModelArtifacts = {
     modelTopology: topology,
     format: 'layers-model',
@@ -208,8 +213,13 @@ function matchWeights(
   }
   const used = new Set<NamedTensor>();
   const out: [LayerVariable, Tensor][] = [];
+  const fileNames = fileWeightNames(model);
   for (const v of model.weights) {
-    const t = byName.get(v.name) ?? byLayer.get(v.layer.name)?.[v.layer.ownWeights.indexOf(v)];
+    const fileName = fileNames.get(v);
+    const t =
+      (fileName === undefined ? undefined : byName.get(fileName)) ??
+      byName.get(v.name) ??
+      byLayer.get(v.layer.name)?.[v.layer.ownWeights.indexOf(v)];
     if (!t || used.has(t)) {
       throw fail(
         ctx,
