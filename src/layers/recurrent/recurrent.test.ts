@@ -437,3 +437,23 @@ test('timeDistributed(dense) equals the dense layer on each step; masking zeroes
   assert.deepEqual(Array.from((masking.apply(m) as sn.Tensor).dataSync()), [0, 0, 1, 2]);
   assert.deepEqual(Array.from(masking.computeMask(m, undefined)!.dataSync()), [0, 1]);
 });
+
+test("a seeded cell's dropout generator is saved and restored with the layer (checkpoints resume the same masks)", () => {
+  const layer = sn.layers.lstm({ units: 2, dropout: 0.5, recurrentDropout: 0.5, seed: 11 });
+  const x = sn.tensor(Array.from(lcg(3 * 4 * 3, 5, -1, 1)), [3, 4, 3]);
+  layer.apply(x);
+  const state = layer.getRandomState()!;
+  const first = (layer.apply(x, { training: true }) as sn.Tensor).dataSync();
+  const second = (layer.apply(x, { training: true }) as sn.Tensor).dataSync();
+  assert.notDeepEqual(Array.from(second), Array.from(first), 'a new mask per call');
+  layer.setRandomState(state);
+  assert.deepEqual(
+    Array.from((layer.apply(x, { training: true }) as sn.Tensor).dataSync()),
+    Array.from(first),
+  );
+  assert.equal(sn.layers.lstm({ units: 2 }).getRandomState(), undefined);
+  assert.throws(
+    () => sn.layers.gru({ units: 2, name: 'noseed' }).setRandomState(state),
+    /GRU 'noseed': setRandomState needs a cell with a seed/,
+  );
+});

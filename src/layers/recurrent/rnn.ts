@@ -178,6 +178,25 @@ export class RNN extends Layer {
     this.#states = states.map((s) => keep(detached(s)));
   }
 
+  /**
+   * The state of the dropout generator of a layer whose cell has a seed, which fit's
+   * checkpoints save so a resumed run draws the masks an uninterrupted one would; undefined
+   * without a seed (the global generator is used, and checkpoints save that one).
+   */
+  getRandomState(): number[] | undefined {
+    return this.#rng?.getState();
+  }
+
+  /** Puts back a state getRandomState() returned (a cell with a seed only). */
+  setRandomState(state: readonly number[]): void {
+    if (this.#rng === undefined) {
+      throw new ConfigError(
+        `${this.describeSelf()}: setRandomState needs a cell with a seed (its dropout masks have their own generator only then).`,
+      );
+    }
+    this.#rng.setState(state);
+  }
+
   /** The kept states of a stateful layer (undefined before the first call or after a reset). */
   get states(): Tensor[] | undefined {
     return this.#states?.slice();
