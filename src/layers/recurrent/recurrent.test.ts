@@ -457,3 +457,28 @@ test("a seeded cell's dropout generator is saved and restored with the layer (ch
     /GRU 'noseed': setRandomState needs a cell with a seed/,
   );
 });
+
+test("summary lists a recurrent layer's penalties, its wrappers' by the inner layer's weight names", () => {
+  const model = sn.sequential({
+    layers: [
+      sn.layers.lstm({
+        units: 2,
+        name: 'enc',
+        recurrentRegularizer: sn.regularizers.l2(0.01),
+        returnSequences: true,
+        inputShape: [3, 2],
+      }),
+      sn.layers.bidirectional({
+        layer: sn.layers.gru({ units: 2, name: 'g', kernelRegularizer: sn.regularizers.l1(0.02) }),
+      }),
+    ],
+  });
+  const lines: string[] = [];
+  model.summary({ printFn: (l) => lines.push(l) });
+  const text = lines.join('\n');
+  assert.match(text, /enc \(LSTM\).*recurrent_kernel: L2\(l2=0\.01\)/);
+  assert.match(
+    text,
+    /bidirectional \(Bidirectional\).*forward_g\/kernel: L1\(l1=0\.02\); backward_g\/kernel: L1\(l1=0\.02\)/,
+  );
+});
