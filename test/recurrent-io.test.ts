@@ -222,6 +222,9 @@ test('gru with resetAfter true (Keras) round-trips in sinew; the export warns th
   }
 });
 
+/** The weights each TF.js-made model below penalises (forward and backward for the wrapper). */
+const PENALISED = [['kernel'], [], ['recurrent_kernel', 'recurrent_kernel']];
+
 test('TF.js-made recurrent models load in sinew and predict the same', async (t) => {
   const models: [string, number[], number | undefined, () => tf.layers.Layer[]][] = [
     [
@@ -261,7 +264,11 @@ test('TF.js-made recurrent models load in sinew and predict the same', async (t)
       () => [
         tf.layers.masking({ maskValue: 0, inputShape: [5, 2] }),
         tf.layers.bidirectional({
-          layer: tf.layers.simpleRNN({ units: 2, biasInitializer: 'randomNormal' }) as tf.RNN,
+          layer: tf.layers.simpleRNN({
+            units: 2,
+            biasInitializer: 'randomNormal',
+            recurrentRegularizer: tf.regularizers.l2({ l2: 0.01 }),
+          }) as tf.RNN,
           mergeMode: 'ave',
         }),
       ],
@@ -283,6 +290,9 @@ test('TF.js-made recurrent models load in sinew and predict the same', async (t)
         await tfjsSave(theirs, dir);
         const ours = await sn.io.load(dir);
         assertNear((ours.predict(sn.tensor(data, shape)) as sn.Tensor).dataSync(), expected, name);
+        // The penalties TF.js wrote (also inside a wrapper's nested layer) are read.
+        const terms = Object.keys(ours.regularizationLosses()).map((k) => k.split('/').pop());
+        assert.deepEqual(terms.sort(), PENALISED[i]);
       } finally {
         await rm(dir, { recursive: true, force: true });
       }
