@@ -299,3 +299,31 @@ test('TF.js-made recurrent models load in sinew and predict the same', async (t)
     });
   }
 });
+
+test('a TF.js LSTM with its default hard-sigmoid gates loads with a warning that its predictions differ', async () => {
+  const theirs = tf.sequential({
+    layers: [tf.layers.lstm({ units: 3, inputShape: [4, 2], name: 'tfjs_lstm' })],
+  });
+  const data = values([2, 4, 2], 90, -3, 3);
+  const expected = (theirs.predict(tf.tensor(data, [2, 4, 2])) as tf.Tensor).dataSync();
+  const dir = await mkdtemp(join(tmpdir(), 'sinew-rnn-io-'));
+  const warnings: string[] = [];
+  const warn = console.warn;
+  console.warn = (m: string) => warnings.push(m);
+  try {
+    await tfjsSave(theirs, dir);
+    const ours = await sn.io.load(dir);
+    console.warn = warn;
+    assert.equal(warnings.length, 1);
+    assert.match(
+      warnings[0]!,
+      /'tfjs_lstm'.*hard_sigmoid.*clip\(0\.2·x \+ 0\.5, 0, 1\).*recurrentActivation: 'sigmoid'/,
+    );
+    const got = (ours.predict(sn.tensor(data, [2, 4, 2])) as sn.Tensor).dataSync();
+    const gap = Math.max(...Array.from(got, (v, i) => Math.abs(v - expected[i]!)));
+    assert.ok(gap > 1e-4, `the two hard sigmoids give different outputs (gap ${gap})`);
+  } finally {
+    console.warn = warn;
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -1,3 +1,4 @@
+import { HardSigmoid } from '../activations/activation.js';
 import { describe } from '../errors.js';
 import type { LayerVariable } from '../layers/layer.js';
 import { Model } from '../models/model.js';
@@ -164,6 +165,7 @@ export function fromMemory(artifacts: ModelArtifacts, options: FromMemoryOptions
   const weightValues = modelTensors.reduce((n, t) => n + t.tensor.size, 0);
   const model = modelFromTopology(artifacts.modelTopology, ctx, weightValues);
   const assignments = matchWeights(model, modelTensors, ctx);
+  if (artifacts.generatedBy?.startsWith('TensorFlow.js')) warnHardSigmoid(model, ctx.where);
   let compile: (() => void) | undefined;
   if (artifacts.trainingConfig != null && options.includeOptimizer !== false) {
     checkDepth(artifacts.trainingConfig, 'trainingConfig', ctx);
@@ -191,6 +193,31 @@ export function fromMemory(artifacts: ModelArtifacts, options: FromMemoryOptions
     }
   }
   return model;
+}
+
+/**
+ * A TensorFlow.js file whose layers use hard_sigmoid (TensorFlow.js's LSTM and GRU do for
+ * their gates by default) predicts otherwise in sinew: TensorFlow.js computes
+ * clip(0.2·x + 0.5, 0, 1), sinew Keras 3's relu6(x + 3) / 6. Said once, naming the layers.
+ */
+function warnHardSigmoid(model: Model, where: string): void {
+  const owners = new Set(model.weights.map((w) => w.layer));
+  const names = [...owners]
+    .filter((l) => {
+      const { activation, recurrentActivation } = l as {
+        activation?: unknown;
+        recurrentActivation?: unknown;
+      };
+      return activation instanceof HardSigmoid || recurrentActivation instanceof HardSigmoid;
+    })
+    .map((l) => `'${l.name}'`);
+  if (names.length === 0) return;
+  console.warn(
+    `sinew: ${where}: layer(s) ${names.join(', ')} of this TensorFlow.js file use hard_sigmoid, which ` +
+      'TensorFlow.js computes as clip(0.2·x + 0.5, 0, 1) and sinew (as Keras 3) as relu6(x + 3) / 6, ' +
+      "so predictions differ. TensorFlow.js's LSTM and GRU use it for their gates unless " +
+      "recurrentActivation is set; make the model with recurrentActivation: 'sigmoid' to match.",
+  );
 }
 
 /**
