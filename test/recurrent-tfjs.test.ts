@@ -350,3 +350,47 @@ for (const mergeMode of ['concat', 'sum', 'mul', 'ave', null] as const) {
     }
   });
 }
+
+test('initial states (apply(x, { initialState }) and apply([x, ...states])) match TF.js for lstm, gru and simpleRNN, in a functional model too', () => {
+  const x = inputs();
+  for (const kind of ['simpleRNN', 'lstm', 'gru'] as const) {
+    const flags = { returnSequences: true, returnState: true, goBackwards: false, mask: false };
+    const layer = ourLayer(kind, flags);
+    const tl = theirLayer(kind, flags);
+    const n = kind === 'lstm' ? 2 : 1;
+    const states = Array.from({ length: n }, (_, i) => Array.from(lcg(B * U, 90 + i, -1, 1)));
+    const ours = [
+      layer.apply(sn.tensor(x, [B, T, F]), {
+        initialState: states.map((s) => sn.tensor(s, [B, U])),
+      }),
+    ].flat() as sn.Tensor[];
+    tl.apply(tf.zeros([B, T, F]));
+    tl.setWeights(layer.getWeights().map((w) => tf.tensor(w.dataSync(), [...w.shape])));
+    const theirs = [
+      tl.apply(tf.tensor(x, [B, T, F]), {
+        initialState: states.map((s) => tf.tensor(s, [B, U])),
+      }),
+    ].flat() as tf.Tensor[];
+    assert.equal(ours.length, theirs.length);
+    ours.forEach((y, i) =>
+      assert.ok(worst(y.dataSync() as Float32Array, theirs[i]!.dataSync()) < 1e-5, `${kind} ${i}`),
+    );
+    // The same through a functional model with the states as inputs.
+    const xi = sn.input({ shape: [T, F] });
+    const si = states.map(() => sn.input({ shape: [U] }));
+    const model = sn.model({
+      inputs: [xi, ...si],
+      outputs: layer.apply(xi, { initialState: si }) as unknown as sn.SymbolicTensor[],
+    });
+    const viaModel = model.apply([
+      sn.tensor(x, [B, T, F]),
+      ...states.map((s) => sn.tensor(s, [B, U])),
+    ]) as sn.Tensor[];
+    viaModel.forEach((y, i) =>
+      assert.ok(
+        worst(y.dataSync() as Float32Array, theirs[i]!.dataSync()) < 1e-5,
+        `${kind} model ${i}`,
+      ),
+    );
+  }
+});

@@ -84,8 +84,17 @@ export interface CallOptions {
    * sequential models to the layers that read it (recurrent layers skip masked steps).
    */
   mask?: Tensor | undefined;
+  /**
+   * Recurrent layers only: the initial states, one [batch, size] tensor per state (LSTM: h
+   * and c), as Keras's initial_state; the same as applying the layer to [x, ...states].
+   */
+  initialState?: readonly (Tensor | SymbolicTensor)[] | undefined;
 }
-export const CALL_OPTION_KEYS = optionKeys<CallOptions>()({ training: true, mask: true });
+export const CALL_OPTION_KEYS = optionKeys<CallOptions>()({
+  training: true,
+  mask: true,
+  initialState: true,
+});
 
 export interface AddWeightOptions {
   /** Short name such as 'kernel'; the variable is named `${layer.name}/${name}`. */

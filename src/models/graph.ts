@@ -95,6 +95,7 @@ export class Graph {
       const mask = masks.get(node.inputs[0]!);
       const rest: CallOptions = { ...options };
       delete rest.mask;
+      delete rest.initialState; // a recurrent layer's own call option, not a model's
       const out: LayerOutput = node.layer.apply(layerInput, mask ? { ...rest, mask } : rest);
       const list = Array.isArray(out) ? out : [out];
       node.outputs.forEach((x, i) => computed.set(x, list[i]!));

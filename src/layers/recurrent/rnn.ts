@@ -81,7 +81,8 @@ export function cellStateSizes(cell: Layer, where: string): number[] {
  * The recurrent loop of every recurrent layer (Keras's RNN): runs a cell over the steps of
  * [batch, steps, features].
  *
- * - Inputs: `x`, or `[x, ...initialStates]` (each state [batch, size]).
+ * - Inputs: `x`, or `[x, ...initialStates]` (each state [batch, size]), or `x` with
+ *   `apply(x, { initialState: [h, c] })` (Keras's initial_state; also in functional models).
  * - Outputs: the last output [batch, outputSize] or, with `returnSequences`, every output
  *   [batch, steps, outputSize]; with `returnState`, followed by the final states.
  * - Masks (`options.mask` [batch, steps], from embedding({ maskZero }) or masking()): at a
@@ -217,6 +218,16 @@ export class RNN extends Layer {
     inputs: LayerInput | SymbolicTensor | readonly SymbolicTensor[],
     options?: CallOptions,
   ): LayerOutput | SymbolicTensor | SymbolicTensor[] {
+    if (options?.initialState !== undefined) {
+      const { initialState, ...rest } = options;
+      if (Array.isArray(inputs) && inputs.length > 1) {
+        throw new ConfigError(
+          `${this.describeSelf()} received initial states twice: as extra inputs and as initialState; pass one of them.`,
+        );
+      }
+      const x = (Array.isArray(inputs) ? inputs[0] : inputs) as Tensor;
+      return this.apply([x, ...(initialState as Tensor[])], rest);
+    }
     const list: readonly unknown[] = Array.isArray(inputs) ? inputs : [inputs];
     if (list.length > 0 && list.every((t) => t instanceof Tensor)) {
       const [x, ...states] = list as Tensor[];
