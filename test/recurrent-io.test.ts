@@ -327,3 +327,33 @@ test('a TF.js LSTM with its default hard-sigmoid gates loads with a warning that
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test("a file with Keras's cell-scoped weight names (gru/gru_cell/kernel, bi/forward_lstm/lstm_cell/kernel) loads", () => {
+  const model = sn.sequential({
+    layers: [
+      sn.layers.gru({ units: 3, name: 'gru', returnSequences: true, inputShape: [4, 2] }),
+      sn.layers.bidirectional({ layer: sn.layers.lstm({ units: 2, name: 'lstm' }), name: 'bi' }),
+    ],
+  });
+  randomizeBiases(model, 7);
+  const x = sn.tensor(values([2, 4, 2], 8), [2, 4, 2]);
+  const expected = (model.predict(x) as sn.Tensor).dataSync();
+  const artifacts = sn.io.toMemory(model, { onWarning: () => {} });
+  const keras: Record<string, string> = {
+    'gru/kernel': 'gru/gru_cell/kernel',
+    'gru/recurrent_kernel': 'gru/gru_cell/recurrent_kernel',
+    'gru/bias': 'gru/gru_cell/bias',
+  };
+  for (const side of ['forward', 'backward']) {
+    for (const w of ['kernel', 'recurrent_kernel', 'bias']) {
+      keras[`bi/${side}_lstm/${w}`] = `bi/${side}_lstm/lstm_cell/${w}`;
+    }
+  }
+  const specs = artifacts.weightSpecs!.map((s) => ({ ...s, name: keras[s.name] ?? s.name }));
+  assert.deepEqual(
+    specs.map((s) => s.name),
+    Object.values(keras),
+  );
+  const back = sn.io.fromMemory({ ...artifacts, weightSpecs: specs });
+  assertNear((back.predict(x) as sn.Tensor).dataSync(), expected, 'keras names');
+});

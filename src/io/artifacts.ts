@@ -237,6 +237,13 @@ function matchWeights(
     const layer = parts.length >= 2 ? parts[parts.length - 2]! : '';
     if (!byLayer.has(layer)) byLayer.set(layer, []);
     byLayer.get(layer)!.push(t);
+    // Keras names a recurrent layer's weights by its cell too ('gru/gru_cell/kernel',
+    // 'bidirectional/forward_lstm/lstm_cell/kernel'): also listed under the layer.
+    if (parts.length >= 3 && layer.endsWith('_cell')) {
+      const outer = parts[parts.length - 3]!;
+      if (!byLayer.has(outer)) byLayer.set(outer, []);
+      byLayer.get(outer)!.push(t);
+    }
   }
   const used = new Set<NamedTensor>();
   const out: [LayerVariable, Tensor][] = [];
