@@ -449,6 +449,57 @@ export const CASES: Record<string, Case> = {
     'SeparableConv2D',
     (o) => new sn.layers.SeparableConv2D({ filters: 2, kernelSize: 3, ...o }),
   ),
+  // --- Recurrent and embedding layers (issue 15)
+  'layers.simpleRNN': fn('SimpleRNN', (o) => sn.layers.simpleRNN({ units: 2, ...o })),
+  'layers.SimpleRNN': fn('SimpleRNN', (o) => new sn.layers.SimpleRNN({ units: 2, ...o })),
+  'layers.lstm': fn('LSTM', (o) => sn.layers.lstm({ units: 2, ...o })),
+  'layers.LSTM': fn('LSTM', (o) => new sn.layers.LSTM({ units: 2, ...o })),
+  'layers.gru': fn('GRU', (o) => sn.layers.gru({ units: 2, ...o })),
+  'layers.GRU': fn('GRU', (o) => new sn.layers.GRU({ units: 2, ...o })),
+  'layers.simpleRNNCell': fn('SimpleRNNCell', (o) => sn.layers.simpleRNNCell({ units: 2, ...o })),
+  'layers.SimpleRNNCell': fn(
+    'SimpleRNNCell',
+    (o) => new sn.layers.SimpleRNNCell({ units: 2, ...o }),
+  ),
+  'layers.lstmCell': fn('LSTMCell', (o) => sn.layers.lstmCell({ units: 2, ...o })),
+  'layers.LSTMCell': fn('LSTMCell', (o) => new sn.layers.LSTMCell({ units: 2, ...o })),
+  'layers.gruCell': fn('GRUCell', (o) => sn.layers.gruCell({ units: 2, ...o })),
+  'layers.GRUCell': fn('GRUCell', (o) => new sn.layers.GRUCell({ units: 2, ...o })),
+  'layers.stackedRNNCells': fn('StackedRNNCells', (o) =>
+    sn.layers.stackedRNNCells({ cells: [sn.layers.lstmCell({ units: 2 })], ...o }),
+  ),
+  'layers.StackedRNNCells': fn(
+    'StackedRNNCells',
+    (o) => new sn.layers.StackedRNNCells({ cells: [sn.layers.lstmCell({ units: 2 })], ...o }),
+  ),
+  'layers.rnn': fn('RNN', (o) => sn.layers.rnn({ cell: sn.layers.gruCell({ units: 2 }), ...o })),
+  'layers.RNN': fn(
+    'RNN',
+    (o) => new sn.layers.RNN({ cell: sn.layers.gruCell({ units: 2 }), ...o }),
+  ),
+  'layers.bidirectional': fn('Bidirectional', (o) =>
+    sn.layers.bidirectional({ layer: sn.layers.lstm({ units: 2 }), ...o }),
+  ),
+  'layers.Bidirectional': fn(
+    'Bidirectional',
+    (o) => new sn.layers.Bidirectional({ layer: sn.layers.lstm({ units: 2 }), ...o }),
+  ),
+  'layers.timeDistributed': fn('TimeDistributed', (o) =>
+    sn.layers.timeDistributed({ layer: sn.layers.dense({ units: 2 }), ...o }),
+  ),
+  'layers.TimeDistributed': fn(
+    'TimeDistributed',
+    (o) => new sn.layers.TimeDistributed({ layer: sn.layers.dense({ units: 2 }), ...o }),
+  ),
+  'layers.embedding': fn('Embedding', (o) =>
+    sn.layers.embedding({ inputDim: 5, outputDim: 2, ...o }),
+  ),
+  'layers.Embedding': fn(
+    'Embedding',
+    (o) => new sn.layers.Embedding({ inputDim: 5, outputDim: 2, ...o }),
+  ),
+  'layers.masking': fn('Masking', (o) => sn.layers.masking({ maskValue: 0, ...o })),
+  'layers.Masking': fn('Masking', (o) => new sn.layers.Masking({ maskValue: 0, ...o })),
 };
 
 function mergeLayerCases(): Record<string, Case> {

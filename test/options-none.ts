@@ -35,6 +35,8 @@ export const NO_OPTIONS: Record<string, string> = {
       'optimizers.LearningRateSchedule',
       'optimizers.schedules.LearningRateSchedule',
       'regularizers.Regularizer',
+      // Recurrent and embedding layers (issue 15)
+      'layers.ProjectedCell',
     ].map((n) => [n, 'an abstract base class']),
   ),
   // Classes made by the library, with positional arguments.
@@ -235,6 +237,8 @@ export const NO_OPTIONS: Record<string, string> = {
       'Model#getConfig',
       'Sequential#add',
       'Sequential#build',
+      // Recurrent and embedding layers (issue 15)
+      'Layer#computeMask',
     ].map((n) => [n, 'positional arguments only']),
   ),
 };

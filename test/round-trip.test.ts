@@ -351,16 +351,25 @@ test('every layer round-trips', () => {
       ...MISC_LAYERS.map(([layer]) => layer),
       // Convolution layers
       ...convSamples(),
+      // Recurrent and embedding layers (issue 15)
+      ...recurrentSamples(),
     ],
     (a, b) => {
       if (a instanceof L.InputLayer) return;
       const input =
-        inputs.get(a) ?? poolingInputs.get(a) ?? MISC_INPUTS.get(a) ?? convInputs.get(a) ?? x;
+        inputs.get(a) ??
+        poolingInputs.get(a) ??
+        MISC_INPUTS.get(a) ??
+        convInputs.get(a) ??
+        recurrentInputs.get(a) ??
+        x;
       // Same config, so at inference (no noise) the same outputs once the weights match.
-      const ya = a.apply(input) as sn.Tensor;
+      const ya = [a.apply(input)].flat();
       b.apply(input);
       b.setWeights(a.getWeights());
-      same(b.apply(input) as sn.Tensor, ya);
+      if (b instanceof L.RNN) b.resetStates(); // a stateful layer starts again from zeros
+      const yb = [b.apply(input)].flat();
+      ya.forEach((y, i) => same(yb[i]!, y));
     },
   );
 });
@@ -407,3 +416,88 @@ const MISC_LAYERS: [sn.Layer, sn.Tensor?][] = (() => {
 const MISC_INPUTS = new Map<sn.Layer, sn.Tensor>(
   MISC_LAYERS.flatMap(([layer, input]) => (input ? [[layer, input] as const] : [])),
 );
+
+// Recurrent and embedding layers (issue 15): each sample with options away from their
+// defaults, and its input (cells take [x_t, ...states]).
+const recurrentInputs = new Map<sn.Layer, sn.Tensor | sn.Tensor[]>();
+function recurrentSamples(): sn.Layer[] {
+  const L = sn.layers;
+  const r = sn.regularizers;
+  const seq = sn.tanh(sn.reshape(sn.range(-12, 12, { dtype: 'float32' }), [2, 4, 3]));
+  const step = sn.tensor([
+    [0.1, -0.2, 0.3],
+    [0.5, 0.4, -0.6],
+  ]);
+  const h = (n: number) => sn.fill([2, n], 0.1);
+  const samples: [sn.Layer, sn.Tensor | sn.Tensor[]][] = [
+    [
+      L.simpleRNN({
+        units: 2,
+        activation: 'relu',
+        returnSequences: true,
+        goBackwards: true,
+        kernelRegularizer: r.l2(0.01),
+        recurrentConstraint: sn.constraints.maxNorm({ maxValue: 2 }),
+        dropout: 0.1,
+        seed: 3,
+      }),
+      seq,
+    ],
+    [
+      L.lstm({
+        units: 2,
+        returnState: true,
+        unitForgetBias: false,
+        recurrentActivation: 'hard_sigmoid',
+        recurrentRegularizer: r.l1(0.02),
+        biasRegularizer: r.l2(0.01),
+        activityRegularizer: r.l2(0.1),
+        recurrentDropout: 0.2,
+        implementation: 1,
+      }),
+      seq,
+    ],
+    [L.gru({ units: 3, resetAfter: false, stateful: true, unroll: true, useBias: false }), seq],
+    [L.gru({ units: 2, returnSequences: true }), seq],
+    [L.simpleRNNCell({ units: 2, useBias: false }), [step, h(2)]],
+    [L.lstmCell({ units: 2, recurrentInitializer: 'glorotNormal' }), [step, h(2), h(2)]],
+    [L.gruCell({ units: 2, resetAfter: false }), [step, h(2)]],
+    [
+      L.stackedRNNCells({ cells: [L.lstmCell({ units: 2 }), L.gruCell({ units: 3 })] }),
+      [step, h(2), h(2), h(3)],
+    ],
+    [
+      L.rnn({
+        cell: L.stackedRNNCells({
+          cells: [L.simpleRNNCell({ units: 2 }), L.gruCell({ units: 2 })],
+        }),
+        returnSequences: true,
+      }),
+      seq,
+    ],
+    [L.rnn({ cell: L.lstmCell({ units: 2 }), goBackwards: true }), seq],
+    [
+      L.bidirectional({ layer: L.lstm({ units: 2, returnSequences: true }), mergeMode: 'ave' }),
+      seq,
+    ],
+    [L.bidirectional({ layer: L.gru({ units: 2, returnState: true }), mergeMode: null }), seq],
+    [L.timeDistributed({ layer: L.dense({ units: 2, activation: 'tanh' }) }), seq],
+    [
+      L.embedding({
+        inputDim: 5,
+        outputDim: 2,
+        maskZero: true,
+        inputLength: 3,
+        embeddingsRegularizer: r.l2(0.01),
+        embeddingsConstraint: sn.constraints.unitNorm(),
+      }),
+      sn.tensor([
+        [0, 4, 2],
+        [1, 1, 3],
+      ]),
+    ],
+    [L.masking({ maskValue: 0.5 }), seq],
+  ];
+  for (const [layer, input] of samples) recurrentInputs.set(layer, input);
+  return samples.map(([layer]) => layer);
+}

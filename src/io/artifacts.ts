@@ -1,9 +1,11 @@
+import { HardSigmoid } from '../activations/activation.js';
 import { describe } from '../errors.js';
 import type { LayerVariable } from '../layers/layer.js';
 import { Model } from '../models/model.js';
 import type { JsonValue } from '../serialization.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { fileWeightNames } from './weight-names.js';
 import { SerializationError } from './errors.js';
 import { checkDepth, fail, modelFromTopology, type RebuildContext } from './from-json.js';
 import type { CustomObjects } from './registry.js';
@@ -72,7 +74,11 @@ export function toMemory(model: Model, options: ToMemoryOptions = {}): ModelArti
     );
   }
   const { topology, warnings } = modelToTopology(model);
-  const named: NamedTensor[] = model.weights.map((w) => ({ name: w.name, tensor: w }));
+  const fileNames = fileWeightNames(model);
+  const named: NamedTensor[] = model.weights.map((w) => ({
+    name: fileNames.get(w) ?? w.name,
+    tensor: w,
+  }));
   const artifacts: ModelArtifacts = {
     modelTopology: topology,
     format: 'layers-model',
@@ -159,6 +165,7 @@ export function fromMemory(artifacts: ModelArtifacts, options: FromMemoryOptions
   const weightValues = modelTensors.reduce((n, t) => n + t.tensor.size, 0);
   const model = modelFromTopology(artifacts.modelTopology, ctx, weightValues);
   const assignments = matchWeights(model, modelTensors, ctx);
+  if (artifacts.generatedBy?.startsWith('TensorFlow.js')) warnHardSigmoid(model, ctx.where);
   let compile: (() => void) | undefined;
   if (artifacts.trainingConfig != null && options.includeOptimizer !== false) {
     checkDepth(artifacts.trainingConfig, 'trainingConfig', ctx);
@@ -189,6 +196,31 @@ export function fromMemory(artifacts: ModelArtifacts, options: FromMemoryOptions
 }
 
 /**
+ * A TensorFlow.js file whose layers use hard_sigmoid (TensorFlow.js's LSTM and GRU do for
+ * their gates by default) predicts otherwise in sinew: TensorFlow.js computes
+ * clip(0.2·x + 0.5, 0, 1), sinew Keras 3's relu6(x + 3) / 6. Said once, naming the layers.
+ */
+function warnHardSigmoid(model: Model, where: string): void {
+  const owners = new Set(model.weights.map((w) => w.layer));
+  const names = [...owners]
+    .filter((l) => {
+      const { activation, recurrentActivation } = l as {
+        activation?: unknown;
+        recurrentActivation?: unknown;
+      };
+      return activation instanceof HardSigmoid || recurrentActivation instanceof HardSigmoid;
+    })
+    .map((l) => `'${l.name}'`);
+  if (names.length === 0) return;
+  console.warn(
+    `sinew: ${where}: layer(s) ${names.join(', ')} of this TensorFlow.js file use hard_sigmoid, which ` +
+      'TensorFlow.js computes as clip(0.2·x + 0.5, 0, 1) and sinew (as Keras 3) as relu6(x + 3) / 6, ' +
+      "so predictions differ. TensorFlow.js's LSTM and GRU use it for their gates unless " +
+      "recurrentActivation is set; make the model with recurrentActivation: 'sigmoid' to match.",
+  );
+}
+
+/**
  * Pairs every model variable with a saved tensor: by full name ('dense/kernel', also
  * 'dense/kernel:0'), else by position within the layer's weights (the saved name's last
  * layer segment). Shapes and dtypes must agree; every saved tensor must be used.
@@ -205,11 +237,23 @@ function matchWeights(
     const layer = parts.length >= 2 ? parts[parts.length - 2]! : '';
     if (!byLayer.has(layer)) byLayer.set(layer, []);
     byLayer.get(layer)!.push(t);
+    // Keras names a recurrent layer's weights by its cell too ('gru/gru_cell/kernel',
+    // 'bidirectional/forward_lstm/lstm_cell/kernel'): also listed under the layer.
+    if (parts.length >= 3 && layer.endsWith('_cell')) {
+      const outer = parts[parts.length - 3]!;
+      if (!byLayer.has(outer)) byLayer.set(outer, []);
+      byLayer.get(outer)!.push(t);
+    }
   }
   const used = new Set<NamedTensor>();
   const out: [LayerVariable, Tensor][] = [];
+  const fileNames = fileWeightNames(model);
   for (const v of model.weights) {
-    const t = byName.get(v.name) ?? byLayer.get(v.layer.name)?.[v.layer.ownWeights.indexOf(v)];
+    const fileName = fileNames.get(v);
+    const t =
+      (fileName === undefined ? undefined : byName.get(fileName)) ??
+      byName.get(v.name) ??
+      byLayer.get(v.layer.name)?.[v.layer.ownWeights.indexOf(v)];
     if (!t || used.has(t)) {
       throw fail(
         ctx,

@@ -197,6 +197,7 @@ export async function load(source: string, options: LoadOptions = {}): Promise<M
   const artifacts: ModelArtifacts = {
     modelTopology: json.modelTopology as JsonValue,
     ...(typeof json.format === 'string' ? { format: json.format } : {}),
+    ...(typeof json.generatedBy === 'string' ? { generatedBy: json.generatedBy } : {}),
     ...(json.trainingConfig != null ? { trainingConfig: json.trainingConfig as JsonValue } : {}),
     weightSpecs: manifest.flatMap((g) => g.weights),
     weightData,

@@ -67,6 +67,19 @@ const TFJS_LAYERS = new Set([
   'Conv2DTranspose',
   'DepthwiseConv2D',
   'SeparableConv2D',
+  // Recurrent and embedding layers (issue 15)
+  'SimpleRNN',
+  'LSTM',
+  'GRU',
+  'SimpleRNNCell',
+  'LSTMCell',
+  'GRUCell',
+  'StackedRNNCells',
+  'RNN',
+  'Bidirectional',
+  'TimeDistributed',
+  'Embedding',
+  'Masking',
 ]);
 const TFJS_ACTIVATIONS = new Set([
   'elu',
@@ -213,6 +226,19 @@ function layerJson(layer: Layer, warnings: string[]): { [key: string]: JsonValue
   }
   const poolingWarning = poolingLayerWarning(layer.className, config);
   if (poolingWarning) warnings.push(`${where}: ${poolingWarning}`);
+  const recurrentWarning = recurrentLayerWarning(layer.className, config);
+  if (recurrentWarning) warnings.push(`${where}: ${recurrentWarning}`);
+  return {
+    class_name: layer.className,
+    config: mapKeys(mapObjects(config, where, warnings), toSnake),
+  };
+}
+
+/**
+ * Regularizers and initializers as TensorFlow.js names them, in a layer's config and in the
+ * configs of the layers nested in it (a recurrent layer's cell, a wrapper's layer).
+ */
+function mapObjects(config: ConfigDict, where: string, warnings: string[]): ConfigDict {
   const mapped: ConfigDict = {};
   for (const [key, value] of Object.entries(config)) {
     if (key.endsWith('Regularizer') && isObject(value)) {
@@ -221,11 +247,32 @@ function layerJson(layer: Layer, warnings: string[]): { [key: string]: JsonValue
       const name = value.className as string;
       const tfjs = Object.hasOwn(INITIALIZER_TO_TFJS, name) ? INITIALIZER_TO_TFJS[name]! : name;
       mapped[key] = { ...value, className: tfjs };
+    } else if (NESTED_LAYER_KEYS.has(key) && (isObject(value) || Array.isArray(value))) {
+      mapped[key] = (Array.isArray(value) ? value : [value]).map((v) =>
+        isObject(v) && isObject(v.config)
+          ? {
+              ...v,
+              config: mapObjects(v.config, `${where} ${key} ${String(v.className)}`, warnings),
+            }
+          : v,
+      );
+      if (!Array.isArray(value)) mapped[key] = (mapped[key] as JsonValue[])[0]!;
     } else {
       mapped[key] = value;
     }
   }
-  return { class_name: layer.className, config: mapKeys(mapped, toSnake) };
+  return mapped;
+}
+
+/** Config keys that hold nested layers ({ className, config }, or a list of them). */
+const NESTED_LAYER_KEYS = new Set(['cell', 'cells', 'layer']);
+
+/** Recurrent layers: what TensorFlow.js 4.22 computes otherwise or cannot read. */
+function recurrentLayerWarning(className: string, config: ConfigDict): string | undefined {
+  if ((className === 'GRU' || className === 'GRUCell') && config.resetAfter === true) {
+    return "has resetAfter: true (Keras's default), which TensorFlow.js does not implement: its GRU has a bias of [3·units], so loading the weights fails. Use resetAfter: false for a TensorFlow.js model.";
+  }
+  return undefined;
 }
 
 /** Rules 17 and 19: L1/L2 as L1L2 for TensorFlow.js, Keras 3's module/registered_name keys. */

@@ -515,3 +515,144 @@ export function separableConv2d(options: SeparableConv2DOptions): SeparableConv2
 for (const cls of [Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D]) {
   layerRegistry.register(cls);
 }
+
+// Recurrent and embedding layers (issue 15)
+import {
+  GRUCell,
+  LSTMCell,
+  SimpleRNNCell,
+  type GRUCellOptions,
+  type LSTMCellOptions,
+  type RecurrentCellOptions,
+} from './recurrent/cells.js';
+import { RNN, type RNNOptions } from './recurrent/rnn.js';
+import {
+  GRU,
+  LSTM,
+  SimpleRNN,
+  type GRUOptions,
+  type LSTMOptions,
+  type SimpleRNNOptions,
+} from './recurrent/layers.js';
+import { StackedRNNCells, type StackedRNNCellsOptions } from './recurrent/stacked-cells.js';
+import {
+  Bidirectional,
+  TimeDistributed,
+  type BidirectionalOptions,
+  type TimeDistributedOptions,
+} from './recurrent/wrappers.js';
+import {
+  Embedding,
+  Masking,
+  type EmbeddingOptions,
+  type MaskingOptions,
+} from './recurrent/embedding.js';
+export {
+  GRUCell,
+  LSTMCell,
+  SimpleRNNCell,
+  ProjectedCell,
+  type GRUCellOptions,
+  type LSTMCellOptions,
+  type RecurrentCellOptions,
+} from './recurrent/cells.js';
+export { RNN, type RNNOptions, type RecurrentOptions } from './recurrent/rnn.js';
+export {
+  GRU,
+  LSTM,
+  SimpleRNN,
+  type GRUOptions,
+  type LSTMOptions,
+  type SimpleRNNOptions,
+} from './recurrent/layers.js';
+export { StackedRNNCells, type StackedRNNCellsOptions } from './recurrent/stacked-cells.js';
+export {
+  Bidirectional,
+  TimeDistributed,
+  type BidirectionalMergeMode,
+  type BidirectionalOptions,
+  type TimeDistributedOptions,
+} from './recurrent/wrappers.js';
+export {
+  Embedding,
+  Masking,
+  type EmbeddingOptions,
+  type MaskingOptions,
+} from './recurrent/embedding.js';
+
+/** A fully connected recurrent layer: h_t = tanh(x_t·W + h_{t−1}·U + b). */
+export function simpleRNN(options: SimpleRNNOptions): SimpleRNN {
+  return new SimpleRNN(options);
+}
+
+/** Long short-term memory over [batch, steps, features]. */
+export function lstm(options: LSTMOptions): LSTM {
+  return new LSTM(options);
+}
+
+/** Gated recurrent unit (resetAfter true as Keras; false as TensorFlow.js). */
+export function gru(options: GRUOptions): GRU {
+  return new GRU(options);
+}
+
+/** One step of a SimpleRNN, for sn.layers.rnn({ cell }). */
+export function simpleRNNCell(options: RecurrentCellOptions): SimpleRNNCell {
+  return new SimpleRNNCell(options);
+}
+
+/** One step of an LSTM, for sn.layers.rnn({ cell }). */
+export function lstmCell(options: LSTMCellOptions): LSTMCell {
+  return new LSTMCell(options);
+}
+
+/** One step of a GRU, for sn.layers.rnn({ cell }). */
+export function gruCell(options: GRUCellOptions): GRUCell {
+  return new GRUCell(options);
+}
+
+/** Several cells run one after the other at each step, as one cell. */
+export function stackedRNNCells(options: StackedRNNCellsOptions): StackedRNNCells {
+  return new StackedRNNCells(options);
+}
+
+/** The recurrent loop around any cell (a built-in one or your own; see RNNOptions.cell). */
+export function rnn(options: RNNOptions): RNN {
+  return new RNN(options);
+}
+
+/** Runs a recurrent layer both ways over the sequence and merges the outputs. */
+export function bidirectional(options: BidirectionalOptions): Bidirectional {
+  return new Bidirectional(options);
+}
+
+/** Applies a layer to every time step with the same weights. */
+export function timeDistributed(options: TimeDistributedOptions): TimeDistributed {
+  return new TimeDistributed(options);
+}
+
+/** Integer indices → learned vectors; maskZero marks index 0 as padding. */
+export function embedding(options: EmbeddingOptions): Embedding {
+  return new Embedding(options);
+}
+
+/** Masks the steps whose features all equal maskValue (default 0). */
+export function masking(options?: MaskingOptions): Masking {
+  return new Masking(options);
+}
+
+for (const cls of [
+  SimpleRNN,
+  LSTM,
+  GRU,
+  SimpleRNNCell,
+  LSTMCell,
+  GRUCell,
+  StackedRNNCells,
+  RNN,
+  Bidirectional,
+  TimeDistributed,
+  Embedding,
+  Masking,
+]) {
+  layerRegistry.register(cls);
+}

@@ -78,8 +78,23 @@ export const LAYER_OPTION_KEY_SET: OptionKeySet<LayerOptions> = {
 export interface CallOptions {
   /** Training mode (dropout active, batch statistics used); default false. */
   training?: boolean;
+  /**
+   * Which time steps of a sequence input are real ([batch, steps], bool or 0/1), as Keras's
+   * mask: made by embedding({ maskZero }) and masking(), carried by functional and
+   * sequential models to the layers that read it (recurrent layers skip masked steps).
+   */
+  mask?: Tensor | undefined;
+  /**
+   * Recurrent layers only: the initial states, one [batch, size] tensor per state (LSTM: h
+   * and c), as Keras's initial_state; the same as applying the layer to [x, ...states].
+   */
+  initialState?: readonly (Tensor | SymbolicTensor)[] | undefined;
 }
-export const CALL_OPTION_KEYS = optionKeys<CallOptions>()({ training: true });
+export const CALL_OPTION_KEYS = optionKeys<CallOptions>()({
+  training: true,
+  mask: true,
+  initialState: true,
+});
 
 export interface AddWeightOptions {
   /** Short name such as 'kernel'; the variable is named `${layer.name}/${name}`. */
@@ -300,6 +315,22 @@ export abstract class Layer implements Serializable {
   /** Output shape(s) for an input shape; the default keeps the shape. */
   computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape | SymbolicShape[] {
     return inputShape;
+  }
+
+  /**
+   * Masks (Keras's mechanism, kept small): the mask of this layer's first output, from its
+   * inputs and the mask that came with them. A functional or sequential model calls it after
+   * each layer and passes the result to the next layer as `options.mask`. The default keeps
+   * the input mask when `supportsMasking` is set (layers that do not change the steps axis)
+   * and drops it otherwise; embedding, masking and the recurrent layers override it.
+   */
+  computeMask(_inputs: LayerInput, mask: Tensor | undefined): Tensor | undefined {
+    return this.supportsMasking ? mask : undefined;
+  }
+
+  /** Whether computeMask passes the input mask through unchanged (default false). */
+  get supportsMasking(): boolean {
+    return false;
   }
 
   /** Output dtype; the default is the layer's dtype. */

@@ -60,6 +60,9 @@ export class Graph {
     this.layers = layers;
   }
 
+  /** The masks of the outputs of the latest run (undefined where an output has none). */
+  lastOutputMasks: (Tensor | undefined)[] = [];
+
   /** Runs the graph on real tensors (one per input, in order). */
   run(values: readonly Tensor[], options: CallOptions, owner: string): Tensor[] {
     if (values.length !== this.inputs.length) {
@@ -69,6 +72,8 @@ export class Graph {
       );
     }
     const computed = new Map<SymbolicTensor, Tensor>();
+    // Keras masks (Layer.computeMask): the mask of each computed tensor, when it has one.
+    const masks = new Map<SymbolicTensor, Tensor>();
     this.inputs.forEach((x, i) => {
       const value = values[i]!;
       const ok =
@@ -86,10 +91,18 @@ export class Graph {
     for (const node of this.nodes) {
       if (node.layer instanceof InputLayer) continue;
       const args = node.inputs.map((x) => computed.get(x)!);
-      const out: LayerOutput = node.layer.apply(node.singleInput ? args[0]! : args, options);
+      const layerInput = node.singleInput ? args[0]! : args;
+      const mask = masks.get(node.inputs[0]!);
+      const rest: CallOptions = { ...options };
+      delete rest.mask;
+      delete rest.initialState; // a recurrent layer's own call option, not a model's
+      const out: LayerOutput = node.layer.apply(layerInput, mask ? { ...rest, mask } : rest);
       const list = Array.isArray(out) ? out : [out];
       node.outputs.forEach((x, i) => computed.set(x, list[i]!));
+      const outMask = node.layer.computeMask(layerInput, mask);
+      if (outMask) masks.set(node.outputs[0]!, outMask);
     }
+    this.lastOutputMasks = this.outputs.map((x) => masks.get(x));
     return this.outputs.map((x) => computed.get(x)!);
   }
 }

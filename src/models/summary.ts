@@ -26,10 +26,14 @@ function describeObject(obj: Serializable): string {
 /** What penalises and constrains a layer: "kernel: L2(l2=0.01); activity: L1(l1=1e-5)". */
 export function describePenalties(layer: Layer): string {
   const parts: string[] = [];
-  for (const w of layer.ownWeights) {
-    if (w.regularizer) parts.push(`${w.shortName}: ${describeObject(w.regularizer)}`);
+  // A built-in layer's nested layers (a recurrent layer's cell, a wrapper's layer) are part of
+  // its row; a nested model's layers have rows of their own elsewhere.
+  const weights = 'summary' in layer ? layer.ownWeights : layer.weights;
+  for (const w of weights) {
+    const name = w.layer.name === layer.name ? w.shortName : w.name;
+    if (w.regularizer) parts.push(`${name}: ${describeObject(w.regularizer)}`);
     if (w.constraint)
-      parts.push(`${w.shortName} ≤ ${describeObject(w.constraint as unknown as Serializable)}`);
+      parts.push(`${name} ≤ ${describeObject(w.constraint as unknown as Serializable)}`);
   }
   if (layer.activityRegularizer) {
     const sum = layer.activityRegularizerReduction === 'sum' ? ' summed over batch' : '';

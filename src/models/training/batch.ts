@@ -4,7 +4,7 @@ import { ConfigError } from '../../errors.js';
 import { LayerVariable } from '../../layers/layer.js';
 import { computeLoss } from '../../losses/loss.js';
 import type { Metric } from '../../metrics/metric.js';
-import { add, addN, argMax, cast, mul, reshape } from '../../ops/index.js';
+import { add, addN, argMax, cast, mul, reshape, sum } from '../../ops/index.js';
 import { activeTap } from '../../layers/taps.js';
 import { scalar, tensor, zerosLike } from '../../tensor/creation.js';
 import { withScope } from '../../tensor/scope.js';
@@ -65,8 +65,9 @@ export function batchLoss(
       `${model.describeSelf()} has ${predictions.length} output(s) (${compiled.outputNames.join(', ')}) but ${ys.length} target tensor(s) were given.`,
     );
   }
+  const masks = model.outputMasks;
   const outputLosses = predictions.map((p, i) =>
-    computeLoss(compiled.losses[i]!, ys[i]!, p, sampleWeight),
+    computeLoss(compiled.losses[i]!, ys[i]!, p, maskedWeight(masks[i], p, sampleWeight)),
   );
   const data = addN(
     outputLosses.map((l, i) =>
@@ -85,6 +86,26 @@ export function batchLoss(
       predictions,
     }),
   };
+}
+
+/**
+ * Keras 3's loss masking: when an output carries a mask (a sequence after embedding({
+ * maskZero }) or masking()) of the per-step losses' shape [batch, steps], masked steps weigh
+ * 0 and the others total/(valid + 1e-7), so the mean is taken over the valid steps only
+ * (keras/src/losses/loss.py apply_mask). The sample weight, if any, multiplies in.
+ */
+function maskedWeight(
+  mask: Tensor | undefined,
+  prediction: Tensor,
+  sampleWeight: Tensor | undefined,
+): Tensor | undefined {
+  if (!mask || prediction.rank !== mask.rank + 1) return sampleWeight;
+  const m = cast(mask, prediction.dtype === 'float64' ? 'float64' : 'float32');
+  const valid = sum(m).item();
+  const scaled = mul(m, mask.size / (valid + 1e-7));
+  if (!sampleWeight) return scaled;
+  const sw = sampleWeight.rank === 0 ? sampleWeight : reshape(sampleWeight, [mask.shape[0]!, 1]);
+  return mul(scaled, cast(sw, scaled.dtype));
 }
 
 /** Running means of the per-batch numbers, weighted by batch size (as Keras's loss tracker). */
