@@ -3,20 +3,24 @@
  * bytes, so during a training loop it rarely collects the small tensor objects whose blocks
  * could be reused; the arena asks for a collection itself when it is full.
  *
- * Under Node, `gc` comes from a V8 flag set at run time (--expose-gc), and the
- * FinalizationRegistry comes from a fresh vm context made after setting
- * --harmony-weak-refs-with-cleanup-some, whose `cleanupSome()` runs pending finalizers
- * synchronously, right after the collection. Where either is missing (a browser, an engine
- * without the flag) the registry is the global one: finalizers then run at a later turn of
- * the event loop, and memory is reclaimed between training steps instead.
+ * Under Node, `gc` comes from a V8 flag set at run time (--expose-gc), and `cleanupSome()`,
+ * which runs pending finalizers synchronously right after the collection, from a fresh vm
+ * context made after setting --harmony-weak-refs-with-cleanup-some (contexts made before the
+ * flag, the main one included, lack it). The registry itself is always the main context's:
+ * cleanupSome is borrowed from the vm context's prototype and called on it. A registry made
+ * in the vm context would also schedule its own cleanup tasks in that context, and Node 20
+ * aborts the process ("illegal access" from FreeEnvironment) when such a task is still due at
+ * exit, since JavaScript may no longer run and the vm context has no environment to report
+ * to; a main-context task at exit is dropped quietly. Where either tool is missing (a
+ * browser, an engine without the flag) finalizers run at a later turn of the event loop, and
+ * memory is reclaimed between training steps instead.
  */
 
-interface CleanupRegistry<T> extends FinalizationRegistry<T> {
-  cleanupSome?(): void;
-}
+/** `FinalizationRegistry.prototype.cleanupSome`, called with a registry as `this`. */
+type CleanupSome = (this: FinalizationRegistry<unknown>) => void;
 
 export interface Collector<T> {
-  readonly registry: CleanupRegistry<T>;
+  readonly registry: FinalizationRegistry<T>;
   /** collect() frees unreachable blocks before it returns. */
   readonly synchronous: boolean;
   /**
@@ -30,14 +34,14 @@ type GcFunction = () => void;
 
 interface NodeTools {
   gc: GcFunction | undefined;
-  Registry: typeof FinalizationRegistry | undefined;
+  cleanupSome: CleanupSome | undefined;
 }
 
 let tools: NodeTools | undefined;
 
 function nodeTools(): NodeTools {
   if (tools) return tools;
-  tools = { gc: undefined, Registry: undefined };
+  tools = { gc: undefined, cleanupSome: undefined };
   if (typeof process === 'undefined' || typeof process.getBuiltinModule !== 'function') {
     return tools;
   }
@@ -51,8 +55,12 @@ function nodeTools(): NodeTools {
     tools.gc =
       typeof g.gc === 'function' ? g.gc : typeof gc === 'function' ? (gc as GcFunction) : undefined;
     const R = Registry as typeof FinalizationRegistry | undefined;
-    if (R && typeof (R.prototype as CleanupRegistry<unknown>).cleanupSome === 'function') {
-      tools.Registry = R;
+    const cleanupSome = (R?.prototype as { cleanupSome?: unknown } | undefined)?.cleanupSome;
+    if (typeof cleanupSome === 'function') {
+      // Borrowed across contexts: check that this engine accepts a main-context registry.
+      const borrowed = cleanupSome as CleanupSome;
+      borrowed.call(new FinalizationRegistry(() => undefined));
+      tools.cleanupSome = borrowed;
     }
   } catch {
     // No flags in this engine: the global registry and no explicit collections.
@@ -62,18 +70,19 @@ function nodeTools(): NodeTools {
 
 /** A registry calling `free`, and a collect() that runs the collector if `gc` is allowed. */
 export function collector<T>(free: (held: T) => void, gc: boolean): Collector<T> {
-  const t = gc ? nodeTools() : { gc: undefined, Registry: undefined };
-  const Registry = t.Registry ?? FinalizationRegistry;
-  const registry: CleanupRegistry<T> = new Registry<T>(free);
+  const t = gc ? nodeTools() : { gc: undefined, cleanupSome: undefined };
+  // Always the main context's registry (see the top of this file).
+  const registry = new FinalizationRegistry<T>(free);
   const run = t.gc;
-  const synchronous = run !== undefined && typeof registry.cleanupSome === 'function';
+  const cleanupSome = t.cleanupSome;
+  const synchronous = run !== undefined && cleanupSome !== undefined;
   return {
     registry,
     synchronous,
     collect(): void {
       if (!run) return;
       run();
-      registry.cleanupSome?.();
+      cleanupSome?.call(registry);
     },
   };
 }

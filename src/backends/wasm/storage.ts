@@ -10,7 +10,7 @@ import { collector, type Collector } from './collector.js';
  *     when the count of holders, raised by retain(), falls to zero;
  *   - a FinalizationRegistry: once no object refers to the handle, the garbage collector
  *     lets it free the block. The arena asks for a collection when it is full (collect()),
- *     and where the engine allows it (Node: a registry from a context with cleanupSome) the
+ *     and where the engine allows it (Node: gc and cleanupSome, see ./collector.ts) the
  *     finalizers run right then, inside the allocation, so a synchronous training loop that
  *     never yields to the event loop still gets its memory back.
  * The registry holds the Block, never the handle, so it does not keep the handle alive.
