@@ -322,6 +322,10 @@ export const CASES: Record<string, Case> = {
     (o) => sn.data.mnist(o),
     'reading 70,000 digits is slow; the options are checked before the data is read',
   ),
+  // PyTorch export (issue 13).
+  'io.exportPyTorch': fn('exportPyTorch', (o) =>
+    sn.io.exportPyTorch(tinyModel(), join(tmp, 'torch'), { force: true, ...o }),
+  ),
 };
 
 function initializerCases(): Record<string, Case> {

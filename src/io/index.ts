@@ -52,3 +52,7 @@ export type { WeightSpec, WeightsManifestEntry } from './weights.js';
 // PyTorch export (issue 13): safetensors, numpy files, the exporter and the way back.
 export { saveNpy } from './npy.js';
 export { loadSafetensors } from './pytorch/load.js';
+export {
+  exportPyTorch,
+  type ExportPyTorchOptions,
+} from './pytorch/export.js';

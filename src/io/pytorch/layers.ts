@@ -2,6 +2,9 @@ import { activationName, getActivation, type Activation } from '../../activation
 import type { BatchNormalization } from '../../layers/batch-normalization.js';
 import type { Dense } from '../../layers/dense.js';
 import type { Layer, LayerVariable } from '../../layers/layer.js';
+import { KLSparsity } from '../../regularizers/kl-sparsity.js';
+import { L1, L1L2, L2 } from '../../regularizers/l1l2.js';
+import { OrthogonalRegularizer } from '../../regularizers/orthogonal.js';
 import type { Regularizer } from '../../regularizers/regularizer.js';
 
 /**
@@ -44,15 +47,22 @@ export function py(value: unknown): string {
 /** The Python expression of a regularizer, or undefined for one model.py does not know. */
 export function pythonRegularizer(r: Regularizer | undefined): string | undefined {
   if (!r) return 'None';
-  const cls = (r.constructor as { className?: string }).className;
-  const c = r.getConfig() as Record<string, unknown>;
-  if (cls === 'L1') return `L1L2(l1=${py(c.l1)})`;
-  if (cls === 'L2') return `L1L2(l2=${py(c.l2)})`;
-  if (cls === 'L1L2') return `L1L2(l1=${py(c.l1)}, l2=${py(c.l2)})`;
-  if (cls === 'OrthogonalRegularizer')
-    return `Orthogonal(factor=${py(c.factor)}, mode=${py(c.mode)})`;
-  if (cls === 'KLSparsity') return `KLSparsity(rho=${py(c.rho)}, beta=${py(c.beta)})`;
-  return undefined;
+  // Exactly the built-in classes: a subclass may change apply().
+  const c = () => r.getConfig() as Record<string, unknown>;
+  switch (r.constructor) {
+    case L1:
+      return `L1L2(l1=${py(c().l1)})`;
+    case L2:
+      return `L1L2(l2=${py(c().l2)})`;
+    case L1L2:
+      return `L1L2(l1=${py(c().l1)}, l2=${py(c().l2)})`;
+    case OrthogonalRegularizer:
+      return `Orthogonal(factor=${py(c().factor)}, mode=${py(c().mode)})`;
+    case KLSparsity:
+      return `KLSparsity(rho=${py(c().rho)}, beta=${py(c().beta)})`;
+    default:
+      return undefined;
+  }
 }
 
 /** A built-in activation (exactly its class, not a subclass) by Keras name and config. */
