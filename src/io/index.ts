@@ -52,7 +52,5 @@ export type { WeightSpec, WeightsManifestEntry } from './weights.js';
 // PyTorch export (issue 13): safetensors, numpy files, the exporter and the way back.
 export { saveNpy } from './npy.js';
 export { loadSafetensors } from './pytorch/load.js';
-export {
-  exportPyTorch,
-  type ExportPyTorchOptions,
-} from './pytorch/export.js';
+export { exportPyTorch, type ExportPyTorchOptions } from './pytorch/export.js';
+export type { ExportFitOptions } from './pytorch/training.js';

@@ -1,5 +1,6 @@
 import { ConfigError, describe } from '../../errors.js';
 import type { Layer } from '../../layers/layer.js';
+import type { Model } from '../../models/model.js';
 import { transpose } from '../../ops/index.js';
 import { checkBoolean, checkOptionKeys, optionKeys } from '../../validation.js';
 import { SerializationError } from '../errors.js';
@@ -7,12 +8,18 @@ import { encodeSafetensors } from '../safetensors.js';
 import { py, pythonRegularizer } from './layers.js';
 import { torchPlan, torchWeights, type TorchLayerPlan } from './plan.js';
 import { MODEL_RUNTIME } from './python-model.js';
+import { trainingFiles, type ExportFitOptions } from './training.js';
 
 export interface ExportPyTorchOptions {
   /** Replace a folder that exists and is not empty (default false: refused). */
   force?: boolean;
+  /** fit() settings written to training.json for train.py (a compiled model only). */
+  fit?: ExportFitOptions;
 }
-export const EXPORT_PYTORCH_OPTION_KEYS = optionKeys<ExportPyTorchOptions>()({ force: true });
+export const EXPORT_PYTORCH_OPTION_KEYS = optionKeys<ExportPyTorchOptions>()({
+  force: true,
+  fit: true,
+});
 
 /** The model-specific end of model.py: the Model class and load_model(). */
 function modelClass(model: Layer, plan: readonly TorchLayerPlan[]): string {
@@ -109,6 +116,7 @@ export async function exportPyTorch(
       MODEL_RUNTIME +
       modelClass(model, plan),
     'weights.safetensors': encodeSafetensors(weights, { format: 'pt', producer: 'sinew' }),
+    ...trainingFiles(model as Model, options.fit, where),
   };
   return writeFolderAtomic(dir.replace(/^file:\/\//, ''), files, force, where);
 }
