@@ -3,11 +3,13 @@
  * The `sinew` command, built only on the public API.
  *   sinew lab [options]      the regularization lab (what `npm start` runs)
  *   sinew inspect <path>     the summary of a saved model (sinew's or TensorFlow.js's)
+ *   sinew export pytorch|data, sinew import pytorch   to PyTorch and back (cli/export.ts)
  *   sinew help               this text
  */
 import * as sn from 'sinew';
 import { LAB_HELP, parseLabArgs, UsageError } from './lab/args.js';
 import { runLab } from './lab/run.js';
+import { runExport } from './export.js';
 
 const HELP = `sinew: deep learning in TypeScript where kernel and activity regularizers really work
 
@@ -16,6 +18,8 @@ Usage: sinew <command> [options]
 Commands:
   lab        train one autoencoder under each regularizer on MNIST; table, verdicts, HTML report
   inspect    summarize a saved model: sinew inspect <model.json or its folder>
+  export     to PyTorch: sinew export pytorch <model> <dir>; sinew export data <dir>
+  import     from PyTorch: sinew import pytorch <model> <weights.safetensors> <out>
   help       this text
 
 Run \`sinew <command> --help\` for a command's options.
@@ -47,6 +51,9 @@ async function main(argv: string[]): Promise<number> {
       }
       return 0;
     }
+    case 'export':
+    case 'import':
+      return runExport(command, rest, (line) => process.stdout.write(`${line}\n`));
     case undefined:
     case 'help':
     case '--help':
@@ -55,7 +62,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     default:
       throw new UsageError(
-        `unknown command ${JSON.stringify(command)}; the commands are lab, inspect and help.`,
+        `unknown command ${JSON.stringify(command)}; the commands are lab, inspect, export, import and help.`,
       );
   }
 }
