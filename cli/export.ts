@@ -100,7 +100,10 @@ export async function runExport(
       if (batchSize !== undefined) fit.batchSize = batchSize;
       if (seed !== undefined) fit.seed = seed;
       if (split !== undefined) fit.validationSplit = split;
-      const files = await sn.io.exportPyTorch(model, to, { force: p.values.force === true, fit });
+      const files = await sn.io.exportPyTorch(model, to, {
+        force: p.values.force === true,
+        ...(Object.keys(fit).length > 0 ? { fit } : {}),
+      });
       for (const f of files) print(`wrote ${f}`);
       if (!model.compiled)
         print(

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as sn from '../src/index.js';
 import { VARIANTS } from '../cli/lab/variants.js';
-import { lastJson, runPython } from './fixtures/torch.js';
+import { lastJson, PYTHON, runPython, torchProblem } from './fixtures/torch.js';
 
 /**
  * sn.io.exportPyTorch: the exported module's predictions and named penalties equal sinew's
@@ -275,7 +275,16 @@ test('exportPyTorch refuses unexportable layers (listing them), a non-empty fold
   await sn.io.exportPyTorch(good, empty);
   assert.deepEqual((await readdir(root)).sort(), ['empty', 'full']);
   await assert.rejects(
+    sn.io.exportPyTorch(good, join(root, 'x'), { fit: { epochs: 2 } }),
+    (e: Error) => e.name === 'ConfigError' && /not compiled/.test(e.message),
+  );
+  await assert.rejects(
     sn.io.exportPyTorch(good, join(root, 'x'), { forse: true } as never),
     (e: Error) => e.name === 'ConfigError' && /force/.test(e.message),
   );
+});
+
+test('a machine without PyTorch fails the tests with a message naming python3-torch', () => {
+  assert.equal(torchProblem(PYTHON), undefined);
+  assert.match(torchProblem('/nonexistent/python3') ?? '', /Debian package python3-torch/);
 });

@@ -6,6 +6,7 @@ import {
   checkOptionalNumber,
   optionKeys,
 } from '../../validation.js';
+import { ConfigError } from '../../errors.js';
 import { SerializationError } from '../errors.js';
 import { TRAIN_PY } from './python-train.js';
 
@@ -61,8 +62,6 @@ export function trainingFiles(
   fit: ExportFitOptions | undefined,
   where: string,
 ): Record<string, string> {
-  const compiled = model.compiled;
-  if (!compiled) return {};
   const f = checkOptionKeys(fit, `${where}: fit`, EXPORT_FIT_OPTION_KEYS) as ExportFitOptions;
   const settings = {
     epochs: checkNumber(f.epochs, `${where}: fit`, 'epochs', {
@@ -84,6 +83,15 @@ export function trainingFiles(
       fallback: 0,
     }),
   };
+  const compiled = model.compiled;
+  if (!compiled) {
+    if (fit === undefined) return {};
+    throw new ConfigError(
+      `${where}: fit settings were given, but ${model.describeSelf()} is not compiled, so there is ` +
+        'no train.py to write them for. Fix: call model.compile({ optimizer, loss }) first ' +
+        '(or load a model saved with includeOptimizer: true), or leave fit out.',
+    );
+  }
   const optimizer = compiled.optimizer;
   const optimizerClass = (optimizer.constructor as unknown as { className: string }).className;
   if (!OPTIMIZERS.includes(optimizerClass)) {
