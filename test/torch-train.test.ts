@@ -275,3 +275,62 @@ test('train.py mirrors each optimizer, schedule, clipping and weight decay sinew
     );
   }
 });
+
+test('train.py logs per epoch what sinew fit does: loss, regularization_loss, metrics, validation split', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'sinew-torch-history-'));
+  sn.setSeed(8);
+  const x = sn.randomNormal([50, 6], { seed: 3, dtype: 'float64' });
+  const y = sn.cast(sn.oneHot(sn.argMax(sn.randomNormal([50, 3], { seed: 4 }), -1), 3), 'float64');
+  const model = sn.sequential({
+    layers: [
+      sn.layers.dense({
+        name: 'h',
+        units: 8,
+        inputShape: [6],
+        activation: 'relu',
+        dtype: 'float64',
+        activityRegularizer: sn.regularizers.l1(0.01),
+      }),
+      sn.layers.batchNormalization({ name: 'bn', dtype: 'float64' }),
+      sn.layers.dense({
+        name: 'o',
+        units: 3,
+        activation: 'softmax',
+        dtype: 'float64',
+        kernelRegularizer: sn.regularizers.l2(0.01),
+      }),
+    ],
+  });
+  model.compile({
+    optimizer: sn.optimizers.rmsprop({ learningRate: 0.01 }),
+    loss: 'categoricalCrossentropy',
+    metrics: ['accuracy', 'mse'],
+  });
+  const fit = { batchSize: 8, seed: 9, epochs: 3, validationSplit: 0.2 };
+  await sn.io.exportPyTorch(model, dir, { fit });
+  await sn.io.saveNpy(x, join(dir, 'x.npy'));
+  await sn.io.saveNpy(y, join(dir, 'y.npy'));
+  const history = await model.fit(x, y, { ...fit, verbose: 0 });
+  runPythonFile(join(dir, 'train.py'), { args: ['--data', dir] });
+  const theirs = JSON.parse(await readFile(join(dir, 'trained.history.json'), 'utf8')) as Record<
+    string,
+    number[]
+  >;
+  const keys = [
+    'loss',
+    'regularization_loss',
+    'accuracy',
+    'mse',
+    'val_loss',
+    'val_regularization_loss',
+    'val_accuracy',
+    'val_mse',
+  ];
+  assert.deepEqual(Object.keys(history.history).sort(), [...keys].sort());
+  assert.deepEqual(Object.keys(theirs).sort(), [...keys].sort());
+  for (const k of keys) {
+    const mine = history.history[k]!;
+    assert.equal(theirs[k]!.length, 3, k);
+    mine.forEach((v, e) => close(v as number, theirs[k]![e]!, `epoch ${e} ${k}`));
+  }
+});

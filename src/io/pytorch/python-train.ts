@@ -325,6 +325,31 @@ def data_loss(y_true, y_pred):
     return per.mean()
 
 
+@torch.no_grad()
+def metric_values(y_true, y_pred):
+    """The compiled metrics on a batch: each a mean over the batch (sinew's running means
+    weight every batch by its size, as the epoch logs here do)."""
+    out = {}
+    for m in CONFIG.get("metrics", []):
+        kind = m["className"]
+        if kind == "MeanSquaredError":
+            value = (y_pred - y_true).square().mean()
+        elif kind == "MeanAbsoluteError":
+            value = (y_pred - y_true).abs().mean()
+        elif kind == "BinaryAccuracy":
+            guess = (y_pred > m["config"].get("threshold", 0.5)).to(y_true.dtype)
+            value = (guess == y_true).to(torch.float64).mean()
+        elif kind == "CategoricalAccuracy":
+            value = (y_pred.argmax(-1) == y_true.argmax(-1)).to(torch.float64).mean()
+        elif kind == "SparseCategoricalAccuracy":
+            labels = y_true.reshape(y_pred.shape[:-1]).long()
+            value = (y_pred.argmax(-1) == labels).to(torch.float64).mean()
+        else:
+            raise ValueError("unknown metric " + kind)
+        out[m["name"]] = value
+    return out
+
+
 # ----------------------------------------------------------------------------------------
 # fit()
 
@@ -409,8 +434,15 @@ def train(rank, world, args):
         net = DistributedDataParallel(model, device_ids=None if device.type == "cpu" else [device])
     opt = CONFIG["optimizer"]
     optimizer = Optimizer(named, opt["className"], opt["config"])
-    rng = SinewRandom(args.seed if args.seed is not None else
-                      int.from_bytes(os.urandom(4), "little"))
+    seed = args.seed
+    if seed is None:
+        # Unseeded: a random order, the same on every process (rank 0's draw).
+        drawn = torch.tensor([int.from_bytes(os.urandom(4), "little")], dtype=torch.int64,
+                             device=device)
+        if distributed:
+            dist.broadcast(drawn, 0)
+        seed = int(drawn.item())
+    rng = SinewRandom(seed)
     steps = -(-samples // args.batch_size)
     log = open(args.log_steps, "w") if args.log_steps and rank == 0 else None
     history = {"loss": [], "regularization_loss": []}
@@ -457,6 +489,8 @@ def train(rank, world, args):
                 named_terms[name] = named_terms.get(name, 0.0) + reduce_mean(value)
             sums["loss"] += loss_value * size
             sums["regularization_loss"] += reg_value * size
+            for name, value in metric_values(yb, out).items():
+                sums[name] = sums.get(name, 0.0) + reduce_mean(value) * size
             seen += size
             done += 1
             if log:
@@ -498,6 +532,8 @@ def evaluate(model, val, batch_size, device):
         reg = float(model.regularization_loss())
         sums["val_loss"] += (float(data_loss(yb, out)) + reg) * xb.shape[0]
         sums["val_regularization_loss"] += reg * xb.shape[0]
+        for name, value in metric_values(yb, out).items():
+            sums["val_" + name] = sums.get("val_" + name, 0.0) + float(value) * xb.shape[0]
     model.train()
     return {k: v / x.shape[0] for k, v in sums.items()}
 
@@ -512,6 +548,8 @@ def main():
     args = parse_args()
     if args.processes > 1:
         import torch.multiprocessing as mp
+        if args.seed is None:
+            args.seed = int.from_bytes(os.urandom(4), "little")
         os.environ.setdefault("MASTER_ADDR", "127.0.0.1")
         os.environ.setdefault("MASTER_PORT", str(args.port))
         mp.spawn(_spawned, args=(args.processes, args), nprocs=args.processes, join=True)

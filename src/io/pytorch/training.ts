@@ -1,3 +1,4 @@
+import { getMetric } from '../../metrics/metric.js';
 import type { Model } from '../../models/model.js';
 import {
   checkBoolean,
@@ -33,6 +34,13 @@ export const EXPORT_FIT_OPTION_KEYS = optionKeys<ExportFitOptions>()({
 
 const OPTIMIZERS = ['SGD', 'Adam', 'AdamW', 'Adamax', 'Nadam', 'RMSprop', 'Adagrad'];
 const SCHEDULES = ['ExponentialDecay', 'CosineDecay', 'PiecewiseConstantDecay', 'LinearWarmup'];
+const METRICS = [
+  'MeanSquaredError',
+  'MeanAbsoluteError',
+  'BinaryAccuracy',
+  'CategoricalAccuracy',
+  'SparseCategoricalAccuracy',
+];
 const LOSSES = [
   'MeanSquaredError',
   'MeanAbsoluteError',
@@ -121,9 +129,22 @@ export function trainingFiles(
         '(or export an uncompiled model: model.py alone).',
     );
   }
+  const outputShape = model.outputs[0]?.shape ?? [];
+  const metrics = compiled.metricIds[0]!.map((id) => {
+    const metric = getMetric(id, { loss, outputShape });
+    const className = (metric.constructor as unknown as { className?: string }).className ?? '';
+    if (!METRICS.includes(className)) {
+      throw new SerializationError(
+        `${where}: train.py has no version of the metric ${metric.name}; it knows ` +
+          `${METRICS.join(', ')}. Fix: compile with those metrics (or none) before exporting.`,
+      );
+    }
+    return { name: metric.name, className, config: metric.getConfig() };
+  });
   const config = {
     optimizer: { className: optimizerClass, config: optimizerConfig },
     loss: { className: lossClass, config: lossConfig },
+    metrics,
     fit: settings,
   };
   return { 'train.py': TRAIN_PY, 'training.json': `${JSON.stringify(config, null, 2)}\n` };
