@@ -400,7 +400,9 @@ def train(rank, world, args):
     distributed = world > 1
     if distributed:
         backend = "nccl" if torch.cuda.is_available() else "gloo"
-        dist.init_process_group(backend, rank=rank, world_size=world)
+        import datetime
+        dist.init_process_group(backend, rank=rank, world_size=world,
+                                timeout=datetime.timedelta(minutes=10))
     device = torch.device("cuda", rank % torch.cuda.device_count()) \
         if distributed and torch.cuda.is_available() else torch.device("cpu")
     model = exported.load_model(args.weights).to(device)
@@ -517,6 +519,9 @@ def train(rank, world, args):
     if log:
         log.close()
     if distributed:
+        # Every process is done before any leaves: process 0 hosts the rendezvous store, and a
+        # process that still talks to it after it exited would wait for it.
+        dist.barrier()
         dist.destroy_process_group()
 
 
