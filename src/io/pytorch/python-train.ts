@@ -519,10 +519,13 @@ def train(rank, world, args):
     if log:
         log.close()
     if distributed:
-        # Every process is done before any leaves: process 0 hosts the rendezvous store, and a
-        # process that still talks to it after it exited would wait for it.
+        # Every process is done before any leaves. Then each leaves at once: process 0 hosts
+        # the rendezvous store, and with torch 1.13 a process tearing its group down after 0
+        # has gone (destroy_process_group, or the interpreter's own shutdown) can wait forever.
         dist.barrier()
-        dist.destroy_process_group()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
 
 
 @torch.no_grad()
