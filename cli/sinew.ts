@@ -4,11 +4,13 @@
  *   sinew lab [options]      the regularization lab (what `npm start` runs)
  *   sinew inspect <path>     the summary of a saved model (sinew's or TensorFlow.js's)
  *   sinew playground         the regularization playground, served on 127.0.0.1
+ *   sinew export pytorch|data, sinew import pytorch   to PyTorch and back (cli/export.ts)
  *   sinew help               this text
  */
 import * as sn from 'sinew';
 import { LAB_HELP, parseLabArgs, UsageError } from './lab/args.js';
 import { runLab } from './lab/run.js';
+import { runExport } from './export.js';
 import { parsePlaygroundArgs, PLAYGROUND_HELP, runPlayground } from './playground.js';
 
 const HELP = `sinew: deep learning in TypeScript where kernel and activity regularizers really work
@@ -19,6 +21,8 @@ Commands:
   lab        train one autoencoder under each regularizer on MNIST; table, verdicts, HTML report
   inspect    summarize a saved model: sinew inspect <model.json or its folder>
   playground the regularization playground: build it and serve it on 127.0.0.1
+  export     to PyTorch: sinew export pytorch <model> <dir>; sinew export data <dir>
+  import     from PyTorch: sinew import pytorch <model> <weights.safetensors> <out>
   help       this text
 
 Run \`sinew <command> --help\` for a command's options.
@@ -59,6 +63,9 @@ async function main(argv: string[]): Promise<number> {
       await runPlayground(options);
       return 0;
     }
+    case 'export':
+    case 'import':
+      return runExport(command, rest, (line) => process.stdout.write(`${line}\n`));
     case undefined:
     case 'help':
     case '--help':
@@ -67,7 +74,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     default:
       throw new UsageError(
-        `unknown command ${JSON.stringify(command)}; the commands are lab, inspect, playground and help.`,
+        `unknown command ${JSON.stringify(command)}; the commands are lab, inspect, playground, export, import and help.`,
       );
   }
 }

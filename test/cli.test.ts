@@ -49,7 +49,7 @@ test('sinew inspect summarizes a saved model: layers, parameters, regularizers, 
 test('sinew with an unknown command says which commands exist', () => {
   const r = sinew(['frobnicate']);
   assert.equal(r.status, 2);
-  assert.match(r.stderr, /the commands are lab, inspect, playground and help/);
+  assert.match(r.stderr, /the commands are lab, inspect, playground, export, import and help/);
   assert.equal(sinew(['help']).status, 0);
 });
 

@@ -500,6 +500,10 @@ export const CASES: Record<string, Case> = {
   ),
   'layers.masking': fn('Masking', (o) => sn.layers.masking({ maskValue: 0, ...o })),
   'layers.Masking': fn('Masking', (o) => new sn.layers.Masking({ maskValue: 0, ...o })),
+  // PyTorch export (issue 13).
+  'io.exportPyTorch': fn('exportPyTorch', (o) =>
+    sn.io.exportPyTorch(tinyModel(), join(tmp, 'torch'), { force: true, ...o }),
+  ),
 };
 
 function mergeLayerCases(): Record<string, Case> {

@@ -241,4 +241,7 @@ export const NO_OPTIONS: Record<string, string> = {
       'Layer#computeMask',
     ].map((n) => [n, 'positional arguments only']),
   ),
+  // PyTorch export (issue 13).
+  'io.saveNpy': '(tensor, path)',
+  'io.loadSafetensors': '(model, path)',
 };

@@ -48,3 +48,9 @@ export { probeDirectory, type ProbeOptions } from './folders.js';
 export { registerClass, type CustomObjects } from './registry.js';
 export { SerializationError } from './errors.js';
 export type { WeightSpec, WeightsManifestEntry } from './weights.js';
+
+// PyTorch export (issue 13): safetensors, numpy files, the exporter and the way back.
+export { saveNpy } from './npy.js';
+export { loadSafetensors } from './pytorch/load.js';
+export { exportPyTorch, type ExportPyTorchOptions } from './pytorch/export.js';
+export type { ExportFitOptions } from './pytorch/training.js';
