@@ -400,6 +400,71 @@ export class WasmBackend implements Backend {
     return out;
   }
 
+  lstmGates(z: TensorInfo, c: TensorInfo): { gates: DataId; c: DataId; h: DataId } {
+    if (z.dtype !== 'float32' || c.dtype !== 'float32') {
+      const r = this.#cpu.lstmGates(this.#toCpu(z), this.#toCpu(c));
+      return { gates: this.#fromCpu(r.gates), c: this.#fromCpu(r.c), h: this.#fromCpu(r.h) };
+    }
+    const temps: WasmData[] = [];
+    const zs = this.#local(z, temps);
+    const cs = this.#local(c, temps);
+    const gates = this.#alloc('float32', z.shape);
+    const cNext = this.#alloc('float32', c.shape);
+    const h = this.#alloc('float32', c.shape);
+    const [batch, units] = c.shape as [number, number];
+    if (h.size > 0) {
+      this.#k.lstmGates(zs.offset, cs.offset, gates.offset, cNext.offset, h.offset, batch, units);
+    }
+    this.#done(temps);
+    return { gates, c: cNext, h };
+  }
+
+  lstmGatesGrad(
+    gates: TensorInfo,
+    c: TensorInfo,
+    cNext: TensorInfo,
+    dh: TensorInfo,
+    dcNext: TensorInfo,
+  ): { dz: DataId; dc: DataId } {
+    const all = [gates, c, cNext, dh, dcNext];
+    if (all.some((t) => t.dtype !== 'float32')) {
+      const r = this.#cpu.lstmGatesGrad(
+        this.#toCpu(gates),
+        this.#toCpu(c),
+        this.#toCpu(cNext),
+        this.#toCpu(dh),
+        this.#toCpu(dcNext),
+      );
+      return { dz: this.#fromCpu(r.dz), dc: this.#fromCpu(r.dc) };
+    }
+    const temps: WasmData[] = [];
+    const [gs, cs, ns, dhs, dcs] = all.map((t) => this.#local(t, temps)) as [
+      WasmData,
+      WasmData,
+      WasmData,
+      WasmData,
+      WasmData,
+    ];
+    const dz = this.#alloc('float32', gates.shape);
+    const dc = this.#alloc('float32', c.shape);
+    const [batch, units] = c.shape as [number, number];
+    if (dc.size > 0) {
+      this.#k.lstmGatesGrad(
+        gs.offset,
+        cs.offset,
+        ns.offset,
+        dhs.offset,
+        dcs.offset,
+        dz.offset,
+        dc.offset,
+        batch,
+        units,
+      );
+    }
+    this.#done(temps);
+    return { dz, dc };
+  }
+
   reduce(op: ReduceOp, x: TensorInfo, axes: readonly number[]): DataId {
     const layout = reduceLayout(x.shape, axes);
     if (layout === undefined || x.dtype !== 'float32') {
