@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import type { DataId, TensorInfo } from '../backend.js';
+import type { TensorInfo } from '../backend.js';
+import type { DataId } from '../../tensor/store.js';
 import { CpuBackend } from '../cpu/index.js';
 import { WasmBackend } from './index.js';
 import { loadKernels } from './loader.js';
