@@ -27,6 +27,7 @@ import {
 } from './codes.js';
 import { binaryLayout, reduceLayout, stridedLayout, type StridedLayout } from './layout.js';
 import { deferredWasmBackend } from './deferred.js';
+import { concatInto, sliceInto } from './copy.js';
 import { canLoadSync, fetchKernels, loadKernels, wasmBaseUrl, type WasmKernels } from './loader.js';
 import { wasmMatmul } from './matmul.js';
 import { WorkerPool, splitRange, type PoolStats, type RangeJob } from './pool.js';
@@ -650,12 +651,40 @@ export class WasmBackend implements Backend {
     return this.#fromCpu(this.#cpu.transpose(this.#toCpu(x), perm));
   }
   slice(x: TensorInfo, begin: readonly number[], size: readonly number[]): DataId {
-    return this.#fromCpu(this.#cpu.slice(this.#toCpu(x), begin, size));
+    if (x.dtype !== 'float32' && x.dtype !== 'int32') {
+      return this.#fromCpu(this.#cpu.slice(this.#toCpu(x), begin, size));
+    }
+    const temps: WasmData[] = [];
+    const xs = this.#local(x, temps);
+    const out = this.#alloc(x.dtype, size);
+    // Views after the allocation (a growing memory detaches earlier ones).
+    if (out.size > 0) {
+      sliceInto(this.#handles.view(xs), x.shape, begin, size, this.#handles.view(out));
+    }
+    this.#done(temps);
+    return out;
   }
   pad(x: TensorInfo, paddings: readonly (readonly [number, number])[], value: number): DataId {
     return this.#fromCpu(this.#cpu.pad(this.#toCpu(x), paddings, value));
   }
   concat(xs: readonly TensorInfo[], axis: number, outShape: Shape): DataId {
+    const dtype = xs[0]?.dtype;
+    if ((dtype === 'float32' || dtype === 'int32') && xs.every((x) => x.dtype === dtype)) {
+      const temps: WasmData[] = [];
+      const locals = xs.map((x) => this.#local(x, temps));
+      const out = this.#alloc(dtype, outShape);
+      if (out.size > 0) {
+        const views = locals.map((l) => this.#handles.view(l));
+        concatInto(
+          views,
+          xs.map((x) => x.shape),
+          axis,
+          this.#handles.view(out),
+        );
+      }
+      this.#done(temps);
+      return out;
+    }
     return this.#fromCpu(
       this.#cpu.concat(
         xs.map((x) => this.#toCpu(x)),
