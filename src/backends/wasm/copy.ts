@@ -1,5 +1,11 @@
 import type { DataArray } from '../../tensor/dtype.js';
 
+/** out[at …] = x[from … from + n) for two arrays of the same kind (a memcpy). */
+function copyRun(x: DataArray, from: number, n: number, out: DataArray, at: number): void {
+  // Every DataArray member accepts an ArrayLike<number> in set().
+  (out as Float64Array).set(x.subarray(from, from + n), at);
+}
+
 /**
  * Block copies of row-major arrays for the wasm backend's slice and concat, one contiguous
  * run at a time with TypedArray.set (the cpu reference walks element by element): the
@@ -17,7 +23,7 @@ export function sliceInto(
 ): void {
   const rank = shape.length;
   if (rank === 0) {
-    out.set(x.subarray(0, 1) as never);
+    copyRun(x, 0, 1, out, 0);
     return;
   }
   const strides = new Array<number>(rank);
@@ -36,7 +42,7 @@ export function sliceInto(
   for (let o = 0; o < outer; o++) {
     let src = begin[k]! * strides[k]!;
     for (let i = 0; i < k; i++) src += (begin[i]! + index[i]!) * strides[i]!;
-    out.set(x.subarray(src, src + run) as never, dst);
+    copyRun(x, src, run, out, dst);
     dst += run;
     for (let i = k - 1; i >= 0; i--) {
       if (++index[i]! < size[i]!) break;
@@ -59,7 +65,7 @@ export function concatInto(
   for (let o = 0; o < outer; o++) {
     xs.forEach((x, j) => {
       const n = chunks[j]!;
-      out.set(x.subarray(o * n, (o + 1) * n) as never, dst);
+      copyRun(x, o * n, n, out, dst);
       dst += n;
     });
   }
