@@ -11,3 +11,4 @@ export { binaryStrided } from './broadcast';
 export { conv2dForward, conv2dFilter, conv2dInput, convScratchBytes } from './conv';
 export { pool2d, pool2dGrad } from './pool';
 export { depthwiseFilter, depthwiseForward, depthwiseInput } from './depthwise';
+export { lstmGates, lstmGatesGrad } from './lstm';

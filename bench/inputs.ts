@@ -5,7 +5,16 @@
 import * as fs from 'node:fs';
 import * as sn from '../src/index.js';
 import { writeFileAtomicSync } from '../src/io/atomic.js';
-import { PIXELS, UNITS, inputSizes } from './workload.js';
+import { CLASSES, PIXELS, UNITS, inputSizes } from './workload.js';
+
+/** Writes the one-hot labels [n, 10] (float32) of the same digits, for the LSTM classifier. */
+export function writeLabels(path: string): void {
+  const { yTrain } = sn.data.mnist({ seed: 0, testSize: 0 });
+  const labels = yTrain.dataSync();
+  const out = new Float32Array(labels.length * CLASSES);
+  labels.forEach((c, i) => (out[i * CLASSES + Number(c)] = 1));
+  writeFileAtomicSync(fs, path, new Uint8Array(out.buffer));
+}
 
 export function writeInputs(path: string): number {
   const { xTrain } = sn.data.mnist({ seed: 0, testSize: 0 });

@@ -10,7 +10,12 @@
 //   3. the peak RSS of every training child;
 //   4. model.fitDataset over a generated CSV of 1 GB (`--csv-mb N` for another size; 64 MB
 //      with --quick), streamed by sn.data.csv: its RSS at the start, a tenth of the way in,
-//      at the end and at its peak (bench/csv-stream.ts).
+//      at the end and at its peak (bench/csv-stream.ts);
+//   5. the recurrent step of issue 15: an LSTM classifier on MNIST rows (28 steps × 28
+//      features, 128 units, batch 128, Adam 1e-3, cross-entropy + l2(1e-4) on the recurrent
+//      kernel) from the same initial weights: sinew 1t/2t, TF.js wasm and cpu, TF.js wasm with
+//      the Keras-form Adam (the loss parity), ms per step, ratios, peak RSS.
+// `--only lstm` runs the recurrent step alone.
 // Prints the figures with the ratios sinew / peer and the targets of issue 5, and writes
 // bench/results.json (atomically). A program, never a test.
 import { spawn } from 'node:child_process';
@@ -20,7 +25,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomicSync } from '../src/io/atomic.js';
 import { csvMegabytes, csvStreamLines, runCsvStream } from './csv-stream.js';
-import { writeInputs } from './inputs.js';
+import { writeInputs, writeLabels } from './inputs.js';
 import {
   PARITY,
   sgemmTable,
@@ -36,14 +41,21 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 const root = join(here, '..');
 const args = process.argv.slice(2);
 const unknown = args.filter(
-  (a, i) => a !== '--quick' && !a.startsWith('--csv-mb') && args[i - 1] !== '--csv-mb',
+  (a, i) =>
+    a !== '--quick' &&
+    !a.startsWith('--csv-mb') &&
+    args[i - 1] !== '--csv-mb' &&
+    a !== '--only' &&
+    !(args[i - 1] === '--only' && a === 'lstm'),
 );
 if (unknown.length > 0) {
   console.error(
-    `bench: unknown argument(s) ${unknown.join(' ')}; the options are --quick and --csv-mb N.`,
+    `bench: unknown argument(s) ${unknown.join(' ')}; the options are --quick, --csv-mb N ` +
+      'and --only lstm.',
   );
   process.exit(2);
 }
+const onlyLstm = args.includes('--only');
 const quick = args.includes('--quick');
 const csvMb = csvMegabytes(args, quick ? 64 : 1024);
 
@@ -54,9 +66,13 @@ interface Job {
 }
 
 /** Runs one child and returns its result line, or the reason it failed. */
-function runChild(job: Job, inputs: string): Promise<ChildResult | { error: string }> {
+function runChild(
+  job: Job,
+  inputs: string,
+  labels: string,
+): Promise<ChildResult | { error: string }> {
   const file = join(here, 'peers', `${job.peer}.ts`);
-  const config: ChildConfig = { ...job.config, inputs, quick };
+  const config: ChildConfig = { ...job.config, inputs, labels, quick };
   const env = { ...process.env };
   delete env['SINEW_BACKEND'];
   return new Promise((resolve) => {
@@ -95,7 +111,78 @@ const TRAIN_JOBS: Job[] = [
   { name: PARITY, peer: 'tfjs', config: { task: 'train', backend: 'wasm', adam: 'keras' } },
 ];
 
-async function runJobs(jobs: Job[], inputs: string, skip: Results): Promise<Results> {
+const LSTM_JOBS: Job[] = [
+  { name: 'sinew 1t', peer: 'sinew', config: { task: 'lstm', threads: 1 } },
+  { name: 'sinew 2t', peer: 'sinew', config: { task: 'lstm', threads: 2 } },
+  { name: 'tfjs wasm', peer: 'tfjs', config: { task: 'lstm', backend: 'wasm' } },
+  { name: 'tfjs cpu', peer: 'tfjs', config: { task: 'lstm', backend: 'cpu' } },
+  { name: PARITY, peer: 'tfjs', config: { task: 'lstm', backend: 'wasm', adam: 'keras' } },
+];
+
+/** The LSTM table: median ms a step, TF.js / sinew 1t ratios, losses, peak RSS; the targets. */
+function lstmLines(results: Results, ratios: Record<string, number>): string[] {
+  const ok = (name: string): ChildResult | undefined => {
+    const r = results[name];
+    return r && !('error' in r) && r.train ? r : undefined;
+  };
+  const lines = [
+    'LSTM classifier step (28×28 rows, 128 units, batch 128, Adam, CE + l2(1e-4) recurrent):',
+    `${'system'.padEnd(22)}${'median ms'.padStart(11)}${'p10'.padStart(9)}${'p90'.padStart(9)}` +
+      `${'first loss'.padStart(12)}${'last loss'.padStart(12)}${'peak RSS MiB'.padStart(14)}`,
+  ];
+  for (const name of Object.keys(results)) {
+    const r = ok(name);
+    if (!r) continue;
+    const t = r.train!;
+    lines.push(
+      `${name.padEnd(22)}${t.medianMs.toFixed(2).padStart(11)}${t.p10Ms.toFixed(1).padStart(9)}` +
+        `${t.p90Ms.toFixed(1).padStart(9)}${t.firstLoss.toFixed(6).padStart(12)}` +
+        `${t.lastLoss.toFixed(6).padStart(12)}${r.peakRssMiB.toFixed(1).padStart(14)}`,
+    );
+  }
+  const base = ok('sinew 1t')?.train;
+  const best = Math.min(
+    ...['sinew 1t', 'sinew 2t'].map((n) => ok(n)?.train?.medianMs ?? Number.POSITIVE_INFINITY),
+  );
+  for (const [peer, goal] of [
+    ['tfjs wasm', 10],
+    ['tfjs cpu', 40],
+  ] as const) {
+    const p = ok(peer)?.train;
+    if (!base || !p) continue;
+    const ratio = p.medianMs / best;
+    ratios[`lstm ${peer} / sinew`] = ratio;
+    lines.push(
+      `target: ≥ ${goal}× ${peer} on the median step: ${ratio.toFixed(2)}× ` +
+        `(${ratio >= goal ? 'met' : 'NOT met'}; best sinew median ${best.toFixed(2)} ms)`,
+    );
+  }
+  const parity = ok(PARITY)?.train;
+  if (base && parity) {
+    const agree = (a: number, b: number): boolean => a.toPrecision(4) === b.toPrecision(4);
+    lines.push(
+      `loss parity with TF.js wasm (Keras-form Adam), ${base.steps} timed steps: last loss ` +
+        `${base.lastLoss.toPrecision(6)} vs ${parity.lastLoss.toPrecision(6)} — ` +
+        `${agree(base.lastLoss, parity.lastLoss) && agree(base.firstLoss, parity.firstLoss) ? 'agree' : 'DIFFER'} to 4 digits`,
+    );
+  }
+  const wasmRss = ok('tfjs wasm')?.peakRssMiB;
+  const ourRss = ok('sinew 1t')?.peakRssMiB;
+  if (wasmRss !== undefined && ourRss !== undefined) {
+    lines.push(
+      `target: peak RSS ≤ TF.js wasm's: ${ourRss} MiB vs ${wasmRss} MiB ` +
+        `(${ourRss <= wasmRss ? 'met' : 'NOT met'})`,
+    );
+  }
+  return lines;
+}
+
+async function runJobs(
+  jobs: Job[],
+  inputs: string,
+  labels: string,
+  skip: Results,
+): Promise<Results> {
   const results: Results = {};
   for (const job of jobs) {
     const skipped = skip[job.name];
@@ -105,7 +192,7 @@ async function runJobs(jobs: Job[], inputs: string, skip: Results): Promise<Resu
     }
     const t0 = Date.now();
     process.stderr.write(`  ${job.config.task} ${job.name} … `);
-    const r = await runChild(job, inputs);
+    const r = await runChild(job, inputs, labels);
     results[job.name] = r;
     const status = 'error' in r ? `FAILED (${r.error})` : (r.unsupported ?? 'done');
     process.stderr.write(`${status}, ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
@@ -117,6 +204,8 @@ const dir = fs.mkdtempSync(join(tmpdir(), 'sinew-bench-'));
 try {
   const inputs = join(dir, 'inputs.bin');
   const n = writeInputs(inputs);
+  const labels = join(dir, 'labels.bin');
+  writeLabels(labels);
   const cpu = cpus();
   console.log(
     `sinew vs TensorFlow.js — ${cpu.length} × ${cpu[0]?.model ?? '?'}, Node ${process.version}` +
@@ -131,53 +220,69 @@ try {
     );
   }
   console.log('');
-  const sgemm = await runJobs(SGEMM_JOBS, inputs, {});
-  const train = await runJobs(TRAIN_JOBS, inputs, sgemm);
-  process.stderr.write(`  fitDataset over a ${csvMb} MB CSV … `);
-  const csvStream = await runCsvStream(csvMb);
-  process.stderr.write('error' in csvStream ? `FAILED (${csvStream.error})\n` : 'done\n');
+  const none: Results = {};
+  const sgemm = onlyLstm ? none : await runJobs(SGEMM_JOBS, inputs, labels, {});
+  const train = onlyLstm ? none : await runJobs(TRAIN_JOBS, inputs, labels, sgemm);
+  const lstm = await runJobs(LSTM_JOBS, inputs, labels, sgemm);
+  let csvStream: Awaited<ReturnType<typeof runCsvStream>> = { error: 'skipped (--only lstm)' };
+  if (!onlyLstm) {
+    process.stderr.write(`  fitDataset over a ${csvMb} MB CSV … `);
+    csvStream = await runCsvStream(csvMb);
+    process.stderr.write('error' in csvStream ? `FAILED (${csvStream.error})\n` : 'done\n');
+  }
 
   const ratios: Record<string, number> = {};
   const lossAgreement: Derived['lossAgreement'] = {};
-  const lines = [
-    '',
-    ...sgemmTable(sgemm, ratios),
-    '',
-    ...trainTable(train, ratios, lossAgreement),
-    '',
-    ...csvStreamLines(csvStream, csvMb),
-    '',
-  ];
+  const lines = onlyLstm
+    ? ['', ...lstmLines(lstm, ratios), '']
+    : [
+        '',
+        ...sgemmTable(sgemm, ratios),
+        '',
+        ...trainTable(train, ratios, lossAgreement),
+        '',
+        ...lstmLines(lstm, ratios),
+        '',
+        ...csvStreamLines(csvStream, csvMb),
+        '',
+      ];
   const loadAfter = loadavg()[0]!;
   lines.push(
     `load average (1 min): ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after`,
   );
-  const verdicts = targets(sgemm, train);
-  lines.push(...targetLines(verdicts));
+  const verdicts = onlyLstm ? [] : targets(sgemm, train);
+  if (!onlyLstm) lines.push(...targetLines(verdicts));
   for (const [name, r] of Object.entries({ ...sgemm, ...train })) {
     if ('error' in r) lines.push(`note: ${name} failed: ${r.error}`);
+    else if (r.unsupported) lines.push(`note: ${name} not measured: ${r.unsupported}`);
+  }
+  for (const [name, r] of Object.entries(lstm)) {
+    if ('error' in r) lines.push(`note: lstm ${name} failed: ${r.error}`);
     else if (r.unsupported) lines.push(`note: ${name} not measured: ${r.unsupported}`);
   }
   console.log(lines.join('\n'));
 
   const results = {
     date: new Date().toISOString(),
-    command: `npm run bench${quick ? ' -- --quick' : ''}`,
+    command: `npm run bench${quick || onlyLstm ? ' --' : ''}${quick ? ' --quick' : ''}${onlyLstm ? ' --only lstm' : ''}`,
     quick,
     machine: { cpus: cpu.length, model: cpu[0]?.model ?? '?', node: process.version },
     loadAverage: { before: loadBefore, after: loadAfter },
     digits: n,
     sgemm,
     train,
+    lstm,
     csvStream,
     ratios,
     lossAgreement,
     targets: verdicts,
   };
-  writeFileAtomicSync(fs, join(here, 'results.json'), JSON.stringify(results, null, 2) + '\n');
-  console.log('\nwrote bench/results.json');
+  const out = onlyLstm ? 'results-lstm.json' : 'results.json';
+  writeFileAtomicSync(fs, join(here, out), JSON.stringify(results, null, 2) + '\n');
+  console.log(`\nwrote bench/${out}`);
   const failed =
-    Object.values({ ...sgemm, ...train }).some((r) => 'error' in r) || 'error' in csvStream;
+    Object.values({ ...sgemm, ...train, ...lstm }).some((r) => 'error' in r) ||
+    (!onlyLstm && 'error' in csvStream);
   process.exitCode = failed ? 1 : 0;
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });

@@ -12,6 +12,13 @@ export const BATCH = 128;
 export const LEARNING_RATE = 1e-3;
 export const L1 = 1e-5;
 
+// The recurrent step (issue 15): an LSTM classifier on MNIST rows (28 steps of 28 pixels),
+// 128 units, softmax over 10 classes, cross-entropy + l2(1e-4)·Σ recurrentKernel², Adam 1e-3.
+export const ROWS = 28;
+export const LSTM_UNITS = 128;
+export const CLASSES = 10;
+export const L2_RECURRENT = 1e-4;
+
 export interface SgemmCase {
   readonly label: string;
   readonly m: number;
@@ -44,9 +51,11 @@ export const SGEMM_CASES: readonly SgemmCase[] = [
 
 /** What the orchestrator passes to a child (as one JSON argument). */
 export interface ChildConfig {
-  readonly task: 'sgemm' | 'train';
+  readonly task: 'sgemm' | 'train' | 'lstm';
   /** The inputs file written by bench/inputs.ts. */
   readonly inputs: string;
+  /** The one-hot labels [n, 10] of the digits (float32), for the LSTM classifier. */
+  readonly labels?: string;
   readonly quick: boolean;
   /** sinew: the wasm backend's thread count to ask for. */
   readonly threads?: number;
@@ -69,7 +78,7 @@ export interface TrainFigures {
   readonly meanMs: number;
   readonly p10Ms: number;
   readonly p90Ms: number;
-  /** The loss (mse + L1·Σ|code|) of the first step and of the last step. */
+  /** The loss (mse + L1·Σ|code|; for the LSTM, cross-entropy + penalty) of the first and last step. */
   readonly firstLoss: number;
   readonly lastLoss: number;
   /** The mean loss over the last timed epoch (or the timed steps, with --quick). */
@@ -252,4 +261,85 @@ export function parseConfig(): ChildConfig {
   const arg = process.argv[2];
   if (!arg) throw new Error('usage: <child> \'{"task":"train","inputs":"...","quick":false}\'');
   return JSON.parse(arg) as ChildConfig;
+}
+
+/** The one-hot labels file written by bench/inputs.ts. */
+export function readLabels(path: string): Float32Array {
+  const bytes = readFileSync(path);
+  return new Float32Array(
+    bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
+  );
+}
+
+/**
+ * The LSTM classifier's initial weights, the same in every child: glorot-uniform-sized uniform
+ * numbers from randomMatrix for the kernels (gate order i, f, c, o as Keras and TF.js), zero
+ * biases but the forget block at 1 (unitForgetBias).
+ */
+export function lstmWeights(): {
+  kernel: Float32Array;
+  recurrentKernel: Float32Array;
+  bias: Float32Array;
+  dense: Float32Array;
+  denseBias: Float32Array;
+} {
+  const scaled = (rows: number, cols: number, seed: number): Float32Array => {
+    const limit = Math.sqrt(6 / (rows + cols));
+    return randomMatrix(rows * cols, seed).map((v) => v * limit);
+  };
+  const bias = new Float32Array(4 * LSTM_UNITS);
+  bias.fill(1, LSTM_UNITS, 2 * LSTM_UNITS);
+  return {
+    kernel: scaled(ROWS, 4 * LSTM_UNITS, 11),
+    recurrentKernel: scaled(LSTM_UNITS, 4 * LSTM_UNITS, 12),
+    bias,
+    dense: scaled(LSTM_UNITS, CLASSES, 13),
+    denseBias: new Float32Array(CLASSES),
+  };
+}
+
+/**
+ * The LSTM step schedule: batches of BATCH sequences from the start of the digits; fewer steps
+ * than the autoencoder (TF.js's cpu backend takes about a second a step). Full: 3 warm-up, 20
+ * timed; quick: 2 and 6.
+ */
+export function lstmSchedule(quick: boolean): { warmup: number; timed: number } {
+  return quick ? { warmup: 2, timed: 6 } : { warmup: 3, timed: 20 };
+}
+
+/** Runs the LSTM schedule as runSchedule does (step(b) returns the loss, read back). */
+export async function runLstmSchedule(
+  n: number,
+  quick: boolean,
+  step: (batchIndex: number) => number,
+): Promise<TrainFigures> {
+  const { warmup, timed } = lstmSchedule(quick);
+  const perBatch = Math.floor(n / BATCH);
+  const times: number[] = [];
+  const losses: number[] = [];
+  let firstLoss = NaN;
+  for (let i = 0; i < warmup + timed; i++) {
+    const t0 = performance.now();
+    const loss = step(i % perBatch);
+    const ms = performance.now() - t0;
+    if (i === 0) firstLoss = loss;
+    if (!Number.isFinite(loss)) throw new Error(`step ${i}: the loss is ${loss}`);
+    if (i >= warmup) {
+      times.push(ms);
+      losses.push(loss);
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return {
+    steps: timed,
+    medianMs: median(times),
+    meanMs: mean(times),
+    p10Ms: quantile(times, 0.1),
+    p90Ms: quantile(times, 0.9),
+    firstLoss,
+    lastLoss: losses[losses.length - 1]!,
+    finalLoss: mean(losses),
+    slowSteps: times.filter((t) => t > 2 * median(times)).length,
+    stepsMs: times.map((t) => Math.round(t * 1000) / 1000),
+  };
 }

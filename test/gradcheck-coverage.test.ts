@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as sn from '../src/index.js';
 import { smooth } from './helpers.js';
+import { lstmGates } from '../src/ops/lstm-gates.js';
 
 /**
  * One finite-difference check for every differentiable op, and a guard that every op
@@ -204,3 +205,22 @@ test('concat, stack and where (function-only ops) have gradient checks too', () 
 for (const [name, run] of Object.entries(CASES)) {
   test(`gradCheck: ${name}`, run);
 }
+
+// LSTM gates (the fused kernel behind LSTMCell's step, src/ops/lstm-gates.ts)
+test('gradCheck: lstmGates (h, c and a combination of both, float64)', () => {
+  const z = sn.tensor(
+    Array.from({ length: 24 }, (_, i) => Math.sin(1.7 * i) * 2),
+    [2, 12],
+    'float64',
+  );
+  const c = sn.tensor([0.3, -1.2, 0.8, -0.4, 1.5, 0.1], [2, 3], 'float64');
+  check((a, b) => lstmGates(a!, b!).h, [z, c]);
+  check((a, b) => lstmGates(a!, b!).c, [z, c]);
+  check(
+    (a, b) => {
+      const out = lstmGates(a!, b!);
+      return sn.add(sn.mul(out.h, 2), sn.square(out.c));
+    },
+    [z, c],
+  );
+});

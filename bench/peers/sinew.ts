@@ -9,7 +9,12 @@ import type { Backend } from '../../src/backends/backend.js';
 import { createWasmBackend } from '../../src/backends/wasm/index.js';
 import { timeSgemm } from '../sinew-sgemm.js';
 import {
+  CLASSES,
   L1,
+  L2_RECURRENT,
+  LSTM_UNITS,
+  ROWS,
+  BATCH,
   LEARNING_RATE,
   PIXELS,
   SGEMM_CASES,
@@ -17,8 +22,11 @@ import {
   flops,
   mib,
   parseConfig,
+  lstmWeights,
   readInputs,
+  readLabels,
   report,
+  runLstmSchedule,
   runSchedule,
   schedule,
   type SgemmFigure,
@@ -102,6 +110,46 @@ function runTraining(): Promise<TrainFigures> {
   });
 }
 
+/** The LSTM classifier of issue 15: trainOnBatch on [128, 28, 28] rows and one-hot labels. */
+function runLstm(): Promise<TrainFigures> {
+  const inputs = readInputs(config.inputs);
+  const labels = readLabels(config.labels!);
+  const w = lstmWeights();
+  const model = sn.sequential({
+    layers: [
+      sn.layers.lstm({
+        units: LSTM_UNITS,
+        inputShape: [ROWS, ROWS],
+        recurrentRegularizer: sn.regularizers.l2(L2_RECURRENT),
+      }),
+      sn.layers.dense({ units: CLASSES, activation: 'softmax' }),
+    ],
+  });
+  model.setWeights([
+    sn.tensor(w.kernel, [ROWS, 4 * LSTM_UNITS]),
+    sn.tensor(w.recurrentKernel, [LSTM_UNITS, 4 * LSTM_UNITS]),
+    sn.tensor(w.bias, [4 * LSTM_UNITS]),
+    sn.tensor(w.dense, [LSTM_UNITS, CLASSES]),
+    sn.tensor(w.denseBias, [CLASSES]),
+  ]);
+  model.compile({
+    optimizer: sn.optimizers.adam({ learningRate: LEARNING_RATE }),
+    loss: 'categoricalCrossentropy',
+  });
+  const batches = Array.from({ length: Math.floor(inputs.n / BATCH) }, (_, b) => ({
+    x: sn.tensor(inputs.pixels.subarray(b * BATCH * PIXELS, (b + 1) * BATCH * PIXELS), [
+      BATCH,
+      ROWS,
+      ROWS,
+    ]),
+    y: sn.tensor(labels.subarray(b * BATCH * CLASSES, (b + 1) * BATCH * CLASSES), [BATCH, CLASSES]),
+  }));
+  return runLstmSchedule(inputs.n, config.quick, (i) => {
+    const { x, y } = batches[i]!;
+    return model.trainOnBatch(x, y)['loss']!;
+  });
+}
+
 const system = `sinew wasm ${requested}t`;
 const b = config.task === 'sgemm' ? await sgemmBackend() : await trainingBackend();
 const setup = describeBackend(b);
@@ -116,7 +164,7 @@ if (setup['threads'] !== requested) {
 } else if (config.task === 'sgemm') {
   report({ system, setup, sgemm: sgemm(b as Backend & WasmInfo), startRssMiB });
 } else {
-  const train = await runTraining();
+  const train = config.task === 'lstm' ? await runLstm() : await runTraining();
   const stats = b.memoryStats?.();
   if (stats) setup['arenaReservedMiB'] = mib(stats.bytesReserved / 1024);
   report({ system, setup, train, startRssMiB });

@@ -10,7 +10,12 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { kerasAdam, type Minimizer } from './keras-adam.js';
 import {
+  BATCH,
+  CLASSES,
   L1,
+  L2_RECURRENT,
+  LSTM_UNITS,
+  ROWS,
   LEARNING_RATE,
   PIXELS,
   SGEMM_CASES,
@@ -19,8 +24,11 @@ import {
   mib,
   parseConfig,
   randomMatrix,
+  lstmWeights,
   readInputs,
+  readLabels,
   report,
+  runLstmSchedule,
   runSchedule,
   schedule,
   timeMedian,
@@ -100,11 +108,64 @@ function train(): Promise<TrainFigures> {
   });
 }
 
+/**
+ * The LSTM classifier of issue 15 in a custom loop: tf.layers.lstm (recurrentActivation
+ * 'sigmoid', as Keras and sinew; TF.js defaults to hard_sigmoid), a softmax dense, loss
+ * mean categorical cross-entropy + 1e-4·Σ recurrentKernel² (a custom loop does not add layer
+ * losses, so the penalty is written out), the same weights and batches as sinew's child.
+ */
+function lstm(): Promise<TrainFigures> {
+  const inputs = readInputs(config.inputs);
+  const labels = readLabels(config.labels!);
+  const w = lstmWeights();
+  const rnn = tf.layers.lstm({
+    units: LSTM_UNITS,
+    recurrentActivation: 'sigmoid',
+    inputShape: [ROWS, ROWS],
+  });
+  const dense = tf.layers.dense({ units: CLASSES, activation: 'softmax' });
+  tf.tidy(() => {
+    dense.apply(rnn.apply(tf.zeros([1, ROWS, ROWS])));
+  });
+  rnn.setWeights([
+    tf.tensor2d(w.kernel, [ROWS, 4 * LSTM_UNITS]),
+    tf.tensor2d(w.recurrentKernel, [LSTM_UNITS, 4 * LSTM_UNITS]),
+    tf.tensor1d(w.bias),
+  ]);
+  dense.setWeights([tf.tensor2d(w.dense, [LSTM_UNITS, CLASSES]), tf.tensor1d(w.denseBias)]);
+  const recurrentKernel = rnn.trainableWeights[1]!.read();
+  const optimizer: Minimizer =
+    config.adam === 'keras' ? kerasAdam(LEARNING_RATE) : tf.train.adam(LEARNING_RATE);
+  const batches = Array.from({ length: Math.floor(inputs.n / BATCH) }, (_, b) => ({
+    x: tf.tensor3d(inputs.pixels.subarray(b * BATCH * PIXELS, (b + 1) * BATCH * PIXELS), [
+      BATCH,
+      ROWS,
+      ROWS,
+    ]),
+    y: tf.tensor2d(labels.subarray(b * BATCH * CLASSES, (b + 1) * BATCH * CLASSES), [
+      BATCH,
+      CLASSES,
+    ]),
+  }));
+  return runLstmSchedule(inputs.n, config.quick, (i) => {
+    const { x, y } = batches[i]!;
+    const loss = optimizer.minimize(() => {
+      const p = dense.apply(rnn.apply(x)) as tf.Tensor;
+      const ce = tf.mean(tf.metrics.categoricalCrossentropy(y, p));
+      return tf.add(ce, tf.mul(L2_RECURRENT, tf.sum(tf.square(recurrentKernel)))) as tf.Scalar;
+    }, true)!;
+    const value = loss.dataSync()[0]!;
+    loss.dispose();
+    return value;
+  });
+}
+
 const setup = await selectBackend();
 const startRssMiB = mib(process.memoryUsage.rss() / 1024);
 const system = `tfjs ${which}${config.adam === 'keras' ? ' (Keras-form Adam)' : ''}`;
 if (config.task === 'sgemm') {
   report({ system, setup, sgemm: sgemm(), startRssMiB });
 } else {
-  report({ system, setup, train: await train(), startRssMiB });
+  const figures = config.task === 'lstm' ? await lstm() : await train();
+  report({ system, setup, train: figures, startRssMiB });
 }

@@ -163,6 +163,23 @@ export interface Backend extends DataStore {
    */
   softmax(x: TensorInfo, axis: number, log: boolean): DataId;
 
+  /**
+   * The gates of one LSTM step, fused: z [batch, 4·units] (gate order i, f, c, o), c
+   * [batch, units]; i = σ(z_i), f = σ(z_f), g = tanh(z_c), o = σ(z_o), c' = f·c + i·g,
+   * h = o·tanh(c'). Returns c', h and the activated gates [batch, 4·units] (for the gradient).
+   * Floats only, in z's dtype. Reference: src/backends/cpu/lstm.ts.
+   */
+  lstmGates(z: TensorInfo, c: TensorInfo): { gates: DataId; c: DataId; h: DataId };
+
+  /** The gradient of lstmGates: dz [batch, 4·units] and dc [batch, units] from dh and dc'. */
+  lstmGatesGrad(
+    gates: TensorInfo,
+    c: TensorInfo,
+    cNext: TensorInfo,
+    dh: TensorInfo,
+    dcNext: TensorInfo,
+  ): { dz: DataId; dc: DataId };
+
   /** The k largest values along the last axis, in descending order, and their int32 indices. */
   topK(x: TensorInfo, k: number): { values: DataId; indices: DataId };
 

@@ -31,6 +31,7 @@ import { matmul } from './matmul.js';
 import { adamUpdate } from './optimizer.js';
 import { argReduce, reduce, topK } from './reduce.js';
 import { concat, pad, slice, tile, transpose } from './shape.js';
+import { lstmGates, lstmGatesGrad } from './lstm.js';
 import { softmax } from './softmax.js';
 import { valuesOf, wrap } from './storage.js';
 
@@ -75,6 +76,20 @@ export class CpuBackend implements Backend {
   }
   softmax(x: TensorInfo, axis: number, log: boolean): DataId {
     return wrap(softmax(x, axis, log));
+  }
+  lstmGates(z: TensorInfo, c: TensorInfo): { gates: DataId; c: DataId; h: DataId } {
+    const r = lstmGates(z, c);
+    return { gates: wrap(r.gates), c: wrap(r.c), h: wrap(r.h) };
+  }
+  lstmGatesGrad(
+    gates: TensorInfo,
+    c: TensorInfo,
+    cNext: TensorInfo,
+    dh: TensorInfo,
+    dcNext: TensorInfo,
+  ): { dz: DataId; dc: DataId } {
+    const r = lstmGatesGrad(gates, c, cNext, dh, dcNext);
+    return { dz: wrap(r.dz), dc: wrap(r.dc) };
   }
   topK(x: TensorInfo, k: number): { values: DataId; indices: DataId } {
     const { values, indices } = topK(x, k);

@@ -93,6 +93,26 @@ export interface KernelExports {
   binaryStrided(op: number, a: number, b: number, out: number, rank: number, meta: number): void;
   unary(op: number, x: number, out: number, n: number, param: number): void;
   softmax(x: number, out: number, outer: number, n: number, inner: number, log: boolean): void;
+  lstmGates(
+    z: number,
+    c: number,
+    gates: number,
+    cNext: number,
+    h: number,
+    batch: number,
+    units: number,
+  ): void;
+  lstmGatesGrad(
+    gates: number,
+    c: number,
+    cNext: number,
+    dh: number,
+    dcNext: number,
+    dz: number,
+    dc: number,
+    batch: number,
+    units: number,
+  ): void;
   reduce(op: number, x: number, out: number, outer: number, n: number, inner: number): void;
   /** sgemm, then in place on C (ldc == n): C = act(C + bias), bias 0 meaning none. */
   denseForward(...args: [...SgemmArgs, bias: number, act: number]): void;

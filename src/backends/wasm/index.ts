@@ -27,6 +27,7 @@ import {
 } from './codes.js';
 import { binaryLayout, reduceLayout, stridedLayout, type StridedLayout } from './layout.js';
 import { deferredWasmBackend } from './deferred.js';
+import { concatInto, sliceInto } from './copy.js';
 import { canLoadSync, fetchKernels, loadKernels, wasmBaseUrl, type WasmKernels } from './loader.js';
 import { wasmMatmul } from './matmul.js';
 import { WorkerPool, splitRange, type PoolStats, type RangeJob } from './pool.js';
@@ -400,6 +401,71 @@ export class WasmBackend implements Backend {
     return out;
   }
 
+  lstmGates(z: TensorInfo, c: TensorInfo): { gates: DataId; c: DataId; h: DataId } {
+    if (z.dtype !== 'float32' || c.dtype !== 'float32') {
+      const r = this.#cpu.lstmGates(this.#toCpu(z), this.#toCpu(c));
+      return { gates: this.#fromCpu(r.gates), c: this.#fromCpu(r.c), h: this.#fromCpu(r.h) };
+    }
+    const temps: WasmData[] = [];
+    const zs = this.#local(z, temps);
+    const cs = this.#local(c, temps);
+    const gates = this.#alloc('float32', z.shape);
+    const cNext = this.#alloc('float32', c.shape);
+    const h = this.#alloc('float32', c.shape);
+    const [batch, units] = c.shape as [number, number];
+    if (h.size > 0) {
+      this.#k.lstmGates(zs.offset, cs.offset, gates.offset, cNext.offset, h.offset, batch, units);
+    }
+    this.#done(temps);
+    return { gates, c: cNext, h };
+  }
+
+  lstmGatesGrad(
+    gates: TensorInfo,
+    c: TensorInfo,
+    cNext: TensorInfo,
+    dh: TensorInfo,
+    dcNext: TensorInfo,
+  ): { dz: DataId; dc: DataId } {
+    const all = [gates, c, cNext, dh, dcNext];
+    if (all.some((t) => t.dtype !== 'float32')) {
+      const r = this.#cpu.lstmGatesGrad(
+        this.#toCpu(gates),
+        this.#toCpu(c),
+        this.#toCpu(cNext),
+        this.#toCpu(dh),
+        this.#toCpu(dcNext),
+      );
+      return { dz: this.#fromCpu(r.dz), dc: this.#fromCpu(r.dc) };
+    }
+    const temps: WasmData[] = [];
+    const [gs, cs, ns, dhs, dcs] = all.map((t) => this.#local(t, temps)) as [
+      WasmData,
+      WasmData,
+      WasmData,
+      WasmData,
+      WasmData,
+    ];
+    const dz = this.#alloc('float32', gates.shape);
+    const dc = this.#alloc('float32', c.shape);
+    const [batch, units] = c.shape as [number, number];
+    if (dc.size > 0) {
+      this.#k.lstmGatesGrad(
+        gs.offset,
+        cs.offset,
+        ns.offset,
+        dhs.offset,
+        dcs.offset,
+        dz.offset,
+        dc.offset,
+        batch,
+        units,
+      );
+    }
+    this.#done(temps);
+    return { dz, dc };
+  }
+
   reduce(op: ReduceOp, x: TensorInfo, axes: readonly number[]): DataId {
     const layout = reduceLayout(x.shape, axes);
     if (layout === undefined || x.dtype !== 'float32') {
@@ -585,12 +651,40 @@ export class WasmBackend implements Backend {
     return this.#fromCpu(this.#cpu.transpose(this.#toCpu(x), perm));
   }
   slice(x: TensorInfo, begin: readonly number[], size: readonly number[]): DataId {
-    return this.#fromCpu(this.#cpu.slice(this.#toCpu(x), begin, size));
+    if (x.dtype !== 'float32' && x.dtype !== 'int32') {
+      return this.#fromCpu(this.#cpu.slice(this.#toCpu(x), begin, size));
+    }
+    const temps: WasmData[] = [];
+    const xs = this.#local(x, temps);
+    const out = this.#alloc(x.dtype, size);
+    // Views after the allocation (a growing memory detaches earlier ones).
+    if (out.size > 0) {
+      sliceInto(this.#handles.view(xs), x.shape, begin, size, this.#handles.view(out));
+    }
+    this.#done(temps);
+    return out;
   }
   pad(x: TensorInfo, paddings: readonly (readonly [number, number])[], value: number): DataId {
     return this.#fromCpu(this.#cpu.pad(this.#toCpu(x), paddings, value));
   }
   concat(xs: readonly TensorInfo[], axis: number, outShape: Shape): DataId {
+    const dtype = xs[0]?.dtype;
+    if ((dtype === 'float32' || dtype === 'int32') && xs.every((x) => x.dtype === dtype)) {
+      const temps: WasmData[] = [];
+      const locals = xs.map((x) => this.#local(x, temps));
+      const out = this.#alloc(dtype, outShape);
+      if (out.size > 0) {
+        const views = locals.map((l) => this.#handles.view(l));
+        concatInto(
+          views,
+          xs.map((x) => x.shape),
+          axis,
+          this.#handles.view(out),
+        );
+      }
+      this.#done(temps);
+      return out;
+    }
     return this.#fromCpu(
       this.#cpu.concat(
         xs.map((x) => this.#toCpu(x)),

@@ -1,5 +1,6 @@
-import type { Activation } from '../../activations/activation.js';
+import { Sigmoid, Tanh, type Activation } from '../../activations/activation.js';
 import { add, matmul, mul, split, sub } from '../../ops/index.js';
+import { lstmGates } from '../../ops/lstm-gates.js';
 import type { Tensor } from '../../tensor/tensor.js';
 
 /**
@@ -37,6 +38,7 @@ export function simpleRNNStep(
  *   z = xProj + hForProduct · recurrentKernel
  *   i = σ(z_i), f = σ(z_f), g = tanh(z_c), o = σ(z_o)
  *   c' = f·c + i·g,   h' = o·tanh(c')
+ * With the default activations (sigmoid, tanh) the gates are one fused kernel (lstmGates).
  */
 export function lstmStep(
   xProj: Tensor,
@@ -46,6 +48,10 @@ export function lstmStep(
   acts: CellActivations,
 ): { h: Tensor; c: Tensor } {
   const z = add(xProj, matmul(hForProduct, recurrentKernel));
+  if (acts.activation.constructor === Tanh && acts.recurrentActivation.constructor === Sigmoid) {
+    // The same formulas as below, in one backend kernel (src/ops/lstm-gates.ts).
+    return lstmGates(z, c);
+  }
   const [zi, zf, zc, zo] = split(z, 4, { axis: -1 }) as [Tensor, Tensor, Tensor, Tensor];
   const i = acts.recurrentActivation.apply(zi);
   const f = acts.recurrentActivation.apply(zf);

@@ -1,0 +1,42 @@
+import { record } from '../autograd/tape.js';
+import { ShapeError } from '../errors.js';
+import { zerosLike } from '../tensor/creation.js';
+import { floatTypeOf } from '../tensor/dtype.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { cast } from './cast.js';
+import { backend, makeTensor } from './op.js';
+
+/**
+ * The gates of one LSTM step as one backend kernel (Backend.lstmGates), with sigmoid gates and
+ * tanh activations: z [batch, 4·units] is the step's input projection plus the recurrent
+ * product (gate order i, f, c, o), c [batch, units] the carried state;
+ *   i = σ(z_i), f = σ(z_f), g = tanh(z_c), o = σ(z_o),  c' = f·c + i·g,  h = o·tanh(c').
+ * The same results as lstmStep's composition of split, sigmoid, tanh, mul and add
+ * (src/layers/recurrent/cell-math.ts), in one pass and one tape node; the gradient is one
+ * kernel too (Backend.lstmGatesGrad, from the activated gates kept by the forward).
+ * Internal: used by LSTMCell when its activations are tanh and sigmoid.
+ */
+export function lstmGates(z: Tensor, c: Tensor): { h: Tensor; c: Tensor } {
+  const [batch, width] = z.shape;
+  if (z.rank !== 2 || c.rank !== 2 || c.shape[0] !== batch || width !== 4 * (c.shape[1] ?? 0)) {
+    throw new ShapeError(
+      `lstmGates: received z of shape [${z.shape.join(', ')}] and c of shape ` +
+        `[${c.shape.join(', ')}]; expected z [batch, 4·units] and c [batch, units]. ` +
+        'Pass the step projection (input plus recurrent product) and the cell state.',
+    );
+  }
+  const dtype = floatTypeOf(z.dtype === 'float64' || c.dtype === 'float64' ? 'float64' : z.dtype);
+  const zt = cast(z, dtype);
+  const ct = cast(c, dtype);
+  const out = backend().lstmGates(zt, ct);
+  const gates = makeTensor(out.gates, zt.shape, dtype);
+  const cNext = makeTensor(out.c, ct.shape, dtype);
+  const h = makeTensor(out.h, ct.shape, dtype);
+  record('lstmGates', [zt, ct], [h, cNext], ([dh, dc]) => {
+    const dhv = cast(dh ?? zerosLike(h), dtype);
+    const dcv = cast(dc ?? zerosLike(cNext), dtype);
+    const grads = backend().lstmGatesGrad(gates, ct, cNext, dhv, dcv);
+    return [makeTensor(grads.dz, zt.shape, dtype), makeTensor(grads.dc, ct.shape, dtype)];
+  });
+  return { h, c: cNext };
+}
