@@ -237,4 +237,6 @@ export const NO_OPTIONS: Record<string, string> = {
       'Sequential#build',
     ].map((n) => [n, 'positional arguments only']),
   ),
+  // Conv diagnostics
+  'diagnostics.channelStats': '(post, activation): a feature map and its activation name',
 };

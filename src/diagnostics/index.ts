@@ -12,17 +12,20 @@ export {
 } from './advice.js';
 export {
   activeFraction,
+  channelStats,
   deadUnitFraction,
   histogram,
   saturationFraction,
   sparsity,
   tensorStats,
   unitMeans,
+  type ChannelStats,
   type HistogramOptions,
   type Values,
 } from './stats.js';
 export type {
   Advice,
+  ChannelRecord,
   Histogram,
   LayerRecord,
   LossRecord,
