@@ -35,5 +35,11 @@ export type {
   TensorStats,
   WeightRecord,
 } from './types.js';
-export { renderReport, writeReport, type ReportInput, type VariantReport } from './report/index.js';
+export {
+  renderReport,
+  writeReport,
+  type ChannelSummary,
+  type ReportInput,
+  type VariantReport,
+} from './report/index.js';
 export { readEventFile, parseEventFile, type TensorBoardEvent } from './tensorboard/index.js';
