@@ -29,6 +29,12 @@ const TFJS_LAYERS = new Set([
   'Functional',
   'Sequential',
   'Model',
+  // Convolution layers
+  'Conv1D',
+  'Conv2D',
+  'Conv2DTranspose',
+  'DepthwiseConv2D',
+  'SeparableConv2D',
 ]);
 const TFJS_ACTIVATIONS = new Set([
   'elu',
@@ -166,6 +172,8 @@ function layerJson(layer: Layer, warnings: string[]): { [key: string]: JsonValue
       `${where}: has an activity regularizer; TensorFlow.js refuses to call layers with one ("Layer invocation in the presence of activity regularizer(s) is not supported yet").`,
     );
   }
+  const convWarning = convLayerWarning(layer.className, config);
+  if (convWarning) warnings.push(`${where}: ${convWarning}`);
   if (typeof config.activation === 'string' && !TFJS_ACTIVATIONS.has(config.activation)) {
     warnings.push(
       `${where}: TensorFlow.js has no activation '${config.activation}'; tf.loadLayersModel will fail with "Unknown activation".`,
@@ -258,4 +266,19 @@ function withNamedFunctions<T>(layer: Layer, read: () => T): T {
 
 function isObject(v: JsonValue | undefined): v is { [key: string]: JsonValue } {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Convolution layers: options TensorFlow.js 4.22 reads but does not apply (its
+ * Conv2DTranspose has no dilation or output padding, its DepthwiseConv2D no dilation).
+ */
+function convLayerWarning(className: string, config: ConfigDict): string | undefined {
+  const dilated = Array.isArray(config.dilationRate) && config.dilationRate.some((d) => d !== 1);
+  if (className === 'Conv2DTranspose' && (dilated || config.outputPadding != null)) {
+    return 'has dilationRate > 1 or outputPadding, which TensorFlow.js ignores; it will compute a different output size or values.';
+  }
+  if (className === 'DepthwiseConv2D' && dilated) {
+    return 'has dilationRate > 1, which TensorFlow.js ignores for DepthwiseConv2D; its predictions will differ.';
+  }
+  return undefined;
 }

@@ -103,3 +103,48 @@ for (const cls of [
 ]) {
   layerRegistry.register(cls);
 }
+
+// Convolution layers
+import { Conv1D, Conv2D, Conv2DTranspose, type Conv1DOptions } from './conv.js';
+import type { Conv2DOptions, Conv2DTransposeOptions } from './conv.js';
+import { DepthwiseConv2D, type DepthwiseConv2DOptions } from './depthwise-conv2d.js';
+import { SeparableConv2D, type SeparableConv2DOptions } from './separable-conv2d.js';
+export {
+  Conv1D,
+  Conv2D,
+  Conv2DTranspose,
+  type Conv1DOptions,
+  type Conv2DOptions,
+  type Conv2DTransposeOptions,
+} from './conv.js';
+export { DepthwiseConv2D, type DepthwiseConv2DOptions } from './depthwise-conv2d.js';
+export { SeparableConv2D, type SeparableConv2DOptions } from './separable-conv2d.js';
+
+/** 1-D convolution over sequences: [batch, steps, channels] → [batch, outSteps, filters]. */
+export function conv1d(options: Conv1DOptions): Conv1D {
+  return new Conv1D(options);
+}
+
+/** 2-D convolution over images: [batch, height, width, channels] → [batch, outH, outW, filters]. */
+export function conv2d(options: Conv2DOptions): Conv2D {
+  return new Conv2D(options);
+}
+
+/** Transposed 2-D convolution (upsampling; the input-gradient of a conv2d). */
+export function conv2dTranspose(options: Conv2DTransposeOptions): Conv2DTranspose {
+  return new Conv2DTranspose(options);
+}
+
+/** Per-channel 2-D convolution: channels · depthMultiplier outputs, no mixing across channels. */
+export function depthwiseConv2d(options: DepthwiseConv2DOptions): DepthwiseConv2D {
+  return new DepthwiseConv2D(options);
+}
+
+/** Depthwise 2-D convolution followed by a 1×1 convolution to `filters` channels. */
+export function separableConv2d(options: SeparableConv2DOptions): SeparableConv2D {
+  return new SeparableConv2D(options);
+}
+
+for (const cls of [Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D]) {
+  layerRegistry.register(cls);
+}

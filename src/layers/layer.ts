@@ -141,9 +141,15 @@ export type LayerOutput = Tensor | Tensor[];
 
 const nameCounters = new Map<string, number>();
 
-/** 'BatchNormalization' → 'batch_normalization', then _1, _2, ... for later ones. */
+/**
+ * Keras's to_snake_case: 'BatchNormalization' → 'batch_normalization', 'Conv2D' → 'conv2d',
+ * 'Conv2DTranspose' → 'conv2d_transpose'; then _1, _2, ... for later ones.
+ */
 function defaultName(className: string): string {
-  const base = className.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+  const base = className
+    .replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
+    .toLowerCase();
   const n = nameCounters.get(base) ?? 0;
   nameCounters.set(base, n + 1);
   return n === 0 ? base : `${base}_${n}`;

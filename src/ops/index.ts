@@ -9,3 +9,6 @@ export * from './reductions.js';
 export * from './shape.js';
 export * from './softmax.js';
 export * from './unary.js';
+
+// Convolution ops
+export * from './conv.js';
