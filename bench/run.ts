@@ -10,7 +10,11 @@
 //   3. the peak RSS of every training child;
 //   4. model.fitDataset over a generated CSV of 1 GB (`--csv-mb N` for another size; 64 MB
 //      with --quick), streamed by sn.data.csv: its RSS at the start, a tenth of the way in,
-//      at the end and at its peak (bench/csv-stream.ts).
+//      at the end and at its peak (bench/csv-stream.ts);
+//   5. the conv autoencoder (bench/conv-workload.ts): a training step on batches of 64 digits
+//      (sinew 1 and 2 threads, TF.js cpu in a custom loop with the Keras-form Adam, from the
+//      same weights: the final losses must agree to 4 digits) and a prediction of one batch
+//      (sinew, TF.js wasm, which cannot train a conv, and TF.js cpu): ms, GFLOP/s, peak RSS.
 // Prints the figures with the ratios sinew / peer and the targets of issue 5, and writes
 // bench/results.json (atomically). A program, never a test.
 import { spawn } from 'node:child_process';
@@ -19,8 +23,9 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomicSync } from '../src/io/atomic.js';
+import { convTable } from './conv-report.js';
 import { csvMegabytes, csvStreamLines, runCsvStream } from './csv-stream.js';
-import { writeInputs } from './inputs.js';
+import { writeConvInputs, writeInputs } from './inputs.js';
 import {
   PARITY,
   sgemmTable,
@@ -49,14 +54,14 @@ const csvMb = csvMegabytes(args, quick ? 64 : 1024);
 
 interface Job {
   readonly name: string;
-  readonly peer: 'sinew' | 'tfjs';
-  readonly config: Omit<ChildConfig, 'inputs' | 'quick'>;
+  readonly peer: 'sinew' | 'tfjs' | 'sinew-conv' | 'tfjs-conv';
+  readonly config: Omit<ChildConfig, 'inputs' | 'convInputs' | 'quick'>;
 }
 
 /** Runs one child and returns its result line, or the reason it failed. */
 function runChild(job: Job, inputs: string): Promise<ChildResult | { error: string }> {
   const file = join(here, 'peers', `${job.peer}.ts`);
-  const config: ChildConfig = { ...job.config, inputs, quick };
+  const config: ChildConfig = { ...job.config, inputs, convInputs: `${inputs}.conv`, quick };
   const env = { ...process.env };
   delete env['SINEW_BACKEND'];
   return new Promise((resolve) => {
@@ -95,6 +100,20 @@ const TRAIN_JOBS: Job[] = [
   { name: PARITY, peer: 'tfjs', config: { task: 'train', backend: 'wasm', adam: 'keras' } },
 ];
 
+const CONV_JOBS: Job[] = [
+  { name: 'sinew 1t', peer: 'sinew-conv', config: { task: 'conv-train', threads: 1 } },
+  { name: 'sinew 2t', peer: 'sinew-conv', config: { task: 'conv-train', threads: 2 } },
+  { name: 'tfjs cpu', peer: 'tfjs-conv', config: { task: 'conv-train', backend: 'cpu' } },
+  { name: 'sinew 1t predict', peer: 'sinew-conv', config: { task: 'conv-predict', threads: 1 } },
+  { name: 'sinew 2t predict', peer: 'sinew-conv', config: { task: 'conv-predict', threads: 2 } },
+  {
+    name: 'tfjs wasm predict',
+    peer: 'tfjs-conv',
+    config: { task: 'conv-predict', backend: 'wasm' },
+  },
+  { name: 'tfjs cpu predict', peer: 'tfjs-conv', config: { task: 'conv-predict', backend: 'cpu' } },
+];
+
 async function runJobs(jobs: Job[], inputs: string, skip: Results): Promise<Results> {
   const results: Results = {};
   for (const job of jobs) {
@@ -117,6 +136,7 @@ const dir = fs.mkdtempSync(join(tmpdir(), 'sinew-bench-'));
 try {
   const inputs = join(dir, 'inputs.bin');
   const n = writeInputs(inputs);
+  writeConvInputs(`${inputs}.conv`);
   const cpu = cpus();
   console.log(
     `sinew vs TensorFlow.js — ${cpu.length} × ${cpu[0]?.model ?? '?'}, Node ${process.version}` +
@@ -133,17 +153,21 @@ try {
   console.log('');
   const sgemm = await runJobs(SGEMM_JOBS, inputs, {});
   const train = await runJobs(TRAIN_JOBS, inputs, sgemm);
+  const conv = await runJobs(CONV_JOBS, inputs, sgemm);
   process.stderr.write(`  fitDataset over a ${csvMb} MB CSV … `);
   const csvStream = await runCsvStream(csvMb);
   process.stderr.write('error' in csvStream ? `FAILED (${csvStream.error})\n` : 'done\n');
 
   const ratios: Record<string, number> = {};
   const lossAgreement: Derived['lossAgreement'] = {};
+  const convLines = convTable(conv, ratios);
   const lines = [
     '',
     ...sgemmTable(sgemm, ratios),
     '',
     ...trainTable(train, ratios, lossAgreement),
+    '',
+    ...convLines.lines,
     '',
     ...csvStreamLines(csvStream, csvMb),
     '',
@@ -154,7 +178,11 @@ try {
   );
   const verdicts = targets(sgemm, train);
   lines.push(...targetLines(verdicts));
-  for (const [name, r] of Object.entries({ ...sgemm, ...train })) {
+  const notes = [
+    ...Object.entries({ ...sgemm, ...train }),
+    ...Object.entries(conv).map(([k, v]) => [`conv ${k}`, v] as const),
+  ];
+  for (const [name, r] of notes) {
     if ('error' in r) lines.push(`note: ${name} failed: ${r.error}`);
     else if (r.unsupported) lines.push(`note: ${name} not measured: ${r.unsupported}`);
   }
@@ -169,15 +197,18 @@ try {
     digits: n,
     sgemm,
     train,
+    conv,
     csvStream,
     ratios,
     lossAgreement,
+    convLossAgreement: convLines.agreement ?? null,
     targets: verdicts,
   };
   writeFileAtomicSync(fs, join(here, 'results.json'), JSON.stringify(results, null, 2) + '\n');
   console.log('\nwrote bench/results.json');
   const failed =
-    Object.values({ ...sgemm, ...train }).some((r) => 'error' in r) || 'error' in csvStream;
+    [...Object.values({ ...sgemm, ...train }), ...Object.values(conv)].some((r) => 'error' in r) ||
+    'error' in csvStream;
   process.exitCode = failed ? 1 : 0;
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });
