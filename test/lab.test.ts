@@ -152,7 +152,10 @@ test('bad lab flags: a clear message, a non-zero exit, nothing written', () => {
         /unknown variant "activity-l3"; the variants are none, kernel-l2, activity-l1/,
       ],
       [['--frobnicate'], /Unknown option '--frobnicate'/],
-      [['--model', 'cnn'], /--model must be dense or conv, received "cnn"; for example --model conv/],
+      [
+        ['--model', 'cnn'],
+        /--model must be dense or conv, received "cnn"; for example --model conv/,
+      ],
     ];
     for (const [args, message] of cases) {
       const r = lab([...args, '--out', out]);
