@@ -49,7 +49,7 @@ export function convTable(
     `batch ${CONV_BATCH}, Adam 1e-3 (Keras form), loss mse + ${CONV_L1}·Σ|code|; FLOPs of the convolutions: ` +
       `${train.toFixed(1)} M per training step, ${predict.toFixed(1)} M per prediction`,
     'system'.padEnd(20) +
-      ['median ms', 'mean ms', 'steps', 'GFLOP/s', 'first loss', 'final loss', 'peak RSS MiB']
+      ['median ms', 'mean ms', 'timed', 'GFLOP/s', 'first loss', 'final loss', 'peak RSS MiB']
         .map((h) => pad(h, 13))
         .join(''),
   ];
@@ -93,7 +93,7 @@ export function convTable(
     agreement = { sinew: mine, tfjs: peer, relDiff, digits, met: digits >= CONV_LOSS_DIGITS };
     lines.push(
       `final loss after the same steps from the same weights: sinew 1t ${mine.toPrecision(7)}, TF.js cpu ` +
-        `${peer.toPrecision(7)}: relative difference ${relDiff.toExponential(1)}, ${digits} digits ` +
+        `${peer.toPrecision(7)} (step ${ok(results['sinew 1t'])?.conv?.parityStep}): relative difference ${relDiff.toExponential(1)}, ${digits} digits ` +
         `(${agreement.met ? 'MET' : 'MISS'}: want ≥ ${CONV_LOSS_DIGITS})`,
     );
   }

@@ -70,9 +70,9 @@ async function run(): Promise<ConvFigures> {
     );
     return predictFigures(ms, runs);
   }
-  const { warmup, timed } = convSchedule(config.quick);
-  const batches = Array.from({ length: warmup + timed }, (_, i) => batch(i));
-  return runConvSteps(config.quick, (i) => {
+  const schedule = convSchedule(config.quick);
+  const batches = Array.from({ length: schedule.warmup + schedule.timed }, (_, i) => batch(i));
+  return runConvSteps(schedule, (i) => {
     const x = batches[i]!;
     return model.trainOnBatch(x, x)['loss']!;
   });

@@ -82,9 +82,9 @@ function run(): Promise<ConvFigures> {
     return Promise.resolve(predictFigures(ms, runs));
   }
   const optimizer = kerasAdam(LEARNING_RATE);
-  const { warmup, timed } = convSchedule(config.quick);
-  const batches = Array.from({ length: warmup + timed }, (_, i) => batch(i));
-  return runConvSteps(config.quick, (i) => {
+  const schedule = convSchedule(config.quick, true);
+  const batches = Array.from({ length: schedule.warmup + schedule.timed }, (_, i) => batch(i));
+  return runConvSteps(schedule, (i) => {
     const input = batches[i]!;
     const loss = optimizer.minimize(() => {
       const c = encode(input);
