@@ -105,6 +105,32 @@ const CASES: Record<string, Case> = {
       (a, u) => sn.scatterAdd(a!, sn.tensor([1, 1], undefined, 'int32'), u!, { axis: 1 }),
       [mixed, t([1, 2, 3, 4], [2, 2])],
     ),
+  // Pooling ops (function-only). Inputs [1, 5, 4, 2] and [2, 6, 2] of distinct values
+  // ((7i mod n) / n, 7 and n coprime), so each window has one maximum.
+  ...((): Record<string, Case> => {
+    const distinct = (shape: number[]): sn.Tensor => {
+      const n = shape.reduce((p, q) => p * q, 1);
+      return t(
+        Array.from({ length: n }, (_, i) => ((i * 7) % n) / n - 0.5),
+        shape,
+      );
+    };
+    const image = (): sn.Tensor => distinct([1, 5, 4, 2]);
+    const sequence = (): sn.Tensor => distinct([2, 6, 2]);
+    return {
+      maxPool: () =>
+        check((a) => sn.maxPool(a!, { poolSize: 3, strides: 2, padding: 'same' }), [image()]),
+      avgPool: () =>
+        check((a) => sn.avgPool(a!, { poolSize: [2, 3], strides: 2, padding: 'same' }), [image()]),
+      maxPool1d: () => check((a) => sn.maxPool1d(a!, { poolSize: 2, strides: 1 }), [sequence()]),
+      avgPool1d: () =>
+        check((a) => sn.avgPool1d(a!, { poolSize: 3, strides: 2, padding: 'same' }), [sequence()]),
+      upSampling: () => {
+        check((a) => sn.upSampling(a!, { size: [2, 3] }), [image()]);
+        check((a) => sn.upSampling(a!, { size: 2, interpolation: 'bilinear' }), [image()]);
+      },
+    };
+  })(),
 };
 
 // Ops with no gradient: masks, indices and integer outputs.

@@ -322,6 +322,43 @@ export const CASES: Record<string, Case> = {
     (o) => sn.data.mnist(o),
     'reading 70,000 digits is slow; the options are checked before the data is read',
   ),
+
+  // --- pooling ops and layers
+  maxPool: fn('maxPool', (o) => sn.maxPool(sn.ones([1, 4, 4, 2]), { poolSize: 2, ...o })),
+  avgPool: fn('avgPool', (o) => sn.avgPool(sn.ones([1, 4, 4, 2]), { poolSize: 2, ...o })),
+  maxPool1d: fn('maxPool1d', (o) => sn.maxPool1d(sn.ones([1, 4, 2]), { poolSize: 2, ...o })),
+  avgPool1d: fn('avgPool1d', (o) => sn.avgPool1d(sn.ones([1, 4, 2]), { poolSize: 2, ...o })),
+  upSampling: fn('upSampling', (o) => sn.upSampling(sn.ones([1, 2, 2, 1]), o)),
+  'layers.maxPooling1d': fn('MaxPooling1D', (o) => sn.layers.maxPooling1d(o)),
+  'layers.MaxPooling1D': fn('MaxPooling1D', (o) => new sn.layers.MaxPooling1D(o)),
+  'layers.averagePooling1d': fn('AveragePooling1D', (o) => sn.layers.averagePooling1d(o)),
+  'layers.AveragePooling1D': fn('AveragePooling1D', (o) => new sn.layers.AveragePooling1D(o)),
+  'layers.maxPooling2d': fn('MaxPooling2D', (o) => sn.layers.maxPooling2d(o)),
+  'layers.MaxPooling2D': fn('MaxPooling2D', (o) => new sn.layers.MaxPooling2D(o)),
+  'layers.averagePooling2d': fn('AveragePooling2D', (o) => sn.layers.averagePooling2d(o)),
+  'layers.AveragePooling2D': fn('AveragePooling2D', (o) => new sn.layers.AveragePooling2D(o)),
+  'layers.globalMaxPooling1d': fn('GlobalMaxPooling1D', (o) => sn.layers.globalMaxPooling1d(o)),
+  'layers.GlobalMaxPooling1D': fn('GlobalMaxPooling1D', (o) => new sn.layers.GlobalMaxPooling1D(o)),
+  'layers.globalAveragePooling1d': fn('GlobalAveragePooling1D', (o) =>
+    sn.layers.globalAveragePooling1d(o),
+  ),
+  'layers.GlobalAveragePooling1D': fn(
+    'GlobalAveragePooling1D',
+    (o) => new sn.layers.GlobalAveragePooling1D(o),
+  ),
+  'layers.globalMaxPooling2d': fn('GlobalMaxPooling2D', (o) => sn.layers.globalMaxPooling2d(o)),
+  'layers.GlobalMaxPooling2D': fn('GlobalMaxPooling2D', (o) => new sn.layers.GlobalMaxPooling2D(o)),
+  'layers.globalAveragePooling2d': fn('GlobalAveragePooling2D', (o) =>
+    sn.layers.globalAveragePooling2d(o),
+  ),
+  'layers.GlobalAveragePooling2D': fn(
+    'GlobalAveragePooling2D',
+    (o) => new sn.layers.GlobalAveragePooling2D(o),
+  ),
+  'layers.upSampling1d': fn('UpSampling1D', (o) => sn.layers.upSampling1d(o)),
+  'layers.UpSampling1D': fn('UpSampling1D', (o) => new sn.layers.UpSampling1D(o)),
+  'layers.upSampling2d': fn('UpSampling2D', (o) => sn.layers.upSampling2d(o)),
+  'layers.UpSampling2D': fn('UpSampling2D', (o) => new sn.layers.UpSampling2D(o)),
 };
 
 function initializerCases(): Record<string, Case> {

@@ -181,6 +181,31 @@ test('every optimizer and schedule round-trips, and steps the same', () => {
 test('every layer round-trips', () => {
   const L = sn.layers;
   const r = sn.regularizers;
+  // Pooling and upsampling layers, each with an input of its rank (x is rank 2).
+  const seq = sn.reshape(sn.range(0, 24), [2, 4, 3]);
+  const img = sn.reshape(sn.range(0, 48), [2, 4, 3, 2]);
+  const poolingInputs = new Map<sn.layers.Layer, sn.Tensor>([
+    [
+      L.maxPooling1d({ poolSize: 3, strides: 1, padding: 'same', dataFormat: 'channelsFirst' }),
+      seq,
+    ],
+    [L.averagePooling1d({ poolSize: 2, strides: 1 }), seq],
+    [L.maxPooling2d({ poolSize: [2, 1], strides: [1, 2], padding: 'same' }), img],
+    [
+      L.averagePooling2d({
+        poolSize: 2,
+        dataFormat: 'channelsFirst',
+        activityRegularizer: r.l2(0.1),
+      }),
+      img,
+    ],
+    [L.globalMaxPooling1d({ keepDims: true }), seq],
+    [L.globalAveragePooling1d({ dataFormat: 'channelsFirst' }), seq],
+    [L.globalMaxPooling2d({ dataFormat: 'channelsFirst', keepDims: true }), img],
+    [L.globalAveragePooling2d(), img],
+    [L.upSampling1d({ size: 3 }), seq],
+    [L.upSampling2d({ size: [2, 3], interpolation: 'bilinear', dataFormat: 'channelsFirst' }), img],
+  ]);
   checkFamily(
     layerRegistry,
     [
@@ -204,14 +229,16 @@ test('every layer round-trips', () => {
       L.gaussianNoise({ stddev: 0.1, seed: 2 }),
       L.kSparse({ k: 2, alpha: 1.5, activityRegularizer: r.klSparsity() }),
       L.reshape({ targetShape: [3, 1] }),
+      ...poolingInputs.keys(),
     ],
     (a, b) => {
       if (a instanceof L.InputLayer) return;
+      const input = poolingInputs.get(a) ?? x;
       // Same config, so at inference (no noise) the same outputs once the weights match.
-      const ya = a.apply(x);
-      b.apply(x);
+      const ya = a.apply(input);
+      b.apply(input);
       b.setWeights(a.getWeights());
-      same(b.apply(x), ya);
+      same(b.apply(input), ya);
     },
   );
 });

@@ -148,3 +148,112 @@ export function separableConv2d(options: SeparableConv2DOptions): SeparableConv2
 for (const cls of [Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D]) {
   layerRegistry.register(cls);
 }
+
+// Pooling and upsampling layers
+import {
+  AveragePooling1D,
+  AveragePooling2D,
+  MaxPooling1D,
+  MaxPooling2D,
+  type Pooling1DOptions,
+  type Pooling2DOptions,
+} from './pooling.js';
+import {
+  GlobalAveragePooling1D,
+  GlobalAveragePooling2D,
+  GlobalMaxPooling1D,
+  GlobalMaxPooling2D,
+  type GlobalPoolingOptions,
+} from './global-pooling.js';
+import {
+  UpSampling1D,
+  UpSampling2D,
+  type UpSampling1DOptions,
+  type UpSampling2DOptions,
+} from './upsampling.js';
+export {
+  AveragePooling1D,
+  AveragePooling2D,
+  MaxPooling1D,
+  MaxPooling2D,
+  type Pooling1DOptions,
+  type Pooling2DOptions,
+} from './pooling.js';
+export {
+  GlobalAveragePooling1D,
+  GlobalAveragePooling2D,
+  GlobalMaxPooling1D,
+  GlobalMaxPooling2D,
+  type GlobalPoolingOptions,
+} from './global-pooling.js';
+export {
+  UpSampling1D,
+  UpSampling2D,
+  type UpSampling1DOptions,
+  type UpSampling2DOptions,
+} from './upsampling.js';
+
+/** Largest value of each window along the steps: [batch, steps, channels] → [batch, outSteps, channels]. */
+export function maxPooling1d(options?: Pooling1DOptions): MaxPooling1D {
+  return new MaxPooling1D(options);
+}
+
+/** Mean of each window along the steps (padding not counted). */
+export function averagePooling1d(options?: Pooling1DOptions): AveragePooling1D {
+  return new AveragePooling1D(options);
+}
+
+/** Largest value of each 2-D window: [batch, h, w, channels] → [batch, outH, outW, channels]. */
+export function maxPooling2d(options?: Pooling2DOptions): MaxPooling2D {
+  return new MaxPooling2D(options);
+}
+
+/** Mean of each 2-D window (padding not counted). */
+export function averagePooling2d(options?: Pooling2DOptions): AveragePooling2D {
+  return new AveragePooling2D(options);
+}
+
+/** Largest value over all steps, per channel: [batch, steps, channels] → [batch, channels]. */
+export function globalMaxPooling1d(options?: GlobalPoolingOptions): GlobalMaxPooling1D {
+  return new GlobalMaxPooling1D(options);
+}
+
+/** Mean over all steps, per channel: [batch, steps, channels] → [batch, channels]. */
+export function globalAveragePooling1d(options?: GlobalPoolingOptions): GlobalAveragePooling1D {
+  return new GlobalAveragePooling1D(options);
+}
+
+/** Largest value over height and width, per channel: [batch, h, w, channels] → [batch, channels]. */
+export function globalMaxPooling2d(options?: GlobalPoolingOptions): GlobalMaxPooling2D {
+  return new GlobalMaxPooling2D(options);
+}
+
+/** Mean over height and width, per channel: [batch, h, w, channels] → [batch, channels]. */
+export function globalAveragePooling2d(options?: GlobalPoolingOptions): GlobalAveragePooling2D {
+  return new GlobalAveragePooling2D(options);
+}
+
+/** Repeats each step `size` times: [batch, steps, channels] → [batch, steps·size, channels]. */
+export function upSampling1d(options?: UpSampling1DOptions): UpSampling1D {
+  return new UpSampling1D(options);
+}
+
+/** Upsamples images by whole factors ('nearest' or Keras 3's 'bilinear'). */
+export function upSampling2d(options?: UpSampling2DOptions): UpSampling2D {
+  return new UpSampling2D(options);
+}
+
+for (const cls of [
+  MaxPooling1D,
+  AveragePooling1D,
+  MaxPooling2D,
+  AveragePooling2D,
+  GlobalMaxPooling1D,
+  GlobalAveragePooling1D,
+  GlobalMaxPooling2D,
+  GlobalAveragePooling2D,
+  UpSampling1D,
+  UpSampling2D,
+]) {
+  layerRegistry.register(cls);
+}

@@ -12,3 +12,6 @@ export * from './unary.js';
 
 // Convolution ops
 export * from './conv.js';
+
+// Pooling ops
+export * from './pooling.js';
