@@ -8,3 +8,5 @@ export { adamUpdate } from './optimizer';
 export { denseForward, denseGradColumns } from './dense';
 export { softmax } from './softmax';
 export { binaryStrided } from './broadcast';
+export { conv2dForward, conv2dFilter, conv2dInput, convScratchBytes } from './conv';
+export { pool2d, pool2dGrad } from './pool';

@@ -7,11 +7,11 @@
 // and pads edge panels with zeros so the micro-kernel always computes a full tile.
 // With relaxed SIMD the multiply-add is fused (one instruction); otherwise mul + add.
 
-const MR: i32 = 2;
-const NR: i32 = 16;
-const KC: i32 = 256;
-const MC: i32 = 128;
-const NC: i32 = 512;
+export const MR: i32 = 2;
+export const NR: i32 = 16;
+export const KC: i32 = 256;
+export const MC: i32 = 128;
+export const NC: i32 = 512;
 
 /** Bytes of scratch memory sgemm needs (packed panels of A and B plus an edge tile). */
 export function sgemmScratchBytes(): i32 {
@@ -78,7 +78,7 @@ export function sgemm(
 }
 
 /** bPack[(panel·kc + p)·16 + s] = op(B)[p][panel·16 + s], zero past `width` columns. */
-function packB(src: usize, prs: i32, pcs: i32, kc: i32, width: i32, dst: usize): void {
+export function packB(src: usize, prs: i32, pcs: i32, kc: i32, width: i32, dst: usize): void {
   for (let q = 0; q < width; q += NR) {
     const cols = min(NR, width - q);
     const panel = dst + <usize>(q * kc) * 4;
@@ -135,7 +135,7 @@ function packB(src: usize, prs: i32, pcs: i32, kc: i32, width: i32, dst: usize):
 }
 
 /** aPack[(panel·kc + p)·2 + r] = op(A)[panel·2 + r][p], zero past `height` rows. */
-function packA(src: usize, ars: i32, acs: i32, height: i32, kc: i32, dst: usize): void {
+export function packA(src: usize, ars: i32, acs: i32, height: i32, kc: i32, dst: usize): void {
   for (let i = 0; i < height; i += MR) {
     const panel = dst + <usize>(i * kc) * 4;
     const r0 = src + <usize>(i * ars) * 4;
@@ -157,7 +157,7 @@ function packA(src: usize, ars: i32, acs: i32, height: i32, kc: i32, dst: usize)
 
 /** The 2×16 tile: C[r][s] (+)= Σ_p aPanel[2p + r]·bPanel[16p + s] over a slice of depth kc. */
 // prettier-ignore
-function kernel(ap: usize, bp: usize, kc: i32, cp: usize, ldc: i32, accumulate: bool): void {
+export function kernel(ap: usize, bp: usize, kc: i32, cp: usize, ldc: i32, accumulate: bool): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c02 = f32x4.splat(0), c03 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0), c12 = f32x4.splat(0), c13 = f32x4.splat(0);
   for (let p = 0; p < kc; p++) {

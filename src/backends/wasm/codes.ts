@@ -122,4 +122,45 @@ export interface KernelExports {
     c2: number,
     eps: number,
   ): void;
+  // Convolution and pooling (assembly/conv.ts, pool.ts); `meta` is the geometry block.
+  convScratchBytes(): number;
+  conv2dForward(
+    meta: number,
+    x: number,
+    f: number,
+    y: number,
+    mFrom: number,
+    mTo: number,
+    scratch: number,
+  ): void;
+  conv2dFilter(
+    meta: number,
+    x: number,
+    dy: number,
+    out: number,
+    mFrom: number,
+    mTo: number,
+    scratch: number,
+  ): void;
+  conv2dInput(
+    meta: number,
+    dy: number,
+    f: number,
+    dx: number,
+    bFrom: number,
+    bTo: number,
+    block: number,
+    blockRows: number,
+    scratch: number,
+  ): void;
+  pool2d(meta: number, op: number, x: number, y: number, bFrom: number, bTo: number): void;
+  pool2dGrad(
+    meta: number,
+    op: number,
+    x: number,
+    dy: number,
+    dx: number,
+    bFrom: number,
+    bTo: number,
+  ): void;
 }

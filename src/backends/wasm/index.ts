@@ -25,6 +25,16 @@ import {
   UNARY_CODES,
   type KernelExports,
 } from './codes.js';
+import {
+  convFilter,
+  convForward,
+  convInput,
+  geometryValues,
+  pool,
+  poolGrad,
+  type ConvCall,
+  type ConvMemory,
+} from './conv.js';
 import { binaryLayout, reduceLayout, stridedLayout, type StridedLayout } from './layout.js';
 import { deferredWasmBackend } from './deferred.js';
 import { canLoadSync, fetchKernels, loadKernels, wasmBaseUrl, type WasmKernels } from './loader.js';
@@ -151,7 +161,8 @@ export class WasmBackend implements Backend {
     });
     this.#k = instance.exports as unknown as KernelExports;
     this.variant = kernels.variant;
-    const scratchBytes = this.#k.sgemmScratchBytes();
+    // One scratch per thread serves both the matrix products and the convolutions.
+    const scratchBytes = Math.max(this.#k.sgemmScratchBytes(), this.#k.convScratchBytes());
     this.#scratch = this.#arena.allocate(scratchBytes);
     if (threads > 1 && kernels.shared) {
       const scratch = Array.from({ length: threads - 1 }, () => this.#arena.allocate(scratchBytes));
@@ -604,15 +615,6 @@ export class WasmBackend implements Backend {
   ): DataId {
     return this.#fromCpu(this.#cpu.oneHot(this.#toCpu(indices), depth, onValue, offValue, dtype));
   }
-  conv2d(x: TensorInfo, filter: TensorInfo, info: Conv2DInfo): DataId {
-    return this.#fromCpu(this.#cpu.conv2d(this.#toCpu(x), this.#toCpu(filter), info));
-  }
-  conv2dBackpropInput(dy: TensorInfo, filter: TensorInfo, info: Conv2DInfo): DataId {
-    return this.#fromCpu(this.#cpu.conv2dBackpropInput(this.#toCpu(dy), this.#toCpu(filter), info));
-  }
-  conv2dBackpropFilter(x: TensorInfo, dy: TensorInfo, info: Conv2DInfo): DataId {
-    return this.#fromCpu(this.#cpu.conv2dBackpropFilter(this.#toCpu(x), this.#toCpu(dy), info));
-  }
   depthwiseConv2d(x: TensorInfo, filter: TensorInfo, info: Conv2DInfo): DataId {
     return this.#fromCpu(this.#cpu.depthwiseConv2d(this.#toCpu(x), this.#toCpu(filter), info));
   }
@@ -626,11 +628,102 @@ export class WasmBackend implements Backend {
       this.#cpu.depthwiseConv2dBackpropFilter(this.#toCpu(x), this.#toCpu(dy), info),
     );
   }
+
+  // Convolution and pooling (./conv.ts; float64 runs on the cpu reference) ----------------
+
+  /** Runs `body` with the geometry of `info` in the arena; frees it and the body's blocks after. */
+  #conv(info: Conv2DInfo, body: (call: ConvCall, memory: ConvMemory) => void): void {
+    const meta = this.#handles.allocate('int32', 15);
+    this.#handles.view(meta).set(geometryValues(info));
+    const blocks = new Map<number, WasmData>();
+    const memory: ConvMemory = {
+      alloc: (floats) => {
+        const block = this.#handles.allocate('float32', floats);
+        blocks.set(block.offset, block);
+        return block.offset;
+      },
+      free: (offset) => {
+        const block = blocks.get(offset);
+        blocks.delete(offset);
+        if (block) this.#handles.release(block);
+      },
+    };
+    const pool = (): WorkerPool | undefined => this.#workers();
+    try {
+      body({ k: this.#k, pool, info, meta: meta.offset, scratch: this.#scratch }, memory);
+    } finally {
+      for (const block of blocks.values()) this.#handles.release(block);
+      this.#handles.release(meta);
+    }
+  }
+
+  /** A float32 window op on `inputs`, writing an output of `shape` (cpu for other dtypes). */
+  #window(
+    inputs: readonly TensorInfo[],
+    shape: Shape,
+    info: Conv2DInfo,
+    cpu: (inputs: TensorInfo[]) => DataId,
+    body: (call: ConvCall, memory: ConvMemory, offsets: number[], out: number) => void,
+  ): DataId {
+    if (inputs.some((t) => t.dtype !== 'float32')) {
+      return this.#fromCpu(cpu(inputs.map((t) => this.#toCpu(t))));
+    }
+    const temps: WasmData[] = [];
+    const offsets = inputs.map((t) => this.#local(t, temps).offset);
+    const out = this.#alloc('float32', shape);
+    if (out.size > 0) this.#conv(info, (call, memory) => body(call, memory, offsets, out.offset));
+    this.#done(temps);
+    return out;
+  }
+
+  conv2d(x: TensorInfo, filter: TensorInfo, info: Conv2DInfo): DataId {
+    const shape = [info.batch, info.outHeight, info.outWidth, info.outChannels];
+    return this.#window(
+      [x, filter],
+      shape,
+      info,
+      ([xc, fc]) => this.#cpu.conv2d(xc!, fc!, info),
+      (call, _, [xo, fo], out) => convForward(call, xo!, fo!, out),
+    );
+  }
+  conv2dBackpropInput(dy: TensorInfo, filter: TensorInfo, info: Conv2DInfo): DataId {
+    const shape = [info.batch, info.inHeight, info.inWidth, info.inChannels];
+    return this.#window(
+      [dy, filter],
+      shape,
+      info,
+      ([dc, fc]) => this.#cpu.conv2dBackpropInput(dc!, fc!, info),
+      (call, memory, [dyo, fo], out) => convInput(call, memory, dyo!, fo!, out),
+    );
+  }
+  conv2dBackpropFilter(x: TensorInfo, dy: TensorInfo, info: Conv2DInfo): DataId {
+    const shape = [info.filterHeight, info.filterWidth, info.inChannels, info.outChannels];
+    return this.#window(
+      [x, dy],
+      shape,
+      info,
+      ([xc, dc]) => this.#cpu.conv2dBackpropFilter(xc!, dc!, info),
+      (call, memory, [xo, dyo], out) => convFilter(call, memory, xo!, dyo!, out),
+    );
+  }
   pool2d(op: PoolOp, x: TensorInfo, info: Conv2DInfo): DataId {
-    return this.#fromCpu(this.#cpu.pool2d(op, this.#toCpu(x), info));
+    const shape = [info.batch, info.outHeight, info.outWidth, info.outChannels];
+    return this.#window(
+      [x],
+      shape,
+      info,
+      ([xc]) => this.#cpu.pool2d(op, xc!, info),
+      (call, _, [xo], out) => pool(call, op, xo!, out),
+    );
   }
   pool2dGrad(op: PoolOp, x: TensorInfo, dy: TensorInfo, info: Conv2DInfo): DataId {
-    return this.#fromCpu(this.#cpu.pool2dGrad(op, this.#toCpu(x), this.#toCpu(dy), info));
+    return this.#window(
+      [x, dy],
+      x.shape,
+      info,
+      ([xc, dc]) => this.#cpu.pool2dGrad(op, xc!, dc!, info),
+      (call, _, [xo, dyo], out) => poolGrad(call, op, xo!, dyo!, out),
+    );
   }
 }
 

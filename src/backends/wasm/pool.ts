@@ -68,10 +68,19 @@ const JOBS = {
   binaryRow: 'iiiiiii',
   binaryCol: 'iiiiiii',
   denseGradColumns: 'iiiiiiii',
+  // Convolution and pooling (assembly/conv.ts, pool.ts; shares cut in ./conv.ts).
+  conv2dForward: 'iiiiiis',
+  conv2dFilter: 'iiiiiis',
+  conv2dInput: 'iiiiiiiis',
+  pool2d: 'iiiiii',
+  pool2dGrad: 'iiiiiii',
 } as const;
 export type JobKind = keyof typeof JOBS;
 /** The jobs splitRange runs. */
-export type RangeKind = Exclude<JobKind, 'sgemm' | 'denseForward'>;
+export type RangeKind = Exclude<
+  JobKind,
+  'sgemm' | 'denseForward' | 'conv2dForward' | 'conv2dFilter' | 'conv2dInput'
+>;
 const JOB_TABLE = Object.entries(JOBS) as [JobKind, string][];
 const KIND_INDEX = new Map(JOB_TABLE.map(([name], i) => [name, i]));
 
