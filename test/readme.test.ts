@@ -48,8 +48,8 @@ test("the README's conv autoencoder runs: its loss goes down and its activity pe
   const log = console.log;
   console.log = (...args: unknown[]) => printed.push(args);
   try {
-    writeFileSync(join(dir, 'conv.ts'), program);
-    await import(pathToFileURL(join(dir, 'conv.ts')).href);
+    writeFileSync(join(dir, 'conv.mts'), program);
+    await import(pathToFileURL(join(dir, 'conv.mts')).href);
   } finally {
     console.log = log;
     rmSync(dir, { recursive: true, force: true });
