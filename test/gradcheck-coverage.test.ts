@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as sn from '../src/index.js';
+import { smooth } from './helpers.js';
 
 /**
  * One finite-difference check for every differentiable op, and a guard that every op
@@ -131,6 +132,36 @@ const CASES: Record<string, Case> = {
       },
     };
   })(),
+
+  // Convolution ops (not Tensor methods; one case each, dilation 2 and stride 2 'same' among them)
+  conv2d: () =>
+    check(
+      (a, b) => sn.conv2d(a!, b!, { strides: 2, padding: 'same' }),
+      [smooth([1, 5, 4, 2]), smooth([3, 2, 2, 3])],
+    ),
+  conv1d: () =>
+    check((a, b) => sn.conv1d(a!, b!, { dilations: 2 }), [smooth([2, 7, 2]), smooth([3, 2, 2])]),
+  conv2dTranspose: () =>
+    check(
+      (a, b) => sn.conv2dTranspose(a!, b!, { strides: 2, padding: 'same' }),
+      [smooth([1, 3, 2, 2]), smooth([3, 3, 3, 2])],
+    ),
+  depthwiseConv2d: () =>
+    check(
+      (a, b) => sn.depthwiseConv2d(a!, b!, { dilations: 2, padding: 'same' }),
+      [smooth([1, 5, 4, 2]), smooth([3, 2, 2, 2])],
+    ),
+  separableConv2d: () =>
+    check(
+      (a, b, c) =>
+        sn.separableConv2d(a!, {
+          depthwiseFilter: b!,
+          pointwiseFilter: c!,
+          strides: 2,
+          padding: 'same',
+        }),
+      [smooth([1, 5, 4, 2]), smooth([3, 3, 2, 2]), smooth([1, 1, 4, 3])],
+    ),
 };
 
 // Ops with no gradient: masks, indices and integer outputs.

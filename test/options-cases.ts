@@ -359,6 +359,22 @@ export const CASES: Record<string, Case> = {
   'layers.UpSampling1D': fn('UpSampling1D', (o) => new sn.layers.UpSampling1D(o)),
   'layers.upSampling2d': fn('UpSampling2D', (o) => sn.layers.upSampling2d(o)),
   'layers.UpSampling2D': fn('UpSampling2D', (o) => new sn.layers.UpSampling2D(o)),
+  // --- Convolution ops
+  conv2d: fn('conv2d', (o) => sn.conv2d(sn.ones([1, 4, 4, 2]), sn.ones([3, 3, 2, 1]), o)),
+  conv1d: fn('conv1d', (o) => sn.conv1d(sn.ones([1, 4, 2]), sn.ones([3, 2, 1]), o)),
+  conv2dTranspose: fn('conv2dTranspose', (o) =>
+    sn.conv2dTranspose(sn.ones([1, 2, 2, 2]), sn.ones([3, 3, 1, 2]), o),
+  ),
+  depthwiseConv2d: fn('depthwiseConv2d', (o) =>
+    sn.depthwiseConv2d(sn.ones([1, 4, 4, 2]), sn.ones([3, 3, 2, 2]), o),
+  ),
+  separableConv2d: fn('separableConv2d', (o) =>
+    sn.separableConv2d(sn.ones([1, 4, 4, 2]), {
+      depthwiseFilter: sn.ones([3, 3, 2, 2]),
+      pointwiseFilter: sn.ones([1, 1, 4, 3]),
+      ...o,
+    }),
+  ),
 };
 
 function initializerCases(): Record<string, Case> {

@@ -31,7 +31,6 @@ function same(actual: sn.Tensor, expected: tf.Tensor, tol = 1e-5): void {
 }
 
 const NCHW = [0, 3, 1, 2];
-const NHWC = [0, 2, 3, 1];
 
 interface Geometry2D {
   x: number[];
@@ -101,6 +100,17 @@ for (const g of GEOMETRIES) {
   });
 }
 
+test('conv2d with strides and dilations together: every other output of the stride-1 dilated tf.conv2d', () => {
+  // TF.js refuses strides > 1 with dilations > 1; under 'valid' padding the strided result is
+  // the stride-1 result sampled at every stride-th row and column.
+  const x = values([2, 9, 8, 3]);
+  const f = values([3, 2, 3, 2]);
+  const full = tf.conv2d(x.tf as tf.Tensor4D, f.tf as tf.Tensor4D, 1, 'valid', 'NHWC', 2);
+  const [b, h, w, c] = full.shape;
+  const want = tf.stridedSlice(full, [0, 0, 0, 0], [b, h, w, c], [1, 2, 3, 1]);
+  same(sn.conv2d(x.sn, f.sn, { strides: [2, 3], dilations: 2 }), want);
+});
+
 test('conv2d: hand-computed 3×3 input, 2×2 filter of ones (sums of each 2×2 block)', () => {
   const x = sn.reshape(sn.range(1, 10), [1, 3, 3, 1]);
   const y = sn.conv2d(x, sn.ones([2, 2, 1, 1]));
@@ -115,6 +125,11 @@ test('conv2d gradients: finite differences (float64), dilations, strided same, c
   sn.testing.gradCheck((a, b) => sn.conv2d(a!, b!, { strides: 2, padding: 'same' }), [x, f]);
   sn.testing.gradCheck((a, b) => sn.conv2d(a!, b!, { dilations: 2, padding: 'same' }), [x, f]);
   sn.testing.gradCheck((a, b) => sn.conv2d(a!, b!, { dilations: [2, 1] }), [x, f]);
+  // Strides and dilations together (TF.js refuses this; the op computes it).
+  sn.testing.gradCheck(
+    (a, b) => sn.conv2d(a!, b!, { strides: 2, dilations: 2, padding: 'same' }),
+    [x, f],
+  );
   sn.testing.gradCheck(
     (a, b) => sn.conv2d(a!, b!, { strides: 2, dataFormat: 'channelsFirst' }),
     [smooth([1, 2, 5, 4]), f],

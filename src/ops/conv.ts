@@ -44,14 +44,14 @@ const CONV2D_OPTION_KEYS = optionKeys<Conv2DOptions>()({
 });
 
 export interface Conv1DOptions {
-  /** Step between windows (default 1). */
-  strides?: number;
+  /** Step between windows: a number or [steps] (default 1). */
+  strides?: number | readonly [number];
   /** 'valid' (default) or 'same'. */
   padding?: Padding;
   /** 'channelsLast' (default): [batch, steps, channels]; 'channelsFirst': [batch, channels, steps]. */
   dataFormat?: DataFormat;
-  /** Spacing between filter taps (default 1). */
-  dilations?: number;
+  /** Spacing between filter taps: a number or [steps] (default 1). */
+  dilations?: number | readonly [number];
 }
 const CONV1D_OPTION_KEYS = optionKeys<Conv1DOptions>()({
   strides: true,
@@ -108,7 +108,7 @@ export function conv2d(x: TensorLike, filter: TensorLike, options?: Conv2DOption
     CONV2D_OPTION_KEYS,
   );
   const g = geometry(o, 'conv2d', 2);
-  const [tx, tf] = floatOperands('conv2d', [
+  const [tx, tw] = floatOperands('conv2d', [
     [x, 'x'],
     [filter, 'filter'],
   ]) as [Tensor, Tensor];
@@ -119,10 +119,10 @@ export function conv2d(x: TensorLike, filter: TensorLike, options?: Conv2DOption
     g.dataFormat,
     'add a batch axis (sn.expandDims(x, 0)) or use conv1d',
   );
-  checkFilterRank('conv2d', 'filter', tf, '[filterHeight, filterWidth, inChannels, outChannels]');
+  checkFilterRank('conv2d', 'filter', tw, '[filterHeight, filterWidth, inChannels, outChannels]');
   const xl = toChannelsLast(tx, g.dataFormat);
-  checkChannels('conv2d', tx, xl.shape[3]!, tf, g.dataFormat);
-  return fromChannelsLast(convolve(xl, tf, g, 'conv2d'), g.dataFormat);
+  checkChannels('conv2d', tx, xl.shape[3]!, tw, g.dataFormat);
+  return fromChannelsLast(convolve(xl, tw, g, 'conv2d'), g.dataFormat);
 }
 
 /**
@@ -139,7 +139,7 @@ export function conv1d(x: TensorLike, filter: TensorLike, options?: Conv1DOption
     CONV1D_OPTION_KEYS,
   );
   const g = geometry(o, 'conv1d', 1);
-  const [tx, tf] = floatOperands('conv1d', [
+  const [tx, tw] = floatOperands('conv1d', [
     [x, 'x'],
     [filter, 'filter'],
   ]) as [Tensor, Tensor];
@@ -151,19 +151,27 @@ export function conv1d(x: TensorLike, filter: TensorLike, options?: Conv1DOption
       `conv1d: expected x of rank 3 ${layout}, received shape ${formatShape(tx.shape)}; ${fix}.`,
     );
   }
-  if (tf.rank !== 3) {
+  if (tw.rank !== 3) {
     throw new ShapeError(
       `conv1d: expected filter of rank 3 [filterWidth, inChannels, outChannels], received shape ` +
-        `${formatShape(tf.shape)}.`,
+        `${formatShape(tw.shape)}.`,
     );
   }
   const xl = g.dataFormat === 'channelsLast' ? tx : transpose(tx, [0, 2, 1]);
   const [batch, steps, channels] = xl.shape as [number, number, number];
-  checkChannels('conv1d', tx, channels, tf, g.dataFormat, 1);
-  const [width, inChannels, outChannels] = tf.shape as [number, number, number];
+  checkChannels('conv1d', tx, channels, tw, g.dataFormat, 1);
+  const [width, inChannels, outChannels] = tw.shape as [number, number, number];
+  const span = (width - 1) * g.dilations[1] + 1;
+  if (g.padding === 'valid' && span > steps) {
+    throw new ShapeError(
+      `conv1d: the window spans ${span} steps (kernel ${width}, dilation ${g.dilations[1]}) but ` +
+        `x has only ${steps} (shape ${formatShape(tx.shape)}) with padding 'valid'; use ` +
+        `padding: 'same', a smaller kernel or a longer input.`,
+    );
+  }
   const y = convolve(
     reshape(xl, [batch, 1, steps, channels]),
-    reshape(tf, [1, width, inChannels, outChannels]),
+    reshape(tw, [1, width, inChannels, outChannels]),
     g,
     'conv1d',
   );
@@ -195,20 +203,20 @@ export function conv2dTranspose(
   );
   const g = geometry(o, where, 2);
   const outputPadding = checkOutputPadding(o.outputPadding, g.strides, where);
-  const [tx, tf] = floatOperands(where, [
+  const [tx, tw] = floatOperands(where, [
     [x, 'x'],
     [filter, 'filter'],
   ]) as [Tensor, Tensor];
   checkInputRank(where, tx, 4, g.dataFormat, 'add a batch axis (sn.expandDims(x, 0))');
-  checkFilterRank(where, 'filter', tf, '[filterHeight, filterWidth, outChannels, inChannels]');
+  checkFilterRank(where, 'filter', tw, '[filterHeight, filterWidth, outChannels, inChannels]');
   const xl = toChannelsLast(tx, g.dataFormat);
   const [batch, height, width, channels] = xl.shape as [number, number, number, number];
-  const [fh, fw, outChannels, inChannels] = tf.shape as [number, number, number, number];
+  const [fh, fw, outChannels, inChannels] = tw.shape as [number, number, number, number];
   if (channels !== inChannels) {
     throw new ShapeError(
       `${where}: x has ${channels} channels (shape ${formatShape(tx.shape)}, ${g.dataFormat}) but ` +
         `the filter [filterHeight, filterWidth, outChannels, inChannels] has shape ` +
-        `${formatShape(tf.shape)}, so it expects ${inChannels}; the filter's last axis must be ` +
+        `${formatShape(tw.shape)}, so it expects ${inChannels}; the filter's last axis must be ` +
         `x's channel count (check dataFormat, or the filter layout: a conv2d filter has its axes ` +
         `2 and 3 the other way round).`,
     );
@@ -237,7 +245,7 @@ export function conv2dTranspose(
         `outputPadding (below the stride) or leave it unset.`,
     );
   }
-  return fromChannelsLast(convInput('conv2d', xl, tf, info), g.dataFormat);
+  return fromChannelsLast(convInput('conv2d', xl, tw, info), g.dataFormat);
 }
 
 /**
@@ -261,15 +269,15 @@ export function depthwiseConv2d(
     CONV2D_OPTION_KEYS,
   );
   const g = geometry(o, where, 2);
-  const [tx, tf] = floatOperands(where, [
+  const [tx, tw] = floatOperands(where, [
     [x, 'x'],
     [filter, 'filter'],
   ]) as [Tensor, Tensor];
   checkInputRank(where, tx, 4, g.dataFormat, 'add a batch axis (sn.expandDims(x, 0))');
-  checkFilterRank(where, 'filter', tf, '[filterHeight, filterWidth, inChannels, multiplier]');
+  checkFilterRank(where, 'filter', tw, '[filterHeight, filterWidth, inChannels, multiplier]');
   const xl = toChannelsLast(tx, g.dataFormat);
-  checkChannels(where, tx, xl.shape[3]!, tf, g.dataFormat);
-  return fromChannelsLast(depthwise(xl, tf, g, where), g.dataFormat);
+  checkChannels(where, tx, xl.shape[3]!, tw, g.dataFormat);
+  return fromChannelsLast(depthwise(xl, tw, g, where), g.dataFormat);
 }
 
 /**
