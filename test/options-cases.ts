@@ -375,6 +375,33 @@ export const CASES: Record<string, Case> = {
       ...o,
     }),
   ),
+
+  // --- Convolution layers
+  'layers.conv1d': fn('Conv1D', (o) => sn.layers.conv1d({ filters: 2, kernelSize: 3, ...o })),
+  'layers.Conv1D': fn('Conv1D', (o) => new sn.layers.Conv1D({ filters: 2, kernelSize: 3, ...o })),
+  'layers.conv2d': fn('Conv2D', (o) => sn.layers.conv2d({ filters: 2, kernelSize: 3, ...o })),
+  'layers.Conv2D': fn('Conv2D', (o) => new sn.layers.Conv2D({ filters: 2, kernelSize: 3, ...o })),
+  'layers.conv2dTranspose': fn('Conv2DTranspose', (o) =>
+    sn.layers.conv2dTranspose({ filters: 2, kernelSize: 3, ...o }),
+  ),
+  'layers.Conv2DTranspose': fn(
+    'Conv2DTranspose',
+    (o) => new sn.layers.Conv2DTranspose({ filters: 2, kernelSize: 3, ...o }),
+  ),
+  'layers.depthwiseConv2d': fn('DepthwiseConv2D', (o) =>
+    sn.layers.depthwiseConv2d({ kernelSize: 3, ...o }),
+  ),
+  'layers.DepthwiseConv2D': fn(
+    'DepthwiseConv2D',
+    (o) => new sn.layers.DepthwiseConv2D({ kernelSize: 3, ...o }),
+  ),
+  'layers.separableConv2d': fn('SeparableConv2D', (o) =>
+    sn.layers.separableConv2d({ filters: 2, kernelSize: 3, ...o }),
+  ),
+  'layers.SeparableConv2D': fn(
+    'SeparableConv2D',
+    (o) => new sn.layers.SeparableConv2D({ filters: 2, kernelSize: 3, ...o }),
+  ),
 };
 
 function initializerCases(): Record<string, Case> {

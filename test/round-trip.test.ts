@@ -178,6 +178,87 @@ test('every optimizer and schedule round-trips, and steps the same', () => {
   );
 });
 
+// Convolution layers: each sample with every option away from its default, and its input.
+const convInputs = new Map<sn.Layer, sn.Tensor>();
+function convSamples(): sn.Layer[] {
+  const L = sn.layers;
+  const r = sn.regularizers;
+  const seed = (s: number) => sn.initializers.glorotUniform({ seed: s });
+  const images = (shape: number[]) =>
+    sn.tensor(
+      Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i)),
+      shape,
+    );
+  const samples: [sn.Layer, sn.Tensor][] = [
+    [
+      L.conv1d({
+        filters: 3,
+        kernelSize: 2,
+        dilationRate: 2,
+        padding: 'same',
+        activation: 'tanh',
+        kernelInitializer: seed(1),
+        kernelRegularizer: r.l2(0.01),
+        biasConstraint: sn.constraints.nonNeg(),
+      }),
+      images([2, 6, 2]),
+    ],
+    [
+      L.conv2d({
+        filters: 2,
+        kernelSize: [3, 2],
+        strides: [2, 1],
+        dataFormat: 'channelsFirst',
+        useBias: false,
+        biasInitializer: 'ones',
+        activityRegularizer: r.l1(1e-3),
+        kernelConstraint: sn.constraints.maxNorm({ maxValue: 2 }),
+      }),
+      images([2, 3, 5, 4]),
+    ],
+    [
+      L.conv2dTranspose({
+        filters: 2,
+        kernelSize: 3,
+        strides: 2,
+        outputPadding: 1,
+        padding: 'same',
+        activation: 'relu',
+        biasRegularizer: r.l1(0.02),
+      }),
+      images([2, 3, 3, 2]),
+    ],
+    [
+      L.depthwiseConv2d({
+        kernelSize: 2,
+        depthMultiplier: 2,
+        dilationRate: [1, 2],
+        depthwiseInitializer: seed(2),
+        depthwiseRegularizer: r.l1l2({ l1: 0.01, l2: 0.02 }),
+        depthwiseConstraint: sn.constraints.unitNorm({ axis: 0 }),
+      }),
+      images([2, 4, 5, 3]),
+    ],
+    [
+      L.separableConv2d({
+        filters: 3,
+        kernelSize: 2,
+        depthMultiplier: 2,
+        padding: 'same',
+        depthwiseInitializer: seed(3),
+        pointwiseInitializer: seed(4),
+        depthwiseRegularizer: r.l2(0.01),
+        pointwiseRegularizer: r.l1(0.01),
+        depthwiseConstraint: sn.constraints.nonNeg(),
+        pointwiseConstraint: sn.constraints.maxNorm({ maxValue: 1 }),
+      }),
+      images([2, 4, 4, 2]),
+    ],
+  ];
+  for (const [layer, input] of samples) convInputs.set(layer, input);
+  return samples.map(([layer]) => layer);
+}
+
 test('every layer round-trips', () => {
   const L = sn.layers;
   const r = sn.regularizers;
@@ -230,10 +311,12 @@ test('every layer round-trips', () => {
       L.kSparse({ k: 2, alpha: 1.5, activityRegularizer: r.klSparsity() }),
       L.reshape({ targetShape: [3, 1] }),
       ...poolingInputs.keys(),
+      // Convolution layers
+      ...convSamples(),
     ],
     (a, b) => {
       if (a instanceof L.InputLayer) return;
-      const input = poolingInputs.get(a) ?? x;
+      const input = poolingInputs.get(a) ?? convInputs.get(a) ?? x;
       // Same config, so at inference (no noise) the same outputs once the weights match.
       const ya = a.apply(input);
       b.apply(input);

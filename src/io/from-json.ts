@@ -307,9 +307,26 @@ function resolveObjects(config: Json, ctx: RebuildContext): Json {
       out[key] = value;
       continue;
     }
+    if (family === 'constraint' && isRegularizerAsConstraint(key, value.className, ctx)) continue;
     out[key] = resolveObject(family, value, ctx) as unknown as JsonValue;
   }
   return out;
+}
+
+/**
+ * Convolution layers: TensorFlow.js 4.22's DepthwiseConv2D writes its depthwise regularizer
+ * under depthwise_constraint as well (its getConfig serializes the wrong field, so the
+ * constraint it had is lost). Such an entry is ignored with a warning.
+ */
+function isRegularizerAsConstraint(key: string, className: string, ctx: RebuildContext): boolean {
+  if (key !== 'depthwiseConstraint') return false;
+  if (lookupClass('constraint', className, ctx.customObjects)) return false;
+  if (!lookupClass('regularizer', className, ctx.customObjects)) return false;
+  console.warn(
+    `sinew: ${ctx.where}: depthwise_constraint holds the regularizer ${className} (TensorFlow.js ` +
+      'writes the depthwise regularizer there too); ignored, the layer has no depthwise constraint.',
+  );
+  return true;
 }
 
 function resolveObject(family: Family, value: Json, ctx: RebuildContext): unknown {

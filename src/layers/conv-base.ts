@@ -24,10 +24,18 @@ import { add, reshape } from '../ops/index.js';
 import type { Regularizer } from '../regularizers/regularizer.js';
 import { regularizerRegistry, type RegularizerIdentifier } from '../regularizers/index.js';
 import { withoutNulls, type ConfigDict, type JsonValue } from '../serialization.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
 import { checkBoolean, pickOptions } from '../validation.js';
-import { Layer, LAYER_OPTION_KEY_SET, type LayerOptions, type LayerVariable } from './layer.js';
-import { formatSymbolicShape, type SymbolicShape } from './symbolic.js';
+import {
+  Layer,
+  LAYER_OPTION_KEY_SET,
+  type CallOptions,
+  type LayerInput,
+  type LayerOptions,
+  type LayerOutput,
+  type LayerVariable,
+} from './layer.js';
+import { formatSymbolicShape, type SymbolicShape, type SymbolicTensor } from './symbolic.js';
 import { activeTap } from './taps.js';
 
 /**
@@ -287,6 +295,25 @@ export abstract class BaseConv extends Layer {
     });
   }
 
+  /**
+   * Checks a concrete input's rank before the base class builds the layer, so the message
+   * shows the shape as given (build sees the batch axis as null).
+   */
+  override apply(inputs: Tensor, options?: CallOptions): Tensor;
+  override apply(inputs: SymbolicTensor, options?: CallOptions): SymbolicTensor;
+  override apply(
+    inputs: readonly SymbolicTensor[],
+    options?: CallOptions,
+  ): SymbolicTensor | SymbolicTensor[];
+  override apply(inputs: LayerInput, options?: CallOptions): LayerOutput;
+  override apply(
+    inputs: LayerInput | SymbolicTensor | readonly SymbolicTensor[],
+    options?: CallOptions,
+  ): LayerOutput | SymbolicTensor | SymbolicTensor[] {
+    if (inputs instanceof Tensor) this.checkInput(inputs.shape);
+    return super.apply(inputs as LayerInput, options);
+  }
+
   call(inputs: Tensor | readonly Tensor[]): Tensor {
     const x = Array.isArray(inputs) ? inputs[0]! : (inputs as Tensor);
     this.checkInput(x.shape);
@@ -321,6 +348,15 @@ export abstract class BaseConv extends Layer {
     const first = this.dataFormat === 'channelsFirst';
     const space = first ? inputShape.slice(2) : inputShape.slice(1, -1);
     const out = this.outputSpace(space);
+    if (out.some((d) => d !== null && d <= 0)) {
+      const spans = this.kernelSize.map((k, i) => (k - 1) * this.dilationRate[i]! + 1);
+      throw new ShapeError(
+        `${this.describeSelf()}: the window spans ${spans.join('×')} (kernelSize ` +
+          `[${this.kernelSize.join(', ')}], dilationRate [${this.dilationRate.join(', ')}]) but ` +
+          `the input is only ${space.join('×')} (shape ${formatSymbolicShape(inputShape)}) with ` +
+          `padding 'valid'; use padding: 'same', a smaller kernel or a larger input.`,
+      );
+    }
     const filters = channels === null ? null : this.outChannels(channels);
     return first ? [inputShape[0]!, filters, ...out] : [inputShape[0]!, ...out, filters];
   }
