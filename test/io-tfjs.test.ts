@@ -407,3 +407,84 @@ test('a sinew model compiled with each loss TF.js knows loads compiled into TF.j
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+// Pooling and upsampling layers
+test('pooling and upsampling layers, 2-D and 1-D stacks, both directions', async () => {
+  sn.setSeed(12);
+  const images = sn.sequential({
+    layers: [
+      sn.layers.maxPooling2d({
+        poolSize: 2,
+        strides: [2, 1],
+        padding: 'same',
+        inputShape: [7, 6, 2],
+      }),
+      sn.layers.averagePooling2d({ poolSize: 2, strides: 1, dataFormat: 'channelsFirst' }),
+      sn.layers.upSampling2d({ size: [2, 3] }),
+      sn.layers.globalAveragePooling2d(),
+      sn.layers.dense({ units: 3 }),
+    ],
+  });
+  await sinewToTfjs(images, [[7, 6, 2]], 'pooling 2-D stack');
+  const sequences = sn.sequential({
+    layers: [
+      sn.layers.maxPooling1d({ poolSize: 3, strides: 2, padding: 'same', inputShape: [9, 2] }),
+      sn.layers.averagePooling1d({ poolSize: 2, strides: 1 }),
+      sn.layers.globalMaxPooling1d(),
+      sn.layers.dense({ units: 2 }),
+    ],
+  });
+  await sinewToTfjs(sequences, [[9, 2]], 'pooling 1-D stack');
+
+  const t = tf.sequential({
+    layers: [
+      tf.layers.averagePooling2d({
+        poolSize: 3,
+        strides: 2,
+        padding: 'same',
+        inputShape: [7, 6, 2],
+      }),
+      tf.layers.maxPooling2d({ poolSize: [2, 1], dataFormat: 'channelsFirst' }),
+      tf.layers.upSampling2d({ size: [2, 2] }),
+      tf.layers.globalMaxPooling2d({}),
+      tf.layers.dense({ units: 3 }),
+    ],
+  });
+  const ours = await tfjsToSinew(t, [[7, 6, 2]], 'pooling 2-D stack');
+  const pool = ours.layers[1] as sn.layers.MaxPooling2D;
+  assert.deepEqual(
+    [pool.poolSize, pool.strides, pool.dataFormat],
+    [[2, 1], [2, 1], 'channelsFirst'],
+  );
+  const t1 = tf.sequential({
+    layers: [
+      tf.layers.averagePooling1d({ poolSize: 3, strides: 1, padding: 'same', inputShape: [9, 2] }),
+      tf.layers.maxPooling1d({ poolSize: 2 }),
+      tf.layers.globalAveragePooling1d({}),
+      tf.layers.dense({ units: 2 }),
+    ],
+  });
+  await tfjsToSinew(t1, [[9, 2]], 'pooling 1-D stack');
+});
+
+test('pooling export warns where TF.js computes otherwise (bilinear, keepDims, UpSampling1D)', async () => {
+  const model = sn.sequential({
+    layers: [
+      sn.layers.upSampling2d({ interpolation: 'bilinear', inputShape: [3, 3, 1], name: 'up' }),
+      sn.layers.globalMaxPooling2d({ keepDims: true, name: 'gmp' }),
+      sn.layers.reshape({ targetShape: [1, 1] }),
+      sn.layers.upSampling1d({ name: 'up1' }),
+    ],
+  });
+  const warnings: string[] = [];
+  const dir = await tmp();
+  try {
+    await io.save(model, dir, { onWarning: (w: string) => warnings.push(w) });
+    const text = warnings.join('\n');
+    assert.match(text, /UpSampling2D 'up'.*half-pixel/);
+    assert.match(text, /GlobalMaxPooling2D 'gmp'.*keepDims/);
+    assert.match(text, /UpSampling1D 'up1'.*Unknown layer/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -35,6 +35,16 @@ const TFJS_LAYERS = new Set([
   'Conv2DTranspose',
   'DepthwiseConv2D',
   'SeparableConv2D',
+  // Pooling and upsampling layers (TensorFlow.js has no UpSampling1D)
+  'MaxPooling1D',
+  'AveragePooling1D',
+  'MaxPooling2D',
+  'AveragePooling2D',
+  'GlobalMaxPooling1D',
+  'GlobalAveragePooling1D',
+  'GlobalMaxPooling2D',
+  'GlobalAveragePooling2D',
+  'UpSampling2D',
 ]);
 const TFJS_ACTIVATIONS = new Set([
   'elu',
@@ -179,6 +189,8 @@ function layerJson(layer: Layer, warnings: string[]): { [key: string]: JsonValue
       `${where}: TensorFlow.js has no activation '${config.activation}'; tf.loadLayersModel will fail with "Unknown activation".`,
     );
   }
+  const poolingWarning = poolingLayerWarning(layer.className, config);
+  if (poolingWarning) warnings.push(`${where}: ${poolingWarning}`);
   const mapped: ConfigDict = {};
   for (const [key, value] of Object.entries(config)) {
     if (key.endsWith('Regularizer') && isObject(value)) {
@@ -279,6 +291,24 @@ function convLayerWarning(className: string, config: ConfigDict): string | undef
   }
   if (className === 'DepthwiseConv2D' && dilated) {
     return 'has dilationRate > 1, which TensorFlow.js ignores for DepthwiseConv2D; its predictions will differ.';
+  }
+  return undefined;
+}
+
+/**
+ * Pooling and upsampling layers: options TensorFlow.js 4.22 reads but computes otherwise
+ * (its bilinear UpSampling2D has no half-pixel centres, its global poolings no keepdims, its
+ * 1-D poolings no data_format).
+ */
+function poolingLayerWarning(className: string, config: ConfigDict): string | undefined {
+  if (className === 'UpSampling2D' && config.interpolation === 'bilinear') {
+    return "has interpolation 'bilinear', which TensorFlow.js computes without half-pixel centres (the TensorFlow 1 rule); its predictions will differ.";
+  }
+  if (className.startsWith('Global') && config.keepdims === true) {
+    return 'has keepDims: true, which TensorFlow.js ignores; its output drops the pooled axes.';
+  }
+  if (className.endsWith('1D') && config.dataFormat === 'channels_first') {
+    return "has dataFormat 'channelsFirst', which TensorFlow.js's 1-D poolings ignore; it will pool along the channels.";
   }
   return undefined;
 }

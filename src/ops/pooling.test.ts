@@ -22,7 +22,11 @@ function values(shape: number[]): number[] {
 /** The same values in both libraries. */
 function pair(shape: number[]): { ours: sn.Tensor; theirs: tf.Tensor4D; data: number[] } {
   const data = values(shape);
-  return { ours: sn.tensor(data, shape), theirs: tf.tensor(data, shape) as tf.Tensor4D, data };
+  return {
+    ours: sn.tensor(data, shape),
+    theirs: tf.tensor4d(data, shape as [number, number, number, number]),
+    data,
+  };
 }
 const toFirst = (t: tf.Tensor4D): tf.Tensor4D => tf.transpose(t, [0, 3, 1, 2]);
 
