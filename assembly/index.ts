@@ -10,3 +10,4 @@ export { softmax } from './softmax';
 export { binaryStrided } from './broadcast';
 export { conv2dForward, conv2dFilter, conv2dInput, convScratchBytes } from './conv';
 export { pool2d, pool2dGrad } from './pool';
+export { depthwiseFilter, depthwiseForward, depthwiseInput } from './depthwise';

@@ -154,6 +154,9 @@ export interface KernelExports {
     scratch: number,
   ): void;
   pool2d(meta: number, op: number, x: number, y: number, bFrom: number, bTo: number): void;
+  depthwiseForward(meta: number, x: number, f: number, y: number, from: number, to: number): void;
+  depthwiseInput(meta: number, dy: number, f: number, dx: number, from: number, to: number): void;
+  depthwiseFilter(meta: number, x: number, dy: number, out: number, from: number, to: number): void;
   pool2dGrad(
     meta: number,
     op: number,

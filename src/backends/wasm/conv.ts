@@ -1,6 +1,6 @@
 import type { Conv2DInfo, PoolOp } from '../backend.js';
 import { BINARY_CODES, type KernelExports } from './codes.js';
-import { MIN_FLOPS, cut, splitRange, type WorkerPool } from './pool.js';
+import { MIN_ELEMENTS, MIN_FLOPS, cut, splitRange, type WorkerPool } from './pool.js';
 
 /**
  * How the wasm backend runs 2-D convolutions and poolings (assembly/conv.ts, pool.ts) and
@@ -176,4 +176,56 @@ export function poolGrad(call: ConvCall, op: PoolOp, x: number, dy: number, dx: 
   const { k, meta, info } = call;
   const job = { kind: 'pool2dGrad', n: info.batch, quantum: 1, elements: poolWork(info) } as const;
   splitRange(k, call.pool, job, (from, to) => [meta, POOL_CODES[op], x, dy, dx, from, to]);
+}
+
+/** Multiply-adds of a depthwise convolution (a guess of its work, for the parallel threshold). */
+function depthwiseWork(info: Conv2DInfo): number {
+  const outputs = info.batch * info.outHeight * info.outWidth * info.outChannels;
+  return outputs * info.filterHeight * info.filterWidth;
+}
+
+/** y = depthwiseConv2d(x, f): output positions cut between threads. */
+export function depthwiseForward(call: ConvCall, x: number, f: number, y: number): void {
+  const { k, meta, info } = call;
+  const n = info.batch * info.outHeight * info.outWidth;
+  const job = { kind: 'depthwiseForward', n, quantum: 1, elements: depthwiseWork(info) } as const;
+  splitRange(k, call.pool, job, (from, to) => [meta, x, f, y, from, to]);
+}
+
+/** dx = depthwiseConv2d's input gradient: whole images per thread. */
+export function depthwiseInput(call: ConvCall, dy: number, f: number, dx: number): void {
+  const { k, meta, info } = call;
+  const job = {
+    kind: 'depthwiseInput',
+    n: info.batch,
+    quantum: 1,
+    elements: depthwiseWork(info),
+  } as const;
+  splitRange(k, call.pool, job, (from, to) => [meta, dy, f, dx, from, to]);
+}
+
+/** dF = depthwiseConv2d's filter gradient: per-thread partial sums over positions, added. */
+export function depthwiseFilter(
+  call: ConvCall,
+  memory: ConvMemory,
+  x: number,
+  dy: number,
+  out: number,
+): void {
+  const { k, meta, info } = call;
+  const m = info.batch * info.outHeight * info.outWidth;
+  const workers = depthwiseWork(info) >= MIN_ELEMENTS ? call.pool() : undefined;
+  if (!workers || workers.threads() < 2) {
+    k.depthwiseFilter(meta, x, dy, out, 0, m);
+    return;
+  }
+  const size = info.filterHeight * info.filterWidth * info.outChannels;
+  const ranges = cut(m, workers.threads(), ROW_QUANTUM);
+  const partials = ranges.map((_, i) => (i === 0 ? out : memory.alloc(size)));
+  const shares = ranges.map(([from, to], i) => [meta, x, dy, partials[i]!, from, to]);
+  workers.split(k, 'depthwiseFilter', shares, true);
+  for (const partial of partials.slice(1)) {
+    k.binaryRow(BINARY_CODES.add!, out, partial, out, size, size, false);
+    memory.free(partial);
+  }
 }

@@ -25,16 +25,6 @@ import {
   UNARY_CODES,
   type KernelExports,
 } from './codes.js';
-import {
-  convFilter,
-  convForward,
-  convInput,
-  geometryValues,
-  pool,
-  poolGrad,
-  type ConvCall,
-  type ConvMemory,
-} from './conv.js';
 import { binaryLayout, reduceLayout, stridedLayout, type StridedLayout } from './layout.js';
 import { deferredWasmBackend } from './deferred.js';
 import { canLoadSync, fetchKernels, loadKernels, wasmBaseUrl, type WasmKernels } from './loader.js';
@@ -43,6 +33,7 @@ import { WorkerPool, splitRange, type PoolStats, type RangeJob } from './pool.js
 import { HandleTable, WasmData } from './storage.js';
 import { threadsAvailable } from './thread.js';
 import { tileInto } from './tile.js';
+import { WindowKernels } from './windows.js';
 
 /**
  * The WebAssembly backend: float32 kernels written in AssemblyScript with SIMD (assembly/,
@@ -67,10 +58,12 @@ export interface WasmBackendOptions {
    */
   readonly collectOnGrowth?: boolean;
   /**
-   * Threads for large matrix products and large elementwise kernels (the Adam update, unary
-   * and binary arithmetic, a dense layer's gradient), counting the calling one (1 to 64;
-   * default the number of cores: os.availableParallelism(), navigator.hardwareConcurrency).
-   * Results are bit for bit those of one thread. More than 1 needs the shared-memory build
+   * Threads for large matrix products, convolutions and poolings, and large elementwise
+   * kernels (the Adam update, unary and binary arithmetic, a dense layer's gradient), counting
+   * the calling one (1 to 64; default the number of cores: os.availableParallelism(),
+   * navigator.hardwareConcurrency). Results are bit for bit those of one thread, except a
+   * convolution's filter gradient: each thread sums its own output positions, then the
+   * partial sums are added (the same values up to float32 rounding). More than 1 needs the shared-memory build
    * of the kernels and SharedArrayBuffer (in a browser, a cross-origin isolated page);
    * without them the backend runs on one thread.
    */
@@ -138,6 +131,7 @@ export class WasmBackend implements Backend {
   readonly #k: KernelExports;
   readonly #cpu = new CpuBackend();
   readonly #scratch: number;
+  readonly #windows: WindowKernels;
   /** Started on first need (a large product, or ready()): importing sinew starts no thread. */
   #pool: WorkerPool | undefined;
   readonly #startPool: (() => WorkerPool) | undefined;
@@ -169,6 +163,16 @@ export class WasmBackend implements Backend {
       this.#startPool = () => new WorkerPool(kernels.module, this.#arena.memory, scratch);
     }
     this.threads = this.#startPool ? threads : 1;
+    this.#windows = new WindowKernels({
+      k: this.#k,
+      handles: this.#handles,
+      scratch: this.#scratch,
+      cpu: this.#cpu,
+      pool: () => this.#workers(),
+      local: (x, temps) => this.#local(x, temps),
+      toCpu: (x) => this.#toCpu(x),
+      fromCpu: (id) => this.#fromCpu(id),
+    });
   }
 
   /** The worker pool, started the first time it is asked for (none after close()). */
@@ -615,115 +619,32 @@ export class WasmBackend implements Backend {
   ): DataId {
     return this.#fromCpu(this.#cpu.oneHot(this.#toCpu(indices), depth, onValue, offValue, dtype));
   }
-  depthwiseConv2d(x: TensorInfo, filter: TensorInfo, info: Conv2DInfo): DataId {
-    return this.#fromCpu(this.#cpu.depthwiseConv2d(this.#toCpu(x), this.#toCpu(filter), info));
-  }
-  depthwiseConv2dBackpropInput(dy: TensorInfo, filter: TensorInfo, info: Conv2DInfo): DataId {
-    return this.#fromCpu(
-      this.#cpu.depthwiseConv2dBackpropInput(this.#toCpu(dy), this.#toCpu(filter), info),
-    );
-  }
-  depthwiseConv2dBackpropFilter(x: TensorInfo, dy: TensorInfo, info: Conv2DInfo): DataId {
-    return this.#fromCpu(
-      this.#cpu.depthwiseConv2dBackpropFilter(this.#toCpu(x), this.#toCpu(dy), info),
-    );
-  }
 
-  // Convolution and pooling (./conv.ts; float64 runs on the cpu reference) ----------------
-
-  /** Runs `body` with the geometry of `info` in the arena; frees it and the body's blocks after. */
-  #conv(info: Conv2DInfo, body: (call: ConvCall, memory: ConvMemory) => void): void {
-    const meta = this.#handles.allocate('int32', 15);
-    this.#handles.view(meta).set(geometryValues(info));
-    const blocks = new Map<number, WasmData>();
-    const memory: ConvMemory = {
-      alloc: (floats) => {
-        const block = this.#handles.allocate('float32', floats);
-        blocks.set(block.offset, block);
-        return block.offset;
-      },
-      free: (offset) => {
-        const block = blocks.get(offset);
-        blocks.delete(offset);
-        if (block) this.#handles.release(block);
-      },
-    };
-    const pool = (): WorkerPool | undefined => this.#workers();
-    try {
-      body({ k: this.#k, pool, info, meta: meta.offset, scratch: this.#scratch }, memory);
-    } finally {
-      for (const block of blocks.values()) this.#handles.release(block);
-      this.#handles.release(meta);
-    }
-  }
-
-  /** A float32 window op on `inputs`, writing an output of `shape` (cpu for other dtypes). */
-  #window(
-    inputs: readonly TensorInfo[],
-    shape: Shape,
-    info: Conv2DInfo,
-    cpu: (inputs: TensorInfo[]) => DataId,
-    body: (call: ConvCall, memory: ConvMemory, offsets: number[], out: number) => void,
-  ): DataId {
-    if (inputs.some((t) => t.dtype !== 'float32')) {
-      return this.#fromCpu(cpu(inputs.map((t) => this.#toCpu(t))));
-    }
-    const temps: WasmData[] = [];
-    const offsets = inputs.map((t) => this.#local(t, temps).offset);
-    const out = this.#alloc('float32', shape);
-    if (out.size > 0) this.#conv(info, (call, memory) => body(call, memory, offsets, out.offset));
-    this.#done(temps);
-    return out;
-  }
+  // Convolution and pooling (./windows.ts) ----------------------------------------------
 
   conv2d(x: TensorInfo, filter: TensorInfo, info: Conv2DInfo): DataId {
-    const shape = [info.batch, info.outHeight, info.outWidth, info.outChannels];
-    return this.#window(
-      [x, filter],
-      shape,
-      info,
-      ([xc, fc]) => this.#cpu.conv2d(xc!, fc!, info),
-      (call, _, [xo, fo], out) => convForward(call, xo!, fo!, out),
-    );
+    return this.#windows.conv2d(x, filter, info);
   }
   conv2dBackpropInput(dy: TensorInfo, filter: TensorInfo, info: Conv2DInfo): DataId {
-    const shape = [info.batch, info.inHeight, info.inWidth, info.inChannels];
-    return this.#window(
-      [dy, filter],
-      shape,
-      info,
-      ([dc, fc]) => this.#cpu.conv2dBackpropInput(dc!, fc!, info),
-      (call, memory, [dyo, fo], out) => convInput(call, memory, dyo!, fo!, out),
-    );
+    return this.#windows.conv2dBackpropInput(dy, filter, info);
   }
   conv2dBackpropFilter(x: TensorInfo, dy: TensorInfo, info: Conv2DInfo): DataId {
-    const shape = [info.filterHeight, info.filterWidth, info.inChannels, info.outChannels];
-    return this.#window(
-      [x, dy],
-      shape,
-      info,
-      ([xc, dc]) => this.#cpu.conv2dBackpropFilter(xc!, dc!, info),
-      (call, memory, [xo, dyo], out) => convFilter(call, memory, xo!, dyo!, out),
-    );
+    return this.#windows.conv2dBackpropFilter(x, dy, info);
+  }
+  depthwiseConv2d(x: TensorInfo, filter: TensorInfo, info: Conv2DInfo): DataId {
+    return this.#windows.depthwiseConv2d(x, filter, info);
+  }
+  depthwiseConv2dBackpropInput(dy: TensorInfo, filter: TensorInfo, info: Conv2DInfo): DataId {
+    return this.#windows.depthwiseConv2dBackpropInput(dy, filter, info);
+  }
+  depthwiseConv2dBackpropFilter(x: TensorInfo, dy: TensorInfo, info: Conv2DInfo): DataId {
+    return this.#windows.depthwiseConv2dBackpropFilter(x, dy, info);
   }
   pool2d(op: PoolOp, x: TensorInfo, info: Conv2DInfo): DataId {
-    const shape = [info.batch, info.outHeight, info.outWidth, info.outChannels];
-    return this.#window(
-      [x],
-      shape,
-      info,
-      ([xc]) => this.#cpu.pool2d(op, xc!, info),
-      (call, _, [xo], out) => pool(call, op, xo!, out),
-    );
+    return this.#windows.pool2d(op, x, info);
   }
   pool2dGrad(op: PoolOp, x: TensorInfo, dy: TensorInfo, info: Conv2DInfo): DataId {
-    return this.#window(
-      [x, dy],
-      x.shape,
-      info,
-      ([xc, dc]) => this.#cpu.pool2dGrad(op, xc!, dc!, info),
-      (call, _, [xo, dyo], out) => poolGrad(call, op, xo!, dyo!, out),
-    );
+    return this.#windows.pool2dGrad(op, x, dy, info);
   }
 }
 

@@ -26,6 +26,8 @@ import {
  * activation gradient) are split into contiguous ranges (splitRange) whose boundaries are
  * multiples of the SIMD width or of a row: each element is computed by the same instructions
  * as on one thread, so these results are bit-for-bit the single-threaded ones too.
+ * Convolutions and poolings split output rows or whole images (./conv.ts), bit-for-bit too,
+ * except a convolution's filter gradient, which adds per-thread partial sums.
  *
  * Synchronisation is through a small SharedArrayBuffer, one block of slots per worker (see
  * ./thread.ts). A waiting side spins for a bounded time (SPIN_MS: a round trip through
@@ -74,12 +76,15 @@ const JOBS = {
   conv2dInput: 'iiiiiiiis',
   pool2d: 'iiiiii',
   pool2dGrad: 'iiiiiii',
+  depthwiseForward: 'iiiiii',
+  depthwiseInput: 'iiiiii',
+  depthwiseFilter: 'iiiiii',
 } as const;
 export type JobKind = keyof typeof JOBS;
 /** The jobs splitRange runs. */
 export type RangeKind = Exclude<
   JobKind,
-  'sgemm' | 'denseForward' | 'conv2dForward' | 'conv2dFilter' | 'conv2dInput'
+  'sgemm' | 'denseForward' | 'conv2dForward' | 'conv2dFilter' | 'conv2dInput' | 'depthwiseFilter'
 >;
 const JOB_TABLE = Object.entries(JOBS) as [JobKind, string][];
 const KIND_INDEX = new Map(JOB_TABLE.map(([name], i) => [name, i]));
