@@ -23,15 +23,26 @@ export interface Measures {
   meanAbsPreActivation: number;
 }
 
-/** Runs the model on the test inputs with a tap on every layer, in batches. */
+/** The layers whose outputs the measures read: the code's, the encoder's, 'code' and the last. */
+function measuredLayers(model: sn.Model): Set<string> {
+  return new Set([codeLayerName(model), 'encoder', 'code', model.layers.at(-1)!.name]);
+}
+
+/**
+ * Runs the model on the test inputs in batches, with a tap keeping the outputs and
+ * pre-activations of the measured layers only (a conv model's other feature maps, over the
+ * whole test set, would be hundreds of MiB that the wasm memory keeps reserved afterwards).
+ */
 function capture(
   model: sn.Model,
   x: sn.Tensor,
 ): { outputs: Map<string, sn.Tensor[]>; pre: Map<string, sn.Tensor[]> } {
   const outputs = new Map<string, sn.Tensor[]>();
   const pre = new Map<string, sn.Tensor[]>();
-  const push = (map: Map<string, sn.Tensor[]>, name: string, t: sn.Tensor) =>
-    map.set(name, [...(map.get(name) ?? []), t]);
+  const kept = measuredLayers(model);
+  const push = (map: Map<string, sn.Tensor[]>, name: string, t: sn.Tensor) => {
+    if (kept.has(name)) map.set(name, [...(map.get(name) ?? []), t]);
+  };
   const n = x.shape[0]!;
   sn.noGrad(() => {
     for (let start = 0; start < n; start += 500) {
