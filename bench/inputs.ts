@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as sn from '../src/index.js';
 import { writeFileAtomicSync } from '../src/io/atomic.js';
+import { CONV_KERNELS, CONV_SEEDS } from './conv-workload.js';
 import { CLASSES, PIXELS, UNITS, inputSizes } from './workload.js';
 
 /** Writes the one-hot labels [n, 10] (float32) of the same digits, for the LSTM classifier. */
@@ -41,4 +42,25 @@ export function writeInputs(path: string): number {
   }
   writeFileAtomicSync(fs, path, new Uint8Array(all.buffer));
   return n;
+}
+
+/**
+ * Writes the conv autoencoder's initial weights (bench/conv-workload.ts): each kernel
+ * glorot-uniform with its seed, each bias zero, in layer order. Written atomically.
+ */
+export function writeConvInputs(path: string): void {
+  const parts = CONV_KERNELS.flatMap((shape, i) => [
+    sn.initializers
+      .glorotUniform({ seed: CONV_SEEDS[i]! })
+      .apply([...shape])
+      .dataSync() as Float32Array,
+    new Float32Array(shape[3]),
+  ]);
+  const all = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    all.set(p, offset);
+    offset += p.length;
+  }
+  writeFileAtomicSync(fs, path, new Uint8Array(all.buffer));
 }

@@ -11,11 +11,15 @@
 //   4. model.fitDataset over a generated CSV of 1 GB (`--csv-mb N` for another size; 64 MB
 //      with --quick), streamed by sn.data.csv: its RSS at the start, a tenth of the way in,
 //      at the end and at its peak (bench/csv-stream.ts);
-//   5. the recurrent step of issue 15: an LSTM classifier on MNIST rows (28 steps × 28
+//   5. the conv autoencoder (bench/conv-workload.ts): a training step on batches of 64 digits
+//      (sinew 1 and 2 threads, TF.js cpu in a custom loop with the Keras-form Adam, from the
+//      same weights: the final losses must agree to 4 digits) and a prediction of one batch
+//      (sinew, TF.js wasm, which cannot train a conv, and TF.js cpu): ms, GFLOP/s, peak RSS.
+//   6. the recurrent step of issue 15: an LSTM classifier on MNIST rows (28 steps × 28
 //      features, 128 units, batch 128, Adam 1e-3, cross-entropy + l2(1e-4) on the recurrent
 //      kernel) from the same initial weights: sinew 1t/2t, TF.js wasm and cpu, TF.js wasm with
 //      the Keras-form Adam (the loss parity), ms per step, ratios, peak RSS.
-// `--only lstm` runs the recurrent step alone.
+// `--only lstm` or `--only conv` runs that step alone.
 // Prints the figures with the ratios sinew / peer and the targets of issue 5, and writes
 // bench/results.json (atomically). A program, never a test.
 import { spawn } from 'node:child_process';
@@ -24,8 +28,9 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomicSync } from '../src/io/atomic.js';
+import { convTable } from './conv-report.js';
 import { csvMegabytes, csvStreamLines, runCsvStream } from './csv-stream.js';
-import { writeInputs, writeLabels } from './inputs.js';
+import { writeConvInputs, writeInputs, writeLabels } from './inputs.js';
 import {
   PARITY,
   sgemmTable,
@@ -46,23 +51,25 @@ const unknown = args.filter(
     !a.startsWith('--csv-mb') &&
     args[i - 1] !== '--csv-mb' &&
     a !== '--only' &&
-    !(args[i - 1] === '--only' && a === 'lstm'),
+    !(args[i - 1] === '--only' && (a === 'lstm' || a === 'conv')),
 );
 if (unknown.length > 0) {
   console.error(
     `bench: unknown argument(s) ${unknown.join(' ')}; the options are --quick, --csv-mb N ` +
-      'and --only lstm.',
+      'and --only lstm|conv.',
   );
   process.exit(2);
 }
-const onlyLstm = args.includes('--only');
+const only = args.includes('--only')
+  ? (args[args.indexOf('--only') + 1] as 'lstm' | 'conv')
+  : undefined;
 const quick = args.includes('--quick');
 const csvMb = csvMegabytes(args, quick ? 64 : 1024);
 
 interface Job {
   readonly name: string;
-  readonly peer: 'sinew' | 'tfjs';
-  readonly config: Omit<ChildConfig, 'inputs' | 'quick'>;
+  readonly peer: 'sinew' | 'tfjs' | 'sinew-conv' | 'tfjs-conv';
+  readonly config: Omit<ChildConfig, 'inputs' | 'convInputs' | 'quick'>;
 }
 
 /** Runs one child and returns its result line, or the reason it failed. */
@@ -72,7 +79,13 @@ function runChild(
   labels: string,
 ): Promise<ChildResult | { error: string }> {
   const file = join(here, 'peers', `${job.peer}.ts`);
-  const config: ChildConfig = { ...job.config, inputs, labels, quick };
+  const config: ChildConfig = {
+    ...job.config,
+    inputs,
+    labels,
+    convInputs: `${inputs}.conv`,
+    quick,
+  };
   const env = { ...process.env };
   delete env['SINEW_BACKEND'];
   return new Promise((resolve) => {
@@ -109,6 +122,20 @@ const TRAIN_JOBS: Job[] = [
   { name: 'tfjs wasm', peer: 'tfjs', config: { task: 'train', backend: 'wasm' } },
   { name: 'tfjs cpu', peer: 'tfjs', config: { task: 'train', backend: 'cpu' } },
   { name: PARITY, peer: 'tfjs', config: { task: 'train', backend: 'wasm', adam: 'keras' } },
+];
+
+const CONV_JOBS: Job[] = [
+  { name: 'sinew 1t', peer: 'sinew-conv', config: { task: 'conv-train', threads: 1 } },
+  { name: 'sinew 2t', peer: 'sinew-conv', config: { task: 'conv-train', threads: 2 } },
+  { name: 'tfjs cpu', peer: 'tfjs-conv', config: { task: 'conv-train', backend: 'cpu' } },
+  { name: 'sinew 1t predict', peer: 'sinew-conv', config: { task: 'conv-predict', threads: 1 } },
+  { name: 'sinew 2t predict', peer: 'sinew-conv', config: { task: 'conv-predict', threads: 2 } },
+  {
+    name: 'tfjs wasm predict',
+    peer: 'tfjs-conv',
+    config: { task: 'conv-predict', backend: 'wasm' },
+  },
+  { name: 'tfjs cpu predict', peer: 'tfjs-conv', config: { task: 'conv-predict', backend: 'cpu' } },
 ];
 
 const LSTM_JOBS: Job[] = [
@@ -206,6 +233,7 @@ try {
   const n = writeInputs(inputs);
   const labels = join(dir, 'labels.bin');
   writeLabels(labels);
+  writeConvInputs(`${inputs}.conv`);
   const cpu = cpus();
   console.log(
     `sinew vs TensorFlow.js — ${cpu.length} × ${cpu[0]?.model ?? '?'}, Node ${process.version}` +
@@ -221,11 +249,12 @@ try {
   }
   console.log('');
   const none: Results = {};
-  const sgemm = onlyLstm ? none : await runJobs(SGEMM_JOBS, inputs, labels, {});
-  const train = onlyLstm ? none : await runJobs(TRAIN_JOBS, inputs, labels, sgemm);
-  const lstm = await runJobs(LSTM_JOBS, inputs, labels, sgemm);
-  let csvStream: Awaited<ReturnType<typeof runCsvStream>> = { error: 'skipped (--only lstm)' };
-  if (!onlyLstm) {
+  const sgemm = only ? none : await runJobs(SGEMM_JOBS, inputs, labels, {});
+  const train = only ? none : await runJobs(TRAIN_JOBS, inputs, labels, sgemm);
+  const conv = only && only !== 'conv' ? none : await runJobs(CONV_JOBS, inputs, labels, sgemm);
+  const lstm = only && only !== 'lstm' ? none : await runJobs(LSTM_JOBS, inputs, labels, sgemm);
+  let csvStream: Awaited<ReturnType<typeof runCsvStream>> = { error: `skipped (--only ${only})` };
+  if (!only) {
     process.stderr.write(`  fitDataset over a ${csvMb} MB CSV … `);
     csvStream = await runCsvStream(csvMb);
     process.stderr.write('error' in csvStream ? `FAILED (${csvStream.error})\n` : 'done\n');
@@ -233,26 +262,27 @@ try {
 
   const ratios: Record<string, number> = {};
   const lossAgreement: Derived['lossAgreement'] = {};
-  const lines = onlyLstm
-    ? ['', ...lstmLines(lstm, ratios), '']
-    : [
-        '',
-        ...sgemmTable(sgemm, ratios),
-        '',
-        ...trainTable(train, ratios, lossAgreement),
-        '',
-        ...lstmLines(lstm, ratios),
-        '',
-        ...csvStreamLines(csvStream, csvMb),
-        '',
-      ];
+  const section = (on: boolean, part: string[]): string[] => (on ? [...part, ''] : []);
+  const convLines = convTable(conv, ratios);
+  const lines = [
+    '',
+    ...section(!only, sgemmTable(sgemm, ratios)),
+    ...section(!only, trainTable(train, ratios, lossAgreement)),
+    ...section(!only || only === 'conv', convLines.lines),
+    ...section(!only || only === 'lstm', lstmLines(lstm, ratios)),
+    ...section(!only, csvStreamLines(csvStream, csvMb)),
+  ];
   const loadAfter = loadavg()[0]!;
   lines.push(
     `load average (1 min): ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after`,
   );
-  const verdicts = onlyLstm ? [] : targets(sgemm, train);
-  if (!onlyLstm) lines.push(...targetLines(verdicts));
-  for (const [name, r] of Object.entries({ ...sgemm, ...train })) {
+  const verdicts = only ? [] : targets(sgemm, train);
+  if (!only) lines.push(...targetLines(verdicts));
+  const notes = [
+    ...Object.entries({ ...sgemm, ...train }),
+    ...Object.entries(conv).map(([k, v]) => [`conv ${k}`, v] as const),
+  ];
+  for (const [name, r] of notes) {
     if ('error' in r) lines.push(`note: ${name} failed: ${r.error}`);
     else if (r.unsupported) lines.push(`note: ${name} not measured: ${r.unsupported}`);
   }
@@ -264,25 +294,29 @@ try {
 
   const results = {
     date: new Date().toISOString(),
-    command: `npm run bench${quick || onlyLstm ? ' --' : ''}${quick ? ' --quick' : ''}${onlyLstm ? ' --only lstm' : ''}`,
+    command: `npm run bench${quick || only ? ' --' : ''}${quick ? ' --quick' : ''}${only ? ` --only ${only}` : ''}`,
     quick,
     machine: { cpus: cpu.length, model: cpu[0]?.model ?? '?', node: process.version },
     loadAverage: { before: loadBefore, after: loadAfter },
     digits: n,
     sgemm,
     train,
+    conv,
     lstm,
     csvStream,
     ratios,
     lossAgreement,
+    convLossAgreement: convLines.agreement ?? null,
     targets: verdicts,
   };
-  const out = onlyLstm ? 'results-lstm.json' : 'results.json';
+  const out = only ? `results-${only}.json` : 'results.json';
   writeFileAtomicSync(fs, join(here, out), JSON.stringify(results, null, 2) + '\n');
   console.log(`\nwrote bench/${out}`);
   const failed =
-    Object.values({ ...sgemm, ...train, ...lstm }).some((r) => 'error' in r) ||
-    (!onlyLstm && 'error' in csvStream);
+    [...Object.values({ ...sgemm, ...train, ...lstm }), ...Object.values(conv)].some(
+      (r) => 'error' in r,
+    ) ||
+    (!only && 'error' in csvStream);
   process.exitCode = failed ? 1 : 0;
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });

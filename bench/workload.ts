@@ -5,6 +5,7 @@
 // from sinew or TensorFlow.js, so that a child's peak RSS holds only its own library.
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import type { ConvFigures } from './conv-workload.js';
 
 export const PIXELS = 784;
 export const UNITS = 256;
@@ -51,11 +52,14 @@ export const SGEMM_CASES: readonly SgemmCase[] = [
 
 /** What the orchestrator passes to a child (as one JSON argument). */
 export interface ChildConfig {
-  readonly task: 'sgemm' | 'train' | 'lstm';
+  /** 'conv-train' and 'conv-predict': the conv autoencoder (bench/conv-workload.ts). */
+  readonly task: 'sgemm' | 'train' | 'lstm' | 'conv-train' | 'conv-predict';
   /** The inputs file written by bench/inputs.ts. */
   readonly inputs: string;
   /** The one-hot labels [n, 10] of the digits (float32), for the LSTM classifier. */
   readonly labels?: string;
+  /** The conv autoencoder's initial weights (bench/inputs.ts writeConvInputs). */
+  readonly convInputs?: string;
   readonly quick: boolean;
   /** sinew: the wasm backend's thread count to ask for. */
   readonly threads?: number;
@@ -98,6 +102,7 @@ export interface ChildResult {
   readonly unsupported?: string;
   readonly sgemm?: readonly SgemmFigure[];
   readonly train?: TrainFigures;
+  readonly conv?: ConvFigures;
   /** process.resourceUsage().maxRSS, in MiB. */
   readonly peakRssMiB: number;
   /** RSS once the library is loaded and before the workload, in MiB. */

@@ -65,6 +65,68 @@ test('the quick lab shows what each regularizer does', async () => {
   }
 });
 
+test('the conv lab: the same table for a conv autoencoder; the activity penalty makes its code sparser', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'sinew-lab-conv-'));
+  try {
+    const lines: string[] = [];
+    const options = parseLabArgs([
+      '--model',
+      'conv',
+      '--quick',
+      '--epochs',
+      '1',
+      '--variants',
+      'none,activity-l1',
+      '--out',
+      out,
+    ]);
+    assert.notEqual(options, 'help');
+    const result = await runLab(options as Exclude<typeof options, 'help'>, (l) => lines.push(l));
+    assert.deepEqual([...result.measures.keys()], ['none', 'activity-l1']);
+    const m = (name: string) => result.measures.get(name)!;
+    // The code is the 14×14×8 output of the code conv; an L1 penalty on it shrinks it.
+    assert.ok(
+      m('activity-l1').meanAbsCode < m('none').meanAbsCode,
+      `mean |code| ${m('activity-l1').meanAbsCode} vs ${m('none').meanAbsCode}`,
+    );
+    assert.ok(
+      m('activity-l1').activeFraction <= m('none').activeFraction,
+      `active ${m('activity-l1').activeFraction} vs ${m('none').activeFraction}`,
+    );
+    // The table's other numbers are in range: a pixel mse of sigmoid outputs, 8 code channels,
+    // a penalty only where there is one.
+    for (const name of ['none', 'activity-l1']) {
+      assert.ok(m(name).mse > 0 && m(name).mse < 1, `${name} mse ${m(name).mse}`);
+      assert.ok(m(name).deadUnits >= 0 && m(name).deadUnits <= 8, 'dead channels of 8');
+      assert.equal(result.rssMiB.get(name)!.length, 1, 'one RSS figure per epoch');
+    }
+    assert.equal(m('none').regularization, 0);
+    assert.ok(m('activity-l1').regularization > 0);
+    // The table: a header naming the conv columns, a rule, one row per variant.
+    const text = lines.join('\n');
+    const header = lines.findIndex((l) => /^variant\s+test mse/.test(l));
+    assert.ok(header >= 0, text);
+    assert.match(lines[header]!, /dead channels/);
+    assert.match(lines[header + 1]!, /^─+(\s+─+){9}$/);
+    assert.match(lines[header + 2]!, /^none\s/);
+    assert.match(lines[header + 3]!, /^activity-l1\s/);
+    for (const row of [lines[header + 2]!, lines[header + 3]!]) {
+      assert.equal(row.trim().split(/\s{2,}/).length, 10, `10 cells: ${row}`);
+    }
+    for (const name of result.measures.keys()) assert.ok(text.includes(`${name}: `));
+    assert.match(text, /memory \(none\): RSS [\d.]+ MiB after epoch 1/);
+    // The report: conv layers with their channel tables, the code's feature maps.
+    const html = readFileSync(join(out, 'index.html'), 'utf8');
+    assert.match(html, /convolutional autoencoder/);
+    assert.match(html, /<table class="channels" data-channels="conv1">/);
+    assert.match(html, /<table class="channels" data-channels="encoder">/);
+    assert.match(html, /data-kind="feature-maps"/);
+    assert.doesNotMatch(html, /data-kind="features"/);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
 /** Runs `sinew lab` in a child process and returns its exit code and output. */
 function lab(args: string[]): { status: number | null; stderr: string; stdout: string } {
   const r = spawnSync(
@@ -90,6 +152,10 @@ test('bad lab flags: a clear message, a non-zero exit, nothing written', () => {
         /unknown variant "activity-l3"; the variants are none, kernel-l2, activity-l1/,
       ],
       [['--frobnicate'], /Unknown option '--frobnicate'/],
+      [
+        ['--model', 'cnn'],
+        /--model must be dense or conv, received "cnn"; for example --model conv/,
+      ],
     ];
     for (const [args, message] of cases) {
       const r = lab([...args, '--out', out]);
@@ -105,6 +171,7 @@ test('bad lab flags: a clear message, a non-zero exit, nothing written', () => {
     const help = lab(['--help']);
     assert.equal(help.status, 0);
     assert.match(help.stdout, /--variants LIST/);
+    assert.match(help.stdout, /--model NAME/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

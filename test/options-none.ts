@@ -244,4 +244,6 @@ export const NO_OPTIONS: Record<string, string> = {
   // PyTorch export (issue 13).
   'io.saveNpy': '(tensor, path)',
   'io.loadSafetensors': '(model, path)',
+  // Conv diagnostics
+  'diagnostics.channelStats': '(post, activation): a feature map and its activation name',
 };

@@ -32,3 +32,32 @@ test("the README's fifteen-line example runs and its loss goes down", async () =
   assert.ok(losses.every(Number.isFinite));
   assert.ok(losses.at(-1)! < 0.5 * losses[0]!, `losses ${losses.join(', ')}`);
 });
+
+test("the README's conv autoencoder runs: its loss goes down and its activity penalty is logged", async () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Convolutional networks'));
+  const code = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
+  assert.ok(code, 'the conv section has a ```ts block');
+  assert.ok(code.includes("from 'sinew'"), 'the example imports sinew by its package name');
+  const program = code.replace(
+    "from 'sinew'",
+    `from ${JSON.stringify(join(root, 'src', 'index.ts'))}`,
+  );
+  const dir = mkdtempSync(join(tmpdir(), 'sinew-readme-conv-'));
+  const printed: unknown[][] = [];
+  const log = console.log;
+  console.log = (...args: unknown[]) => printed.push(args);
+  try {
+    writeFileSync(join(dir, 'conv.mts'), program);
+    await import(pathToFileURL(join(dir, 'conv.mts')).href);
+  } finally {
+    console.log = log;
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.equal(printed.length, 1, `printed ${JSON.stringify(printed)}`);
+  const [loss, regularization] = printed[0] as [number[], number[]];
+  assert.ok(loss.length > 1 && loss.every(Number.isFinite), `loss ${loss.join(', ')}`);
+  assert.ok(loss.at(-1)! < loss[0]!, `loss ${loss.join(', ')}`);
+  // The penalty 1e-4·Σ|code| per digit is part of the loss: positive, and below it.
+  regularization.forEach((r, i) => assert.ok(r > 0 && r < loss[i]!, `epoch ${i}: ${r}`));
+});

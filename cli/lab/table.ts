@@ -13,14 +13,21 @@ export const TABLE_COLUMNS = [
   'mean |pre-act|',
 ];
 
+/** The conv lab's columns: its code's unit is a channel. */
+export const CONV_TABLE_COLUMNS = TABLE_COLUMNS.map((c) =>
+  c === 'dead units' ? 'dead channels' : c,
+);
+
 const fmt = (x: number): string =>
-  x === 0
-    ? '0'
-    : Math.abs(x) >= 100
-      ? x.toFixed(0)
-      : Math.abs(x) >= 0.01
-        ? x.toFixed(4)
-        : x.toExponential(2);
+  Number.isNaN(x)
+    ? '—'
+    : x === 0
+      ? '0'
+      : Math.abs(x) >= 100
+        ? x.toFixed(0)
+        : Math.abs(x) >= 0.01
+          ? x.toFixed(4)
+          : x.toExponential(2);
 const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
 
 export function tableRow(name: string, m: Measures): (string | number)[] {
@@ -39,14 +46,17 @@ export function tableRow(name: string, m: Measures): (string | number)[] {
 }
 
 /** The table as aligned text lines: names left, numbers right. */
-export function formatTable(rows: readonly (string | number)[][]): string[] {
-  const all = [TABLE_COLUMNS, ...rows.map((r) => r.map(String))];
-  const widths = TABLE_COLUMNS.map((_, c) => Math.max(...all.map((r) => String(r[c]).length)));
+export function formatTable(
+  rows: readonly (string | number)[][],
+  columns: readonly string[] = TABLE_COLUMNS,
+): string[] {
+  const all = [columns, ...rows.map((r) => r.map(String))];
+  const widths = columns.map((_, c) => Math.max(...all.map((r) => String(r[c]).length)));
   const line = (r: readonly (string | number)[]) =>
     r
       .map((cell, c) =>
         c === 0 ? String(cell).padEnd(widths[c]!) : String(cell).padStart(widths[c]!),
       )
       .join('  ');
-  return [line(TABLE_COLUMNS), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)];
+  return [line(columns), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)];
 }

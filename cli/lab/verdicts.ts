@@ -7,35 +7,65 @@ const num = (x: number) =>
   Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 1 ? x.toFixed(2) : x.toPrecision(3);
 const change = (from: number, to: number) => `${num(from)} → ${num(to)}`;
 
-export function verdict(name: string, m: Measures, all: ReadonlyMap<string, Measures>): string {
+/** How the verdicts name the code: the dense lab's 256 units, or a conv code's values and channels. */
+export interface CodeWords {
+  /** 'the 256 code units', 'the code's values (14×14 positions × 8 channels)'. */
+  units: string;
+  /** What an active share counts: 'units', 'code values'. */
+  active: string;
+  /** The k-sparse variant's rule in words, and the share it keeps. */
+  kSparse: string;
+  kSparseShare: number;
+}
+
+export const DENSE_CODE: CodeWords = {
+  units: 'the 256 code units',
+  active: 'units',
+  kSparse: '25 of 256 units',
+  kSparseShare: 25 / 256,
+};
+
+export const CONV_CODE: CodeWords = {
+  units: "the code's values (14×14 positions × 8 channels)",
+  active: 'code values',
+  kSparse: '1 of 8 channels at each position',
+  kSparseShare: 1 / 8,
+};
+
+export function verdict(
+  name: string,
+  m: Measures,
+  all: ReadonlyMap<string, Measures>,
+  code: CodeWords = DENSE_CODE,
+): string {
   const base = all.get('none');
   const cost = base ? ` Reconstruction error ${change(base.mse, m.mse)}.` : '';
   switch (name) {
     case 'none':
       return (
-        `The baseline: reconstruction error ${num(m.mse)}, ${pct(m.activeFraction)} of the 256 code units active per digit, ` +
+        `The baseline: reconstruction error ${num(m.mse)}, ${pct(m.activeFraction)} of ${code.units} active per digit, ` +
         `mean |code| ${num(m.meanAbsCode)}. A dense code: nearly every unit takes part in every digit.`
       );
     case 'kernel-l2':
       return base
         ? `The kernel penalty acts on the weights: the encoder's weight norm went ${change(base.kernelNorm, m.kernelNorm)} and ` +
             `max |w| ${change(base.maxAbsWeight, m.maxAbsWeight)}, while the code stays dense ` +
-            `(active units per digit ${pct(base.activeFraction)} → ${pct(m.activeFraction)}).${cost}`
+            `(active ${code.active} per digit ${pct(base.activeFraction)} → ${pct(m.activeFraction)}).${cost}`
         : `Encoder weight norm ${num(m.kernelNorm)}, max |w| ${num(m.maxAbsWeight)}.`;
     case 'activity-l1':
       return base
-        ? `The activity penalty acts on the code: mean |code| ${change(base.meanAbsCode, m.meanAbsCode)}, active units per digit ` +
+        ? `The activity penalty acts on the code: mean |code| ${change(base.meanAbsCode, m.meanAbsCode)}, active ${code.active} per digit ` +
             `${pct(base.activeFraction)} → ${pct(m.activeFraction)}: a sparse code, as a sparse autoencoder wants.${cost}`
-        : `Mean |code| ${num(m.meanAbsCode)}, ${pct(m.activeFraction)} of units active per digit.`;
+        : `Mean |code| ${num(m.meanAbsCode)}, ${pct(m.activeFraction)} of ${code.active} active per digit.`;
     case 'kl':
       return (
         `KL sparsity pulls each unit's mean activation towards 0.05: mean |code| ${num(m.meanAbsCode)}` +
         (base ? ` (baseline ${num(base.meanAbsCode)})` : '') +
-        `, ${pct(m.activeFraction)} of units active per digit.${cost}`
+        `, ${pct(m.activeFraction)} of ${code.active} active per digit.${cost}`
       );
     case 'ksparse':
       return (
-        `Sparse by construction: 25 of 256 units (${pct(25 / 256)}) pass per digit, so ${pct(m.activeFraction)} are active; ` +
+        `Sparse by construction: ${code.kSparse} (${pct(code.kSparseShare)}) pass per digit, so ${pct(m.activeFraction)} are active; ` +
         `no penalty is involved (regularization loss ${num(m.regularization)}).${cost}`
       );
     case 'saturate':

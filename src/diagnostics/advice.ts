@@ -14,7 +14,8 @@ import type { Advice, LayerRecord, MonitorLog, MonitorRecord } from './types.js'
  *   middle record to the last, while the generalization gap (val_loss − loss) widened by more
  *   than gapWidening × val_loss between the middle epoch and the last (needs history with
  *   loss and val_loss over ≥ 2 epochs, and ≥ 2 records).
- * - 'dead-relu': more than deadFraction of a relu layer's units are ≤ 0 on every probe sample.
+ * - 'dead-relu': more than deadFraction of a relu layer's units are ≤ 0 on every probe sample
+ *   (for a conv layer's 4-D output the unit is a channel, ≤ 0 at every position too).
  * - 'kl-sparsity-target': a layer with a klSparsity activity regularizer whose mean ρ̂ (mean
  *   of unitMeans) is more than klRatio times its rho, or less than rho / klRatio.
  * - 'regularization-dominates': one regularization term is more than regularizationRatio
@@ -172,13 +173,17 @@ function deadReluRule(record: MonitorRecord, t: AdviceThresholds): Advice[] {
   for (const layer of record.layers) {
     const dead = layer.deadFraction;
     if (dead === undefined || !(dead > t.deadFraction)) continue;
-    const units = layer.unitMeans?.length ?? 0;
+    const units = layer.channels?.count ?? layer.unitMeans?.length ?? 0;
+    // A conv layer's unit is a channel: dead when 0 at every position of every sample.
+    const what = layer.channels
+      ? ['channels', 'at every position of every probe sample']
+      : ['units', 'for every probe sample'];
     out.push({
       rule: 'dead-relu',
       layer: layer.name,
       message:
-        `Layer '${layer.name}': ${pct(dead)} of its ${layer.activation ?? 'relu'} units (${Math.round(dead * units)} of ${units}) ` +
-        `output 0 for every probe sample and get no gradient. Lower the learning rate, use heNormal initialization, ` +
+        `Layer '${layer.name}': ${pct(dead)} of its ${layer.activation ?? 'relu'} ${what[0]} (${Math.round(dead * units)} of ${units}) ` +
+        `output 0 ${what[1]} and get no gradient. Lower the learning rate, use heNormal initialization, ` +
         `a leakyRelu or elu activation, or a weaker L1 penalty.`,
       numbers: { deadFraction: dead, deadUnits: Math.round(dead * units), units },
     });

@@ -12,17 +12,20 @@ export {
 } from './advice.js';
 export {
   activeFraction,
+  channelStats,
   deadUnitFraction,
   histogram,
   saturationFraction,
   sparsity,
   tensorStats,
   unitMeans,
+  type ChannelStats,
   type HistogramOptions,
   type Values,
 } from './stats.js';
 export type {
   Advice,
+  ChannelRecord,
   Histogram,
   LayerRecord,
   LossRecord,
@@ -32,5 +35,11 @@ export type {
   TensorStats,
   WeightRecord,
 } from './types.js';
-export { renderReport, writeReport, type ReportInput, type VariantReport } from './report/index.js';
+export {
+  renderReport,
+  writeReport,
+  type ChannelSummary,
+  type ReportInput,
+  type VariantReport,
+} from './report/index.js';
 export { readEventFile, parseEventFile, type TensorBoardEvent } from './tensorboard/index.js';

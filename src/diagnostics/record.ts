@@ -13,6 +13,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import {
   RELU_LIKE,
   activeFraction,
+  channelStats,
   deadUnitFraction,
   finiteOrNull,
   l2Norm,
@@ -20,7 +21,13 @@ import {
   tensorStats,
   unitMeans,
 } from './stats.js';
-import type { LayerRecord, MonitorRecord, RegularizerInfo, WeightRecord } from './types.js';
+import type {
+  ChannelRecord,
+  LayerRecord,
+  MonitorRecord,
+  RegularizerInfo,
+  WeightRecord,
+} from './types.js';
 
 /**
  * One monitor record: a single forward pass of the model on the probe batch in inference mode
@@ -157,6 +164,26 @@ function layerRecord(
   if ((activation !== undefined || layer.activityRegularizer) && c.out.rank >= 1) {
     record.activeFraction = activeFraction(c.out);
     record.unitMeans = unitMeans(c.out).map(finiteOrNull);
+  }
+  if (c.out.rank === 4) record.channels = channelRecord(c.out, activation);
+  return record;
+}
+
+/** The per-channel view of a feature map [batch, h, w, channels]. */
+function channelRecord(out: Tensor, activation: string | undefined): ChannelRecord {
+  const s = channelStats(out, activation);
+  const n = s.activePerSample.length;
+  const record: ChannelRecord = {
+    count: s.channels,
+    activePerSample: s.activePerSample,
+    meanActive: n > 0 ? s.activePerSample.reduce((a, b) => a + b, 0) / n : 0,
+  };
+  if (activation !== undefined && RELU_LIKE.includes(activation)) {
+    record.dead = s.dead.filter(Boolean).length;
+  }
+  if (s.saturation) {
+    record.saturation = s.saturation;
+    record.saturated = s.saturation.filter((x) => x > 0.5).length;
   }
   return record;
 }

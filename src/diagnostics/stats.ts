@@ -240,3 +240,61 @@ export function sparsity(values: Values, threshold = 0): number {
   for (let i = 0; i < data.length; i++) if (Math.abs(data[i]!) <= threshold) k++;
   return k / data.length;
 }
+
+/**
+ * Per-channel numbers of a feature map [batch, height, width, channels] (a conv layer's
+ * output, channels last): a channel is the unit, seen at every position of every sample.
+ */
+export interface ChannelStats {
+  /** Number of channels (the last axis). */
+  channels: number;
+  /** Per channel: true when no value is > 0 at any sample and position (a dead relu channel). */
+  dead: boolean[];
+  /** Per channel: its share of saturated values (see saturationFraction); absent for an activation that does not saturate. */
+  saturation?: number[];
+  /** Per sample: how many channels have some value > 0.1 (are active somewhere on the map). */
+  activePerSample: number[];
+}
+
+/**
+ * Per-channel statistics of a rank-4 activation [batch, height, width, channels]: which
+ * channels are dead (never > 0 over the batch and every position), the saturated share of each
+ * channel's values for a saturating activation ('sigmoid', 'hard_sigmoid', 'tanh'), and how
+ * many channels each sample uses (some value > 0.1). A ShapeError for another rank.
+ *
+ *   channelStats(convOut, 'relu').dead.filter(Boolean).length  // dead channels
+ */
+export function channelStats(post: Tensor, activation?: string): ChannelStats {
+  if (post.rank !== 4) {
+    throw new ShapeError(
+      `channelStats: expected a feature map of rank 4 [batch, height, width, channels], received shape ` +
+        `[${post.shape.join(', ')}]; pass a conv layer's output (use deadUnitFraction for dense outputs).`,
+    );
+  }
+  const [batch, h, w, channels] = post.shape as [number, number, number, number];
+  const positions = h * w;
+  const data = post.dataSync();
+  const alive = new Array<boolean>(channels).fill(false);
+  const test = activation !== undefined && Object.hasOwn(SATURATED, activation);
+  const saturated = new Array<number>(channels).fill(0);
+  const isSaturated = test ? SATURATED[activation]! : undefined;
+  const activePerSample: number[] = [];
+  const activeHere = new Array<boolean>(channels);
+  for (let b = 0; b < batch; b++) {
+    activeHere.fill(false);
+    for (let p = 0; p < positions; p++) {
+      const row = (b * positions + p) * channels;
+      for (let c = 0; c < channels; c++) {
+        const v = data[row + c]!;
+        if (v > 0) alive[c] = true;
+        if (v > 0.1) activeHere[c] = true;
+        if (isSaturated && (Number.isNaN(v) || isSaturated(v))) saturated[c]!++;
+      }
+    }
+    activePerSample.push(activeHere.filter(Boolean).length);
+  }
+  const perChannel = batch * positions;
+  const out: ChannelStats = { channels, dead: alive.map((a) => !a), activePerSample };
+  if (isSaturated) out.saturation = saturated.map((k) => (perChannel > 0 ? k / perChannel : 0));
+  return out;
+}

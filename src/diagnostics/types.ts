@@ -80,6 +80,29 @@ export interface LayerRecord {
   activeFraction?: number;
   /** ρ̂_j: the mean of unit j (last axis) over the probe (same layers as activeFraction). */
   unitMeans?: (number | null)[];
+  /**
+   * For an output of rank 4 [batch, height, width, channels] (a conv layer or what follows it):
+   * the per-channel view, where a channel is the unit over the batch and every position. The
+   * fields above still hold (deadFraction and unitMeans are per channel already, units being
+   * the last axis; activeFraction counts values, position by position).
+   */
+  channels?: ChannelRecord;
+}
+
+/** Per-channel numbers of a 4-D activation (see LayerRecord.channels and stats.channelStats). */
+export interface ChannelRecord {
+  /** Number of channels. */
+  count: number;
+  /** relu/relu6: channels ≤ 0 at every position of every probe sample. */
+  dead?: number;
+  /** sigmoid/hard_sigmoid/tanh: the saturated share of each channel's values. */
+  saturation?: number[];
+  /** Channels whose saturated share is above one half. */
+  saturated?: number;
+  /** Per probe sample: channels with some value > 0.1. */
+  activePerSample: number[];
+  /** The mean of activePerSample: how many channels a typical sample uses. */
+  meanActive: number;
 }
 
 /** The loss of the probe pass, split (same formula as fit and evaluate: total = data + regularization). */

@@ -1,4 +1,4 @@
 /** The self-contained HTML lab report. */
-export type { ReportInput, VariantReport } from './types.js';
+export type { ChannelSummary, ReportInput, VariantReport } from './types.js';
 export { renderReport } from './render.js';
 export { writeReport } from './write.js';

@@ -1,6 +1,6 @@
 /**
- * PNG images for the report, encoded with pngjs: the learned-feature grid and the
- * originals-over-reconstructions strip. Tiles sit on a grid with 1-pixel grey separators, so
+ * PNG images for the report, encoded with pngjs: the learned-feature grid, a conv code's
+ * feature maps and the originals-over-reconstructions strip. Tiles sit on a grid with 1-pixel grey separators, so
  * a grid of `rows × cols` tiles of `w × h` pixels is `cols·(w+1)+1` by `rows·(h+1)+1` pixels.
  * The PNG is at natural size (one pixel per value); the page scales it up with CSS.
  */
@@ -97,4 +97,27 @@ export function reconstructionsPng(
   const { tileWidth, tileHeight, originals } = reconstructions;
   const tiles = [...originals, ...reconstructions.reconstructions];
   return drawGrid(2, originals.length, tileWidth, tileHeight, tiles);
+}
+
+/**
+ * The feature maps of a conv code: `digits` rows of `channels` tiles, all on one grey scale
+ * from the smallest finite value over every tile to the largest (a flat set is mid-grey).
+ */
+export function featureMapsPng(maps: NonNullable<VariantReport['featureMaps']>): TileImage {
+  const { digits, channels, tileWidth, tileHeight } = maps;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const tile of maps.tiles) {
+    for (const v of tile) {
+      if (!Number.isFinite(v)) continue;
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+  }
+  const span = hi - lo;
+  const tiles = Array.from({ length: digits * channels }, (_, i) => {
+    const tile = maps.tiles[i];
+    return tile ? tile.map((v) => (span > 0 ? (v - lo) / span : 0.5)) : null;
+  });
+  return drawGrid(digits, channels, tileWidth, tileHeight, tiles);
 }

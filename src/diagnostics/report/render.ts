@@ -5,13 +5,14 @@
  *
  * Order: heading, the comparison table, verdicts and advice, then one section per variant
  * (loss split into data and regularization parts, other metrics, per-layer histograms of
- * weights | pre-activation | activation with an epoch slider, learned features,
- * originals over reconstructions).
+ * weights | pre-activation | activation with an epoch slider, and for a conv layer its
+ * per-channel counts by epoch; learned features or a conv code's feature maps, originals over
+ * reconstructions).
  */
 import { CLIENT_SCRIPT } from './client.js';
 import { escapeHtml, formatCell, jsonForScript } from './format.js';
 import { reportNodeApis } from './node.js';
-import { featureGridPng, reconstructionsPng, type TileImage } from './png.js';
+import { featureGridPng, featureMapsPng, reconstructionsPng, type TileImage } from './png.js';
 import { REPORT_CSS } from './style.js';
 import type { ReportInput, VariantReport } from './types.js';
 import { validateReportInput } from './validate.js';
@@ -93,9 +94,41 @@ function layersHtml(variant: VariantReport, v: number): string {
       const label = `${part} histogram of ${layer.name}`;
       return `<div class="chart"><canvas data-chart="histogram" data-part="${part}"${at} role="img" aria-label="${esc(label)}"></canvas></div>`;
     });
-    return `<div class="layer"><div class="layer-head">${name}${epochLabel}</div><div class="hist-row">${parts.join('')}</div></div>`;
+    return `<div class="layer"><div class="layer-head">${name}${epochLabel}</div><div class="hist-row">${parts.join('')}</div>${channelsHtml(layer)}</div>`;
   });
   return `<h3>Layers: weights | pre-activation | activation</h3>${blocks.join('\n')}`;
+}
+
+/** A conv layer's per-channel counts, one row per recorded epoch ('' for a layer without them). */
+function channelsHtml(layer: VariantReport['layers'][number]): string {
+  const rows = layer.epochs.filter((e) => e.channels);
+  if (rows.length === 0) return '';
+  const hasDead = rows.some((e) => e.channels!.dead !== undefined);
+  const hasSaturated = rows.some((e) => e.channels!.saturated !== undefined);
+  const head = [
+    'epoch',
+    'channels',
+    ...(hasDead ? ['dead'] : []),
+    ...(hasSaturated ? ['saturated (> 50%)'] : []),
+    'active per digit',
+  ];
+  const cell = (v: number | undefined): string =>
+    `<td class="num">${esc(formatCell(v ?? null))}</td>`;
+  const body = rows.map((e) => {
+    const c = e.channels!;
+    const cells = [
+      cell(e.epoch),
+      cell(c.count),
+      ...(hasDead ? [cell(c.dead)] : []),
+      ...(hasSaturated ? [cell(c.saturated)] : []),
+      cell(c.meanActive),
+    ];
+    return `<tr>${cells.join('')}</tr>`;
+  });
+  return (
+    `<table class="channels" data-channels="${esc(layer.name)}"><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead>` +
+    `<tbody>${body.join('')}</tbody></table>`
+  );
 }
 
 function imageHtml(image: TileImage, kind: string, alt: string): string {
@@ -114,6 +147,15 @@ function imagesHtml(variant: VariantReport): string {
       `<h3>Learned features of the code layer</h3><p class="note">${f.tiles.length} tiles of ` +
       `${f.tileWidth}×${f.tileHeight}, each scaled to its own minimum (black) and maximum (white).</p>` +
       imageHtml(featureGridPng(f), 'features', alt);
+  }
+  const m = variant.featureMaps;
+  if (m) {
+    const alt = `feature maps of the code layer: ${m.digits} digits × ${m.channels} channels`;
+    html +=
+      `<h3>Feature maps of the code layer</h3><p class="note">One row per digit, one column per ` +
+      `channel (${m.tileWidth}×${m.tileHeight} each), on one grey scale from the smallest value ` +
+      `(black) to the largest (white): a dead channel is a black column.</p>` +
+      imageHtml(featureMapsPng(m), 'feature-maps', alt);
   }
   const r = variant.reconstructions;
   if (r) {

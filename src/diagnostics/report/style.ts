@@ -30,5 +30,6 @@ section.variant { border-top: 2px solid var(--line); margin-top: 40px; padding-t
 .hist-row .chart { height: 190px; background: #fff; border-radius: 4px; }
 .chart.empty { display: flex; align-items: center; justify-content: center; color: var(--muted); font-size: 0.9rem; }
 img.tiles { image-rendering: pixelated; max-width: 100%; height: auto; border: 1px solid var(--line); display: block; }
+table.channels { margin: 8px 0 4px; font-size: 0.85rem; }
 .controls { color: var(--muted); font-size: 0.9rem; margin: 12px 0; }
 `;

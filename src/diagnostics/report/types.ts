@@ -33,12 +33,26 @@ export interface VariantReport {
       weights: Histogram;
       preActivation?: Histogram;
       activation: Histogram;
+      /** A conv layer (4-D output): its per-channel counts at this epoch. */
+      channels?: ChannelSummary;
     }[];
   }[];
   /** Learned features of the code layer; each tile has tileWidth·tileHeight values in any range (each tile is normalised for display). */
   features?: {
     rows: number;
     cols: number;
+    tileWidth: number;
+    tileHeight: number;
+    tiles: number[][];
+  };
+  /**
+   * Feature maps of a conv code layer: `digits` rows of `channels` tiles (row d holds each
+   * channel's map for digit d), tileWidth·tileHeight values each. All tiles share one grey
+   * scale, from the smallest to the largest value over every tile, so a dead channel is black.
+   */
+  featureMaps?: {
+    digits: number;
+    channels: number;
     tileWidth: number;
     tileHeight: number;
     tiles: number[][];
@@ -50,4 +64,15 @@ export interface VariantReport {
     originals: number[][];
     reconstructions: number[][];
   };
+}
+
+/** A conv layer's channels at one epoch (from the monitor's LayerRecord.channels). */
+export interface ChannelSummary {
+  count: number;
+  /** relu-like: channels ≤ 0 at every position of every probe sample. */
+  dead?: number;
+  /** saturating activations: channels more than half of whose values are saturated. */
+  saturated?: number;
+  /** Channels a probe sample uses (some value > 0.1), on average. */
+  meanActive: number;
 }

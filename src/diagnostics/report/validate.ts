@@ -48,6 +48,21 @@ function checkImages(v: VariantReport, where: string): void {
     const text = `tileWidth·tileHeight = ${f.tileWidth}·${f.tileHeight}`;
     checkTiles(f.tiles, f.tileWidth * f.tileHeight, `${w}.tiles`, text);
   }
+  if (v.featureMaps) {
+    const f = v.featureMaps;
+    const w = `${where}.featureMaps`;
+    for (const key of ['digits', 'channels', 'tileWidth', 'tileHeight'] as const) {
+      checkNumber(f[key], w, key, positive);
+    }
+    if (f.tiles.length > f.digits * f.channels) {
+      throw new ConfigError(
+        `${WHERE}: ${w} has ${f.tiles.length} tiles but digits·channels = ${f.digits}·${f.channels} = ` +
+          `${f.digits * f.channels} cells; pass one tile per digit and channel.`,
+      );
+    }
+    const text = `tileWidth·tileHeight = ${f.tileWidth}·${f.tileHeight}`;
+    checkTiles(f.tiles, f.tileWidth * f.tileHeight, `${w}.tiles`, text);
+  }
   if (v.reconstructions) {
     const r = v.reconstructions;
     const w = `${where}.reconstructions`;
