@@ -134,6 +134,62 @@ function layerCases(): Case[] {
       x: x([5, 12]),
       training: true,
     },
+    // Convolution family
+    {
+      name: 'conv2d-pooling',
+      model: seq([
+        L.conv2d({
+          name: 'c1',
+          filters: 3,
+          kernelSize: [3, 2],
+          strides: [2, 1],
+          padding: 'same',
+          activation: 'relu',
+          inputShape: [7, 6, 2],
+          kernelRegularizer: R.l1(0.03),
+          biasRegularizer: R.l2(0.1),
+          activityRegularizer: R.l1(0.01),
+        }),
+        L.maxPooling2d({ name: 'mp', poolSize: 2, strides: [2, 1], padding: 'same' }),
+        L.averagePooling2d({ name: 'ap', poolSize: [2, 3], strides: 1, padding: 'same' }),
+        L.conv2d({
+          name: 'c2',
+          filters: 4,
+          kernelSize: 2,
+          dilationRate: 2,
+          padding: 'same',
+          kernelRegularizer: R.l1l2({ l1: 0.01, l2: 0.02 }),
+        }),
+        L.averagePooling2d({ name: 'ap2', poolSize: 2 }),
+        L.maxPooling2d({ name: 'mp2', poolSize: [1, 2], strides: 1 }),
+        L.globalAveragePooling2d({ name: 'gap', keepDims: true }),
+        L.globalMaxPooling2d({ name: 'gmp' }),
+      ]),
+      x: x([3, 7, 6, 2]),
+      training: true,
+    },
+    {
+      name: 'conv1d-pooling',
+      model: seq([
+        L.conv1d({
+          name: 'c1',
+          filters: 4,
+          kernelSize: 5,
+          strides: 3,
+          padding: 'same',
+          inputShape: [20, 3],
+          activation: 'tanh',
+          kernelRegularizer: R.l2(0.05),
+        }),
+        L.maxPooling1d({ name: 'mp', poolSize: 3, strides: 2, padding: 'same' }),
+        L.conv1d({ name: 'c2', filters: 5, kernelSize: 2, useBias: false }),
+        L.averagePooling1d({ name: 'ap', poolSize: 2, strides: 1, padding: 'same' }),
+        L.globalMaxPooling1d({ name: 'gmp', keepDims: true }),
+        L.globalAveragePooling1d({ name: 'gap' }),
+      ]),
+      x: x([4, 20, 3]),
+      training: true,
+    },
   ];
 }
 
