@@ -190,7 +190,91 @@ function layerCases(): Case[] {
       x: x([4, 20, 3]),
       training: true,
     },
+    // Shape layers, advanced activations, noise dropouts, layer normalization
+    {
+      name: 'padding-cropping-upsampling-2d',
+      model: seq([
+        L.zeroPadding2d({
+          name: 'zp',
+          padding: [
+            [1, 2],
+            [0, 1],
+          ],
+          inputShape: [5, 4, 3],
+        }),
+        L.cropping2d({
+          name: 'cr',
+          cropping: [
+            [1, 0],
+            [2, 1],
+          ],
+        }),
+        L.upSampling2d({ name: 'up', size: [2, 1] }),
+        L.upSampling2d({ name: 'bi', size: [1, 2], interpolation: 'bilinear' }),
+        L.conv2d({ name: 'c', filters: 2, kernelSize: 2, kernelRegularizer: R.l2(0.01) }),
+      ]),
+      x: x([2, 5, 4, 3]),
+      training: true,
+    },
+    {
+      name: 'padding-cropping-upsampling-1d',
+      model: seq([
+        L.zeroPadding1d({ name: 'zp', padding: [2, 1], inputShape: [6, 3] }),
+        L.cropping1d({ name: 'cr', cropping: [1, 3] }),
+        L.upSampling1d({ name: 'up', size: 3 }),
+      ]),
+      x: x([2, 6, 3]),
+      training: true,
+    },
+    {
+      name: 'advanced-activations-layer-normalization',
+      model: withRandomWeights(
+        seq([
+          L.dense({ name: 'd', units: 8, inputShape: [6] }),
+          L.leakyReLU({ name: 'leaky', alpha: 0.2 }),
+          L.prelu({ name: 'pr', alphaRegularizer: R.l2(0.1) }),
+          L.elu({ name: 'elu', alpha: 0.7 }),
+          L.reLU({ name: 'relu', maxValue: 1.5, negativeSlope: 0.1, threshold: 0.2 }),
+          L.layerNormalization({
+            name: 'ln',
+            gammaRegularizer: R.l2(0.1),
+            betaRegularizer: R.l1(0.1),
+            activityRegularizer: R.l2(0.01),
+          }),
+          L.reshape({ name: 'r', targetShape: [2, 4] }),
+          L.permute({ name: 'p', dims: [2, 1] }),
+          L.softmax({ name: 'sm', axis: 1 }),
+          L.layerNormalization({ name: 'ln2', axis: [1, 2], epsilon: 0.01 }),
+          L.flatten({ name: 'f' }),
+          L.repeatVector({ name: 'rv', n: 3 }),
+        ]),
+      ),
+      x: x([5, 6], 2),
+      training: true,
+    },
+    {
+      name: 'noise-dropouts',
+      model: seq([
+        L.spatialDropout1d({ name: 'sd1', rate: 0.3, inputShape: [4, 6] }),
+        L.gaussianDropout({ name: 'gd', rate: 0.2 }),
+        L.alphaDropout({ name: 'ad', rate: 0.1 }),
+        L.reshape({ name: 'r', targetShape: [4, 2, 3] }),
+        L.spatialDropout2d({ name: 'sd2', rate: 0.4 }),
+        L.flatten({ name: 'f' }),
+        L.dense({ name: 'out', units: 2 }),
+      ]),
+      x: x([3, 4, 6]),
+      training: false,
+    },
   ];
+}
+
+/** Gives every weight random values (PReLU's alpha and layerNormalization's start constant). */
+function withRandomWeights(model: sn.Sequential): sn.Sequential {
+  model.weights.forEach((w, i) =>
+    w.assign(sn.add(sn.mul(sn.randomNormal(w.shape, { seed: 50 + i }), 0.5), 0.5)),
+  );
+  return model;
 }
 
 function labCases(): Case[] {

@@ -8,6 +8,7 @@ import { encodeSafetensors } from '../safetensors.js';
 import { py, pythonRegularizer } from './layers.js';
 import { torchPlan, torchWeights, type TorchLayerPlan } from './plan.js';
 import { CONV_RUNTIME } from './python-conv.js';
+import { MISC_RUNTIME } from './python-misc.js';
 import { MODEL_RUNTIME } from './python-model.js';
 import { trainingFiles, type ExportFitOptions } from './training.js';
 
@@ -120,6 +121,7 @@ export async function exportPyTorch(
       generatedBy(`sinew model ${py(model.name)} as a PyTorch module.`) +
       MODEL_RUNTIME +
       CONV_RUNTIME +
+      MISC_RUNTIME +
       modelClass(model, plan),
     'weights.safetensors': encodeSafetensors(weights, { format: 'pt', producer: 'sinew' }),
     ...trainingFiles(model as Model, options.fit, where),

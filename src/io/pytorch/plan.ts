@@ -9,9 +9,14 @@ import {
   type TorchWeight,
 } from './layers.js';
 import { CONV_CONVERTERS } from './layers-conv.js';
+import { MISC_CONVERTERS } from './layers-misc.js';
 
 /** Every converter: the base table, then the families that joined later. */
-const CONVERTERS: Record<string, TorchConverter> = { ...TORCH_CONVERTERS, ...CONV_CONVERTERS };
+const CONVERTERS: Record<string, TorchConverter> = {
+  ...TORCH_CONVERTERS,
+  ...CONV_CONVERTERS,
+  ...MISC_CONVERTERS,
+};
 
 /** One layer of an exportable model: its converter and its attribute name in model.py. */
 export interface TorchLayerPlan {
