@@ -231,6 +231,43 @@ print(json.dumps({'y': y.reshape(-1).tolist()}))`;
   y.forEach((v, i) => assert.ok(Math.abs(v - out.y[i]!) < 1e-5, `${v} vs ${out.y[i]}`));
 });
 
+test('loadSafetensors takes back every permuted layout exportPyTorch wrote (transposed, depthwise, separable, 1-D conv kernels)', async () => {
+  const dir = await tmp();
+  const build = (seed: number) => {
+    sn.setSeed(seed);
+    return sn.sequential({
+      layers: [
+        sn.layers.conv2dTranspose({
+          name: 't',
+          filters: 3,
+          kernelSize: [2, 3],
+          inputShape: [3, 3, 2],
+        }),
+        sn.layers.depthwiseConv2d({
+          name: 'dw',
+          kernelSize: 2,
+          depthMultiplier: 2,
+          biasInitializer: 'randomNormal',
+        }),
+        sn.layers.separableConv2d({ name: 'sep', filters: 4, kernelSize: 2, depthMultiplier: 3 }),
+        sn.layers.reshape({ name: 'r', targetShape: [-1, 4] }),
+        sn.layers.conv1d({ name: 'c1', filters: 2, kernelSize: 2 }),
+      ],
+    });
+  };
+  const source = build(1);
+  const target = build(2);
+  const x = sn.randomNormal([2, 3, 3, 2], { seed: 4 });
+  const want = Array.from((source.predict(x) as sn.Tensor).dataSync());
+  assert.notDeepEqual(Array.from((target.predict(x) as sn.Tensor).dataSync()), want);
+  await sn.io.exportPyTorch(source, join(dir, 'out'));
+  await sn.io.loadSafetensors(target, join(dir, 'out', 'weights.safetensors'));
+  source.weights.forEach((w, i) =>
+    assert.deepEqual(target.weights[i]!.arraySync(), w.arraySync(), w.name),
+  );
+  assert.deepEqual(Array.from((target.predict(x) as sn.Tensor).dataSync()), want);
+});
+
 test('malformed safetensors files are SerializationErrors and assign nothing', async () => {
   const dir = await tmp();
   const m = model();

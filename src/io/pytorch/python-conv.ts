@@ -105,4 +105,105 @@ class GlobalPooling(SinewLayer):
         if self.mode == "max":
             return torch.amax(x, dim=dims, keepdim=self.keep_dims)
         return x.mean(dim=dims, keepdim=self.keep_dims)
+
+
+class ConvTranspose(SinewLayer):
+    """Conv2DTranspose: torch's conv_transpose2d gives the full output ((size - 1) * stride +
+    span per axis); TensorFlow's output (Keras's deconv_output_length) is cut from it, starting
+    at half the excess for 'same', and padded with zeros at the end when longer."""
+
+    def __init__(self, name, in_channels, filters, kernel_size, strides, padding, dilation,
+                 output_padding=None, activation="linear", activation_config=None,
+                 use_bias=True, kernel_regularizer=None, bias_regularizer=None,
+                 kernel_trainable=True, bias_trainable=True, **options):
+        super().__init__(name, **options)
+        self.kernel_size = list(kernel_size)
+        self.strides = list(strides)
+        self.padding = padding
+        self.dilation = list(dilation)
+        self.output_padding = output_padding
+        self.add_weight("weight", "kernel", torch.zeros([in_channels, filters] + self.kernel_size),
+                        kernel_regularizer, kernel_trainable)
+        if use_bias:
+            self.add_weight("bias", "bias", torch.zeros(filters), bias_regularizer, bias_trainable)
+        else:
+            self.bias = None
+        self.activation = globals()["activation"](activation, **(activation_config or {}))
+
+    def keras_layout(self, torch_name, value):
+        return value.permute(2, 3, 1, 0) if torch_name == "weight" else value
+
+    def forward(self, x):
+        x = x.movedim(-1, 1)
+        y = F.conv_transpose2d(x, self.weight, None, stride=self.strides, dilation=self.dilation)
+        for axis in range(2):
+            size = x.shape[2 + axis]
+            k, s, d = self.kernel_size[axis], self.strides[axis], self.dilation[axis]
+            span = (k - 1) * d + 1
+            full = (size - 1) * s + span
+            if self.output_padding is None:
+                out = size * s + max(span - s, 0) if self.padding == "valid" else size * s
+            else:
+                pad = span // 2 if self.padding == "same" else 0
+                out = (size - 1) * s + span - 2 * pad + self.output_padding[axis]
+            start = max(full - out, 0) // 2 if self.padding == "same" else 0
+            y = y.narrow(2 + axis, start, min(out, full - start))
+            if y.shape[2 + axis] < out:
+                pads = [0, 0, 0, 0]
+                pads[3 - 2 * axis] = out - y.shape[2 + axis]
+                y = F.pad(y, pads)
+        if self.bias is not None:
+            y = y + self.bias.reshape(1, -1, 1, 1)
+        return self.activation(y.movedim(1, -1))
+
+
+class SeparableConv(SinewLayer):
+    """DepthwiseConv2D (pointwise=False) and SeparableConv2D: a depthwise convolution
+    (groups = channels, output channel c * multiplier + m), then for the separable one a 1x1
+    convolution. The depthwise kernel is kept as [channels, multiplier, kh, kw]."""
+
+    def __init__(self, name, in_channels, multiplier, kernel_size, strides, padding, dilation,
+                 filters=None, activation="linear", activation_config=None, use_bias=True,
+                 depthwise_regularizer=None, pointwise_regularizer=None, bias_regularizer=None,
+                 **options):
+        super().__init__(name, **options)
+        self.kernel_size = list(kernel_size)
+        self.strides = list(strides)
+        self.padding = padding
+        self.dilation = list(dilation)
+        self.pointwise = filters is not None
+        depthwise = "depthwise_weight" if self.pointwise else "weight"
+        self.depthwise_name = depthwise
+        self.add_weight(depthwise, "depthwise_kernel",
+                        torch.zeros([in_channels, multiplier] + self.kernel_size),
+                        depthwise_regularizer)
+        if self.pointwise:
+            self.add_weight("pointwise_weight", "pointwise_kernel",
+                            torch.zeros(filters, in_channels * multiplier, 1, 1),
+                            pointwise_regularizer)
+        out = filters if self.pointwise else in_channels * multiplier
+        if use_bias:
+            self.add_weight("bias", "bias", torch.zeros(out), bias_regularizer)
+        else:
+            self.bias = None
+        self.activation = globals()["activation"](activation, **(activation_config or {}))
+
+    def keras_layout(self, torch_name, value):
+        if torch_name == self.depthwise_name:
+            return value.permute(2, 3, 0, 1)
+        if torch_name == "pointwise_weight":
+            return value.permute(2, 3, 1, 0)
+        return value
+
+    def forward(self, x):
+        x = x.movedim(-1, 1)
+        if self.padding == "same":
+            x = F.pad(x, same_pads(x.shape[2:], self.kernel_size, self.strides, self.dilation))
+        depthwise = getattr(self, self.depthwise_name)
+        kernel = depthwise.reshape([-1, 1] + self.kernel_size)
+        y = F.conv2d(x, kernel, None if self.pointwise else self.bias, stride=self.strides,
+                     dilation=self.dilation, groups=x.shape[1])
+        if self.pointwise:
+            y = F.conv2d(y, self.pointwise_weight, self.bias)
+        return self.activation(y.movedim(1, -1))
 `;
