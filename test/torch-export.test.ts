@@ -299,6 +299,22 @@ function layerCases(): Case[] {
       training: true,
     },
     {
+      name: 'embedding',
+      model: seq([
+        L.embedding({
+          name: 'emb',
+          inputDim: 7,
+          outputDim: 3,
+          inputShape: [4],
+          embeddingsRegularizer: R.l2(0.1),
+        }),
+        L.globalAveragePooling1d({ name: 'gap' }),
+        L.dense({ name: 'out', units: 2 }),
+      ]),
+      x: sn.tensor([0, 6, 2, 2, 5, 1, 3, 4, 6, 6, 0, 1], [3, 4], 'int32'),
+      training: true,
+    },
+    {
       name: 'noise-dropouts',
       model: seq([
         L.spatialDropout1d({ name: 'sd1', rate: 0.3, inputShape: [4, 6] }),

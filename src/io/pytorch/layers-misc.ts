@@ -1,5 +1,6 @@
 import type { AlphaDropout, GaussianDropout } from '../../layers/noise-dropout.js';
 import type { ELU, LeakyReLU, ReLU, Softmax } from '../../layers/advanced-activations.js';
+import type { Embedding } from '../../layers/recurrent/embedding.js';
 import type { Cropping1D, Cropping2D } from '../../layers/cropping.js';
 import type { Layer } from '../../layers/layer.js';
 import type { LayerNormalization } from '../../layers/layer-normalization.js';
@@ -97,6 +98,24 @@ export const MISC_CONVERTERS: Record<string, TorchConverter> = {
       );
     },
     weights: (layer) => gammaBeta(layer as LayerNormalization),
+  },
+  Embedding: {
+    refuse(layer) {
+      if ((layer as Embedding).maskZero) {
+        return 'its maskZero is true (masks are not exported: the recurrent layers that use them are not yet)';
+      }
+      return weightProblems(layer);
+    },
+    python(layer, common) {
+      const e = layer as Embedding;
+      return (
+        `Embedding(${py(e.name)}, ${e.inputDim}, ${e.outputDim}, ` +
+        `embeddings_regularizer=${regularizerOf(e, 'embeddings')}${common})`
+      );
+    },
+    weights: (layer) => [
+      { variable: (layer as Embedding).embeddings!, torchName: 'weight', transpose: false },
+    ],
   },
   Permute: simple<Permute>('Permute', (l) => py(l.dims)),
   RepeatVector: simple<RepeatVector>('RepeatVector', (l) => py(l.n)),

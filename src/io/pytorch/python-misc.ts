@@ -216,4 +216,17 @@ class RepeatVector(SinewLayer):
 
     def forward(self, x):
         return x.unsqueeze(1).expand(-1, self.n, -1)
+
+
+class Embedding(SinewLayer):
+    """Row x of the embeddings [input_dim, output_dim] for each integer id x (torch's
+    nn.Embedding layout); the ids may arrive as floats (a .npy of float data)."""
+
+    def __init__(self, name, input_dim, output_dim, embeddings_regularizer=None, **options):
+        super().__init__(name, **options)
+        self.add_weight("weight", "embeddings", torch.zeros(input_dim, output_dim),
+                        embeddings_regularizer)
+
+    def forward(self, x):
+        return F.embedding(x.long(), self.weight)
 `;
