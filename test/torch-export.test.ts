@@ -314,6 +314,40 @@ function layerCases(): Case[] {
       x: sn.tensor([0, 6, 2, 2, 5, 1, 3, 4, 6, 6, 0, 1], [3, 4], 'int32'),
       training: true,
     },
+    // Recurrent layers
+    {
+      name: 'recurrent',
+      model: seq([
+        L.simpleRNN({
+          name: 'rnn',
+          units: 4,
+          returnSequences: true,
+          inputShape: [5, 3],
+          kernelRegularizer: R.l2(0.1),
+          recurrentRegularizer: R.l1(0.05),
+          activityRegularizer: R.l2(0.01),
+        }),
+        L.lstm({
+          name: 'lstm',
+          units: 3,
+          returnSequences: true,
+          goBackwards: true,
+          recurrentRegularizer: R.l2(0.2),
+          biasRegularizer: R.l1(0.1),
+        }),
+        L.gru({ name: 'gru', units: 4, returnSequences: true, recurrentRegularizer: R.l2(0.1) }),
+        L.gru({
+          name: 'gru0',
+          units: 2,
+          resetAfter: false,
+          activation: 'relu',
+          recurrentActivation: 'hard_sigmoid',
+          kernelRegularizer: R.l1(0.01),
+        }),
+      ]),
+      x: x([3, 5, 3]),
+      training: true,
+    },
     {
       name: 'noise-dropouts',
       model: seq([
@@ -455,6 +489,25 @@ test('exportPyTorch refuses unexportable layers (listing them), a non-empty fold
     assert.match(e.message, /'penal' \(Dense\): its weight 'kernel' has a custom regularizer/);
     assert.match(e.message, /'capped' \(Dense\): its weight 'kernel' has a constraint/);
     assert.match(e.message, /Exportable: Dense, Activation/);
+    return true;
+  });
+  assert.deepEqual(await readdir(root), [], 'nothing written');
+  // The new families refuse what their modules do not reproduce.
+  const partly = sn.sequential({
+    layers: [
+      L.embedding({ name: 'emb', inputDim: 5, outputDim: 4, maskZero: true, inputShape: [3] }),
+      L.lstm({ name: 'drop', units: 2, dropout: 0.1, returnSequences: true }),
+      L.gru({ name: 'states', units: 2, returnSequences: true, stateful: false }),
+      L.reshape({ name: 'r', targetShape: [3, 2, 1] }),
+      L.conv2d({ name: 'cf', filters: 1, kernelSize: 1, dataFormat: 'channelsFirst' }),
+    ],
+  });
+  await assert.rejects(sn.io.exportPyTorch(partly, join(root, 'partly')), (e: Error) => {
+    assert.equal(e.name, 'SerializationError', e.message);
+    assert.match(e.message, /3 layer\(s\) that cannot be exported/);
+    assert.match(e.message, /'emb' \(Embedding\): its maskZero is true/);
+    assert.match(e.message, /'drop' \(LSTM\): it has dropout or recurrentDropout/);
+    assert.match(e.message, /'cf' \(Conv2D\): its dataFormat is 'channelsFirst'/);
     return true;
   });
   assert.deepEqual(await readdir(root), [], 'nothing written');

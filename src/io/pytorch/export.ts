@@ -9,6 +9,7 @@ import { py, pythonRegularizer } from './layers.js';
 import { torchPlan, torchWeights, type TorchLayerPlan } from './plan.js';
 import { CONV_RUNTIME } from './python-conv.js';
 import { MISC_RUNTIME } from './python-misc.js';
+import { RECURRENT_RUNTIME } from './python-recurrent.js';
 import { MODEL_RUNTIME } from './python-model.js';
 import { trainingFiles, type ExportFitOptions } from './training.js';
 
@@ -122,6 +123,7 @@ export async function exportPyTorch(
       MODEL_RUNTIME +
       CONV_RUNTIME +
       MISC_RUNTIME +
+      RECURRENT_RUNTIME +
       modelClass(model, plan),
     'weights.safetensors': encodeSafetensors(weights, { format: 'pt', producer: 'sinew' }),
     ...trainingFiles(model as Model, options.fit, where),

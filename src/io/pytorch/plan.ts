@@ -10,12 +10,14 @@ import {
 } from './layers.js';
 import { CONV_CONVERTERS } from './layers-conv.js';
 import { MISC_CONVERTERS } from './layers-misc.js';
+import { RECURRENT_CONVERTERS } from './layers-recurrent.js';
 
 /** Every converter: the base table, then the families that joined later. */
 const CONVERTERS: Record<string, TorchConverter> = {
   ...TORCH_CONVERTERS,
   ...CONV_CONVERTERS,
   ...MISC_CONVERTERS,
+  ...RECURRENT_CONVERTERS,
 };
 
 /** One layer of an exportable model: its converter and its attribute name in model.py. */
