@@ -134,7 +134,243 @@ function layerCases(): Case[] {
       x: x([5, 12]),
       training: true,
     },
+    // Convolution family
+    {
+      name: 'conv2d-pooling',
+      model: seq([
+        L.conv2d({
+          name: 'c1',
+          filters: 3,
+          kernelSize: [3, 2],
+          strides: [2, 1],
+          padding: 'same',
+          activation: 'relu',
+          inputShape: [7, 6, 2],
+          kernelRegularizer: R.l1(0.03),
+          biasRegularizer: R.l2(0.1),
+          activityRegularizer: R.l1(0.01),
+        }),
+        L.maxPooling2d({ name: 'mp', poolSize: 2, strides: [2, 1], padding: 'same' }),
+        L.averagePooling2d({ name: 'ap', poolSize: [2, 3], strides: 1, padding: 'same' }),
+        L.conv2d({
+          name: 'c2',
+          filters: 4,
+          kernelSize: 2,
+          dilationRate: 2,
+          padding: 'same',
+          kernelRegularizer: R.l1l2({ l1: 0.01, l2: 0.02 }),
+        }),
+        L.averagePooling2d({ name: 'ap2', poolSize: 2 }),
+        L.maxPooling2d({ name: 'mp2', poolSize: [1, 2], strides: 1 }),
+        L.globalAveragePooling2d({ name: 'gap', keepDims: true }),
+        L.globalMaxPooling2d({ name: 'gmp' }),
+      ]),
+      x: x([3, 7, 6, 2]),
+      training: true,
+    },
+    {
+      name: 'conv1d-pooling',
+      model: seq([
+        L.conv1d({
+          name: 'c1',
+          filters: 4,
+          kernelSize: 5,
+          strides: 3,
+          padding: 'same',
+          inputShape: [20, 3],
+          activation: 'tanh',
+          kernelRegularizer: R.l2(0.05),
+        }),
+        L.maxPooling1d({ name: 'mp', poolSize: 3, strides: 2, padding: 'same' }),
+        L.conv1d({ name: 'c2', filters: 5, kernelSize: 2, useBias: false }),
+        L.averagePooling1d({ name: 'ap', poolSize: 2, strides: 1, padding: 'same' }),
+        L.globalMaxPooling1d({ name: 'gmp', keepDims: true }),
+        L.globalAveragePooling1d({ name: 'gap' }),
+      ]),
+      x: x([4, 20, 3]),
+      training: true,
+    },
+    {
+      name: 'conv2d-transpose-depthwise-separable',
+      model: seq([
+        L.conv2dTranspose({
+          name: 't1',
+          filters: 3,
+          kernelSize: 3,
+          strides: 2,
+          padding: 'same',
+          inputShape: [3, 4, 2],
+          kernelRegularizer: R.l2(0.01),
+        }),
+        L.conv2dTranspose({ name: 't2', filters: 2, kernelSize: [2, 3], strides: [2, 1] }),
+        L.depthwiseConv2d({
+          name: 'dw',
+          kernelSize: 3,
+          depthMultiplier: 2,
+          strides: 2,
+          padding: 'same',
+          depthwiseRegularizer: R.l1(0.01),
+          biasRegularizer: R.l2(0.1),
+        }),
+        L.separableConv2d({
+          name: 'sep',
+          filters: 3,
+          kernelSize: 2,
+          depthMultiplier: 2,
+          padding: 'same',
+          activation: 'relu',
+          pointwiseRegularizer: R.l2(0.1),
+          depthwiseRegularizer: R.l1(0.02),
+        }),
+        L.conv2dTranspose({ name: 't3', filters: 2, kernelSize: 1, strides: 3, useBias: false }),
+        L.conv2dTranspose({
+          name: 't4',
+          filters: 2,
+          kernelSize: 3,
+          strides: 2,
+          padding: 'same',
+          outputPadding: 0,
+        }),
+        L.separableConv2d({ name: 'sep2', filters: 2, kernelSize: 3, strides: 2 }),
+      ]),
+      x: x([2, 3, 4, 2]),
+      training: true,
+    },
+    // Shape layers, advanced activations, noise dropouts, layer normalization
+    {
+      name: 'padding-cropping-upsampling-2d',
+      model: seq([
+        L.zeroPadding2d({
+          name: 'zp',
+          padding: [
+            [1, 2],
+            [0, 1],
+          ],
+          inputShape: [5, 4, 3],
+        }),
+        L.cropping2d({
+          name: 'cr',
+          cropping: [
+            [1, 0],
+            [2, 1],
+          ],
+        }),
+        L.upSampling2d({ name: 'up', size: [2, 1] }),
+        L.upSampling2d({ name: 'bi', size: [1, 2], interpolation: 'bilinear' }),
+        L.conv2d({ name: 'c', filters: 2, kernelSize: 2, kernelRegularizer: R.l2(0.01) }),
+      ]),
+      x: x([2, 5, 4, 3]),
+      training: true,
+    },
+    {
+      name: 'padding-cropping-upsampling-1d',
+      model: seq([
+        L.zeroPadding1d({ name: 'zp', padding: [2, 1], inputShape: [6, 3] }),
+        L.cropping1d({ name: 'cr', cropping: [1, 3] }),
+        L.upSampling1d({ name: 'up', size: 3 }),
+      ]),
+      x: x([2, 6, 3]),
+      training: true,
+    },
+    {
+      name: 'advanced-activations-layer-normalization',
+      model: withRandomWeights(
+        seq([
+          L.dense({ name: 'd', units: 8, inputShape: [6] }),
+          L.leakyReLU({ name: 'leaky', alpha: 0.2 }),
+          L.prelu({ name: 'pr', alphaRegularizer: R.l2(0.1) }),
+          L.elu({ name: 'elu', alpha: 0.7 }),
+          L.reLU({ name: 'relu', maxValue: 1.5, negativeSlope: 0.1, threshold: 0.2 }),
+          L.layerNormalization({
+            name: 'ln',
+            gammaRegularizer: R.l2(0.1),
+            betaRegularizer: R.l1(0.1),
+            activityRegularizer: R.l2(0.01),
+          }),
+          L.reshape({ name: 'r', targetShape: [2, 4] }),
+          L.permute({ name: 'p', dims: [2, 1] }),
+          L.softmax({ name: 'sm', axis: 1 }),
+          L.layerNormalization({ name: 'ln2', axis: [1, 2], epsilon: 0.01 }),
+          L.flatten({ name: 'f' }),
+          L.repeatVector({ name: 'rv', n: 3 }),
+        ]),
+      ),
+      x: x([5, 6], 2),
+      training: true,
+    },
+    {
+      name: 'embedding',
+      model: seq([
+        L.embedding({
+          name: 'emb',
+          inputDim: 7,
+          outputDim: 3,
+          inputShape: [4],
+          embeddingsRegularizer: R.l2(0.1),
+        }),
+        L.globalAveragePooling1d({ name: 'gap' }),
+        L.dense({ name: 'out', units: 2 }),
+      ]),
+      x: sn.tensor([0, 6, 2, 2, 5, 1, 3, 4, 6, 6, 0, 1], [3, 4], 'int32'),
+      training: true,
+    },
+    // Recurrent layers
+    {
+      name: 'recurrent',
+      model: seq([
+        L.simpleRNN({
+          name: 'rnn',
+          units: 4,
+          returnSequences: true,
+          inputShape: [5, 3],
+          kernelRegularizer: R.l2(0.1),
+          recurrentRegularizer: R.l1(0.05),
+          activityRegularizer: R.l2(0.01),
+        }),
+        L.lstm({
+          name: 'lstm',
+          units: 3,
+          returnSequences: true,
+          goBackwards: true,
+          recurrentRegularizer: R.l2(0.2),
+          biasRegularizer: R.l1(0.1),
+        }),
+        L.gru({ name: 'gru', units: 4, returnSequences: true, recurrentRegularizer: R.l2(0.1) }),
+        L.gru({
+          name: 'gru0',
+          units: 2,
+          resetAfter: false,
+          activation: 'relu',
+          recurrentActivation: 'hard_sigmoid',
+          kernelRegularizer: R.l1(0.01),
+        }),
+      ]),
+      x: x([3, 5, 3]),
+      training: true,
+    },
+    {
+      name: 'noise-dropouts',
+      model: seq([
+        L.spatialDropout1d({ name: 'sd1', rate: 0.3, inputShape: [4, 6] }),
+        L.gaussianDropout({ name: 'gd', rate: 0.2 }),
+        L.alphaDropout({ name: 'ad', rate: 0.1 }),
+        L.reshape({ name: 'r', targetShape: [4, 2, 3] }),
+        L.spatialDropout2d({ name: 'sd2', rate: 0.4 }),
+        L.flatten({ name: 'f' }),
+        L.dense({ name: 'out', units: 2 }),
+      ]),
+      x: x([3, 4, 6]),
+      training: false,
+    },
   ];
+}
+
+/** Gives every weight random values (PReLU's alpha and layerNormalization's start constant). */
+function withRandomWeights(model: sn.Sequential): sn.Sequential {
+  model.weights.forEach((w, i) =>
+    w.assign(sn.add(sn.mul(sn.randomNormal(w.shape, { seed: 50 + i }), 0.5), 0.5)),
+  );
+  return model;
 }
 
 function labCases(): Case[] {
@@ -253,6 +489,25 @@ test('exportPyTorch refuses unexportable layers (listing them), a non-empty fold
     assert.match(e.message, /'penal' \(Dense\): its weight 'kernel' has a custom regularizer/);
     assert.match(e.message, /'capped' \(Dense\): its weight 'kernel' has a constraint/);
     assert.match(e.message, /Exportable: Dense, Activation/);
+    return true;
+  });
+  assert.deepEqual(await readdir(root), [], 'nothing written');
+  // The new families refuse what their modules do not reproduce.
+  const partly = sn.sequential({
+    layers: [
+      L.embedding({ name: 'emb', inputDim: 5, outputDim: 4, maskZero: true, inputShape: [3] }),
+      L.lstm({ name: 'drop', units: 2, dropout: 0.1, returnSequences: true }),
+      L.gru({ name: 'states', units: 2, returnSequences: true, stateful: false }),
+      L.reshape({ name: 'r', targetShape: [3, 2, 1] }),
+      L.conv2d({ name: 'cf', filters: 1, kernelSize: 1, dataFormat: 'channelsFirst' }),
+    ],
+  });
+  await assert.rejects(sn.io.exportPyTorch(partly, join(root, 'partly')), (e: Error) => {
+    assert.equal(e.name, 'SerializationError', e.message);
+    assert.match(e.message, /3 layer\(s\) that cannot be exported/);
+    assert.match(e.message, /'emb' \(Embedding\): its maskZero is true/);
+    assert.match(e.message, /'drop' \(LSTM\): it has dropout or recurrentDropout/);
+    assert.match(e.message, /'cf' \(Conv2D\): its dataFormat is 'channelsFirst'/);
     return true;
   });
   assert.deepEqual(await readdir(root), [], 'nothing written');

@@ -193,6 +193,81 @@ print(json.dumps({'y': y.tolist(), 'enc': t['enc.weight'].tolist()}))`;
   );
 });
 
+test('loadSafetensors reads conv weights PyTorch wrote: [out, in, kh, kw] and [out, in, k] become sinew kernels; predictions match torch', async () => {
+  const dir = await tmp();
+  const file = join(dir, 'conv.safetensors');
+  const m = sn.sequential({
+    layers: [
+      sn.layers.conv2d({ name: 'c2', filters: 3, kernelSize: [2, 3], inputShape: [4, 5, 2] }),
+      sn.layers.reshape({ name: 'r', targetShape: [9, 3] }),
+      sn.layers.conv1d({ name: 'c1', filters: 2, kernelSize: 4, useBias: false }),
+    ],
+  });
+  const x = sn.randomNormal([2, 4, 5, 2], { seed: 3 });
+  // torch computes channels-first; the script moves the channels to the end as sinew's.
+  const script = `import json, struct, sys, torch
+import torch.nn.functional as F
+g = torch.Generator().manual_seed(0)
+t = {'c2.weight': torch.randn(3, 2, 2, 3, generator=g), 'c2.bias': torch.randn(3, generator=g),
+     'c1.weight': torch.randn(2, 3, 4, generator=g)}
+header, blobs, off = {}, [], 0
+for k, v in t.items():
+    b = v.numpy().astype('<f4').tobytes()
+    header[k] = {'dtype': 'F32', 'shape': list(v.shape), 'data_offsets': [off, off + len(b)]}
+    blobs.append(b); off += len(b)
+h = json.dumps(header).encode()
+with open(sys.argv[1], 'wb') as f:
+    f.write(struct.pack('<Q', len(h))); f.write(h); [f.write(b) for b in blobs]
+x = torch.tensor(json.loads(sys.argv[2])).permute(0, 3, 1, 2)
+h1 = F.conv2d(x, t['c2.weight'], t['c2.bias']).permute(0, 2, 3, 1).reshape(2, 9, 3)
+y = F.conv1d(h1.permute(0, 2, 1), t['c1.weight']).permute(0, 2, 1)
+print(json.dumps({'y': y.reshape(-1).tolist()}))`;
+  const out = lastJson<{ y: number[] }>(
+    runPython(script, { args: [file, JSON.stringify(x.arraySync())] }),
+  );
+  await sn.io.loadSafetensors(m, file);
+  const y = Array.from((m.predict(x) as sn.Tensor).dataSync());
+  assert.equal(y.length, out.y.length);
+  y.forEach((v, i) => assert.ok(Math.abs(v - out.y[i]!) < 1e-5, `${v} vs ${out.y[i]}`));
+});
+
+test('loadSafetensors takes back every permuted layout exportPyTorch wrote (transposed, depthwise, separable, 1-D conv kernels)', async () => {
+  const dir = await tmp();
+  const build = (seed: number) => {
+    sn.setSeed(seed);
+    return sn.sequential({
+      layers: [
+        sn.layers.conv2dTranspose({
+          name: 't',
+          filters: 3,
+          kernelSize: [2, 3],
+          inputShape: [3, 3, 2],
+        }),
+        sn.layers.depthwiseConv2d({
+          name: 'dw',
+          kernelSize: 2,
+          depthMultiplier: 2,
+          biasInitializer: 'randomNormal',
+        }),
+        sn.layers.separableConv2d({ name: 'sep', filters: 4, kernelSize: 2, depthMultiplier: 3 }),
+        sn.layers.reshape({ name: 'r', targetShape: [-1, 4] }),
+        sn.layers.conv1d({ name: 'c1', filters: 2, kernelSize: 2 }),
+      ],
+    });
+  };
+  const source = build(1);
+  const target = build(2);
+  const x = sn.randomNormal([2, 3, 3, 2], { seed: 4 });
+  const want = Array.from((source.predict(x) as sn.Tensor).dataSync());
+  assert.notDeepEqual(Array.from((target.predict(x) as sn.Tensor).dataSync()), want);
+  await sn.io.exportPyTorch(source, join(dir, 'out'));
+  await sn.io.loadSafetensors(target, join(dir, 'out', 'weights.safetensors'));
+  source.weights.forEach((w, i) =>
+    assert.deepEqual(target.weights[i]!.arraySync(), w.arraySync(), w.name),
+  );
+  assert.deepEqual(Array.from((target.predict(x) as sn.Tensor).dataSync()), want);
+});
+
 test('malformed safetensors files are SerializationErrors and assign nothing', async () => {
   const dir = await tmp();
   const m = model();

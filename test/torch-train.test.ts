@@ -139,6 +139,71 @@ test('train.py reproduces 20 steps of sinew fit for each lab variant (loss and e
   }
 });
 
+test('train.py reproduces 20 steps of sinew fit for a conv autoencoder (conv, pooling, upsampling, transposed conv, penalties)', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'sinew-torch-conv-'));
+  const seed = 60;
+  sn.setSeed(seed);
+  const L = sn.layers;
+  const R = sn.regularizers;
+  const model = float64(
+    sn.sequential({
+      layers: [
+        L.conv2d({
+          name: 'enc',
+          filters: 4,
+          kernelSize: 3,
+          padding: 'same',
+          activation: 'relu',
+          inputShape: [6, 6, 1],
+          kernelRegularizer: R.l2(0.01),
+        }),
+        L.maxPooling2d({ name: 'pool', poolSize: 2 }),
+        L.depthwiseConv2d({ name: 'dw', kernelSize: 2, padding: 'same', activation: 'tanh' }),
+        L.conv2d({
+          name: 'code',
+          filters: 2,
+          kernelSize: 1,
+          activation: 'sigmoid',
+          activityRegularizer: R.l1(0.01),
+        }),
+        L.upSampling2d({ name: 'up', size: 2 }),
+        L.conv2dTranspose({
+          name: 'dec',
+          filters: 1,
+          kernelSize: 3,
+          padding: 'same',
+          biasRegularizer: R.l1(0.1),
+        }),
+      ],
+    }),
+  );
+  const x = sn.cast(sn.randomUniform([SAMPLES, 6, 6, 1], { seed }), 'float64');
+  model.compile({ optimizer: sn.optimizers.adam({ learningRate: 1e-2 }), loss: 'mse' });
+  const dir = join(root, 'conv-ae');
+  await sn.io.exportPyTorch(model, dir, { fit: { batchSize: BATCH, seed, epochs: 2 } });
+  await sn.io.saveNpy(x, join(dir, 'x.npy'));
+  await sn.io.saveNpy(x, join(dir, 'y.npy'));
+  const mine = await sinewSteps(model, x, seed);
+  const log = join(dir, 'steps.jsonl');
+  runPythonFile(join(dir, 'train.py'), {
+    args: ['--data', dir, '--max-steps', String(STEPS), '--log-steps', log],
+  });
+  const theirs = (await readFile(log, 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as StepLog);
+  assert.equal(theirs.length, STEPS);
+  assert.equal(mine.length, STEPS);
+  assert.deepEqual(Object.keys(mine[0]!.terms).sort(), ['code/activity', 'dec/bias', 'enc/kernel']);
+  mine.forEach((m, s) => {
+    const t = theirs[s]!;
+    close(m.loss, t.loss, `step ${s} loss`);
+    close(m.regularization_loss, t.regularization_loss, `step ${s} regularization_loss`);
+    assert.deepEqual(Object.keys(t.terms).sort(), Object.keys(m.terms).sort());
+    for (const [k, v] of Object.entries(m.terms)) close(v, t.terms[k]!, `step ${s} ${k}`);
+  });
+});
+
 test('train.py mirrors each optimizer, schedule, clipping and weight decay sinew has (5 steps each)', async () => {
   const root = await mkdtemp(join(tmpdir(), 'sinew-torch-opt-'));
   const O = sn.optimizers;

@@ -7,6 +7,9 @@ import { SerializationError } from '../errors.js';
 import { encodeSafetensors } from '../safetensors.js';
 import { py, pythonRegularizer } from './layers.js';
 import { torchPlan, torchWeights, type TorchLayerPlan } from './plan.js';
+import { CONV_RUNTIME } from './python-conv.js';
+import { MISC_RUNTIME } from './python-misc.js';
+import { RECURRENT_RUNTIME } from './python-recurrent.js';
 import { MODEL_RUNTIME } from './python-model.js';
 import { trainingFiles, type ExportFitOptions } from './training.js';
 
@@ -108,12 +111,19 @@ export async function exportPyTorch(
   const plan = torchPlan(model, where);
   const weights = torchWeights(plan).map((w) => ({
     name: w.name,
-    tensor: w.transpose ? transpose(w.variable) : w.variable,
+    tensor: w.perm
+      ? transpose(w.variable, w.perm)
+      : w.transpose
+        ? transpose(w.variable)
+        : w.variable,
   }));
   const files: Record<string, string | Uint8Array> = {
     'model.py':
       generatedBy(`sinew model ${py(model.name)} as a PyTorch module.`) +
       MODEL_RUNTIME +
+      CONV_RUNTIME +
+      MISC_RUNTIME +
+      RECURRENT_RUNTIME +
       modelClass(model, plan),
     'weights.safetensors': encodeSafetensors(weights, { format: 'pt', producer: 'sinew' }),
     ...trainingFiles(model as Model, options.fit, where),

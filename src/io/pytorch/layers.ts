@@ -20,6 +20,11 @@ export interface TorchWeight {
   torchName: string;
   /** Dense kernels are [in, out] in sinew and [out, in] in torch. */
   transpose: boolean;
+  /**
+   * Other layouts: torch's axis i is sinew's axis perm[i] (a conv kernel [kh, kw, in, out]
+   * becomes [out, in, kh, kw] with [3, 2, 0, 1]). Takes precedence over `transpose`.
+   */
+  perm?: readonly number[];
 }
 
 export interface TorchConverter {
@@ -66,7 +71,7 @@ export function pythonRegularizer(r: Regularizer | undefined): string | undefine
 }
 
 /** A built-in activation (exactly its class, not a subclass) by Keras name and config. */
-function pythonActivation(a: Activation): string | undefined {
+export function pythonActivation(a: Activation): string | undefined {
   const name = activationName(a);
   let builtin: Activation;
   try {
@@ -79,16 +84,16 @@ function pythonActivation(a: Activation): string | undefined {
   return `activation=${py(name)}${Object.keys(config).length ? `, activation_config=${py(config)}` : ''}`;
 }
 
-function weightNamed(layer: Layer, shortName: string): LayerVariable | undefined {
+export function weightNamed(layer: Layer, shortName: string): LayerVariable | undefined {
   return layer.weights.find((w) => w.shortName === shortName);
 }
 
-function regularizerOf(layer: Layer, shortName: string): string {
+export function regularizerOf(layer: Layer, shortName: string): string {
   return pythonRegularizer(weightNamed(layer, shortName)?.regularizer) ?? 'None';
 }
 
 /** Weights with a custom regularizer, a constraint: what model.py cannot reproduce. */
-function weightProblems(layer: Layer): string | undefined {
+export function weightProblems(layer: Layer): string | undefined {
   for (const w of layer.weights) {
     if (w.regularizer && pythonRegularizer(w.regularizer) === undefined) {
       return `its weight '${w.shortName}' has a custom regularizer`;
@@ -98,8 +103,8 @@ function weightProblems(layer: Layer): string | undefined {
   return undefined;
 }
 
-const noWeights = (): TorchWeight[] => [];
-const stateless = (pyClass: string, args: (layer: Layer) => string = () => '') => ({
+export const noWeights = (): TorchWeight[] => [];
+export const stateless = (pyClass: string, args: (layer: Layer) => string = () => '') => ({
   python: (layer: Layer, common: string) => `${pyClass}(${py(layer.name)}${args(layer)}${common})`,
   weights: noWeights,
 });

@@ -46,15 +46,27 @@ export async function loadSafetensors(model: Layer, path: string): Promise<void>
   }
   const values = expected.map((w) => {
     const saved = byName.get(w.name)!;
-    const value = w.transpose && saved.rank === 2 ? transpose(saved) : saved;
+    // torch's axis i is sinew's axis perm[i]: sinew's axis a is torch's perm.indexOf(a).
+    const back = w.perm ? w.perm.map((_, a) => w.perm!.indexOf(a)) : undefined;
+    const value =
+      back && saved.rank === back.length
+        ? transpose(saved, back)
+        : w.transpose && saved.rank === 2
+          ? transpose(saved)
+          : saved;
+    const torchShape = w.perm
+      ? w.perm.map((a) => w.variable.shape[a]!)
+      : w.transpose
+        ? [...w.variable.shape].reverse()
+        : w.variable.shape;
     if (
       !shapesEqual(value.shape, w.variable.shape) ||
       (saved.dtype === 'int32') !== (w.variable.dtype === 'int32')
     ) {
       throw new SerializationError(
         `${file}: '${w.name}' is ${formatShape(saved.shape)} ${saved.dtype} in the file; ` +
-          `'${w.variable.name}' needs ${w.transpose ? 'the transpose of ' : ''}` +
-          `${formatShape(w.transpose ? [...w.variable.shape].reverse() : w.variable.shape)} ${w.variable.dtype}. ` +
+          `'${w.variable.name}' needs ${formatShape(torchShape)} ${w.variable.dtype} ` +
+          `(torch's layout of ${formatShape(w.variable.shape)}). ` +
           'Fix: load into the model that was exported, or export it again.',
       );
     }

@@ -8,6 +8,17 @@ import {
   type TorchConverter,
   type TorchWeight,
 } from './layers.js';
+import { CONV_CONVERTERS } from './layers-conv.js';
+import { MISC_CONVERTERS } from './layers-misc.js';
+import { RECURRENT_CONVERTERS } from './layers-recurrent.js';
+
+/** Every converter: the base table, then the families that joined later. */
+const CONVERTERS: Record<string, TorchConverter> = {
+  ...TORCH_CONVERTERS,
+  ...CONV_CONVERTERS,
+  ...MISC_CONVERTERS,
+  ...RECURRENT_CONVERTERS,
+};
 
 /** One layer of an exportable model: its converter and its attribute name in model.py. */
 export interface TorchLayerPlan {
@@ -39,7 +50,7 @@ function attributeName(name: string, index: number): string {
 
 /** Classes the exporter can write today. */
 export function exportableClasses(): string[] {
-  return Object.keys(TORCH_CONVERTERS);
+  return Object.keys(CONVERTERS);
 }
 
 /**
@@ -64,9 +75,7 @@ export function torchPlan(model: unknown, where: string): TorchLayerPlan[] {
   const plan = model.layers.map((layer, i): TorchLayerPlan | undefined => {
     const className = (layer.constructor as typeof Layer).className;
     const label = `'${layer.name}' (${className})`;
-    const converter = Object.hasOwn(TORCH_CONVERTERS, className)
-      ? TORCH_CONVERTERS[className]
-      : undefined;
+    const converter = Object.hasOwn(CONVERTERS, className) ? CONVERTERS[className] : undefined;
     if (!converter) {
       problems.push(`${label}: no PyTorch converter for ${className}`);
       return undefined;
