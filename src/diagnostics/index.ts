@@ -23,6 +23,7 @@ export {
 } from './stats.js';
 export type {
   Advice,
+  GateSaturation,
   Histogram,
   LayerRecord,
   LossRecord,

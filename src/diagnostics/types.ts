@@ -80,6 +80,21 @@ export interface LayerRecord {
   activeFraction?: number;
   /** ρ̂_j: the mean of unit j (last axis) over the probe (same layers as activeFraction). */
   unitMeans?: (number | null)[];
+  /** LSTM layers: the share of saturated gate outputs on the probe, per gate and over all four. */
+  gateSaturation?: GateSaturation;
+}
+
+/**
+ * Share of an LSTM's gate outputs that are saturated over the probe (every sample, step and
+ * unit): input, forget and output gates (sigmoid) below 0.01 or above 0.99, the candidate
+ * (tanh) when |g| > 0.99; `all` pools the four.
+ */
+export interface GateSaturation {
+  input: number;
+  forget: number;
+  candidate: number;
+  output: number;
+  all: number;
 }
 
 /** The loss of the probe pass, split (same formula as fit and evaluate: total = data + regularization). */
