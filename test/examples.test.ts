@@ -5,6 +5,9 @@ import {
   trainByHand,
   trainWithActivityRegularizer,
 } from '../examples/sparse-autoencoder-loop.js';
+// Sequence autoencoder example
+import * as sn from '../src/index.js';
+import { mnistRows, trainSequenceAutoencoder } from '../examples/sequence-autoencoder.js';
 
 test('the custom-loop example: the hand-written penalty and the declared activity regularizer train identically', () => {
   const x = makeData();
@@ -21,4 +24,29 @@ test('the custom-loop example: the hand-written penalty and the declared activit
   // Forgetting model.losses drops the penalty: the reported loss is the mse alone.
   const forgotten = trainWithActivityRegularizer(x, 20, false);
   assert.ok(forgotten[0]! < declared[0]! - 1e-3, `${forgotten[0]} vs ${declared[0]}`);
+});
+
+// Sequence autoencoder example
+test('the sequence-autoencoder example: MNIST rows through LSTM → repeatVector → LSTM, activity penalty on the code', async () => {
+  // Few digits and epochs under test: the shapes, the penalty and the training are checked.
+  const r = await trainSequenceAutoencoder({ trainSize: 128, valSize: 64, epochs: 2, units: 8 });
+  const { model } = r;
+  assert.deepEqual(model.outputs[0]!.shape, [null, 28, 28]);
+  const losses = r.history.loss!;
+  assert.equal(losses.length, 2);
+  assert.ok(losses[1]! < losses[0]!, `loss ${losses}`);
+  // The activity penalty by hand: l2(1e-3) on the code (the encoder's last state), per SEMANTICS.md
+  // summed over units and divided by the batch size; the 64 validation digits are one batch.
+  const { xVal } = mnistRows(128, 64);
+  const encoder = model.getLayer('encoder');
+  const code = sn.sequential({ layers: [encoder] }).predict(xVal) as sn.Tensor;
+  assert.deepEqual(code.shape, [64, 8]);
+  const penalty = (1e-3 * sn.sum(sn.square(code)).item()) / 64;
+  const logged = r.history.val_regularization_loss!.at(-1)!;
+  assert.ok(Math.abs(logged - penalty) <= 1e-5 * penalty + 1e-9, `${logged} vs ${penalty}`);
+  // The monitor saw the encoder's gates; the mse is the plain reconstruction error.
+  assert.ok(r.gateSaturation !== undefined && r.gateSaturation >= 0 && r.gateSaturation <= 1);
+  const recon = model.predict(xVal) as sn.Tensor;
+  const valMse = sn.mean(sn.square(sn.sub(recon, xVal))).item();
+  assert.ok(Math.abs(valMse - r.valMse) <= 1e-6, `${valMse} vs ${r.valMse}`);
 });

@@ -189,13 +189,16 @@ function variantReport(
         const lr = record.layers.find((x) => x.name === layer.name);
         if (!lr) return [];
         const weights = lr.weights[0]?.stats.histogram ?? lr.output.histogram;
+        const recurrent = lr.weights.find((w) => w.name.endsWith('recurrent_kernel'));
         return [
           {
             epoch: record.epoch,
             weights,
+            ...(recurrent ? { recurrentWeights: recurrent.stats.histogram } : {}),
             ...(lr.preActivation ? { preActivation: lr.preActivation.histogram } : {}),
             activation: lr.output.histogram,
             ...(lr.channels ? { channels: channelSummary(lr.channels) } : {}),
+            ...(lr.gateSaturation ? { gateSaturation: lr.gateSaturation } : {}),
           },
         ];
       }),

@@ -20,6 +20,9 @@ import type { Advice, LayerRecord, MonitorLog, MonitorRecord } from './types.js'
  *   of unitMeans) is more than klRatio times its rho, or less than rho / klRatio.
  * - 'regularization-dominates': one regularization term is more than regularizationRatio
  *   times the data loss.
+ * - 'recurrent-gates': the recurrent analogue of 'activity-regularizer': an LSTM whose kernel
+ *   and recurrent kernel are both small (max |w| < smallWeight) but more than `saturation` of
+ *   its gate outputs are saturated (LayerRecord.gateSaturation.all): the inputs are large.
  */
 
 export interface AdviceThresholds {
@@ -78,6 +81,7 @@ export function advise(
     ...deadReluRule(last, t),
     ...klRule(last, t),
     ...dominatesRule(last, t),
+    ...gateRule(last, t),
   ];
 }
 
@@ -251,4 +255,35 @@ export function formatAdvice(advice: readonly Advice[]): string {
     if (numbers.length > 0) lines.push(`    ${numbers.join(', ')}`);
   }
   return lines.join('\n');
+}
+
+function gateRule(record: MonitorRecord, t: AdviceThresholds): Advice[] {
+  const out: Advice[] = [];
+  for (const layer of record.layers) {
+    const gates = layer.gateSaturation;
+    const kernel = kernelOf(layer);
+    const recurrent = layer.weights.find((w) => w.name.endsWith('recurrent_kernel'));
+    if (gates === undefined || kernel === undefined || recurrent === undefined) continue;
+    const maxAbs = (w: typeof kernel): number | null =>
+      w.stats.min === null || w.stats.max === null
+        ? null
+        : Math.max(Math.abs(w.stats.min), Math.abs(w.stats.max));
+    const k = maxAbs(kernel);
+    const r = maxAbs(recurrent);
+    if (k === null || r === null) continue;
+    if (k < t.smallWeight && r < t.smallWeight && gates.all > t.saturation) {
+      out.push({
+        rule: 'recurrent-gates',
+        layer: layer.name,
+        message:
+          `Layer '${layer.name}': its kernel and recurrent kernel are small (max |w| = ${fmt(k)} and ${fmt(r)}) but ` +
+          `${pct(gates.all)} of its gate outputs are saturated (input ${pct(gates.input)}, forget ${pct(gates.forget)}, ` +
+          `candidate ${pct(gates.candidate)}, output ${pct(gates.output)}), so the inputs are large and the gradient ` +
+          `through time vanishes. Kernel and recurrent regularizers cannot see this; rescale the inputs or put an ` +
+          `activity regularizer on the layer feeding it (e.g. activityRegularizer: sn.regularizers.l2(1e-4)).`,
+        numbers: { maxAbsKernel: k, maxAbsRecurrentKernel: r, gateSaturation: gates.all },
+      });
+    }
+  }
+  return out;
 }

@@ -26,6 +26,7 @@ export {
 export type {
   Advice,
   ChannelRecord,
+  GateSaturation,
   Histogram,
   LayerRecord,
   LossRecord,

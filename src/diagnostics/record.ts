@@ -2,6 +2,7 @@ import { Activation, activationName } from '../activations/activation.js';
 import { valueAndGrads, type Gradients } from '../autograd/gradients.js';
 import { noGrad } from '../autograd/tape.js';
 import type { Layer, LayerVariable } from '../layers/layer.js';
+import { RNN } from '../layers/recurrent/rnn.js';
 import { withTap, type LayerTap } from '../layers/taps.js';
 import { computeLoss } from '../losses/loss.js';
 import type { Model } from '../models/model.js';
@@ -10,6 +11,7 @@ import type { Regularizer } from '../regularizers/regularizer.js';
 import { scalar } from '../tensor/creation.js';
 import { withScope } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { lstmGateSaturation } from './recurrent.js';
 import {
   RELU_LIKE,
   activeFraction,
@@ -57,6 +59,7 @@ export interface RecordInput {
 interface Captured {
   pre: Tensor | undefined;
   out: Tensor;
+  input: Tensor | undefined;
 }
 
 /** Plain numbers leave a record: every tensor made for it is released at its end. */
@@ -76,10 +79,10 @@ function record(input: RecordInput): MonitorRecord {
     onPreActivation(layer, pre) {
       if (!captured.has(layer) && !pending.has(layer)) pending.set(layer, pre);
     },
-    onOutput(layer, _inputs, outputs) {
+    onOutput(layer, inputs, outputs) {
       // The model reports itself too; a layer called twice is recorded on its first call.
       if (layer === model || captured.has(layer) || outputs[0] === undefined) return;
-      captured.set(layer, { pre: pending.get(layer), out: outputs[0] });
+      captured.set(layer, { pre: pending.get(layer), out: outputs[0], input: inputs[0] });
     },
   };
   const compiled = model.compiled;
@@ -145,7 +148,10 @@ function layerRecord(
   const record: LayerRecord = {
     name: layer.name,
     className: layer.className,
-    weights: layer.ownWeights.map((w) => weightRecord(w, grads, snapshots, bins)),
+    // A recurrent layer's weights live in its cell: kernel and recurrent kernel side by side.
+    weights: (layer instanceof RNN ? layer.weights : layer.ownWeights).map((w) =>
+      weightRecord(w, grads, snapshots, bins),
+    ),
     output: tensorStats(c.out, { bins }),
   };
   const act = (layer as { activation?: unknown }).activation;
@@ -161,6 +167,8 @@ function layerRecord(
       record.deadFraction = deadUnitFraction(c.out);
     }
   }
+  const gates = lstmGateSaturation(layer, c.input);
+  if (gates !== undefined) record.gateSaturation = gates;
   if ((activation !== undefined || layer.activityRegularizer) && c.out.rank >= 1) {
     record.activeFraction = activeFraction(c.out);
     record.unitMeans = unitMeans(c.out).map(finiteOrNull);

@@ -87,6 +87,8 @@ export interface LayerRecord {
    * the last axis; activeFraction counts values, position by position).
    */
   channels?: ChannelRecord;
+  /** LSTM layers: the share of saturated gate outputs on the probe, per gate and over all four. */
+  gateSaturation?: GateSaturation;
 }
 
 /** Per-channel numbers of a 4-D activation (see LayerRecord.channels and stats.channelStats). */
@@ -103,6 +105,19 @@ export interface ChannelRecord {
   activePerSample: number[];
   /** The mean of activePerSample: how many channels a typical sample uses. */
   meanActive: number;
+}
+
+/**
+ * Share of an LSTM's gate outputs that are saturated over the probe (every sample, step and
+ * unit): input, forget and output gates (sigmoid) below 0.01 or above 0.99, the candidate
+ * (tanh) when |g| > 0.99; `all` pools the four.
+ */
+export interface GateSaturation {
+  input: number;
+  forget: number;
+  candidate: number;
+  output: number;
+  all: number;
 }
 
 /** The loss of the probe pass, split (same formula as fit and evaluate: total = data + regularization). */

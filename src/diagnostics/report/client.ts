@@ -18,6 +18,7 @@ export const CLIENT_SCRIPT = String.raw`
   var PALETTE = ['#2f6db5', '#e0701b', '#3a9a4f', '#c03a3a', '#7b5ea7', '#8c6d31'];
   var PART = {
     weights: { title: 'weights', color: '#4e79a7' },
+    recurrentWeights: { title: 'recurrent weights', color: '#f28e2b' },
     preActivation: { title: 'pre-activation', color: '#b07aa1' },
     activation: { title: 'activation (output)', color: '#59a14f' }
   };

@@ -264,3 +264,34 @@ test('writeReport writes dir/index.html atomically, creating the folder', () => 
   assert.throws(() => writeReport(other, bad), ConfigError);
   assert.equal(existsSync(other), false);
 });
+
+test('renderReport: a recurrent layer shows its recurrent kernel beside its kernel and its gate saturation', () => {
+  const input = smallInput();
+  input.variants[0]!.layers.push({
+    name: 'lstm',
+    epochs: [
+      {
+        epoch: 1,
+        weights: { edges: [-1, 0, 1], counts: [2, 2] },
+        recurrentWeights: { edges: [-0.5, 0, 0.5], counts: [1, 3] },
+        activation: { edges: [-1, 0, 1], counts: [1, 1] },
+        gateSaturation: { input: 0.5, forget: 0.25, candidate: 0.125, output: 0, all: 0.21875 },
+      },
+    ],
+  });
+  const html = renderReport(input);
+  const lstmBlock = html.slice(html.indexOf('<h4>lstm</h4>'));
+  const parts = [...lstmBlock.matchAll(/data-part="(\w+)" data-variant="0" data-layer="1"/g)].map(
+    (m) => m[1],
+  );
+  // No pre-activation was recorded: that column is a note, not a chart.
+  assert.deepEqual(parts, ['weights', 'recurrentWeights', 'activation']);
+  assert.match(lstmBlock, /class="hist-row recurrent"/);
+  assert.match(lstmBlock, /input 50%, forget 25%, candidate 12.5%, output 0%, all 21.9%/);
+  // The dense layer keeps its three columns and no gate line.
+  const encBlock = html.slice(html.indexOf('<h4>enc</h4>'), html.indexOf('<h4>lstm</h4>'));
+  assert.ok(!encBlock.includes('recurrentWeights') && !encBlock.includes('Saturated gate'));
+  const epoch = embeddedView(html).variants[0]!.layers[1]!.epochs[0]!;
+  assert.deepEqual(epoch.recurrentWeights!.counts, [1, 3]);
+  assert.equal(epoch.gateSaturation!.forget, 0.25);
+});

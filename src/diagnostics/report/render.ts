@@ -87,14 +87,24 @@ function layersHtml(variant: VariantReport, v: number): string {
         ? `<input type="range" min="0" max="${n - 1}" step="1" value="${n - 1}" data-epoch-slider${at} aria-label="epoch of ${esc(layer.name)}">`
         : '';
     const epochLabel = `<label>epoch <output data-epoch-label${at}>${last.epoch}</output>${slider}</label>`;
-    const parts = (['weights', 'preActivation', 'activation'] as const).map((part) => {
+    const recurrent = layer.epochs.some((e) => e.recurrentWeights);
+    const names = recurrent
+      ? (['weights', 'recurrentWeights', 'preActivation', 'activation'] as const)
+      : (['weights', 'preActivation', 'activation'] as const);
+    const parts = names.map((part) => {
       if (part === 'preActivation' && !layer.epochs.some((e) => e.preActivation)) {
         return '<div class="chart empty">no pre-activation (no activation inside this layer)</div>';
       }
       const label = `${part} histogram of ${layer.name}`;
       return `<div class="chart"><canvas data-chart="histogram" data-part="${part}"${at} role="img" aria-label="${esc(label)}"></canvas></div>`;
     });
-    return `<div class="layer"><div class="layer-head">${name}${epochLabel}</div><div class="hist-row">${parts.join('')}</div>${channelsHtml(layer)}</div>`;
+    const gates = last.gateSaturation;
+    const gateNote = gates
+      ? `<p class="note gates">Saturated gate outputs at epoch ${last.epoch} (sigmoid &lt; 0.01 or &gt; 0.99, tanh |g| &gt; 0.99): ` +
+        `input ${percent(gates.input)}, forget ${percent(gates.forget)}, candidate ${percent(gates.candidate)}, ` +
+        `output ${percent(gates.output)}, all ${percent(gates.all)}.</p>`
+      : '';
+    return `<div class="layer"><div class="layer-head">${name}${epochLabel}</div><div class="hist-row${recurrent ? ' recurrent' : ''}">${parts.join('')}</div>${gateNote}${channelsHtml(layer)}</div>`;
   });
   return `<h3>Layers: weights | pre-activation | activation</h3>${blocks.join('\n')}`;
 }
@@ -229,4 +239,9 @@ ${chartJsBundle()}
 </body>
 </html>
 `;
+}
+
+/** 0.375 → '37.5%'. */
+function percent(x: number): string {
+  return `${Number((100 * x).toPrecision(3))}%`;
 }

@@ -27,6 +27,7 @@ section.variant { border-top: 2px solid var(--line); margin-top: 40px; padding-t
 .layer-head { display: flex; align-items: center; gap: 16px; flex-wrap: wrap; }
 .layer-head label { color: var(--muted); font-size: 0.9rem; display: flex; align-items: center; gap: 8px; }
 .hist-row { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 12px; }
+.hist-row.recurrent { grid-template-columns: repeat(4, minmax(0, 1fr)); }
 .hist-row .chart { height: 190px; background: #fff; border-radius: 4px; }
 .chart.empty { display: flex; align-items: center; justify-content: center; color: var(--muted); font-size: 0.9rem; }
 img.tiles { image-rendering: pixelated; max-width: 100%; height: auto; border: 1px solid var(--line); display: block; }

@@ -3,7 +3,7 @@
  * each variant. `renderReport` (./render.ts) turns it into one self-contained HTML page.
  */
 
-import type { Histogram } from '../types.js';
+import type { GateSaturation, Histogram } from '../types.js';
 
 export type { Histogram };
 
@@ -31,10 +31,14 @@ export interface VariantReport {
     epochs: {
       epoch: number;
       weights: Histogram;
+      /** Recurrent layers: the recurrent kernel's histogram, drawn beside the kernel's. */
+      recurrentWeights?: Histogram;
       preActivation?: Histogram;
       activation: Histogram;
       /** A conv layer (4-D output): its per-channel counts at this epoch. */
       channels?: ChannelSummary;
+      /** LSTM layers: the share of saturated gate outputs on the probe (LayerRecord.gateSaturation). */
+      gateSaturation?: GateSaturation;
     }[];
   }[];
   /** Learned features of the code layer; each tile has tileWidth·tileHeight values in any range (each tile is normalised for display). */

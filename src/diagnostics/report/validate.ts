@@ -106,6 +106,7 @@ export function validateReportInput(input: ReportInput): void {
         checkHistogram(e.weights, `${at} weights`);
         checkHistogram(e.activation, `${at} activation`);
         if (e.preActivation) checkHistogram(e.preActivation, `${at} preActivation`);
+        if (e.recurrentWeights) checkHistogram(e.recurrentWeights, `${at} recurrentWeights`);
       }
     }
     checkImages(v, where);

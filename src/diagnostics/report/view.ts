@@ -3,6 +3,7 @@
  * data and regularization parts, other metrics paired with their val_ twins, and the layer
  * histograms. Computed here (in Node, where it is unit-tested) so the page script only draws.
  */
+import type { GateSaturation } from '../types.js';
 import type { Histogram, ReportInput, VariantReport } from './types.js';
 
 /** One line of the loss chart. */
@@ -29,8 +30,12 @@ export interface VariantView {
     epochs: {
       epoch: number;
       weights: Histogram;
+      /** Recurrent layers only. */
+      recurrentWeights?: Histogram;
       preActivation: Histogram | null;
       activation: Histogram;
+      /** LSTM layers only. */
+      gateSaturation?: GateSaturation;
     }[];
   }[];
 }
@@ -106,8 +111,10 @@ function variantView(v: VariantReport): VariantView {
       epochs: layer.epochs.map((e) => ({
         epoch: e.epoch,
         weights: e.weights,
+        ...(e.recurrentWeights ? { recurrentWeights: e.recurrentWeights } : {}),
         preActivation: e.preActivation ?? null,
         activation: e.activation,
+        ...(e.gateSaturation ? { gateSaturation: e.gateSaturation } : {}),
       })),
     })),
   };
