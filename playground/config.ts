@@ -9,9 +9,15 @@ export const KERNEL_REGULARIZERS = ['none', 'l1', 'l2', 'l1l2'] as const;
 export const ACTIVITY_REGULARIZERS = ['none', 'l1', 'l2', 'kl', 'ksparse'] as const;
 export const ACTIVITY_PLACES = ['activation', 'preactivation'] as const;
 export const OPTIMIZERS = ['adam', 'sgd', 'rmsprop'] as const;
+/** dense: 784 → units → 784; conv: the conv lab's autoencoder with `units` code channels. */
+export const MODEL_KINDS = ['dense', 'conv'] as const;
+/** The conv model's largest code (channels of its 14×14 code): more is too slow to watch live. */
+export const CONV_MAX_CHANNELS = 32;
 
 export interface PlaygroundConfig {
-  /** Code units of the autoencoder (784 → units → 784). */
+  /** Which autoencoder: dense, or the conv lab's (cli/lab/conv-variants.ts). */
+  model: (typeof MODEL_KINDS)[number];
+  /** Code units of the dense autoencoder (784 → units → 784); code channels of the conv one. */
   units: number;
   activation: (typeof ACTIVATIONS)[number];
   kernelRegularizer: (typeof KERNEL_REGULARIZERS)[number];
@@ -37,6 +43,7 @@ export interface PlaygroundConfig {
 }
 
 export const DEFAULT_CONFIG: Readonly<PlaygroundConfig> = Object.freeze({
+  model: 'dense',
   units: 256,
   activation: 'sigmoid',
   kernelRegularizer: 'none',
@@ -55,7 +62,7 @@ export const DEFAULT_CONFIG: Readonly<PlaygroundConfig> = Object.freeze({
   seed: 1,
 });
 
-/** The lab's seven variants (cli/lab/variants.ts) as playground configurations. */
+/** The lab's seven variants (cli/lab/variants.ts) as playground configurations, and the conv lab's baseline. */
 export const PRESETS: Readonly<Record<string, Partial<PlaygroundConfig>>> = {
   none: {},
   'kernel-l2': { kernelRegularizer: 'l2', kernelCoef: 1e-3 },
@@ -69,6 +76,8 @@ export const PRESETS: Readonly<Record<string, Partial<PlaygroundConfig>>> = {
     activityRegularizer: 'l2',
     activityCoef: 1e-5,
   },
+  // The conv lab's baseline: 8 code channels (k = 1 of them kept if k-sparse is picked).
+  conv: { model: 'conv', units: 8, k: 1 },
 };
 
 /** A preset applied to the defaults (the seed is kept: presets compare on the same seed). */
@@ -105,6 +114,7 @@ export const NUMBER_RULES: Readonly<Record<NumberKey, NumberRule>> = {
 };
 
 export const CHOICES: Readonly<Record<ChoiceKey, readonly string[]>> = {
+  model: MODEL_KINDS,
   activation: ACTIVATIONS,
   kernelRegularizer: KERNEL_REGULARIZERS,
   activityRegularizer: ACTIVITY_REGULARIZERS,
@@ -167,6 +177,9 @@ export function parseConfig(fields: Readonly<Record<string, string | undefined>>
   }
   if (config.activityRegularizer === 'ksparse' && config.k > config.units) {
     errors.k = `k = ${config.k} is larger than the code size ${config.units}; expected 1 to ${config.units}.`;
+  }
+  if (config.model === 'conv' && config.units > CONV_MAX_CHANNELS && errors.units === undefined) {
+    errors.units = `${config.units} code channels is too many for the conv model; expected 2 to ${CONV_MAX_CHANNELS}.`;
   }
   return { config, errors };
 }

