@@ -94,13 +94,56 @@ test('"copy code" gives a Node program that reproduces the page\'s first 5 losse
   await context.close();
 });
 
-test('"download model" saves model.json and weights that sn.io.load reads in Node', async () => {
+test('the conv preset\'s "copy code" reproduces the page\'s first 5 losses within 1e-5 in Node', async () => {
   const { page, context } = await openPage(site, site.isolated);
-  await page.selectOption('#preset', 'activity-l1');
-  await page.waitForFunction(
-    () =>
-      (window as unknown as { playground: PlaygroundState }).playground.current.views?.step === 0,
+  await page.selectOption('#preset', 'conv');
+  await page.selectOption('#activityRegularizer', 'l1');
+  for (const [selector, value] of [
+    ['#batchSize', '32'],
+    ['#seed', '6'],
+  ] as const) {
+    await page.fill(selector, value);
+    await page.press(selector, 'Tab');
+  }
+  await page.waitForFunction(() => {
+    const views = (window as unknown as { playground: PlaygroundState }).playground.current.views;
+    return views?.model === 'conv' && views.step === 0;
+  });
+  for (let i = 1; i <= 5; i++) {
+    await page.click('#step');
+    await page.waitForFunction(
+      (n) =>
+        (window as unknown as { playground: PlaygroundState }).playground.current.losses.length >=
+        n,
+      i,
+    );
+  }
+  const pageLosses = (await state(page)).current.losses.map((l) => l.loss);
+  await page.click('#copy-code');
+  const code = await page.inputValue('#code');
+  assert.match(code, /sn\.layers\.conv2d\(\{\n\s+name: 'encoder',\n\s+filters: 8,/);
+  assert.match(code, /activityRegularizer: sn\.regularizers\.l1\(0\.001\)/);
+  const nodeLosses = runSnippet(code, 5);
+  assert.equal(pageLosses.length, 5);
+  assert.equal(nodeLosses.length, 5);
+  pageLosses.forEach((l, i) =>
+    assert.ok(
+      Math.abs(l - nodeLosses[i]!) <= 1e-5,
+      `step ${i + 1}: page ${l}, Node ${nodeLosses[i]}`,
+    ),
   );
+  await context.close();
+});
+
+/** Downloads the model of a preset after 3 steps; sn.io.load reads it with these layer names and the page's validation loss. */
+async function checkDownload(preset: string, names: string[]): Promise<void> {
+  const { page, context } = await openPage(site, site.isolated);
+  await page.selectOption('#preset', preset);
+  const model = preset === 'conv' ? 'conv' : 'dense';
+  await page.waitForFunction((kind) => {
+    const views = (window as unknown as { playground: PlaygroundState }).playground.current.views;
+    return views?.model === kind && views.step === 0;
+  }, model);
   for (let i = 1; i <= 3; i++) {
     await page.click('#step');
     await page.waitForFunction(
@@ -111,6 +154,8 @@ test('"download model" saves model.json and weights that sn.io.load reads in Nod
   }
   const valLoss = (await state(page)).current.views!.valLoss;
   const downloads: string[] = [];
+  rmSync(join(temp, 'playground.json'), { force: true });
+  rmSync(join(temp, 'playground.weights.bin'), { force: true });
   const saved = new Promise<void>((resolve) => {
     page.on('download', (download) => {
       const path = join(temp, download.suggestedFilename());
@@ -126,18 +171,34 @@ test('"download model" saves model.json and weights that sn.io.load reads in Nod
     'playground.json',
     'playground.weights.bin',
   ]);
-  const model = await sn.io.load(join(temp, 'playground.json'));
+  const loaded = await sn.io.load(join(temp, 'playground.json'));
   assert.deepEqual(
-    model.layers.map((l) => l.name),
-    ['encoder', 'decoder'],
+    loaded.layers.map((l) => l.name),
+    names,
   );
   // The same validation digits as the page (views use the first 500): the same loss.
   const { xTest } = sn.data.mnist({ seed: DATA.split });
   const val = sn.slice(xTest, [0, 0], { size: [500, -1] });
-  model.compile({ optimizer: 'adam', loss: 'mse' });
-  const logs = model.evaluate(val, val, { batchSize: 500 });
+  loaded.compile({ optimizer: 'adam', loss: 'mse' });
+  const logs = loaded.evaluate(val, val, { batchSize: 500 });
   assert.ok(Math.abs(logs.loss! - valLoss) < 1e-5, `Node ${logs.loss}, page ${valLoss}`);
   await context.close();
+}
+
+test('"download model" saves model.json and weights that sn.io.load reads in Node', async () => {
+  await checkDownload('activity-l1', ['encoder', 'decoder']);
+});
+
+test('"download model" of the conv preset: sn.io.load reads the conv model in Node', async () => {
+  await checkDownload('conv', [
+    'image',
+    'conv1',
+    'pool',
+    'encoder',
+    'upsample',
+    'decoder',
+    'pixels',
+  ]);
 });
 
 test('sinew playground serves the page cross-origin isolated, prints the URL and stops on Ctrl-C', async () => {

@@ -201,6 +201,75 @@ test('a URL copied from the page restores every control in a new page', async ()
   await context.close();
 });
 
+test("the conv preset trains the conv lab's model: loss down, code maps as tiles, per-channel counts", async () => {
+  const { page, context } = await openPage(site, site.isolated);
+  await choosePreset(page, 'conv');
+  // The default run's first view may land after the preset's change: wait for the conv run's.
+  await page.waitForFunction(
+    () =>
+      (window as unknown as { playground: PlaygroundState }).playground.current.views?.model ===
+      'conv',
+  );
+  const first = await state(page);
+  assert.equal(first.current.views!.step, 0);
+  assert.equal(await page.inputValue('#model'), 'conv');
+  assert.equal(new URL(page.url()).searchParams.get('model'), 'conv');
+  const later = await trainFor(page, 25);
+  assert.equal(later.stopped, undefined);
+  const start = first.current.views!;
+  const end = later.current.views!;
+  assert.ok(later.current.losses.at(-1)!.loss < later.current.losses[0]!.loss);
+  assert.ok(end.valLoss < start.valLoss, `val loss ${start.valLoss} → ${end.valLoss}`);
+  // cli/lab/conv-variants.ts: conv1 (16) → pool → encoder (8 channels, the code) → decoder.
+  assert.deepEqual(
+    end.layers.filter((l) => l.weights !== undefined).map((l) => l.name),
+    ['conv1', 'encoder', 'decoder'],
+  );
+  for (const layer of ['conv1', 'encoder', 'decoder']) {
+    const before = start.layers.find((l) => l.name === layer)!;
+    const now = end.layers.find((l) => l.name === layer)!;
+    assert.notDeepEqual(now.weights, before.weights, `${layer} weight histogram`);
+  }
+  // One 14×14 map per code channel; counts per channel (8 of them).
+  assert.equal(end.units, 8);
+  assert.deepEqual(
+    end.features.map((f) => f.length),
+    Array(8).fill(14 * 14),
+  );
+  assert.ok(end.activeUnits >= 0 && end.activeUnits <= 8, String(end.activeUnits));
+  assert.ok(Number.isInteger(end.deadUnits) && end.deadUnits >= 0 && end.deadUnits <= 8);
+  const labels = await page.locator('#run-current dt').allTextContents();
+  assert.ok(labels.includes('active channels per position'), labels.join(', '));
+  assert.ok(labels.includes('dead channels'), labels.join(', '));
+  sameOrigin();
+  await context.close();
+});
+
+test('a conv URL copied from the page restores the model kind and every control', async () => {
+  const { page, context } = await openPage(site, site.isolated);
+  await choosePreset(page, 'conv');
+  await page.fill('#units', '4');
+  await page.press('#units', 'Tab');
+  await page.selectOption('#activation', 'relu');
+  await page.selectOption('#activityRegularizer', 'l1');
+  const values = async (p: typeof page): Promise<Record<string, string>> =>
+    Object.fromEntries(
+      await Promise.all(CONFIG_KEYS.map(async (k) => [k, await p.inputValue(`#${k}`)] as const)),
+    );
+  const written = await values(page);
+  assert.deepEqual(
+    [written['model'], written['units'], written['activation'], written['activityRegularizer']],
+    ['conv', '4', 'relu', 'l1'],
+  );
+  await page.click('#copy-link');
+  const second = await openPage(site, page.url());
+  assert.deepEqual(await values(second.page), written);
+  assert.deepEqual((await state(second.page)).config, (await state(page)).config);
+  sameOrigin();
+  await second.context.close();
+  await context.close();
+});
+
 test('bad input: a message beside the control and no run; a run whose loss blows up stops and says so', async () => {
   const { page, context } = await openPage(site, site.isolated);
   for (const bad of ['abc', '-1', '1e9']) {
