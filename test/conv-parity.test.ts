@@ -504,3 +504,45 @@ test("tfjs's SeparableConv2D with channelsFirst adds its bias on the wrong axis 
     'sinew: channel c gets bias[c] everywhere',
   );
 });
+
+test("tfjs's cpu gradient of UpSampling2D mixes up the digits of a batch (why the conv bench's tfjs peer upsamples by stack + reshape)", () => {
+  const [b, h, w, c] = [3, 2, 3, 2];
+  const r = values([b, 2 * h, 2 * w, c], 11);
+  // Hand oracle: d Σ(up(x)·r) / dx[n, i, j, k] is the sum of r over the 2×2 block x[n, i, j, k] fills.
+  const want: number[] = [];
+  for (let n = 0; n < b; n++)
+    for (let i = 0; i < h; i++)
+      for (let j = 0; j < w; j++)
+        for (let k = 0; k < c; k++) {
+          let s = 0;
+          for (const [di, dj] of [
+            [0, 0],
+            [0, 1],
+            [1, 0],
+            [1, 1],
+          ] as const)
+            s += r[((n * 2 * h + 2 * i + di) * 2 * w + 2 * j + dj) * c + k]!;
+          want.push(s);
+        }
+  const x = values([b, h, w, c], 12);
+  const up = sn.layers.upSampling2d({ size: 2 });
+  const ours = sn.grad((t) => sn.sum(sn.mul(up.apply(t), sn.tensor(r, [b, 2 * h, 2 * w, c]))));
+  assertNear(ours(sn.tensor(x, [b, h, w, c])).dataSync(), want, 'sinew upSampling2d gradient');
+
+  const tr = tf.tensor4d(r, [b, 2 * h, 2 * w, c]);
+  const doubled = (t: tf.Tensor): tf.Tensor => {
+    const wide = tf.reshape(tf.stack([t, t], 3), [b, h, 2 * w, c]);
+    return tf.reshape(tf.stack([wide, wide], 2), [b, 2 * h, 2 * w, c]);
+  };
+  const tx = tf.tensor4d(x, [b, h, w, c]);
+  const composed = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(doubled(t), tr)))(tx);
+  assertNear(composed.dataSync(), want, 'tfjs stack + reshape gradient');
+  const layer = tf.layers.upSampling2d({ size: [2, 2] });
+  const theirs = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(layer.apply(t) as tf.Tensor, tr)))(tx);
+  const got = theirs.dataSync();
+  const digit = h * w * c;
+  // The first digit is right; the others read dy at the input's batch stride, not dy's.
+  assertNear(got.slice(0, digit), want.slice(0, digit), 'tfjs layer gradient, digit 0');
+  const off = want.slice(digit).some((v, i) => Math.abs(v - got[digit + i]!) > 1e-3);
+  assert.ok(off, 'tfjs: the UpSampling2D gradient of digits 1 and 2 is not the block sum');
+});
