@@ -466,6 +466,69 @@ export class WasmBackend implements Backend {
     return { dz, dc };
   }
 
+  gruGates(x: TensorInfo, inner: TensorInfo, h: TensorInfo): { gates: DataId; h: DataId } {
+    if (x.dtype !== 'float32' || inner.dtype !== 'float32' || h.dtype !== 'float32') {
+      const r = this.#cpu.gruGates(this.#toCpu(x), this.#toCpu(inner), this.#toCpu(h));
+      return { gates: this.#fromCpu(r.gates), h: this.#fromCpu(r.h) };
+    }
+    const temps: WasmData[] = [];
+    const xs = this.#local(x, temps);
+    const is = this.#local(inner, temps);
+    const hs = this.#local(h, temps);
+    const gates = this.#alloc('float32', x.shape);
+    const hNext = this.#alloc('float32', h.shape);
+    const [batch, units] = h.shape as [number, number];
+    if (hNext.size > 0) {
+      this.#k.gruGates(xs.offset, is.offset, hs.offset, gates.offset, hNext.offset, batch, units);
+    }
+    this.#done(temps);
+    return { gates, h: hNext };
+  }
+
+  gruGatesGrad(
+    gates: TensorInfo,
+    inner: TensorInfo,
+    h: TensorInfo,
+    dhNext: TensorInfo,
+  ): { dx: DataId; dInner: DataId; dh: DataId } {
+    const all = [gates, inner, h, dhNext];
+    if (all.some((t) => t.dtype !== 'float32')) {
+      const r = this.#cpu.gruGatesGrad(
+        this.#toCpu(gates),
+        this.#toCpu(inner),
+        this.#toCpu(h),
+        this.#toCpu(dhNext),
+      );
+      return { dx: this.#fromCpu(r.dx), dInner: this.#fromCpu(r.dInner), dh: this.#fromCpu(r.dh) };
+    }
+    const temps: WasmData[] = [];
+    const [gs, is, hs, ds] = all.map((t) => this.#local(t, temps)) as [
+      WasmData,
+      WasmData,
+      WasmData,
+      WasmData,
+    ];
+    const dx = this.#alloc('float32', gates.shape);
+    const dInner = this.#alloc('float32', gates.shape);
+    const dh = this.#alloc('float32', h.shape);
+    const [batch, units] = h.shape as [number, number];
+    if (dh.size > 0) {
+      this.#k.gruGatesGrad(
+        gs.offset,
+        is.offset,
+        hs.offset,
+        ds.offset,
+        dx.offset,
+        dInner.offset,
+        dh.offset,
+        batch,
+        units,
+      );
+    }
+    this.#done(temps);
+    return { dx, dInner, dh };
+  }
+
   reduce(op: ReduceOp, x: TensorInfo, axes: readonly number[]): DataId {
     const layout = reduceLayout(x.shape, axes);
     if (layout === undefined || x.dtype !== 'float32') {
