@@ -12,3 +12,4 @@ export { conv2dForward, conv2dFilter, conv2dInput, convScratchBytes } from './co
 export { pool2d, pool2dGrad } from './pool';
 export { depthwiseFilter, depthwiseForward, depthwiseInput } from './depthwise';
 export { lstmGates, lstmGatesGrad } from './lstm';
+export { gruGates, gruGatesGrad } from './gru';

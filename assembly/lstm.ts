@@ -7,14 +7,14 @@
 import { vexp } from './elementwise';
 
 @inline
-function ssigmoid(x: f32): f32 {
+export function ssigmoid(x: f32): f32 {
   if (x >= 0) return 1 / (1 + Mathf.exp(-x));
   const e = Mathf.exp(x);
   return e / (1 + e);
 }
 
 @inline
-function vsigmoid(v: v128): v128 {
+export function vsigmoid(v: v128): v128 {
   const one = f32x4.splat(1);
   const e = vexp(f32x4.neg(f32x4.abs(v)));
   const d = f32x4.add(one, e);
@@ -22,7 +22,7 @@ function vsigmoid(v: v128): v128 {
 }
 
 @inline
-function vtanh(v: v128): v128 {
+export function vtanh(v: v128): v128 {
   const one = f32x4.splat(1);
   const e = vexp(f32x4.mul(f32x4.splat(-2), f32x4.abs(v)));
   const t = f32x4.div(f32x4.sub(one, e), f32x4.add(one, e));
@@ -32,7 +32,7 @@ function vtanh(v: v128): v128 {
 }
 
 @inline
-function inRange(v: v128): bool {
+export function inRange(v: v128): bool {
   return i32x4.all_true(f32x4.le(f32x4.abs(v), f32x4.splat(40)));
 }
 

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import * as sn from '../src/index.js';
 import { smooth } from './helpers.js';
 import { lstmGates } from '../src/ops/lstm-gates.js';
+import { gruGates } from '../src/ops/gru-gates.js';
 
 /**
  * One finite-difference check for every differentiable op, and a guard that every op
@@ -222,5 +223,28 @@ test('gradCheck: lstmGates (h, c and a combination of both, float64)', () => {
       return sn.add(sn.mul(out.h, 2), sn.square(out.c));
     },
     [z, c],
+  );
+});
+
+// GRU gates (the fused kernel behind GRUCell's resetAfter step, src/ops/gru-gates.ts)
+test("gradCheck: gruGates (h' and a combination with its square, float64)", () => {
+  const x = sn.tensor(
+    Array.from({ length: 18 }, (_, i) => Math.sin(1.3 * i) * 2),
+    [2, 9],
+    'float64',
+  );
+  const inner = sn.tensor(
+    Array.from({ length: 18 }, (_, i) => Math.cos(0.7 * i + 0.2) * 1.5),
+    [2, 9],
+    'float64',
+  );
+  const h = sn.tensor([0.3, -0.9, 0.6, -0.4, 0.8, 0.1], [2, 3], 'float64');
+  check((a, b, c) => gruGates(a!, b!, c!), [x, inner, h]);
+  check(
+    (a, b, c) => {
+      const out = gruGates(a!, b!, c!);
+      return sn.add(sn.mul(out, 2), sn.square(out));
+    },
+    [x, inner, h],
   );
 });

@@ -180,6 +180,24 @@ export interface Backend extends DataStore {
     dcNext: TensorInfo,
   ): { dz: DataId; dc: DataId };
 
+  /**
+   * The gates of one GRU step (the resetAfter form), fused: x [batch, 3·units] the input
+   * projection (gate order z, r, h), inner [batch, 3·units] the recurrent product plus its
+   * bias, h [batch, units]; z = σ(x_z + inner_z), r = σ(x_r + inner_r),
+   * ĥ = tanh(x_h + r·inner_h), h' = z·h + (1 − z)·ĥ. Returns h' and the activated gates
+   * [batch, 3·units] (for the gradient). Floats only, in x's dtype. Reference:
+   * src/backends/cpu/gru.ts.
+   */
+  gruGates(x: TensorInfo, inner: TensorInfo, h: TensorInfo): { gates: DataId; h: DataId };
+
+  /** The gradient of gruGates: dx, dInner [batch, 3·units] and dh [batch, units] from dh'. */
+  gruGatesGrad(
+    gates: TensorInfo,
+    inner: TensorInfo,
+    h: TensorInfo,
+    dhNext: TensorInfo,
+  ): { dx: DataId; dInner: DataId; dh: DataId };
+
   /** The k largest values along the last axis, in descending order, and their int32 indices. */
   topK(x: TensorInfo, k: number): { values: DataId; indices: DataId };
 

@@ -32,6 +32,7 @@ import { adamUpdate } from './optimizer.js';
 import { argReduce, reduce, topK } from './reduce.js';
 import { concat, pad, slice, tile, transpose } from './shape.js';
 import { lstmGates, lstmGatesGrad } from './lstm.js';
+import { gruGates, gruGatesGrad } from './gru.js';
 import { softmax } from './softmax.js';
 import { valuesOf, wrap } from './storage.js';
 
@@ -90,6 +91,19 @@ export class CpuBackend implements Backend {
   ): { dz: DataId; dc: DataId } {
     const r = lstmGatesGrad(gates, c, cNext, dh, dcNext);
     return { dz: wrap(r.dz), dc: wrap(r.dc) };
+  }
+  gruGates(x: TensorInfo, inner: TensorInfo, h: TensorInfo): { gates: DataId; h: DataId } {
+    const r = gruGates(x, inner, h);
+    return { gates: wrap(r.gates), h: wrap(r.h) };
+  }
+  gruGatesGrad(
+    gates: TensorInfo,
+    inner: TensorInfo,
+    h: TensorInfo,
+    dhNext: TensorInfo,
+  ): { dx: DataId; dInner: DataId; dh: DataId } {
+    const r = gruGatesGrad(gates, inner, h, dhNext);
+    return { dx: wrap(r.dx), dInner: wrap(r.dInner), dh: wrap(r.dh) };
   }
   topK(x: TensorInfo, k: number): { values: DataId; indices: DataId } {
     const { values, indices } = topK(x, k);

@@ -113,6 +113,26 @@ export interface KernelExports {
     batch: number,
     units: number,
   ): void;
+  gruGates(
+    x: number,
+    inner: number,
+    h: number,
+    gates: number,
+    hNext: number,
+    batch: number,
+    units: number,
+  ): void;
+  gruGatesGrad(
+    gates: number,
+    inner: number,
+    h: number,
+    dhNext: number,
+    dx: number,
+    dInner: number,
+    dh: number,
+    batch: number,
+    units: number,
+  ): void;
   reduce(op: number, x: number, out: number, outer: number, n: number, inner: number): void;
   /** sgemm, then in place on C (ldc == n): C = act(C + bias), bias 0 meaning none. */
   denseForward(...args: [...SgemmArgs, bias: number, act: number]): void;

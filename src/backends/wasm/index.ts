@@ -30,6 +30,7 @@ import { deferredWasmBackend } from './deferred.js';
 import { concatInto, sliceInto } from './copy.js';
 import { canLoadSync, fetchKernels, loadKernels, wasmBaseUrl, type WasmKernels } from './loader.js';
 import { wasmMatmul } from './matmul.js';
+import { gateRows } from './gates.js';
 import { WorkerPool, splitRange, type PoolStats, type RangeJob } from './pool.js';
 import { HandleTable, WasmData } from './storage.js';
 import { threadsAvailable } from './thread.js';
@@ -414,7 +415,14 @@ export class WasmBackend implements Backend {
     const h = this.#alloc('float32', c.shape);
     const [batch, units] = c.shape as [number, number];
     if (h.size > 0) {
-      this.#k.lstmGates(zs.offset, cs.offset, gates.offset, cNext.offset, h.offset, batch, units);
+      const w = 4 * units;
+      gateRows(this.#k, () => this.#workers(), 'lstmGates', { batch, units }, [
+        [zs.offset, w],
+        [cs.offset, units],
+        [gates.offset, w],
+        [cNext.offset, units],
+        [h.offset, units],
+      ]);
     }
     this.#done(temps);
     return { gates, c: cNext, h };
@@ -450,20 +458,88 @@ export class WasmBackend implements Backend {
     const dc = this.#alloc('float32', c.shape);
     const [batch, units] = c.shape as [number, number];
     if (dc.size > 0) {
-      this.#k.lstmGatesGrad(
-        gs.offset,
-        cs.offset,
-        ns.offset,
-        dhs.offset,
-        dcs.offset,
-        dz.offset,
-        dc.offset,
-        batch,
-        units,
-      );
+      const w = 4 * units;
+      gateRows(this.#k, () => this.#workers(), 'lstmGatesGrad', { batch, units }, [
+        [gs.offset, w],
+        [cs.offset, units],
+        [ns.offset, units],
+        [dhs.offset, units],
+        [dcs.offset, units],
+        [dz.offset, w],
+        [dc.offset, units],
+      ]);
     }
     this.#done(temps);
     return { dz, dc };
+  }
+
+  gruGates(x: TensorInfo, inner: TensorInfo, h: TensorInfo): { gates: DataId; h: DataId } {
+    if (x.dtype !== 'float32' || inner.dtype !== 'float32' || h.dtype !== 'float32') {
+      const r = this.#cpu.gruGates(this.#toCpu(x), this.#toCpu(inner), this.#toCpu(h));
+      return { gates: this.#fromCpu(r.gates), h: this.#fromCpu(r.h) };
+    }
+    const temps: WasmData[] = [];
+    const xs = this.#local(x, temps);
+    const is = this.#local(inner, temps);
+    const hs = this.#local(h, temps);
+    const gates = this.#alloc('float32', x.shape);
+    const hNext = this.#alloc('float32', h.shape);
+    const [batch, units] = h.shape as [number, number];
+    if (hNext.size > 0) {
+      const w = 3 * units;
+      gateRows(this.#k, () => this.#workers(), 'gruGates', { batch, units }, [
+        [xs.offset, w],
+        [is.offset, w],
+        [hs.offset, units],
+        [gates.offset, w],
+        [hNext.offset, units],
+      ]);
+    }
+    this.#done(temps);
+    return { gates, h: hNext };
+  }
+
+  gruGatesGrad(
+    gates: TensorInfo,
+    inner: TensorInfo,
+    h: TensorInfo,
+    dhNext: TensorInfo,
+  ): { dx: DataId; dInner: DataId; dh: DataId } {
+    const all = [gates, inner, h, dhNext];
+    if (all.some((t) => t.dtype !== 'float32')) {
+      const r = this.#cpu.gruGatesGrad(
+        this.#toCpu(gates),
+        this.#toCpu(inner),
+        this.#toCpu(h),
+        this.#toCpu(dhNext),
+      );
+      return { dx: this.#fromCpu(r.dx), dInner: this.#fromCpu(r.dInner), dh: this.#fromCpu(r.dh) };
+    }
+    const temps: WasmData[] = [];
+    const [gs, is, hs, ds] = all.map((t) => this.#local(t, temps)) as [
+      WasmData,
+      WasmData,
+      WasmData,
+      WasmData,
+    ];
+    const dx = this.#alloc('float32', gates.shape);
+    const dInner = this.#alloc('float32', gates.shape);
+    const dh = this.#alloc('float32', h.shape);
+    const [batch, units] = h.shape as [number, number];
+    if (dh.size > 0) {
+      const w = 3 * units;
+      gateRows(this.#k, () => this.#workers(), 'gruGatesGrad', { batch, units }, [
+        [gs.offset, w],
+        [is.offset, w],
+        [hs.offset, units],
+        [ds.offset, units],
+        [dx.offset, w],
+        [dInner.offset, w],
+        [dh.offset, units],
+      ]);
+    }
+    this.#done(temps);
+    return { dx, dInner, dh };
   }
 
   reduce(op: ReduceOp, x: TensorInfo, axes: readonly number[]): DataId {

@@ -27,7 +27,8 @@ import {
  * multiples of the SIMD width or of a row: each element is computed by the same instructions
  * as on one thread, so these results are bit-for-bit the single-threaded ones too.
  * Convolutions and poolings split output rows or whole images (./conv.ts), bit-for-bit too,
- * except a convolution's filter gradient, which adds per-thread partial sums.
+ * except a convolution's filter gradient, which adds per-thread partial sums. The fused
+ * recurrent gates split batch rows (./gates.ts), bit-for-bit too.
  *
  * Synchronisation is through a small SharedArrayBuffer, one block of slots per worker (see
  * ./thread.ts). A waiting side spins for a bounded time (SPIN_MS: a round trip through
@@ -79,12 +80,26 @@ const JOBS = {
   depthwiseForward: 'iiiiii',
   depthwiseInput: 'iiiiii',
   depthwiseFilter: 'iiiiii',
+  // Fused recurrent gates (assembly/lstm.ts, gru.ts; shares of batch rows cut in ./gates.ts).
+  lstmGates: 'iiiiiii',
+  lstmGatesGrad: 'iiiiiiiii',
+  gruGates: 'iiiiiii',
+  gruGatesGrad: 'iiiiiiiii',
 } as const;
 export type JobKind = keyof typeof JOBS;
 /** The jobs splitRange runs. */
 export type RangeKind = Exclude<
   JobKind,
-  'sgemm' | 'denseForward' | 'conv2dForward' | 'conv2dFilter' | 'conv2dInput' | 'depthwiseFilter'
+  | 'sgemm'
+  | 'denseForward'
+  | 'conv2dForward'
+  | 'conv2dFilter'
+  | 'conv2dInput'
+  | 'depthwiseFilter'
+  | 'lstmGates'
+  | 'lstmGatesGrad'
+  | 'gruGates'
+  | 'gruGatesGrad'
 >;
 const JOB_TABLE = Object.entries(JOBS) as [JobKind, string][];
 const KIND_INDEX = new Map(JOB_TABLE.map(([name], i) => [name, i]));

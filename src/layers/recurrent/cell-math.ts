@@ -1,5 +1,6 @@
 import { Sigmoid, Tanh, type Activation } from '../../activations/activation.js';
 import { add, matmul, mul, split, sub } from '../../ops/index.js';
+import { gruGates } from '../../ops/gru-gates.js';
 import { lstmGates } from '../../ops/lstm-gates.js';
 import type { Tensor } from '../../tensor/tensor.js';
 
@@ -71,6 +72,8 @@ export function lstmStep(
  *   z = σ(x_z + hForProduct · U_z), r = σ(x_r + hForProduct · U_r),
  *   ĥ = tanh(x_h + (r·hForProduct) · U_h)
  * Both: h' = z·h + (1 − z)·ĥ.
+ * With resetAfter and the default activations (sigmoid, tanh) the gates are one fused kernel
+ * (gruGates); the original form keeps the composition (its reset gate enters a matrix product).
  */
 export function gruStep(
   xProj: Tensor,
@@ -81,6 +84,13 @@ export function gruStep(
   acts: CellActivations,
 ): Tensor {
   const { resetAfter, recurrentBias } = variant;
+  const fused =
+    acts.activation.constructor === Tanh && acts.recurrentActivation.constructor === Sigmoid;
+  if (resetAfter && fused) {
+    // The same formulas as below, in one backend kernel (src/ops/gru-gates.ts).
+    const product = matmul(hForProduct, recurrentKernel);
+    return gruGates(xProj, recurrentBias ? add(product, recurrentBias) : product, h);
+  }
   const [xz, xr, xh] = split(xProj, 3, { axis: -1 }) as [Tensor, Tensor, Tensor];
   let hh: Tensor;
   let z: Tensor;
