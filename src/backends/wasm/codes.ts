@@ -207,3 +207,34 @@ export interface KernelExports {
     bTo: number,
   ): void;
 }
+
+// Every export the backend calls, as a record so that a name missing here or not in
+// KernelExports is a compile error; the loader checks a compiled module against it, so a
+// dist/wasm/ built before the code changed is caught with a clear reason.
+const EXPORT_SET: Record<keyof KernelExports, true> = {
+  sgemm: true,
+  sgemmScratchBytes: true,
+  binaryRow: true,
+  binaryCol: true,
+  binaryStrided: true,
+  unary: true,
+  softmax: true,
+  lstmGates: true,
+  lstmGatesGrad: true,
+  gruGates: true,
+  gruGatesGrad: true,
+  reduce: true,
+  denseForward: true,
+  denseGradColumns: true,
+  adamUpdate: true,
+  convScratchBytes: true,
+  conv2dForward: true,
+  conv2dFilter: true,
+  conv2dInput: true,
+  pool2d: true,
+  depthwiseForward: true,
+  depthwiseInput: true,
+  depthwiseFilter: true,
+  pool2dGrad: true,
+};
+export const KERNEL_EXPORT_NAMES: readonly string[] = Object.keys(EXPORT_SET);

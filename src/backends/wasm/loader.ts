@@ -1,4 +1,5 @@
 import { ConfigError, describe } from '../../errors.js';
+import { KERNEL_EXPORT_NAMES } from './codes.js';
 
 /**
  * Finds and compiles the kernels built by scripts/build-wasm.mjs: the relaxed-SIMD variant
@@ -76,14 +77,32 @@ export function loadKernels(preferRelaxed = true, shared = false): WasmKernels |
         relaxedFlagSet = true;
       }
       if (WebAssembly.validate(relaxed)) {
-        return { module: new WebAssembly.Module(relaxed), variant: 'relaxed-simd', shared };
+        return checked({
+          module: new WebAssembly.Module(relaxed),
+          variant: 'relaxed-simd',
+          shared,
+        });
       }
     }
   }
   const plain = readModule(`sinew-simd${suffix}.wasm`);
   if (!plain) return 'dist/wasm/ has no kernels: run `npm run build:wasm`';
   if (!WebAssembly.validate(plain)) return 'this engine does not support WebAssembly SIMD';
-  return { module: new WebAssembly.Module(plain), variant: 'simd', shared };
+  return checked({ module: new WebAssembly.Module(plain), variant: 'simd', shared });
+}
+
+/**
+ * The kernels, or the reason they cannot serve this code: a module built from an older
+ * assembly/ lacks exports the backend calls (a checkout updated without `npm run build:wasm`).
+ */
+export function checked(kernels: WasmKernels): WasmKernels | string {
+  const names = new Set(WebAssembly.Module.exports(kernels.module).map((e) => e.name));
+  const missing = KERNEL_EXPORT_NAMES.filter((n) => !names.has(n));
+  if (missing.length === 0) return kernels;
+  return (
+    `the wasm kernels are older than this code (they lack ${missing.slice(0, 3).join(', ')}` +
+    `${missing.length > 3 ? `, and ${missing.length - 3} more` : ''}): run \`npm run build:wasm\``
+  );
 }
 
 /**
@@ -151,13 +170,17 @@ export async function fetchKernels(
   if (preferRelaxed) {
     const relaxed = await fetchBytes(new URL(`sinew-relaxed${suffix}.wasm`, baseUrl));
     if (typeof relaxed !== 'string' && WebAssembly.validate(relaxed)) {
-      return { module: await WebAssembly.compile(relaxed), variant: 'relaxed-simd', shared };
+      return checked({
+        module: await WebAssembly.compile(relaxed),
+        variant: 'relaxed-simd',
+        shared,
+      });
     }
   }
   const plain = await fetchBytes(new URL(`sinew-simd${suffix}.wasm`, baseUrl));
   if (typeof plain === 'string') return plain;
   if (!WebAssembly.validate(plain)) return 'this engine does not support WebAssembly SIMD';
-  return { module: await WebAssembly.compile(plain), variant: 'simd', shared };
+  return checked({ module: await WebAssembly.compile(plain), variant: 'simd', shared });
 }
 
 /** Whether loadKernels() can read the kernels synchronously (Node with getBuiltinModule). */
