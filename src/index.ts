@@ -1,6 +1,7 @@
 /**
- * sinew: tensors with reverse-mode autodiff, and (in coming versions) Keras-style layers whose
- * kernel, bias and activity regularizers really work. This is the one public entry point:
+ * sinew: tensors with reverse-mode autodiff, Keras-style layers (dense, convolutional,
+ * recurrent) whose kernel, bias and activity regularizers really work, models, fit, model
+ * files, diagnostics and the PyTorch export. This is the one public entry point:
  *
  *   import * as sn from 'sinew';
  */
