@@ -2,7 +2,8 @@
 // through tsx). Node 20's runner does not discover .ts files by itself, hence this list.
 //
 // The whole suite runs once per backend (SINEW_BACKEND=wasm, the default, then cpu), so every
-// op, layer and model test checks both; SINEW_BACKENDS=cpu (a comma list) picks others.
+// op, layer and model test checks both; SINEW_BACKENDS=cpu (a comma list) picks others. The
+// PyTorch and browser suites (ONCE below) run in the last pass only.
 // Usage: node scripts/run-tests.mjs [path-filter ...]
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -26,10 +27,26 @@ if (files.length === 0) {
   process.exit(1);
 }
 const backends = (process.env.SINEW_BACKENDS ?? 'wasm,cpu').split(',').filter(Boolean);
+
+// Suites whose subject is not the Node backend run once, in the last backend pass: the
+// PyTorch export tests (Python does the work; sinew only exports and compares) and the
+// browser tests (the page picks its own backend). Twice would add minutes and check nothing new.
+const ONCE = [
+  /^test\/torch-/,
+  /^test\/playground/,
+  /^test\/browser/,
+  /^test\/report-browser/,
+  /^test\/chromium/,
+];
+const once = (f) => ONCE.some((re) => re.test(f.split('\\').join('/')));
+
 let failed = false;
-for (const backend of backends) {
+for (const [i, backend] of backends.entries()) {
   console.log(`\n# backend: ${backend}`);
-  const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...files], {
+  const last = i === backends.length - 1;
+  const run = files.filter((f) => last || !once(f));
+  if (run.length === 0) continue;
+  const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...run], {
     stdio: 'inherit',
     env: { ...process.env, SINEW_BACKEND: backend },
   });
