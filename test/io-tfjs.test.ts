@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, writeFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import * as sn from '../src/index.js';
 import * as io from '../src/io/index.js';
+import { tfjsReader, tfjsSave } from './fixtures/tfjs-files.js';
 
 /**
  * Model files across libraries (issue 6): files sinew writes load in TensorFlow.js 4.22
@@ -25,46 +26,6 @@ const quiet = { onWarning: () => {} };
 
 async function tmp(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'sinew-io-'));
-}
-
-/** A tfjs IOHandler reading a sinew-written directory. */
-function tfjsReader(dir: string): tf.io.IOHandler {
-  return {
-    load: async () => {
-      const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8'));
-      const bin = await readFile(join(dir, json.weightsManifest[0].paths[0]));
-      return {
-        modelTopology: json.modelTopology,
-        weightSpecs: json.weightsManifest.flatMap((g: { weights: unknown[] }) => g.weights),
-        weightData: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength),
-        ...(json.trainingConfig ? { trainingConfig: json.trainingConfig } : {}),
-      };
-    },
-  };
-}
-
-/** Saves a tfjs model into `dir` as tfjs-node's file handler does. */
-async function tfjsSave(
-  model: tf.LayersModel,
-  dir: string,
-  includeOptimizer = false,
-): Promise<void> {
-  await model.save(
-    tf.io.withSaveHandler(async (a) => {
-      const json = {
-        modelTopology: a.modelTopology,
-        format: a.format,
-        generatedBy: a.generatedBy,
-        convertedBy: a.convertedBy,
-        ...(a.trainingConfig ? { trainingConfig: a.trainingConfig } : {}),
-        weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }],
-      };
-      await writeFile(join(dir, 'model.json'), JSON.stringify(json));
-      await writeFile(join(dir, 'weights.bin'), new Uint8Array(a.weightData as ArrayBuffer));
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-    { includeOptimizer },
-  );
 }
 
 function data(shape: number[], seed: number): number[] {

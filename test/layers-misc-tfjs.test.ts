@@ -1,11 +1,12 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import * as sn from '../src/index.js';
 import { lcg } from './helpers.js';
+import { tfjsReader, tfjsSave } from './fixtures/tfjs-files.js';
 
 /**
  * The misc layers of issue 12 part D1 against TensorFlow.js 4.22 (cpu backend): 20 epochs of
@@ -145,35 +146,6 @@ test('20 epochs: permute → layerNormalization over [1, 2] → shared-axis prel
 
 // ---------------------------------------------------------------------------------------------
 // Model files, both directions (the helpers of test/io-tfjs.test.ts, in short).
-
-function tfjsReader(dir: string): tf.io.IOHandler {
-  return {
-    load: async () => {
-      const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8'));
-      const bin = await readFile(join(dir, json.weightsManifest[0].paths[0]));
-      return {
-        modelTopology: json.modelTopology,
-        weightSpecs: json.weightsManifest.flatMap((g: { weights: unknown[] }) => g.weights),
-        weightData: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength),
-      };
-    },
-  };
-}
-
-async function tfjsSave(model: tf.LayersModel, dir: string): Promise<void> {
-  await model.save(
-    tf.io.withSaveHandler(async (a) => {
-      const json = {
-        modelTopology: a.modelTopology,
-        format: a.format,
-        weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }],
-      };
-      await writeFile(join(dir, 'model.json'), JSON.stringify(json));
-      await writeFile(join(dir, 'weights.bin'), new Uint8Array(a.weightData as ArrayBuffer));
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
-}
 
 const INPUT = [4, 6];
 const xs = Array.from(lcg(3 * 24, 5, -2, 2));

@@ -1,11 +1,12 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, writeFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import * as sn from '../src/index.js';
 import { lcg } from './helpers.js';
+import { tfjsReader, tfjsSave } from './fixtures/tfjs-files.js';
 
 /**
  * Model files with the recurrent and embedding layers (test/conv-io.test.ts's pattern): a
@@ -38,37 +39,6 @@ function assertNear(got: ArrayLike<number>, want: ArrayLike<number>, what: strin
     const err = Math.abs(got[i]! - want[i]!) / Math.max(Math.abs(want[i]!), 1);
     assert.ok(err <= TOL, `${what}[${i}]: ${got[i]} vs ${want[i]}`);
   }
-}
-
-function tfjsReader(dir: string): tf.io.IOHandler {
-  return {
-    load: async () => {
-      const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8'));
-      const bin = await readFile(join(dir, json.weightsManifest[0].paths[0]));
-      return {
-        modelTopology: json.modelTopology,
-        weightSpecs: json.weightsManifest.flatMap((g: { weights: unknown[] }) => g.weights),
-        weightData: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength),
-      };
-    },
-  };
-}
-
-async function tfjsSave(model: tf.LayersModel, dir: string): Promise<void> {
-  await model.save(
-    tf.io.withSaveHandler(async (a) => {
-      const json = {
-        modelTopology: a.modelTopology,
-        format: a.format,
-        generatedBy: a.generatedBy,
-        convertedBy: a.convertedBy,
-        weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }],
-      };
-      await writeFile(join(dir, 'model.json'), JSON.stringify(json));
-      await writeFile(join(dir, 'weights.bin'), new Uint8Array(a.weightData as ArrayBuffer));
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
 }
 
 /** Non-zero biases, so a bias in the wrong place shows. */
