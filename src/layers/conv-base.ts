@@ -31,6 +31,7 @@ import {
   type LayerVariable,
 } from './layer.js';
 import { formatSymbolicShape, type SymbolicShape, type SymbolicTensor } from './symbolic.js';
+import { layout } from './pooling.js';
 import { activeTap } from './taps.js';
 
 /**
@@ -215,18 +216,6 @@ export abstract class BaseConv extends Layer {
   /** The weights, for the channel message ("kernel [3, 3, 3, 8]"). */
   protected abstract describeKernel(): string;
 
-  /**
-   * The layout of an input, for messages: '[batch, height, width, channels]' and so on.
-   */
-  #layout(): string {
-    const space = this.rank === 1 ? ['steps'] : ['height', 'width'];
-    const axes =
-      this.dataFormat === 'channelsFirst'
-        ? ['batch', 'channels', ...space]
-        : ['batch', ...space, 'channels'];
-    return `[${axes.join(', ')}]`;
-  }
-
   /** Checks rank and (once built) channels; returns the input channels. */
   protected checkInput(shape: SymbolicShape): number | null {
     const want = this.rank + 2;
@@ -241,7 +230,7 @@ export abstract class BaseConv extends Layer {
               ? 'use conv1d for sequences'
               : `reshape the input to rank ${want}`;
       throw new ShapeError(
-        `${this.describeSelf()} expected rank ${want} ${this.#layout()} input, received shape ` +
+        `${this.describeSelf()} expected rank ${want} ${layout(this.rank, this.dataFormat)} input, received shape ` +
           `${formatSymbolicShape(shape)}; ${fix}.`,
       );
     }
