@@ -1,9 +1,8 @@
-import { ConfigError, describe } from '../errors.js';
 import type { DataFormat } from '../ops/conv-geometry.js';
 import { max, mean } from '../ops/index.js';
 import type { ConfigDict } from '../serialization.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { optionKeys } from '../validation.js';
+import { checkBoolean, optionKeys } from '../validation.js';
 import { Layer, type LayerInput, type LayerOptions, LAYER_OPTION_KEY_SET } from './layer.js';
 import { checkLayerRank, layerOptionsFromConfig } from './pooling.js';
 import { readDataFormat, writeDataFormat } from './data-format.js';
@@ -46,13 +45,7 @@ abstract class GlobalPooling extends Layer {
   constructor(options: GlobalPoolingOptions, spatialRank: 1 | 2, mode: 'max' | 'avg') {
     super(options);
     this.dataFormat = readDataFormat(options?.dataFormat, this.describeSelf());
-    const keepDims: unknown = options?.keepDims ?? false;
-    if (typeof keepDims !== 'boolean') {
-      throw new ConfigError(
-        `${this.describeSelf()}: keepDims must be true or false, received ${describe(keepDims)}.`,
-      );
-    }
-    this.keepDims = keepDims;
+    this.keepDims = checkBoolean(options?.keepDims, this.describeSelf(), 'keepDims', false);
     this.#spatialRank = spatialRank;
     this.#mode = mode;
   }
