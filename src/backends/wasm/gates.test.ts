@@ -6,7 +6,7 @@ import { CpuBackend } from '../cpu/index.js';
 import { MIN_GATE_CELLS } from './gates.js';
 import { WasmBackend } from './index.js';
 import { loadKernels } from './loader.js';
-import { lcg } from '../../../test/helpers.js';
+import { lcg, runUntilShared } from '../../../test/helpers.js';
 
 // The fused gate kernels (LSTM and GRU) of the wasm backend (float32, SIMD, scalar beyond ±40)
 // against the cpu reference (float64 arithmetic, src/backends/cpu/lstm.ts and gru.ts) on the
@@ -142,12 +142,7 @@ for (const [name, step, seed] of [
       const two = new WasmBackend(kernels, { threads: 2 });
       made.push(one, two);
       await two.ready();
-      // Back to back until a worker has done a share (a sleeping worker's share may be taken
-      // back by the calling thread).
-      const start = two.threadStats().jobs;
-      let got = run(two);
-      for (let i = 0; i < 50 && two.threadStats().jobs === start; i++) got = run(two);
-      assert.ok(two.threadStats().jobs > start, `a worker did a share of ${name}`);
+      const got = runUntilShared(two, () => run(two), name);
       const single = run(one);
       const want = run(new CpuBackend());
       got.forEach((g, k) => assert.deepEqual(g, single[k], `output ${k}: 2 threads vs 1 thread`));
