@@ -75,3 +75,20 @@ export function lcg(size: number, seed: number, lo = -0.5, hi = 0.5): Float32Arr
   }
   return out;
 }
+
+/**
+ * Runs `op` on a multi-threaded wasm backend back to back (at most 51 times) until a worker has
+ * done a share, asserts that one did, and returns the last result: a sleeping worker's share
+ * may be taken back by the calling thread, so a single call may well run on the caller alone.
+ */
+export function runUntilShared<T>(
+  be: { threadStats(): { jobs: number } },
+  op: () => T,
+  what: string,
+): T {
+  const start = be.threadStats().jobs;
+  let got = op();
+  for (let i = 0; i < 50 && be.threadStats().jobs === start; i++) got = op();
+  assert.ok(be.threadStats().jobs > start, `a worker did a share: ${what}`);
+  return got;
+}
