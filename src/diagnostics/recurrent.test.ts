@@ -52,6 +52,14 @@ test('monitor: LSTM gate saturation follows the state through time (recurrent ke
   const model = tinyLstm([0, 0, 0, 0], [1, 1, 1, 1]);
   const log = await firstRecord(model, sn.tensor([[[50], [-50]]]));
   close(log.records[0]!.layers[0]!.gateSaturation!.all, 0);
+  // Kernel 10, recurrent kernel 100: step 1 (x = 1) has z = 10, every gate saturated, and
+  // h_1 = σ(10)·tanh(σ(10)·tanh(10)) ≈ 0.76; step 2 (x = 0) saturates through the state alone,
+  // z_2 = 100·h_1 ≈ 76 (a replay that dropped the state would see z_2 = 0 and report 1/2).
+  const carried = await firstRecord(
+    tinyLstm([10, 10, 10, 10], [100, 100, 100, 100]),
+    sn.tensor([[[1], [0]]]),
+  );
+  close(carried.records[0]!.layers[0]!.gateSaturation!.all, 1);
 });
 
 test('advice: recurrent-gates fires for saturated gates with small weights, not otherwise', async () => {

@@ -88,14 +88,14 @@ export class Graph {
       }
       computed.set(x, value);
     });
+    const rest: CallOptions = { ...options };
+    delete rest.mask;
+    delete rest.initialState; // a recurrent layer's own call option, not a model's
     for (const node of this.nodes) {
       if (node.layer instanceof InputLayer) continue;
       const args = node.inputs.map((x) => computed.get(x)!);
       const layerInput = node.singleInput ? args[0]! : args;
       const mask = masks.get(node.inputs[0]!);
-      const rest: CallOptions = { ...options };
-      delete rest.mask;
-      delete rest.initialState; // a recurrent layer's own call option, not a model's
       const out: LayerOutput = node.layer.apply(layerInput, mask ? { ...rest, mask } : rest);
       const list = Array.isArray(out) ? out : [out];
       node.outputs.forEach((x, i) => computed.set(x, list[i]!));

@@ -341,18 +341,15 @@ export class RNN extends Layer {
       options.mask === undefined ? undefined : this.#stepMasks(options.mask, batch, steps);
     const outputs: Tensor[] = [];
     let previous: Tensor | undefined;
+    let zero: Tensor | undefined; // one zero output for every masked step, made at the first
     for (let i = 0; i < steps; i++) {
       const k = this.goBackwards ? steps - 1 - i : i;
       let [output, next] = stepFn(k, states);
       const m = masks?.[k];
       if (m) {
         next = next.map((s, j) => where(m, s, states[j]!));
-        const carried = previous ?? zeros(output.shape, output.dtype);
-        output = where(
-          m,
-          output,
-          this.zeroOutputForMask ? zeros(output.shape, output.dtype) : carried,
-        );
+        zero ??= zeros(output.shape, output.dtype);
+        output = where(m, output, this.zeroOutputForMask ? zero : (previous ?? zero));
       }
       states = next;
       previous = output;

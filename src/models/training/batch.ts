@@ -4,7 +4,7 @@ import { ConfigError } from '../../errors.js';
 import { LayerVariable } from '../../layers/layer.js';
 import { computeLoss } from '../../losses/loss.js';
 import type { Metric } from '../../metrics/metric.js';
-import { add, addN, argMax, cast, mul, reshape, sum } from '../../ops/index.js';
+import { add, addN, argMax, cast, div, mul, reshape, sum } from '../../ops/index.js';
 import { activeTap } from '../../layers/taps.js';
 import { scalar, tensor, zerosLike } from '../../tensor/creation.js';
 import { withScope } from '../../tensor/scope.js';
@@ -101,8 +101,8 @@ function maskedWeight(
 ): Tensor | undefined {
   if (!mask || prediction.rank !== mask.rank + 1) return sampleWeight;
   const m = cast(mask, prediction.dtype === 'float64' ? 'float64' : 'float32');
-  const valid = sum(m).item();
-  const scaled = mul(m, mask.size / (valid + 1e-7));
+  // The valid-step count stays a tensor: no sync read per step.
+  const scaled = mul(m, div(mask.size, add(sum(m), 1e-7)));
   if (!sampleWeight) return scaled;
   const sw = sampleWeight.rank === 0 ? sampleWeight : reshape(sampleWeight, [mask.shape[0]!, 1]);
   return mul(scaled, cast(sw, scaled.dtype));
