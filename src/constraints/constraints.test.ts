@@ -178,7 +178,7 @@ test('bad arguments are ConfigErrors naming the constraint; a bad axis for the w
     ],
     [() => constraints.maxNorm({ axis: 0.5 }), /maxNorm: axis must be an integer/],
     [
-      () => constraints.maxNorm({ max_value: 2 } as unknown as constraints.MaxNormArgs),
+      () => constraints.maxNorm({ max_value: 2 } as unknown as constraints.MaxNormOptions),
       /maxNorm: unknown option "max_value"/,
     ],
     [

@@ -6,19 +6,19 @@ import {
   MaxNorm,
   MinMaxNorm,
   UnitNorm,
-  type MaxNormArgs,
-  type MinMaxNormArgs,
-  type UnitNormArgs,
+  type MaxNormOptions,
+  type MinMaxNormOptions,
+  type UnitNormOptions,
 } from './norms.js';
 import { NonNeg } from './non-neg.js';
 
 export { Constraint } from './constraint.js';
 export { MaxNorm, MinMaxNorm, NonNeg, UnitNorm };
-export type { MaxNormArgs, MinMaxNormArgs, UnitNormArgs };
+export type { MaxNormOptions, MinMaxNormOptions, UnitNormOptions };
 export type { ConstraintAxis } from './axis.js';
 
 /** Caps the L2 norm of each weight vector along `axis` (default maxValue 2, axis 0). */
-export function maxNorm(args: MaxNormArgs = {}): MaxNorm {
+export function maxNorm(args: MaxNormOptions = {}): MaxNorm {
   return new MaxNorm(args);
 }
 
@@ -28,12 +28,12 @@ export function nonNeg(): NonNeg {
 }
 
 /** Rescales each weight vector along `axis` to unit L2 norm (default axis 0). */
-export function unitNorm(args: UnitNormArgs = {}): UnitNorm {
+export function unitNorm(args: UnitNormOptions = {}): UnitNorm {
   return new UnitNorm(args);
 }
 
 /** Keeps each weight vector's L2 norm in [minValue, maxValue] (defaults 0, 1, rate 1, axis 0). */
-export function minMaxNorm(args: MinMaxNormArgs = {}): MinMaxNorm {
+export function minMaxNorm(args: MinMaxNormOptions = {}): MinMaxNorm {
   return new MinMaxNorm(args);
 }
 

@@ -17,7 +17,7 @@ function axisConfig(axis: ConstraintAxis): number | number[] {
   return typeof axis === 'number' ? axis : [...axis];
 }
 
-export interface MaxNormArgs {
+export interface MaxNormOptions {
   /** The largest norm allowed (default 2). */
   maxValue?: number;
   /**
@@ -26,7 +26,7 @@ export interface MaxNormArgs {
    */
   axis?: ConstraintAxis;
 }
-const MAX_NORM_OPTION_KEYS = optionKeys<MaxNormArgs>()({ maxValue: true, axis: true });
+const MAX_NORM_OPTION_KEYS = optionKeys<MaxNormOptions>()({ maxValue: true, axis: true });
 
 /** Rescales weight vectors whose L2 norm exceeds `maxValue`: `w · clip(n, 0, max) / (ε + n)`. */
 export class MaxNorm extends Constraint {
@@ -34,7 +34,7 @@ export class MaxNorm extends Constraint {
   readonly maxValue: number;
   readonly axis: ConstraintAxis;
 
-  constructor(args: MaxNormArgs = {}) {
+  constructor(args: MaxNormOptions = {}) {
     super();
     checkOptionKeys(args, 'maxNorm', MAX_NORM_OPTION_KEYS);
     this.maxValue = checkNumber(args.maxValue ?? 2, 'maxNorm', 'maxValue', { min: 0 });
@@ -51,22 +51,22 @@ export class MaxNorm extends Constraint {
   }
 
   static fromConfig(config: ConfigDict): MaxNorm {
-    return new MaxNorm(config as MaxNormArgs);
+    return new MaxNorm(config as MaxNormOptions);
   }
 }
 
-export interface UnitNormArgs {
+export interface UnitNormOptions {
   /** The axis (or axes) along which norms are computed (default 0). */
   axis?: ConstraintAxis;
 }
-const UNIT_NORM_OPTION_KEYS = optionKeys<UnitNormArgs>()({ axis: true });
+const UNIT_NORM_OPTION_KEYS = optionKeys<UnitNormOptions>()({ axis: true });
 
 /** Rescales weight vectors to unit L2 norm: `w / (ε + n)`. */
 export class UnitNorm extends Constraint {
   static readonly className = 'UnitNorm';
   readonly axis: ConstraintAxis;
 
-  constructor(args: UnitNormArgs = {}) {
+  constructor(args: UnitNormOptions = {}) {
     super();
     checkOptionKeys(args, 'unitNorm', UNIT_NORM_OPTION_KEYS);
     this.axis = checkAxis(args.axis ?? 0, 'unitNorm');
@@ -81,11 +81,11 @@ export class UnitNorm extends Constraint {
   }
 
   static fromConfig(config: ConfigDict): UnitNorm {
-    return new UnitNorm(config as UnitNormArgs);
+    return new UnitNorm(config as UnitNormOptions);
   }
 }
 
-export interface MinMaxNormArgs {
+export interface MinMaxNormOptions {
   /** The smallest norm allowed (default 0). */
   minValue?: number;
   /** The largest norm allowed (default 1). */
@@ -98,7 +98,7 @@ export interface MinMaxNormArgs {
   /** The axis (or axes) along which norms are computed (default 0). */
   axis?: ConstraintAxis;
 }
-const MIN_MAX_NORM_OPTION_KEYS = optionKeys<MinMaxNormArgs>()({
+const MIN_MAX_NORM_OPTION_KEYS = optionKeys<MinMaxNormOptions>()({
   minValue: true,
   maxValue: true,
   rate: true,
@@ -113,7 +113,7 @@ export class MinMaxNorm extends Constraint {
   readonly rate: number;
   readonly axis: ConstraintAxis;
 
-  constructor(args: MinMaxNormArgs = {}) {
+  constructor(args: MinMaxNormOptions = {}) {
     super();
     checkOptionKeys(args, 'minMaxNorm', MIN_MAX_NORM_OPTION_KEYS);
     this.minValue = checkNumber(args.minValue ?? 0, 'minMaxNorm', 'minValue', { min: 0 });
@@ -141,6 +141,6 @@ export class MinMaxNorm extends Constraint {
   }
 
   static fromConfig(config: ConfigDict): MinMaxNorm {
-    return new MinMaxNorm(config as MinMaxNormArgs);
+    return new MinMaxNorm(config as MinMaxNormOptions);
   }
 }

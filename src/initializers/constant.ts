@@ -39,18 +39,18 @@ export class Ones extends Initializer {
   }
 }
 
-export interface ConstantArgs {
+export interface ConstantOptions {
   /** The value of every element (default 0, as Keras). */
   value?: number;
 }
-const CONSTANT_OPTION_KEYS = optionKeys<ConstantArgs>()({ value: true });
+const CONSTANT_OPTION_KEYS = optionKeys<ConstantOptions>()({ value: true });
 
 /** Every element equal to `value`. */
 export class Constant extends Initializer {
   static readonly className = 'Constant';
   readonly value: number;
 
-  constructor(args: ConstantArgs = {}) {
+  constructor(args: ConstantOptions = {}) {
     super();
     checkOptionKeys(args, 'constant', CONSTANT_OPTION_KEYS);
     this.value = checkNumber(args.value ?? 0, 'constant', 'value');
@@ -65,6 +65,6 @@ export class Constant extends Initializer {
   }
 
   static fromConfig(config: ConfigDict): Constant {
-    return new Constant(config as ConstantArgs);
+    return new Constant(config as ConstantOptions);
   }
 }

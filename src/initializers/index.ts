@@ -1,15 +1,15 @@
 // sn.initializers: the initial values of weights (as Keras; names as TensorFlow.js).
 import { ConfigError, describe } from '../errors.js';
 import { Registry, type ConfigDict, type SerializedObject } from '../serialization.js';
-import { Constant, Ones, Zeros, type ConstantArgs } from './constant.js';
+import { Constant, Ones, Zeros, type ConstantOptions } from './constant.js';
 import { Initializer } from './initializer.js';
-import { Identity, Orthogonal, type IdentityArgs, type OrthogonalArgs } from './matrix.js';
+import { Identity, Orthogonal, type IdentityOptions, type OrthogonalOptions } from './matrix.js';
 import {
   RandomNormal,
   RandomUniform,
   TruncatedNormal,
-  type RandomNormalArgs,
-  type RandomUniformArgs,
+  type RandomNormalOptions,
+  type RandomUniformOptions,
 } from './random.js';
 import {
   GlorotNormal,
@@ -19,18 +19,18 @@ import {
   LecunNormal,
   LecunUniform,
   VarianceScaling,
-  type SeedArgs,
-  type VarianceScalingArgs,
+  type SeedOptions,
+  type VarianceScalingOptions,
 } from './variance-scaling.js';
 
 export { Initializer };
-export { Constant, Ones, Zeros, type ConstantArgs };
+export { Constant, Ones, Zeros, type ConstantOptions };
 export {
   RandomNormal,
   RandomUniform,
   TruncatedNormal,
-  type RandomNormalArgs,
-  type RandomUniformArgs,
+  type RandomNormalOptions,
+  type RandomUniformOptions,
 };
 export {
   GlorotNormal,
@@ -40,30 +40,31 @@ export {
   LecunNormal,
   LecunUniform,
   VarianceScaling,
-  type SeedArgs,
-  type VarianceScalingArgs,
+  type SeedOptions,
+  type VarianceScalingOptions,
 };
 export { computeFans, type Distribution, type FanMode } from './variance-scaling.js';
-export { Identity, Orthogonal, type IdentityArgs, type OrthogonalArgs };
+export { Identity, Orthogonal, type IdentityOptions, type OrthogonalOptions };
 
 export const zeros = (): Zeros => new Zeros();
 export const ones = (): Ones => new Ones();
-export const constant = (args: ConstantArgs = {}): Constant => new Constant(args);
-export const randomNormal = (args: RandomNormalArgs = {}): RandomNormal => new RandomNormal(args);
-export const randomUniform = (args: RandomUniformArgs = {}): RandomUniform =>
+export const constant = (args: ConstantOptions = {}): Constant => new Constant(args);
+export const randomNormal = (args: RandomNormalOptions = {}): RandomNormal =>
+  new RandomNormal(args);
+export const randomUniform = (args: RandomUniformOptions = {}): RandomUniform =>
   new RandomUniform(args);
-export const truncatedNormal = (args: RandomNormalArgs = {}): TruncatedNormal =>
+export const truncatedNormal = (args: RandomNormalOptions = {}): TruncatedNormal =>
   new TruncatedNormal(args);
-export const varianceScaling = (args: VarianceScalingArgs = {}): VarianceScaling =>
+export const varianceScaling = (args: VarianceScalingOptions = {}): VarianceScaling =>
   new VarianceScaling(args);
-export const glorotUniform = (args: SeedArgs = {}): GlorotUniform => new GlorotUniform(args);
-export const glorotNormal = (args: SeedArgs = {}): GlorotNormal => new GlorotNormal(args);
-export const heUniform = (args: SeedArgs = {}): HeUniform => new HeUniform(args);
-export const heNormal = (args: SeedArgs = {}): HeNormal => new HeNormal(args);
-export const lecunUniform = (args: SeedArgs = {}): LecunUniform => new LecunUniform(args);
-export const lecunNormal = (args: SeedArgs = {}): LecunNormal => new LecunNormal(args);
-export const orthogonal = (args: OrthogonalArgs = {}): Orthogonal => new Orthogonal(args);
-export const identity = (args: IdentityArgs = {}): Identity => new Identity(args);
+export const glorotUniform = (args: SeedOptions = {}): GlorotUniform => new GlorotUniform(args);
+export const glorotNormal = (args: SeedOptions = {}): GlorotNormal => new GlorotNormal(args);
+export const heUniform = (args: SeedOptions = {}): HeUniform => new HeUniform(args);
+export const heNormal = (args: SeedOptions = {}): HeNormal => new HeNormal(args);
+export const lecunUniform = (args: SeedOptions = {}): LecunUniform => new LecunUniform(args);
+export const lecunNormal = (args: SeedOptions = {}): LecunNormal => new LecunNormal(args);
+export const orthogonal = (args: OrthogonalOptions = {}): Orthogonal => new Orthogonal(args);
+export const identity = (args: IdentityOptions = {}): Identity => new Identity(args);
 
 /**
  * Every initializer class by className: Keras 3's names ('GlorotUniform',

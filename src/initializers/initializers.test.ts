@@ -486,7 +486,7 @@ test('bad arguments are typed errors naming the initializer and the argument', (
       /glorotUniform: seed must be an integer/,
     ],
     [
-      () => initializers.heNormal({ scale: 2 } as unknown as initializers.SeedArgs),
+      () => initializers.heNormal({ scale: 2 } as unknown as initializers.SeedOptions),
       /heNormal: unknown option "scale"/,
     ],
     [

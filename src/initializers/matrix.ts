@@ -34,12 +34,12 @@ export function orthonormalColumns(a: Float64Array, rows: number, cols: number):
   return q;
 }
 
-export interface OrthogonalArgs {
+export interface OrthogonalOptions {
   /** Multiplies the orthogonal matrix (default 1). */
   gain?: number;
   seed?: number;
 }
-const ORTHOGONAL_OPTION_KEYS = optionKeys<OrthogonalArgs>()({ gain: true, seed: true });
+const ORTHOGONAL_OPTION_KEYS = optionKeys<OrthogonalOptions>()({ gain: true, seed: true });
 
 /**
  * A random orthogonal matrix (Saxe et al. 2014), as Keras: the shape is flattened to
@@ -52,7 +52,7 @@ export class Orthogonal extends Initializer {
   readonly gain: number;
   readonly seed: number | undefined;
 
-  constructor(args: OrthogonalArgs = {}) {
+  constructor(args: OrthogonalOptions = {}) {
     super();
     checkOptionKeys(args, 'orthogonal', ORTHOGONAL_OPTION_KEYS);
     this.gain = checkNumber(args.gain ?? 1, 'orthogonal', 'gain');
@@ -88,22 +88,22 @@ export class Orthogonal extends Initializer {
   }
 
   static fromConfig(config: ConfigDict): Orthogonal {
-    return new Orthogonal(config as OrthogonalArgs);
+    return new Orthogonal(config as OrthogonalOptions);
   }
 }
 
-export interface IdentityArgs {
+export interface IdentityOptions {
   /** Multiplies the identity matrix (default 1). */
   gain?: number;
 }
-const IDENTITY_OPTION_KEYS = optionKeys<IdentityArgs>()({ gain: true });
+const IDENTITY_OPTION_KEYS = optionKeys<IdentityOptions>()({ gain: true });
 
 /** `gain` times the identity matrix (rectangular: ones on the main diagonal); 2-D only. */
 export class Identity extends Initializer {
   static readonly className = 'IdentityInitializer';
   readonly gain: number;
 
-  constructor(args: IdentityArgs = {}) {
+  constructor(args: IdentityOptions = {}) {
     super();
     checkOptionKeys(args, 'identity', IDENTITY_OPTION_KEYS);
     this.gain = checkNumber(args.gain ?? 1, 'identity', 'gain');
@@ -127,6 +127,6 @@ export class Identity extends Initializer {
   }
 
   static fromConfig(config: ConfigDict): Identity {
-    return new Identity(config as IdentityArgs);
+    return new Identity(config as IdentityOptions);
   }
 }

@@ -12,14 +12,14 @@ import { floatDType, optionalSeed, seedConfig, seedOption } from './seeded.js';
  * initializers); without one, each call draws from the global generator (sn.setSeed).
  */
 
-export interface RandomNormalArgs {
+export interface RandomNormalOptions {
   /** Default 0. */
   mean?: number;
   /** Default 0.05 (as Keras and TensorFlow.js). */
   stddev?: number;
   seed?: number;
 }
-const RANDOM_NORMAL_OPTION_KEYS = optionKeys<RandomNormalArgs>()({
+const RANDOM_NORMAL_OPTION_KEYS = optionKeys<RandomNormalOptions>()({
   mean: true,
   stddev: true,
   seed: true,
@@ -31,7 +31,7 @@ abstract class NormalInitializer extends Initializer {
   readonly stddev: number;
   readonly seed: number | undefined;
 
-  constructor(args: RandomNormalArgs, where: string) {
+  constructor(args: RandomNormalOptions, where: string) {
     super();
     checkOptionKeys(args, where, RANDOM_NORMAL_OPTION_KEYS);
     this.mean = checkNumber(args.mean ?? 0, where, 'mean');
@@ -48,7 +48,7 @@ abstract class NormalInitializer extends Initializer {
 export class RandomNormal extends NormalInitializer {
   static readonly className = 'RandomNormal';
 
-  constructor(args: RandomNormalArgs = {}) {
+  constructor(args: RandomNormalOptions = {}) {
     super(args, 'randomNormal');
   }
 
@@ -59,7 +59,7 @@ export class RandomNormal extends NormalInitializer {
   }
 
   static fromConfig(config: ConfigDict): RandomNormal {
-    return new RandomNormal(config as RandomNormalArgs);
+    return new RandomNormal(config as RandomNormalOptions);
   }
 }
 
@@ -67,7 +67,7 @@ export class RandomNormal extends NormalInitializer {
 export class TruncatedNormal extends NormalInitializer {
   static readonly className = 'TruncatedNormal';
 
-  constructor(args: RandomNormalArgs = {}) {
+  constructor(args: RandomNormalOptions = {}) {
     super(args, 'truncatedNormal');
   }
 
@@ -78,18 +78,18 @@ export class TruncatedNormal extends NormalInitializer {
   }
 
   static fromConfig(config: ConfigDict): TruncatedNormal {
-    return new TruncatedNormal(config as RandomNormalArgs);
+    return new TruncatedNormal(config as RandomNormalOptions);
   }
 }
 
-export interface RandomUniformArgs {
+export interface RandomUniformOptions {
   /** Default −0.05 (as Keras and TensorFlow.js). */
   minval?: number;
   /** Default 0.05. */
   maxval?: number;
   seed?: number;
 }
-const RANDOM_UNIFORM_OPTION_KEYS = optionKeys<RandomUniformArgs>()({
+const RANDOM_UNIFORM_OPTION_KEYS = optionKeys<RandomUniformOptions>()({
   minval: true,
   maxval: true,
   seed: true,
@@ -102,7 +102,7 @@ export class RandomUniform extends Initializer {
   readonly maxval: number;
   readonly seed: number | undefined;
 
-  constructor(args: RandomUniformArgs = {}) {
+  constructor(args: RandomUniformOptions = {}) {
     super();
     checkOptionKeys(args, 'randomUniform', RANDOM_UNIFORM_OPTION_KEYS);
     this.minval = checkNumber(args.minval ?? -0.05, 'randomUniform', 'minval');
@@ -126,6 +126,6 @@ export class RandomUniform extends Initializer {
   }
 
   static fromConfig(config: ConfigDict): RandomUniform {
-    return new RandomUniform(config as RandomUniformArgs);
+    return new RandomUniform(config as RandomUniformOptions);
   }
 }

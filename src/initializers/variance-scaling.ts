@@ -60,7 +60,7 @@ export function computeFans(shape: readonly number[]): [number, number] {
 /** The constant Keras divides by: the std of a standard normal truncated to [−2, 2]. */
 export const TRUNCATED_STDDEV_FACTOR = 0.87962566103423978;
 
-export interface VarianceScalingArgs {
+export interface VarianceScalingOptions {
   /** Scale of the variance (default 1; > 0). */
   scale?: number;
   /** Which fan divides the scale (default 'fan_in'; 'fanIn' etc. also accepted). */
@@ -69,7 +69,7 @@ export interface VarianceScalingArgs {
   distribution?: Distribution | 'truncatedNormal' | 'untruncatedNormal' | 'normal';
   seed?: number;
 }
-const VARIANCE_SCALING_OPTION_KEYS = optionKeys<VarianceScalingArgs>()({
+const VARIANCE_SCALING_OPTION_KEYS = optionKeys<VarianceScalingOptions>()({
   scale: true,
   mode: true,
   distribution: true,
@@ -83,7 +83,7 @@ export class VarianceScaling extends Initializer {
   readonly distribution: Distribution;
   readonly seed: number | undefined;
 
-  constructor(args: VarianceScalingArgs = {}, where = 'varianceScaling') {
+  constructor(args: VarianceScalingOptions = {}, where = 'varianceScaling') {
     super();
     checkOptionKeys(args, where, VARIANCE_SCALING_OPTION_KEYS);
     this.scale = checkNumber(args.scale ?? 1, where, 'scale', { min: 0, minExclusive: true });
@@ -130,14 +130,14 @@ export class VarianceScaling extends Initializer {
   }
 
   static fromConfig(config: ConfigDict): VarianceScaling {
-    return new VarianceScaling(config as VarianceScalingArgs);
+    return new VarianceScaling(config as VarianceScalingOptions);
   }
 }
 
-export interface SeedArgs {
+export interface SeedOptions {
   seed?: number;
 }
-const SEED_OPTION_KEYS = optionKeys<SeedArgs>()({ seed: true });
+const SEED_OPTION_KEYS = optionKeys<SeedOptions>()({ seed: true });
 
 /** A named scheme: VarianceScaling with fixed scale, mode and distribution; config `{ seed }`. */
 function scheme(
@@ -150,7 +150,7 @@ function scheme(
   return class extends VarianceScaling {
     static override readonly className: string = className;
 
-    constructor(args: SeedArgs = {}) {
+    constructor(args: SeedOptions = {}) {
       checkOptionKeys(args, where, SEED_OPTION_KEYS);
       super({ scale, mode, distribution, ...seedOption(args.seed as number | undefined) }, where);
     }

@@ -5,15 +5,15 @@ import {
   L1_OPTION_KEYS,
   L2,
   L2_OPTION_KEYS,
-  type L1Args,
-  type L1L2Args,
-  type L2Args,
+  type L1Options,
+  type L1L2Options,
+  type L2Options,
 } from './l1l2.js';
-import { KLSparsity, KL_SPARSITY_OPTION_KEYS, type KLSparsityArgs } from './kl-sparsity.js';
+import { KLSparsity, KL_SPARSITY_OPTION_KEYS, type KLSparsityOptions } from './kl-sparsity.js';
 import {
   ORTHOGONAL_OPTION_KEYS,
   OrthogonalRegularizer,
-  type OrthogonalArgs,
+  type OrthogonalOptions,
 } from './orthogonal.js';
 import { ConfigError, describe } from '../errors.js';
 import { isPlainObject, unknownOption, unknownOptionError } from '../validation.js';
@@ -25,14 +25,14 @@ import { isPlainObject, unknownOption, unknownOptionError } from '../validation.
  */
 
 /** `a·Σ|x|` (default a = 0.01): `l1(0.01)` or `l1({ l1: 0.01 })`. */
-export function l1(args?: number | L1Args): L1 {
+export function l1(args?: number | L1Options): L1 {
   return new L1(
     numberOrOptions(args, 'l1', 'l1', L1_OPTION_KEYS, 'sn.regularizers.l1({ l1: 0.01 })'),
   );
 }
 
 /** `a·Σx²` (default a = 0.01; no ½): `l2(0.01)` or `l2({ l2: 0.01 })`. */
-export function l2(args?: number | L2Args): L2 {
+export function l2(args?: number | L2Options): L2 {
   return new L2(
     numberOrOptions(args, 'l2', 'l2', L2_OPTION_KEYS, 'sn.regularizers.l2({ l2: 0.01 })'),
   );
@@ -42,7 +42,7 @@ export function l2(args?: number | L2Args): L2 {
  * `l1·Σ|x| + l2·Σx²`: `l1l2({ l1: 0.01, l2: 0.001 })`; a coefficient left out of the object
  * is 0; `l1l2()` with no argument means 0.01 and 0.01 (as the string 'l1l2').
  */
-export function l1l2(args?: L1L2Args): L1L2 {
+export function l1l2(args?: L1L2Options): L1L2 {
   if (args === undefined) return new L1L2({ l1: 0.01, l2: 0.01 });
   return new L1L2(
     factoryOptions(args, 'l1l2', L1L2_OPTION_KEYS, 'sn.regularizers.l1l2({ l1: 0.01, l2: 0.01 })'),
@@ -50,7 +50,7 @@ export function l1l2(args?: L1L2Args): L1L2 {
 }
 
 /** Keras's OrthogonalRegularizer: `orthogonal({ factor: 0.01, mode: 'rows' })` or `orthogonal(0.01)`. */
-export function orthogonal(args?: number | OrthogonalArgs): OrthogonalRegularizer {
+export function orthogonal(args?: number | OrthogonalOptions): OrthogonalRegularizer {
   return new OrthogonalRegularizer(
     numberOrOptions(
       args,
@@ -66,7 +66,7 @@ export function orthogonal(args?: number | OrthogonalArgs): OrthogonalRegularize
  * KL sparsity of sigmoid codes: `klSparsity({ rho: 0.05, beta: 3 })`; a number is `rho`
  * (the first option, as Keras-style positional arguments): `klSparsity(0.05)`.
  */
-export function klSparsity(args?: number | KLSparsityArgs): KLSparsity {
+export function klSparsity(args?: number | KLSparsityOptions): KLSparsity {
   return new KLSparsity(
     numberOrOptions(
       args,

@@ -5,13 +5,13 @@ import { asFloat } from './float.js';
 import { Regularizer, type RegularizerReduction } from './regularizer.js';
 import { checkNumber, checkOptionKeys, optionKeys } from '../validation.js';
 
-export interface KLSparsityArgs {
+export interface KLSparsityOptions {
   /** The target mean activation ρ of each unit, in (0, 1) (default 0.05). */
   rho?: number;
   /** The weight β of the penalty (default 1). */
   beta?: number;
 }
-export const KL_SPARSITY_OPTION_KEYS = optionKeys<KLSparsityArgs>()({ rho: true, beta: true });
+export const KL_SPARSITY_OPTION_KEYS = optionKeys<KLSparsityOptions>()({ rho: true, beta: true });
 
 const EXAMPLE = 'sn.regularizers.klSparsity({ rho: 0.05, beta: 3 })';
 const CLIP = 1e-7;
@@ -28,7 +28,7 @@ export class KLSparsity extends Regularizer {
   readonly rho: number;
   readonly beta: number;
 
-  constructor(args: KLSparsityArgs = {}) {
+  constructor(args: KLSparsityOptions = {}) {
     super();
     checkOptionKeys(args, 'klSparsity', KL_SPARSITY_OPTION_KEYS);
     const unit = { min: 0, minExclusive: true, max: 1, maxExclusive: true, example: EXAMPLE };
@@ -68,7 +68,7 @@ export class KLSparsity extends Regularizer {
   }
 
   static fromConfig(config: ConfigDict): KLSparsity {
-    const args: KLSparsityArgs = {};
+    const args: KLSparsityOptions = {};
     if (config.rho != null) args.rho = config.rho as number;
     if (config.beta != null) args.beta = config.beta as number;
     return new KLSparsity(args);

@@ -6,32 +6,32 @@ import { Regularizer } from './regularizer.js';
 import { checkNumber, checkOptionKeys, optionKeys } from '../validation.js';
 import { asFloat } from './float.js';
 
-export interface L1Args {
+export interface L1Options {
   /** The L1 coefficient a in a·Σ|x| (default 0.01). */
   l1?: number;
 }
-export const L1_OPTION_KEYS = optionKeys<L1Args>()({ l1: true });
+export const L1_OPTION_KEYS = optionKeys<L1Options>()({ l1: true });
 
-export interface L2Args {
+export interface L2Options {
   /** The L2 coefficient a in a·Σx² (default 0.01; no ½). */
   l2?: number;
 }
-export const L2_OPTION_KEYS = optionKeys<L2Args>()({ l2: true });
+export const L2_OPTION_KEYS = optionKeys<L2Options>()({ l2: true });
 
-export interface L1L2Args {
+export interface L1L2Options {
   /** The L1 coefficient (default 0 in an object: a key left out means no such term). */
   l1?: number;
   /** The L2 coefficient (default 0 in an object). */
   l2?: number;
 }
-export const L1L2_OPTION_KEYS = optionKeys<L1L2Args>()({ l1: true, l2: true });
+export const L1L2_OPTION_KEYS = optionKeys<L1L2Options>()({ l1: true, l2: true });
 
 /** `l1·Σ|x|`, as Keras's L1 (SEMANTICS.md rule 2). */
 export class L1 extends Regularizer {
   static readonly className = 'L1';
   readonly l1: number;
 
-  constructor(args: L1Args = {}) {
+  constructor(args: L1Options = {}) {
     super();
     checkOptionKeys(args, 'l1', L1_OPTION_KEYS);
     const example = 'sn.regularizers.l1(0.01)';
@@ -56,7 +56,7 @@ export class L2 extends Regularizer {
   static readonly className = 'L2';
   readonly l2: number;
 
-  constructor(args: L2Args = {}) {
+  constructor(args: L2Options = {}) {
     super();
     checkOptionKeys(args, 'l2', L2_OPTION_KEYS);
     const example = 'sn.regularizers.l2(0.01)';
@@ -85,7 +85,7 @@ export class L1L2 extends Regularizer {
   readonly l1: number;
   readonly l2: number;
 
-  constructor(args: L1L2Args = {}) {
+  constructor(args: L1L2Options = {}) {
     super();
     checkOptionKeys(args, 'l1l2', L1L2_OPTION_KEYS);
     const example = 'sn.regularizers.l1l2({ l1: 0.01, l2: 0.01 })';
@@ -109,7 +109,7 @@ export class L1L2 extends Regularizer {
   }
 
   static fromConfig(config: ConfigDict): L1L2 {
-    const args: L1L2Args = {};
+    const args: L1L2Options = {};
     if (config.l1 != null) args.l1 = config.l1 as number;
     if (config.l2 != null) args.l2 = config.l2 as number;
     return new L1L2(args);

@@ -10,13 +10,13 @@ import { checkNumber, checkOneOf, checkOptionKeys, optionKeys } from '../validat
 
 export type OrthogonalMode = 'rows' | 'columns';
 
-export interface OrthogonalArgs {
+export interface OrthogonalOptions {
   /** The factor in front of the mean |cosine| (default 0.01). */
   factor?: number;
   /** Make the rows (default) or the columns of the matrix orthogonal to each other. */
   mode?: OrthogonalMode;
 }
-export const ORTHOGONAL_OPTION_KEYS = optionKeys<OrthogonalArgs>()({ factor: true, mode: true });
+export const ORTHOGONAL_OPTION_KEYS = optionKeys<OrthogonalOptions>()({ factor: true, mode: true });
 
 const EXAMPLE = "sn.regularizers.orthogonal({ factor: 0.01, mode: 'rows' })";
 
@@ -32,7 +32,7 @@ export class OrthogonalRegularizer extends Regularizer {
   readonly factor: number;
   readonly mode: OrthogonalMode;
 
-  constructor(args: OrthogonalArgs = {}) {
+  constructor(args: OrthogonalOptions = {}) {
     super();
     checkOptionKeys(args, 'orthogonal', ORTHOGONAL_OPTION_KEYS);
     this.factor = checkNumber(args.factor ?? 0.01, 'orthogonal', 'factor', {
@@ -70,7 +70,7 @@ export class OrthogonalRegularizer extends Regularizer {
   }
 
   static fromConfig(config: ConfigDict): OrthogonalRegularizer {
-    const args: OrthogonalArgs = {};
+    const args: OrthogonalOptions = {};
     if (config.factor != null) args.factor = config.factor as number;
     if (config.mode != null) args.mode = config.mode as OrthogonalMode;
     return new OrthogonalRegularizer(args);

@@ -266,7 +266,7 @@ test('klSparsity: rho must be in (0, 1); unknown options and a number for l1l2 a
       /l2: unknown option "l1"; accepted options: l2/.test(e.message),
   );
   assert.throws(
-    () => regularizers.l1l2(0.01 as unknown as regularizers.L1L2Args),
+    () => regularizers.l1l2(0.01 as unknown as regularizers.L1L2Options),
     (e: Error) =>
       e instanceof sn.ConfigError &&
       /l1l2: expected an options object \{ l1, l2 \}, received 0.01/.test(e.message),

@@ -3,7 +3,7 @@ import { batchOffsets } from '../cpu/matmul.js';
 import type { KernelExports } from './codes.js';
 import { MIN_FLOPS, type WorkerPool } from './pool.js';
 
-export interface MatmulArgs {
+export interface MatmulOperands {
   readonly a: number; // byte offsets
   readonly b: number;
   readonly c: number;
@@ -27,7 +27,7 @@ export interface MatmulArgs {
 export function wasmMatmul(
   k: KernelExports,
   pool: () => WorkerPool | undefined,
-  args: MatmulArgs,
+  args: MatmulOperands,
 ): void {
   const { aShape, bShape, transposeA, transposeB, outShape } = args;
   const rank = outShape.length;
