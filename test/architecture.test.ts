@@ -218,6 +218,10 @@ test('every path the doc names in backticks exists', () => {
   const roots = new Set(topFolders.map((f) => `${f}/`));
   const named = map.paths.filter(([p]) => roots.has(p.slice(0, p.indexOf('/') + 1)));
   assert.ok(named.length > 20, `only ${named.length} paths found: is the doc parsed?`);
+  // The doc is read line by line, so a code span must not run over a line break.
+  const text = readFileSync(join(root, DOC), 'utf8').split('\n');
+  const split = text.flatMap((l, i) => ((l.match(/`/g)?.length ?? 0) % 2 === 1 ? [i + 1] : []));
+  assert.deepEqual(split, [], `${DOC}: lines with a code span broken over two lines`);
   const missing = named.filter(([p]) => !existsSync(join(root, p)));
   assert.deepEqual(
     missing.map(([p, line]) => `${DOC}:${line} names ${p}, which does not exist`),
