@@ -20,7 +20,8 @@ export type { Backend };
 
 /**
  * The gradients of an op's outputs, one per output in order (an output nothing downstream
- * used gets zeros). Every op has at least one output, so `([dy]) => ...` reads a Tensor.
+ * used gets zeros). A rule runs only for an op with an output, so `([dy]) => ...` reads a
+ * Tensor.
  */
 export type OutputGradients = readonly [Tensor, ...Tensor[]];
 
@@ -51,7 +52,7 @@ export type GradientTable<Saved> = {
 export type RecordOp<Saved> = <Op extends keyof Saved & string>(
   op: Op,
   inputs: readonly Tensor[],
-  outputs: OutputGradients,
+  outputs: readonly Tensor[],
   saved: Saved[Op],
 ) => void;
 
@@ -75,7 +76,8 @@ export type RecordOp<Saved> = <Op extends keyof Saved & string>(
 export function defineGradients<Saved>(table: GradientTable<Saved>): RecordOp<Saved> {
   return (op, inputs, outputs, saved) => {
     const rule: GradientRule<typeof saved> = table[op];
-    // The tape hands back one gradient per output, and outputs is non-empty.
+    // The tape hands back one gradient per output, and runs a node only when one of its
+    // outputs has a gradient: so there is at least one.
     const gradient: GradientFn = (dys, needed) => rule(dys as OutputGradients, saved, needed);
     record(op, inputs, outputs, gradient);
   };
