@@ -5,12 +5,12 @@ import type { Tensor } from '../tensor/tensor.js';
 import { cast } from './cast.js';
 import { backend, defineGradients, makeTensor } from './op.js';
 
-/** What the step saves: the activated gates, the carried state in and out, its outputs. */
+/** What the step saves: its inputs, the activated gates and the carried state it gives. */
 interface LstmSaved {
-  lstmGates: { z: Tensor; c: Tensor; gates: Tensor; h: Tensor; cNext: Tensor };
+  lstmGates: { z: Tensor; c: Tensor; gates: Tensor; cNext: Tensor };
 }
 const recordLstm = defineGradients<LstmSaved>({
-  lstmGates: ([dh, dc], { z, c, gates, h, cNext }) => {
+  lstmGates: ([dh, dc], { z, c, gates, cNext }) => {
     const dtype = z.dtype;
     const dhv = cast(dh, dtype);
     const dcv = cast(dc ?? zerosLike(cNext), dtype);
@@ -45,6 +45,6 @@ export function lstmGates(z: Tensor, c: Tensor): { h: Tensor; c: Tensor } {
   const gates = makeTensor(out.gates, zt.shape, dtype);
   const cNext = makeTensor(out.c, ct.shape, dtype);
   const h = makeTensor(out.h, ct.shape, dtype);
-  recordLstm('lstmGates', [zt, ct], [h, cNext], { z: zt, c: ct, gates, h, cNext });
+  recordLstm('lstmGates', [zt, ct], [h, cNext], { z: zt, c: ct, gates, cNext });
   return { h, c: cNext };
 }

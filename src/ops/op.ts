@@ -68,10 +68,15 @@ export type RecordOp<Saved> = <Op extends keyof Saved & string>(
  *   ...
  *   recordShape('reshape', [t], [y], { x: t });
  *
- * The op name is recorded on the tape as given (error messages name it). An op that records
- * nothing has no gradient by design (comparisons, argMax, oneHot, the fused optimizer
- * updates): say so in its doc comment. Files under ops/ do not call the tape's `record`
- * themselves (a lint rule, no-restricted-imports in eslint.config.js, keeps it so).
+ * The op name is recorded on the tape as given (error messages name it). Every family with a
+ * differentiable kernel call has such a table: unary, binary, cast, reductions, shape,
+ * indexing, matmul, dense (fusedDense), softmax, conv-core (the three convolution kernels),
+ * pooling, lstm-gates, gru-gates, and copyToBackend below. Two files have none, by design:
+ * conv.ts records nothing itself (its ops are conv-core's kernels and compositions of other
+ * ops), and optimizer.ts is not differentiable (its fused updates run under noGrad). An op
+ * that records nothing has no gradient (comparisons, argMax, oneHot): its doc comment says so.
+ * Files under ops/ do not call the tape's `record` themselves (a lint rule,
+ * no-restricted-imports in eslint.config.js, keeps it so).
  */
 export function defineGradients<Saved>(table: GradientTable<Saved>): RecordOp<Saved> {
   return (op, inputs, outputs, saved) => {

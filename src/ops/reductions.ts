@@ -95,10 +95,7 @@ const recordReduction = defineGradients<ReductionSaved>({
   },
   topK: ([dy], { indices, n }) => {
     // chosen[..., j, i] is 1 where the j-th pick is position i; summing over j scatters dy.
-    const chosen = cast(
-      equal(expandDims(indices, -1), range(0, n, { dtype: 'int32' })),
-      dy.dtype,
-    );
+    const chosen = cast(equal(expandDims(indices, -1), range(0, n, { dtype: 'int32' })), dy.dtype);
     return [sum(mul(chosen, expandDims(dy, -1)), -2)];
   },
 });
