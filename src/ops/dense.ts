@@ -1,4 +1,3 @@
-import { record } from '../autograd/tape.js';
 import type { FusedActivation } from '../backends/backend.js';
 import { ConfigError, DTypeError, ShapeError, describe } from '../errors.js';
 import type { TensorLike } from '../tensor/creation.js';
@@ -7,7 +6,7 @@ import { formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { cast } from './cast.js';
 import { matmul } from './matmul.js';
-import { backend, checkOptions, convert, makeTensor } from './op.js';
+import { backend, checkOptions, convert, defineGradients, makeTensor } from './op.js';
 import { optionKeys } from '../validation.js';
 import { sum } from './reductions.js';
 
@@ -29,6 +28,39 @@ export interface FusedDenseOptions {
 const FUSED_DENSE_OPTION_KEYS = optionKeys<FusedDenseOptions>()({
   bias: true,
   activation: true,
+});
+
+/** What fusedDense saves: its operands (after promotion), its output and the activation. */
+interface DenseSaved {
+  fusedDense: {
+    x: Tensor;
+    kernel: Tensor;
+    bias: Tensor | undefined;
+    y: Tensor;
+    activation: FusedActivation;
+  };
+}
+const recordDense = defineGradients<DenseSaved>({
+  fusedDense: ([dyIn], { x, kernel, bias, y, activation }, needed) => {
+    const dtype = y.dtype;
+    const [m, n] = y.shape as [number, number];
+    const dy = cast(dyIn, dtype);
+    const withBias = bias !== undefined && needed[2] === true;
+    let dz = dy;
+    let dbias: Tensor | undefined;
+    if (activation === 'linear') {
+      if (withBias) dbias = sum(dy, 0);
+    } else {
+      const r = backend().denseGrad(y, dy, activation, withBias);
+      dz = makeTensor(r.dz, [m, n], dtype);
+      if (r.dbias) dbias = makeTensor(r.dbias, [n], dtype);
+    }
+    return [
+      needed[0] ? matmul(dz, kernel, { transposeB: true }) : undefined,
+      needed[1] ? matmul(x, dz, { transposeA: true }) : undefined,
+      dbias,
+    ];
+  },
 });
 
 /**
@@ -78,24 +110,7 @@ export function fusedDense(x: TensorLike, kernel: TensorLike, options?: FusedDen
   const n = tk.shape[1]!;
   const y = makeTensor(backend().dense(tx, tk, tb, activation), [m, n], dtype);
   const inputs = tb ? [tx, tk, tb] : [tx, tk];
-  record('fusedDense', inputs, [y], ([dyIn], needed) => {
-    const dy = cast(dyIn!, dtype);
-    const withBias = tb !== undefined && needed[2] === true;
-    let dz = dy;
-    let dbias: Tensor | undefined;
-    if (activation === 'linear') {
-      if (withBias) dbias = sum(dy, 0);
-    } else {
-      const r = backend().denseGrad(y, dy, activation, withBias);
-      dz = makeTensor(r.dz, [m, n], dtype);
-      if (r.dbias) dbias = makeTensor(r.dbias, [n], dtype);
-    }
-    return [
-      needed[0] ? matmul(dz, tk, { transposeB: true }) : undefined,
-      needed[1] ? matmul(tx, dz, { transposeA: true }) : undefined,
-      dbias,
-    ];
-  });
+  recordDense('fusedDense', inputs, [y], { x: tx, kernel: tk, bias: tb, y, activation });
   return y;
 }
 
