@@ -1,5 +1,4 @@
-import type { Shape } from '../../tensor/shape.js';
-import { batchOffsets } from '../cpu/matmul.js';
+import { batchOffsets, type Shape } from '../../tensor/shape.js';
 import type { KernelExports } from './codes.js';
 import { MIN_FLOPS, type WorkerPool } from './pool.js';
 
