@@ -18,7 +18,7 @@ export type KernelArgs<K extends KernelName> = Parameters<Backend[K]>;
 export type KernelResult<K extends KernelName> = ReturnType<Backend[K]>;
 
 export interface Fallback<K extends KernelName> {
-  /** When the kernel runs on cpu, in words. */
+  /** Which calls run on cpu (their dtypes, ops or shapes), in words. */
   readonly why: string;
   /** Whether this call runs on cpu. */
   readonly when: (...args: KernelArgs<K>) => boolean;
@@ -39,12 +39,12 @@ const windowOp = {
 export const FALLBACKS: { readonly [K in KernelName]?: Fallback<K> } = {
   // Native in wasm for float32, on cpu otherwise or where noted.
   unary: {
-    why: `${FLOAT32}; the ops without a code in UNARY_CODES (erf, gelu, geluTanh, logicalNot)`,
+    why: `${FLOAT32}; the ops without a code in UNARY_CODES (today erf, gelu, geluTanh, logicalNot)`,
     when: (op, x, outDType) =>
       UNARY_CODES[op] === undefined || notFloat32(x) || outDType !== 'float32',
   },
   binary: {
-    why: `${FLOAT32}; the ops without a code in BINARY_CODES (pow, comparisons, logical ops)`,
+    why: `${FLOAT32}; the ops without a code in BINARY_CODES (today pow, comparisons, logical ops)`,
     when: (op, a, b, _, outDType) =>
       BINARY_CODES[op] === undefined || notFloat32(a, b) || outDType !== 'float32',
   },

@@ -1,4 +1,4 @@
-import { ConfigError, describe } from '../../errors.js';
+import { ConfigError, SinewError, describe } from '../../errors.js';
 import type { DataArray, DType } from '../../tensor/dtype.js';
 import type { DataId } from '../../tensor/store.js';
 import type { Backend, BackendInfo, KernelName } from '../backend.js';
@@ -233,6 +233,11 @@ export class WasmBackend implements Backend {
     native?: (host: KernelHost, ...args: KernelArgs<K>) => KernelResult<K>,
   ): Backend[K] {
     const fallback = FALLBACKS[name];
+    if (!native && !fallback) {
+      throw new SinewError(
+        `WasmBackend: kernel ${name} has no wasm version and no FALLBACKS entry.`,
+      );
+    }
     const run = (...args: KernelArgs<K>): KernelResult<K> =>
       !native || fallback?.when(...args)
         ? onCpu(this.#host, this.#cpu, name, args)
