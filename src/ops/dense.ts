@@ -1,4 +1,4 @@
-import type { FusedActivation } from '../backends/backend.js';
+import { FUSED_ACTIVATIONS, type FusedActivation } from '../backends/backend.js';
 import { ConfigError, DTypeError, ShapeError, describe } from '../errors.js';
 import type { TensorLike } from '../tensor/creation.js';
 import { floatTypeOf, upcast } from '../tensor/dtype.js';
@@ -10,14 +10,8 @@ import { backend, checkOptions, convert, defineGradients, makeTensor } from './o
 import { optionKeys } from '../validation.js';
 import { sum } from './reductions.js';
 
-/** The activations fusedDense applies (see FusedActivation in backends/backend.ts). */
-export const FUSED_ACTIVATIONS: readonly FusedActivation[] = [
-  'linear',
-  'relu',
-  'relu6',
-  'sigmoid',
-  'tanh',
-];
+/** The activations fusedDense applies: the one list, in backends/backend.ts. */
+export { FUSED_ACTIVATIONS };
 
 export interface FusedDenseOptions {
   /** Added to every row of x·kernel: shape [units] (default: no bias). */
@@ -70,9 +64,8 @@ const recordDense = defineGradients<DenseSaved>({
  * computed), and the gradient is one node on the tape: dz = dy ⊙ act'(y) and the bias
  * gradient (the column sums of dz) in one pass, then dx = dz·kernelᵀ and dkernel = xᵀ·dz.
  *
- * The activation is one whose derivative is a function of its output ('linear', 'relu',
- * 'relu6', 'sigmoid', 'tanh'), so the backward pass needs neither x·kernel nor the input of
- * the activation. The result equals sigmoid(add(matmul(x, kernel), bias)) (and so on) on the
+ * The activation is one of FUSED_ACTIVATIONS, whose derivatives are functions of their
+ * output, so the backward pass needs neither x·kernel nor the input of the activation. The result equals sigmoid(add(matmul(x, kernel), bias)) (and so on) on the
  * same backend; on wasm bit for bit, forward and gradients.
  *
  * Internal to the library (the Dense layer uses it): not part of the public `sn.*` surface,
