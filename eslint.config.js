@@ -14,4 +14,25 @@ export default tseslint.config(
       'no-constant-condition': ['error', { checkLoops: false }],
     },
   },
+  {
+    // Ops record their gradients through their family's typed table (defineGradients in
+    // src/ops/op.ts), never under a plain string on the tape.
+    files: ['src/ops/**/*.ts'],
+    ignores: ['src/ops/op.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '../autograd/tape.js',
+              importNames: ['record'],
+              message:
+                "Record an op's gradient with its family's defineGradients table (src/ops/op.ts).",
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

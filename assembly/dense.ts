@@ -1,6 +1,8 @@
 // The fused parts of a dense layer, on float32 [m, n] row-major outputs. Activation codes
-// match FUSED_CODES in src/backends/wasm/codes.ts: 0 linear, 1 relu, 2 relu6, 3 sigmoid,
-// 4 tanh (the activations whose derivative is a function of their output).
+// are FUSED_CODES of src/backends/wasm/codes.ts (the activations whose derivative is a
+// function of their output, FUSED_ACTIVATIONS in src/backends/backend.ts); this file cannot
+// import them, so src/backends/wasm/dense.test.ts checks every code against the unfused
+// kernels and the derivative.
 //
 // The forward epilogue runs the very kernels the unfused ops run (binaryRow's add, then
 // unary's activation), over the same contiguous elements, so y = act(x·W + b) is bit for bit
@@ -11,14 +13,14 @@ import { binaryRow, unary } from './elementwise';
 import { sgemm } from './matmul';
 import { reduce } from './reduce';
 
-// unary's op codes for relu, relu6, sigmoid, tanh (elementwise.ts).
+// unary's op code (UNARY_CODES, elementwise.ts) of each activation code but linear's (0).
 @inline
 function unaryCode(act: i32): i32 {
   switch (act) {
-    case 1: return 14;
-    case 2: return 15;
-    case 3: return 11;
-    default: return 13;
+    case 1: return 14; // relu
+    case 2: return 15; // relu6
+    case 3: return 11; // sigmoid
+    default: return 13; // tanh (4)
   }
 }
 

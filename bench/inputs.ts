@@ -4,7 +4,7 @@
 // so that TensorFlow.js starts from exactly sinew's weights. Written atomically.
 import * as fs from 'node:fs';
 import * as sn from '../src/index.js';
-import { writeFileAtomicSync } from '../src/io/atomic.js';
+import { writeFileAtomicSync } from '../src/util/atomic.js';
 import { CONV_KERNELS, CONV_SEEDS } from './conv-workload.js';
 import { CLASSES, PIXELS, UNITS, inputSizes } from './workload.js';
 

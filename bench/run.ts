@@ -27,7 +27,7 @@ import * as fs from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeFileAtomicSync } from '../src/io/atomic.js';
+import { writeFileAtomicSync } from '../src/util/atomic.js';
 import { convTable } from './conv-report.js';
 import { csvMegabytes, csvStreamLines, runCsvStream } from './csv-stream.js';
 import { writeConvInputs, writeInputs, writeLabels } from './inputs.js';

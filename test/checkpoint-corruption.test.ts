@@ -5,9 +5,9 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as sn from '../src/index.js';
-import { fileCheckpointer } from '../src/io/checkpoint.js';
-import { parseExact, stringifyExact } from '../src/io/checkpoint-codec.js';
-import type { TrainingState } from '../src/models/checkpointing.js';
+import { fileCheckpointer } from '../src/models/checkpoint/files.js';
+import { parseExact, stringifyExact } from '../src/models/checkpoint/encoding.js';
+import type { TrainingState } from '../src/models/checkpoint/state.js';
 import { lcg } from './helpers.js';
 import { BATCH_SIZE, EPOCHS, data, makeModel, run } from './fixtures/checkpoint-model.js';
 

@@ -4,9 +4,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as sn from '../src/index.js';
-import { fileCheckpointer } from '../src/io/checkpoint.js';
-import { parseExact, stringifyExact } from '../src/io/checkpoint-codec.js';
-import { seededLayers } from '../src/models/checkpointing.js';
+import { fileCheckpointer } from '../src/models/checkpoint/files.js';
+import { parseExact, stringifyExact } from '../src/models/checkpoint/encoding.js';
+import { seededLayers } from '../src/models/checkpoint/state.js';
 import { data, makeModel, weightBytes } from './fixtures/checkpoint-model.js';
 
 /**

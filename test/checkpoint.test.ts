@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as sn from '../src/index.js';
-import { fileCheckpointer } from '../src/io/checkpoint.js';
-import { parseExact, stringifyExact } from '../src/io/checkpoint-codec.js';
+import { fileCheckpointer } from '../src/models/checkpoint/files.js';
+import { parseExact, stringifyExact } from '../src/models/checkpoint/encoding.js';
 import { Metric } from '../src/metrics/metric.js';
 import type { JsonValue } from '../src/serialization.js';
 import {

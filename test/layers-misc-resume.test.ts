@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as sn from '../src/index.js';
-import { fileCheckpointer } from '../src/io/checkpoint.js';
+import { fileCheckpointer } from '../src/models/checkpoint/files.js';
 import { data, weightBytes } from './fixtures/checkpoint-model.js';
 
 /**

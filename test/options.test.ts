@@ -42,7 +42,9 @@ function publicCallables(): string[] {
 }
 
 /** A module namespace (sn.layers, sn.optimizers.schedules, ...), not a data object. */
+/** A module namespace (`sn.layers`) or one of the two namespaces src/index.ts declares. */
 function isNamespace(value: unknown): value is object {
+  if (value === sn.callbacks || value === sn.serialization) return true;
   return (
     typeof value === 'object' &&
     value !== null &&

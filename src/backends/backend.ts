@@ -73,9 +73,13 @@ export type ReduceOp = 'sum' | 'prod' | 'max' | 'min';
 /**
  * Activations a fused dense kernel applies: those whose derivative is a function of their
  * output y (linear: 1; relu: y > 0; relu6: 0 < y < 6; sigmoid: y·(1 − y); tanh: 1 − y²), so
- * the backward pass needs neither the input nor the pre-activation.
+ * the backward pass needs neither the input nor the pre-activation. The one list of them:
+ * ops/dense.ts validates against it, layers/dense.ts maps activation classes onto it, the
+ * wasm backend gives each a code (FUSED_CODES in wasm/codes.ts, checked against the kernels of
+ * assembly/dense.ts by wasm/codes.test.ts).
  */
-export type FusedActivation = 'linear' | 'relu' | 'relu6' | 'sigmoid' | 'tanh';
+export const FUSED_ACTIVATIONS = ['linear', 'relu', 'relu6', 'sigmoid', 'tanh'] as const;
+export type FusedActivation = (typeof FUSED_ACTIVATIONS)[number];
 
 /** The gradients denseGrad gives (dbias only when asked for). */
 export interface DenseGradResult {
@@ -134,7 +138,34 @@ export interface Conv2DInfo {
 /** The two poolings: the largest value of a window, or the mean of its in-bounds values. */
 export type PoolOp = 'max' | 'avg';
 
+/** What a backend is and does (sn.backendInfo()): to check that SIMD kernels and threads are in use. */
+export interface BackendInfo {
+  /** 'wasm' or 'cpu' (in a browser, 'cpu' until `await sn.ready()` has loaded the kernels). */
+  readonly name: string;
+  /** The build of the wasm kernels running: 'relaxed-simd' or 'simd'. */
+  readonly variant?: string;
+  /** Threads that large products are split over, counting the calling one (1 on cpu). */
+  readonly threads: number;
+  /** The worker threads running now and the shares of work they have done (wasm). */
+  readonly workers?: { readonly running: number; readonly jobs: number };
+  /** The wasm arena: bytes of live tensors, bytes reserved, collections it asked for. */
+  readonly memory?: {
+    readonly bytesInUse: number;
+    readonly bytesReserved: number;
+    readonly collections: number;
+  };
+}
+
 export interface Backend extends DataStore {
+  /** What this backend is and does now (see BackendInfo). */
+  info(): BackendInfo;
+
+  /** Resolves once the backend is ready (its kernels loaded, its threads started); optional. */
+  ready?(): Promise<void>;
+
+  /** Frees what the backend owns (worker threads); its tensors stay readable. Optional. */
+  close?(): void;
+
   /** out[i] = op(x[i]); the output has x's shape and dtype `outDType`. */
   unary(op: UnaryOp, x: TensorInfo, outDType: DType, param?: number): DataId;
 
@@ -326,3 +357,6 @@ export interface Backend extends DataStore {
    */
   pool2dGrad(op: PoolOp, x: TensorInfo, dy: TensorInfo, info: Conv2DInfo): DataId;
 }
+
+/** The kernels of the contract: every method of Backend but the store's, info, ready and close. */
+export type KernelName = Exclude<keyof Backend, keyof DataStore | 'info' | 'ready' | 'close'>;

@@ -1,9 +1,11 @@
 import { ConfigError, describe } from '../errors.js';
 import { setActiveStore } from '../tensor/store.js';
-import type { Backend } from './backend.js';
+import type { Backend, BackendInfo } from './backend.js';
 import { CpuBackend } from './cpu/index.js';
 import { createWasmBackend, type WasmBackendOptions } from './wasm/index.js';
 import { checkOptionKeys, optionKeys } from '../validation.js';
+
+export type { BackendInfo } from './backend.js';
 
 /**
  * The registry of compute backends and the active one.
@@ -26,18 +28,12 @@ const BACKEND_OPTION_KEYS = optionKeys<BackendOptions>()({
   wasmUrl: true,
 });
 
-/** A backend that owns resources (a worker pool) or loads asynchronously. */
-interface ManagedBackend extends Backend {
-  ready?(): Promise<void>;
-  close?(): void;
-}
-
-const registry = new Map<string, (options: BackendOptions) => ManagedBackend>([
+const registry = new Map<string, (options: BackendOptions) => Backend>([
   ['cpu', () => new CpuBackend()],
   ['wasm', (options) => createWasmBackend(options)],
 ]);
-const instances = new Map<string, ManagedBackend>();
-let active: ManagedBackend;
+const instances = new Map<string, Backend>();
+let active: Backend;
 
 /**
  * Makes `name` the backend that new tensors and kernels use. Options (wasm: `threads`,
@@ -70,41 +66,9 @@ export function getBackend(): string {
   return active.name;
 }
 
-/** What the active backend is and does: to check that SIMD kernels and threads are in use. */
-export interface BackendInfo {
-  /** 'wasm' or 'cpu' (in a browser, 'cpu' until `await sn.ready()` has loaded the kernels). */
-  readonly name: string;
-  /** The build of the wasm kernels running: 'relaxed-simd' or 'simd'. */
-  readonly variant?: string;
-  /** Threads that large products are split over, counting the calling one (1 on cpu). */
-  readonly threads: number;
-  /** The worker threads running now and the shares of work they have done (wasm). */
-  readonly workers?: { readonly running: number; readonly jobs: number };
-  /** The wasm arena: bytes of live tensors, bytes reserved, collections it asked for. */
-  readonly memory?: {
-    readonly bytesInUse: number;
-    readonly bytesReserved: number;
-    readonly collections: number;
-  };
-}
-
-/** The active backend's name, kernel build, threads, workers and memory (see BackendInfo). */
+/** What the active backend is and does: its name, kernel build, threads, workers and memory. */
 export function backendInfo(): BackendInfo {
-  const b = active as ManagedBackend & {
-    variant?: string;
-    threads?: number;
-    threadStats?(): { running: number; jobs: number };
-    memoryStats?(): BackendInfo['memory'];
-  };
-  const stats = b.threadStats?.();
-  const memory = b.memoryStats?.();
-  return {
-    name: b.name,
-    ...(b.variant !== undefined ? { variant: b.variant } : {}),
-    threads: b.threads ?? 1,
-    ...(stats ? { workers: { running: stats.running, jobs: stats.jobs } } : {}),
-    ...(memory ? { memory } : {}),
-  };
+  return active.info();
 }
 
 /** The active backend object (internal: ops call its kernels). */

@@ -1,6 +1,6 @@
 import type * as NodeFsModule from 'node:fs';
 import { ConfigError, describe } from '../errors.js';
-import { writeFileAtomicSync } from '../io/atomic.js';
+import { writeFileAtomicSync } from '../util/atomic.js';
 import { Callback, type Logs } from '../models/callback.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkNumber, checkOptionKeys, optionKeys, checkString } from '../validation.js';

@@ -1,12 +1,11 @@
 import { HardSigmoid } from '../activations/activation.js';
-import { describe } from '../errors.js';
+import { describe, SerializationError } from '../errors.js';
 import type { LayerVariable } from '../layers/layer.js';
 import { Model } from '../models/model.js';
 import type { JsonValue } from '../serialization.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { fileWeightNames } from './weight-names.js';
-import { SerializationError } from './errors.js';
 import { checkDepth, fail, modelFromTopology, type RebuildContext } from './from-json.js';
 import type { CustomObjects } from './registry.js';
 import { modelToTopology } from './to-json.js';

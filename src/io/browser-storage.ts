@@ -1,7 +1,6 @@
-import { describe } from '../errors.js';
+import { describe, SerializationError } from '../errors.js';
 import type { JsonValue } from '../serialization.js';
 import type { ModelArtifacts } from './artifacts.js';
-import { SerializationError } from './errors.js';
 import { specBytes, type WeightSpec } from './weights.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { FileHandle } from 'node:fs/promises';
-import { SerializationError } from './errors.js';
+import { SerializationError } from '../errors.js';
 
 /**
  * Reading a model folder from disk without leaving it: every file read (model.json, each

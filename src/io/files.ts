@@ -1,5 +1,5 @@
 import type * as NodeFs from 'node:fs';
-import { describe } from '../errors.js';
+import { describe, SerializationError } from '../errors.js';
 import { checkBoolean, checkNumber, checkOptionKeys, optionKeys } from '../validation.js';
 import type { Model } from '../models/model.js';
 import type { JsonValue } from '../serialization.js';
@@ -12,7 +12,7 @@ import {
   type ModelArtifacts,
   type ToMemoryOptions,
 } from './artifacts.js';
-import { writeFileAtomic } from './atomic.js';
+import { writeFileAtomic } from '../util/atomic.js';
 import { browserScheme, loadFromBrowser, saveToBrowser } from './browser-storage.js';
 import {
   modelFolder,
@@ -21,8 +21,7 @@ import {
   type InsideFile,
   type ModelFolder,
 } from './disk.js';
-import { makeDirectorySync } from './folders.js';
-import { SerializationError } from './errors.js';
+import { makeDirectorySync } from '../util/folders.js';
 import { specBytes, type WeightSpec, type WeightsManifestEntry } from './weights.js';
 
 /**

@@ -1,4 +1,4 @@
-import { SinewError, describe } from '../errors.js';
+import { SinewError, describe, SerializationError } from '../errors.js';
 import { InputLayer } from '../layers/input.js';
 import type { Layer } from '../layers/layer.js';
 import type { SymbolicTensor } from '../layers/symbolic.js';
@@ -7,7 +7,6 @@ import { Model } from '../models/model.js';
 import { Sequential } from '../models/sequential.js';
 import type { ConfigDict, JsonValue } from '../serialization.js';
 import { formatShape } from '../tensor/shape.js';
-import { SerializationError } from './errors.js';
 import { mapKeys, toCamel } from './keys.js';
 import {
   lookupClass,

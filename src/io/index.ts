@@ -1,6 +1,3 @@
-// Registers the file-backed writer behind fit's `checkpoint` option (models/ never imports io/).
-import './checkpoint.js';
-
 // sn.io: model files in the TensorFlow.js layers format (model.json + weights.bin).
 //
 // Leniency of configs read from files. Options a user types are checked strictly (an unknown
@@ -44,9 +41,9 @@ export {
 export { saveWeights, loadWeights } from './weights-only.js';
 export { listModels, removeModel, type ModelArtifactsInfo } from './browser-storage.js';
 export { inspect, type InspectOptions } from './inspect.js';
-export { probeDirectory, type ProbeOptions } from './folders.js';
+export { probeDirectory, type ProbeOptions } from '../util/folders.js';
 export { registerClass, type CustomObjects } from './registry.js';
-export { SerializationError } from './errors.js';
+export { SerializationError } from '../errors.js';
 export type { WeightSpec, WeightsManifestEntry } from './weights.js';
 
 // PyTorch export (issue 13): safetensors, numpy files, the exporter and the way back.

@@ -1,8 +1,7 @@
-import { describe } from '../errors.js';
+import { describe, SerializationError } from '../errors.js';
 import { printable } from '../printable.js';
 import { Model } from '../models/model.js';
 import type { JsonValue } from '../serialization.js';
-import { SerializationError } from './errors.js';
 import { checkDepth, fail, modelFromTopology } from './from-json.js';
 import { parseModelJson, readModelFile } from './files.js';
 import type { CustomObjects } from './registry.js';

@@ -1,7 +1,6 @@
-import { describe } from '../errors.js';
+import { describe, SerializationError } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
-import { writeFileAtomic } from './atomic.js';
-import { SerializationError } from './errors.js';
+import { writeFileAtomic } from '../util/atomic.js';
 
 /**
  * numpy's `.npy` format, version 1.0: the magic `\x93NUMPY`, the version bytes 1 and 0, a

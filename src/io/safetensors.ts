@@ -1,9 +1,8 @@
-import { describe } from '../errors.js';
+import { describe, SerializationError } from '../errors.js';
 import { tensor } from '../tensor/creation.js';
 import type { DType } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { writeFileAtomic } from './atomic.js';
-import { SerializationError } from './errors.js';
+import { writeFileAtomic } from '../util/atomic.js';
 
 /**
  * The safetensors format (Hugging Face's, read by PyTorch, JAX and others): an 8-byte

@@ -1,4 +1,4 @@
-import { ConfigError } from '../errors.js';
+import { ConfigError, SerializationError } from '../errors.js';
 import { InputLayer } from '../layers/input.js';
 import type { Layer } from '../layers/layer.js';
 import type { Node, SymbolicTensor } from '../layers/symbolic.js';
@@ -7,7 +7,6 @@ import { Sequential } from '../models/sequential.js';
 import { FunctionRegularizer, Regularizer } from '../regularizers/index.js';
 import type { ConfigDict, JsonValue } from '../serialization.js';
 import { mapKeys, toSnake } from './keys.js';
-import { SerializationError } from './errors.js';
 
 /**
  * sinew model → Keras JSON topology as TensorFlow.js writes it (snake_case keys,

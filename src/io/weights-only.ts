@@ -1,10 +1,9 @@
-import { describe } from '../errors.js';
+import { describe, SerializationError } from '../errors.js';
 import { Layer } from '../layers/layer.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
-import { writeFileAtomic } from './atomic.js';
+import { writeFileAtomic } from '../util/atomic.js';
 import { modelFolder, openInside, readAndClose } from './disk.js';
-import { makeDirectorySync } from './folders.js';
-import { SerializationError } from './errors.js';
+import { makeDirectorySync } from '../util/folders.js';
 import { decodeWeights, encodeWeights, specBytes, type WeightSpec } from './weights.js';
 
 /**

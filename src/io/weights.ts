@@ -1,6 +1,6 @@
 import { tensor } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { SerializationError } from './errors.js';
+import { SerializationError } from '../errors.js';
 
 /**
  * Weight data in the TensorFlow.js layers format: each tensor's values, little-endian, one

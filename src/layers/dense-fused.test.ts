@@ -2,13 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as sn from '../index.js';
 import { backend } from '../backends/index.js';
-import type { Backend } from '../backends/backend.js';
+import { FUSED_ACTIVATIONS, type Backend, type FusedActivation } from '../backends/backend.js';
 import { withTap } from './taps.js';
 import { lcg as values } from '../../test/helpers.js';
 
 // When the Dense layer takes the fused op (one kernel, one tape node) and when it keeps the
-// unfused ops (a diagnostics tap wants the pre-activation; an activation that is not a
-// built-in linear/relu/relu6/sigmoid/tanh), and that both give the unfused result.
+// unfused ops (a diagnostics tap wants the pre-activation; an activation that is not one of the
+// built-in FUSED_ACTIVATIONS), and that both give the unfused result.
 
 /** Runs fn counting the active backend's fused dense calls. */
 function countingDense<T>(fn: () => T): { result: T; calls: number } {
@@ -22,8 +22,8 @@ function countingDense<T>(fn: () => T): { result: T; calls: number } {
   try {
     return { result: fn(), calls };
   } finally {
-    delete (be as Partial<Backend>).dense; // the prototype's method again
-    if (be.dense !== original) be.dense = original;
+    delete (be as Partial<Backend>).dense; // the prototype's method again (cpu)
+    if (be.dense !== original) be.dense = original; // the kernel is an own property (wasm)
   }
 }
 
@@ -38,14 +38,16 @@ function byHand(layer: sn.layers.Dense, input: sn.Tensor, act: (t: sn.Tensor) =>
 }
 
 test('Dense with a fusable activation runs one fused kernel and equals the separate ops', () => {
-  const cases: [string, (t: sn.Tensor) => sn.Tensor][] = [
-    ['sigmoid', sn.sigmoid],
-    ['relu', sn.relu],
-    ['relu6', sn.relu6],
-    ['tanh', sn.tanh],
-    ['linear', (t) => t],
-  ];
-  for (const [activation, act] of cases) {
+  // Every fused activation (a Record: one added to FUSED_ACTIVATIONS needs its case here).
+  const ops: Record<FusedActivation, (t: sn.Tensor) => sn.Tensor> = {
+    sigmoid: sn.sigmoid,
+    relu: sn.relu,
+    relu6: sn.relu6,
+    tanh: sn.tanh,
+    linear: (t) => t,
+  };
+  for (const activation of FUSED_ACTIVATIONS) {
+    const act = ops[activation];
     for (const useBias of [true, false]) {
       const layer = sn.layers.dense({ units: 7, activation, useBias });
       layer.apply(x); // builds it

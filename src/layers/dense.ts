@@ -10,7 +10,7 @@ import {
   type Activation,
   type ActivationIdentifier,
 } from '../activations/activation.js';
-import type { FusedActivation } from '../backends/backend.js';
+import { FUSED_ACTIVATIONS, type FusedActivation } from '../backends/backend.js';
 import type { Constraint } from '../constraints/constraint.js';
 import {
   constraintRegistry,
@@ -43,14 +43,16 @@ import { activeTap } from './taps.js';
 /**
  * The built-in activations the fused op applies, by class: an instance of exactly that class
  * (a subclass may change apply(), so it takes the unfused path, as any other activation).
+ * Keyed by FusedActivation, so an activation added to FUSED_ACTIVATIONS needs its class here.
  */
-const FUSABLE = new Map<unknown, FusedActivation>([
-  [Linear, 'linear'],
-  [Relu, 'relu'],
-  [Relu6, 'relu6'],
-  [Sigmoid, 'sigmoid'],
-  [Tanh, 'tanh'],
-]);
+const FUSED_CLASSES: Record<FusedActivation, unknown> = {
+  linear: Linear,
+  relu: Relu,
+  relu6: Relu6,
+  sigmoid: Sigmoid,
+  tanh: Tanh,
+};
+const FUSABLE = new Map(FUSED_ACTIVATIONS.map((name) => [FUSED_CLASSES[name], name]));
 
 export interface DenseOptions extends LayerOptions {
   /** Number of output units. */

@@ -17,7 +17,7 @@ export interface RandomLayerOptions extends LayerOptions {
 /**
  * The base of the dropout-like layers that draw random numbers in training (spatial,
  * Gaussian and alpha dropout): a seeded generator of their own, and the random state that
- * fit's checkpoints save and restore (src/models/checkpointing.ts finds layers by these two
+ * fit's checkpoints save and restore (src/models/checkpoint/state.ts finds layers by these two
  * methods), as Dropout and GaussianNoise have.
  */
 export abstract class RandomLayer extends Layer {

@@ -4,9 +4,8 @@ import type { TensorLike } from '../tensor/creation.js';
 import { isFloat, upcast, type DType } from '../tensor/dtype.js';
 import { broadcastShapes, broadcastedAxes, formatShape, shapesEqual } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { record } from '../autograd/tape.js';
 import { cast } from './cast.js';
-import { backend, convert, makeTensor } from './op.js';
+import { backend, convert, defineGradients, makeTensor } from './op.js';
 import { sum } from './reductions.js';
 import { reshape } from './shape.js';
 import { log, neg } from './unary.js';
@@ -83,42 +82,74 @@ function run(op: BinaryOp, a: Tensor, b: Tensor, outDType: DType): Tensor {
   return makeTensor(backend().binary(op, a, b, shape, outDType), shape, outDType);
 }
 
-function arithmetic(
-  op: BinaryOp,
-  gradient: (dy: Tensor, a: Tensor, b: Tensor, y: Tensor) => [Tensor, Tensor],
-): (a: TensorLike, b: TensorLike) => Tensor {
+/** What an arithmetic op saves: its operands a and b (after promotion) and its output y. */
+interface ArithmeticSaved {
+  a: Tensor;
+  b: Tensor;
+  y: Tensor;
+}
+type ArithmeticOp = 'add' | 'sub' | 'mul' | 'pow' | 'maximum' | 'minimum' | 'div';
+
+/** The gradients of a and b, each summed back over the axes it was broadcast along. */
+function unbroadcastPair(da: Tensor, db: Tensor, { a, b }: ArithmeticSaved): [Tensor, Tensor] {
+  return [unbroadcast(da, a.shape), unbroadcast(db, b.shape)];
+}
+
+/**
+ * The gradient table of the differentiable binary ops (see defineGradients in op.ts);
+ * comparisons and logical ops are masks and record nothing.
+ */
+interface BinarySaved extends Record<ArithmeticOp, ArithmeticSaved> {
+  where: { condition: Tensor; a: Tensor; b: Tensor };
+}
+const recordBinary = defineGradients<BinarySaved>({
+  add: ([dy], s) => unbroadcastPair(dy, dy, s),
+  sub: ([dy], s) => unbroadcastPair(dy, neg(dy), s),
+  mul: ([dy], s) => unbroadcastPair(mul(dy, s.b), mul(dy, s.a), s),
+  // The gradient for b uses log(a) where a > 0 and 0 elsewhere.
+  pow: ([dy], s) =>
+    unbroadcastPair(
+      mul(dy, mul(s.b, pow(s.a, sub(s.b, 1)))),
+      mul(dy, mul(s.y, where(greater(s.a, 0), log(s.a), 0))),
+      s,
+    ),
+  maximum: ([dy], s) => {
+    const m = cast(greaterEqual(s.a, s.b), dy.dtype);
+    return unbroadcastPair(mul(dy, m), mul(dy, sub(1, m)), s);
+  },
+  minimum: ([dy], s) => {
+    const m = cast(lessEqual(s.a, s.b), dy.dtype);
+    return unbroadcastPair(mul(dy, m), mul(dy, sub(1, m)), s);
+  },
+  div: ([dy], s) => unbroadcastPair(div(dy, s.b), neg(div(mul(dy, s.y), s.b)), s),
+  where: ([dy], { condition, a, b }) => [
+    undefined,
+    unbroadcast(where(condition, dy, 0), a.shape),
+    unbroadcast(where(condition, 0, dy), b.shape),
+  ],
+});
+
+function arithmetic(op: Exclude<ArithmeticOp, 'div'>): (a: TensorLike, b: TensorLike) => Tensor {
   return (a, b) => {
     const [ta, tb, dtype] = operands(a, b, op, 'arithmetic');
     const y = run(op, ta, tb, dtype);
-    record(op, [ta, tb], [y], ([dy]) => {
-      const [da, db] = gradient(dy!, ta, tb, y);
-      return [unbroadcast(da, ta.shape), unbroadcast(db, tb.shape)];
-    });
+    recordBinary(op, [ta, tb], [y], { a: ta, b: tb, y });
     return y;
   };
 }
 
 /** a + b */
-export const add = arithmetic('add', (dy) => [dy, dy]);
+export const add = arithmetic('add');
 /** a − b */
-export const sub = arithmetic('sub', (dy) => [dy, neg(dy)]);
+export const sub = arithmetic('sub');
 /** a · b (elementwise) */
-export const mul = arithmetic('mul', (dy, a, b) => [mul(dy, b), mul(dy, a)]);
+export const mul = arithmetic('mul');
 /** a ^ b (elementwise). The gradient for b uses log(a) where a > 0 and 0 elsewhere. */
-export const pow = arithmetic('pow', (dy, a, b, y) => [
-  mul(dy, mul(b, pow(a, sub(b, 1)))),
-  mul(dy, mul(y, where(greater(a, 0), log(a), 0))),
-]);
+export const pow = arithmetic('pow');
 /** max(a, b) elementwise; the gradient goes to a where a >= b, else to b. */
-export const maximum = arithmetic('maximum', (dy, a, b) => {
-  const m = cast(greaterEqual(a, b), dy.dtype);
-  return [mul(dy, m), mul(dy, sub(1, m))];
-});
+export const maximum = arithmetic('maximum');
 /** min(a, b) elementwise; the gradient goes to a where a <= b, else to b. */
-export const minimum = arithmetic('minimum', (dy, a, b) => {
-  const m = cast(lessEqual(a, b), dy.dtype);
-  return [mul(dy, m), mul(dy, sub(1, m))];
-});
+export const minimum = arithmetic('minimum');
 
 /** a / b (true division: integer operands give float32). */
 export function div(a: TensorLike, b: TensorLike): Tensor {
@@ -129,10 +160,7 @@ export function div(a: TensorLike, b: TensorLike): Tensor {
     tb = cast(tb, dtype);
   }
   const y = run('div', ta, tb, dtype);
-  record('div', [ta, tb], [y], ([dy]) => [
-    unbroadcast(div(dy!, tb), ta.shape),
-    unbroadcast(neg(div(mul(dy!, y), tb)), tb.shape),
-  ]);
+  recordBinary('div', [ta, tb], [y], { a: ta, b: tb, y });
   return y;
 }
 
@@ -186,11 +214,7 @@ export function where(condition: TensorLike, a: TensorLike, b: TensorLike): Tens
     );
   }
   const y = makeTensor(backend().where(c, ta, tb, shape), shape, dtype);
-  record('where', [c, ta, tb], [y], ([dy]) => [
-    undefined,
-    unbroadcast(where(c, dy!, 0), ta.shape),
-    unbroadcast(where(c, 0, dy!), tb.shape),
-  ]);
+  recordBinary('where', [c, ta, tb], [y], { condition: c, a: ta, b: tb });
   return y;
 }
 

@@ -1,8 +1,13 @@
-import { record } from '../autograd/tape.js';
 import type { TensorLike } from '../tensor/creation.js';
 import { checkDType, isFloat, type DType } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { backend, convert, makeTensor } from './op.js';
+import { backend, convert, defineGradients, makeTensor } from './op.js';
+
+/** cast's gradient (see defineGradients in op.ts): dy cast back to the input's dtype. */
+interface CastSaved {
+  cast: { from: DType };
+}
+const recordCast = defineGradients<CastSaved>({ cast: ([dy], { from }) => [cast(dy, from)] });
 
 /**
  * Converts `x` to `dtype`. Returns `x` itself when it already has that dtype.
@@ -18,6 +23,6 @@ export function cast(x: TensorLike, dtype: DType): Tensor {
   checkDType(dtype, 'cast');
   if (t.dtype === dtype) return t;
   const y = makeTensor(backend().cast(t, dtype), t.shape, dtype);
-  if (isFloat(t.dtype) && isFloat(dtype)) record('cast', [t], [y], ([dy]) => [cast(dy!, t.dtype)]);
+  if (isFloat(t.dtype) && isFloat(dtype)) recordCast('cast', [t], [y], { from: t.dtype });
   return y;
 }

@@ -1,7 +1,6 @@
-import { record } from '../autograd/tape.js';
 import type { Conv2DInfo } from '../backends/backend.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { backend, makeTensor } from './op.js';
+import { backend, defineGradients, makeTensor, type GradientRule } from './op.js';
 
 /**
  * The three backend kernels of a channels-last convolution, each recorded with its gradient.
@@ -20,10 +19,56 @@ import { backend, makeTensor } from './op.js';
  */
 export type ConvKind = 'conv2d' | 'depthwise';
 
-const NAMES: Record<ConvKind, readonly [string, string, string]> = {
-  conv2d: ['conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter'],
-  depthwise: ['depthwiseConv2d', 'depthwiseConv2dBackpropInput', 'depthwiseConv2dBackpropFilter'],
-};
+/** What each of the three saves: the kind, its two inputs and the window geometry. */
+interface ForwardSaved {
+  kind: ConvKind;
+  x: Tensor;
+  filter: Tensor;
+  info: Conv2DInfo;
+}
+interface InputSaved {
+  kind: ConvKind;
+  dy: Tensor;
+  filter: Tensor;
+  info: Conv2DInfo;
+}
+interface FilterSaved {
+  kind: ConvKind;
+  x: Tensor;
+  dy: Tensor;
+  info: Conv2DInfo;
+}
+
+// The three lines of the table above, one rule each, shared by both kinds.
+const forwardGradient: GradientRule<ForwardSaved> = ([g], { kind, x, filter, info }, needed) => [
+  needed[0] ? convInput(kind, g, filter, info) : undefined,
+  needed[1] ? convFilter(kind, x, g, info) : undefined,
+];
+const inputGradient: GradientRule<InputSaved> = ([g], { kind, dy, filter, info }, needed) => [
+  needed[0] ? convForward(kind, g, filter, info) : undefined,
+  needed[1] ? convFilter(kind, g, dy, info) : undefined,
+];
+const filterGradient: GradientRule<FilterSaved> = ([g], { kind, x, dy, info }, needed) => [
+  needed[0] ? convInput(kind, dy, g, info) : undefined,
+  needed[1] ? convForward(kind, x, g, info) : undefined,
+];
+
+interface ConvSaved {
+  conv2d: ForwardSaved;
+  conv2dBackpropInput: InputSaved;
+  conv2dBackpropFilter: FilterSaved;
+  depthwiseConv2d: ForwardSaved;
+  depthwiseConv2dBackpropInput: InputSaved;
+  depthwiseConv2dBackpropFilter: FilterSaved;
+}
+const recordConv = defineGradients<ConvSaved>({
+  conv2d: forwardGradient,
+  conv2dBackpropInput: inputGradient,
+  conv2dBackpropFilter: filterGradient,
+  depthwiseConv2d: forwardGradient,
+  depthwiseConv2dBackpropInput: inputGradient,
+  depthwiseConv2dBackpropFilter: filterGradient,
+});
 
 /** y [b, oh, ow, outChannels] from x [b, h, w, inChannels] and the filter. */
 export function convForward(kind: ConvKind, x: Tensor, filter: Tensor, info: Conv2DInfo): Tensor {
@@ -31,10 +76,8 @@ export function convForward(kind: ConvKind, x: Tensor, filter: Tensor, info: Con
   const id = kind === 'conv2d' ? be.conv2d(x, filter, info) : be.depthwiseConv2d(x, filter, info);
   const shape = [info.batch, info.outHeight, info.outWidth, info.outChannels];
   const y = makeTensor(id, shape, x.dtype);
-  record(NAMES[kind][0], [x, filter], [y], ([g], needed) => [
-    needed[0] ? convInput(kind, g!, filter, info) : undefined,
-    needed[1] ? convFilter(kind, x, g!, info) : undefined,
-  ]);
+  const op = kind === 'conv2d' ? 'conv2d' : 'depthwiseConv2d';
+  recordConv(op, [x, filter], [y], { kind, x, filter, info });
   return y;
 }
 
@@ -47,10 +90,8 @@ export function convInput(kind: ConvKind, dy: Tensor, filter: Tensor, info: Conv
       : be.depthwiseConv2dBackpropInput(dy, filter, info);
   const shape = [info.batch, info.inHeight, info.inWidth, info.inChannels];
   const dx = makeTensor(id, shape, dy.dtype);
-  record(NAMES[kind][1], [dy, filter], [dx], ([g], needed) => [
-    needed[0] ? convForward(kind, g!, filter, info) : undefined,
-    needed[1] ? convFilter(kind, g!, dy, info) : undefined,
-  ]);
+  const op = kind === 'conv2d' ? 'conv2dBackpropInput' : 'depthwiseConv2dBackpropInput';
+  recordConv(op, [dy, filter], [dx], { kind, dy, filter, info });
   return dx;
 }
 
@@ -64,9 +105,7 @@ export function convFilter(kind: ConvKind, x: Tensor, dy: Tensor, info: Conv2DIn
   const last = kind === 'conv2d' ? info.outChannels : info.outChannels / info.inChannels;
   const shape = [info.filterHeight, info.filterWidth, info.inChannels, last];
   const df = makeTensor(id, shape, x.dtype);
-  record(NAMES[kind][2], [x, dy], [df], ([g], needed) => [
-    needed[0] ? convInput(kind, dy, g!, info) : undefined,
-    needed[1] ? convForward(kind, x, g!, info) : undefined,
-  ]);
+  const op = kind === 'conv2d' ? 'conv2dBackpropFilter' : 'depthwiseConv2dBackpropFilter';
+  recordConv(op, [x, dy], [df], { kind, x, dy, info });
   return df;
 }

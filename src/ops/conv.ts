@@ -21,7 +21,8 @@ import { reshape, transpose } from './shape.js';
 /**
  * Convolutions: conv2d, conv1d, conv2dTranspose, depthwiseConv2d, separableConv2d. Each works
  * on channels-last tensors through the backend's window kernels (conv-core.ts records their
- * gradients); channelsFirst input is transposed to channels-last and the result back.
+ * gradients in its table, so this file has none); channelsFirst input is transposed to
+ * channels-last and the result back.
  * Output sizes and 'same' padding follow TensorFlow (see conv-geometry.ts). As in every
  * framework, a "convolution" is a cross-correlation: the filter is not flipped.
  */

@@ -1,5 +1,4 @@
-import { record } from '../autograd/tape.js';
-import type { FusedActivation } from '../backends/backend.js';
+import { FUSED_ACTIVATIONS, type FusedActivation } from '../backends/backend.js';
 import { ConfigError, DTypeError, ShapeError, describe } from '../errors.js';
 import type { TensorLike } from '../tensor/creation.js';
 import { floatTypeOf, upcast } from '../tensor/dtype.js';
@@ -7,18 +6,12 @@ import { formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { cast } from './cast.js';
 import { matmul } from './matmul.js';
-import { backend, checkOptions, convert, makeTensor } from './op.js';
+import { backend, checkOptions, convert, defineGradients, makeTensor } from './op.js';
 import { optionKeys } from '../validation.js';
 import { sum } from './reductions.js';
 
-/** The activations fusedDense applies (see FusedActivation in backends/backend.ts). */
-export const FUSED_ACTIVATIONS: readonly FusedActivation[] = [
-  'linear',
-  'relu',
-  'relu6',
-  'sigmoid',
-  'tanh',
-];
+/** The activations fusedDense applies: the one list, in backends/backend.ts. */
+export { FUSED_ACTIVATIONS };
 
 export interface FusedDenseOptions {
   /** Added to every row of x·kernel: shape [units] (default: no bias). */
@@ -31,6 +24,39 @@ const FUSED_DENSE_OPTION_KEYS = optionKeys<FusedDenseOptions>()({
   activation: true,
 });
 
+/** What fusedDense saves: its operands (after promotion), its output and the activation. */
+interface DenseSaved {
+  fusedDense: {
+    x: Tensor;
+    kernel: Tensor;
+    bias: Tensor | undefined;
+    y: Tensor;
+    activation: FusedActivation;
+  };
+}
+const recordDense = defineGradients<DenseSaved>({
+  fusedDense: ([dyIn], { x, kernel, bias, y, activation }, needed) => {
+    const dtype = y.dtype;
+    const [m, n] = y.shape as [number, number];
+    const dy = cast(dyIn, dtype);
+    const withBias = bias !== undefined && needed[2] === true;
+    let dz = dy;
+    let dbias: Tensor | undefined;
+    if (activation === 'linear') {
+      if (withBias) dbias = sum(dy, 0);
+    } else {
+      const r = backend().denseGrad(y, dy, activation, withBias);
+      dz = makeTensor(r.dz, [m, n], dtype);
+      if (r.dbias) dbias = makeTensor(r.dbias, [n], dtype);
+    }
+    return [
+      needed[0] ? matmul(dz, kernel, { transposeB: true }) : undefined,
+      needed[1] ? matmul(x, dz, { transposeA: true }) : undefined,
+      dbias,
+    ];
+  },
+});
+
 /**
  * A dense layer's forward pass as ONE op: y = activation(x·kernel + bias) for x [batch, in],
  * kernel [in, units], bias [units]; y is [batch, units]. The backend computes it in one kernel
@@ -38,9 +64,8 @@ const FUSED_DENSE_OPTION_KEYS = optionKeys<FusedDenseOptions>()({
  * computed), and the gradient is one node on the tape: dz = dy ⊙ act'(y) and the bias
  * gradient (the column sums of dz) in one pass, then dx = dz·kernelᵀ and dkernel = xᵀ·dz.
  *
- * The activation is one whose derivative is a function of its output ('linear', 'relu',
- * 'relu6', 'sigmoid', 'tanh'), so the backward pass needs neither x·kernel nor the input of
- * the activation. The result equals sigmoid(add(matmul(x, kernel), bias)) (and so on) on the
+ * The activation is one of FUSED_ACTIVATIONS, whose derivatives are functions of their
+ * output, so the backward pass needs neither x·kernel nor the input of the activation. The result equals sigmoid(add(matmul(x, kernel), bias)) (and so on) on the
  * same backend; on wasm bit for bit, forward and gradients.
  *
  * Internal to the library (the Dense layer uses it): not part of the public `sn.*` surface,
@@ -78,24 +103,7 @@ export function fusedDense(x: TensorLike, kernel: TensorLike, options?: FusedDen
   const n = tk.shape[1]!;
   const y = makeTensor(backend().dense(tx, tk, tb, activation), [m, n], dtype);
   const inputs = tb ? [tx, tk, tb] : [tx, tk];
-  record('fusedDense', inputs, [y], ([dyIn], needed) => {
-    const dy = cast(dyIn!, dtype);
-    const withBias = tb !== undefined && needed[2] === true;
-    let dz = dy;
-    let dbias: Tensor | undefined;
-    if (activation === 'linear') {
-      if (withBias) dbias = sum(dy, 0);
-    } else {
-      const r = backend().denseGrad(y, dy, activation, withBias);
-      dz = makeTensor(r.dz, [m, n], dtype);
-      if (r.dbias) dbias = makeTensor(r.dbias, [n], dtype);
-    }
-    return [
-      needed[0] ? matmul(dz, tk, { transposeB: true }) : undefined,
-      needed[1] ? matmul(tx, dz, { transposeA: true }) : undefined,
-      dbias,
-    ];
-  });
+  recordDense('fusedDense', inputs, [y], { x: tx, kernel: tk, bias: tb, y, activation });
   return y;
 }
 

@@ -1,10 +1,24 @@
-import { record } from '../autograd/tape.js';
 import { ShapeError } from '../errors.js';
-import { zerosLike } from '../tensor/creation.js';
 import { floatTypeOf } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { cast } from './cast.js';
-import { backend, makeTensor } from './op.js';
+import { backend, defineGradients, makeTensor } from './op.js';
+
+/** What the step saves: the activated gates and the inputs the gradient kernel reads. */
+interface GruSaved {
+  gruGates: { x: Tensor; inner: Tensor; h: Tensor; gates: Tensor };
+}
+const recordGru = defineGradients<GruSaved>({
+  gruGates: ([dh], { x, inner, h, gates }) => {
+    const dtype = x.dtype;
+    const grads = backend().gruGatesGrad(gates, inner, h, cast(dh, dtype));
+    return [
+      makeTensor(grads.dx, x.shape, dtype),
+      makeTensor(grads.dInner, inner.shape, dtype),
+      makeTensor(grads.dh, h.shape, dtype),
+    ];
+  },
+});
 
 /**
  * The gates of one GRU step in the resetAfter form (Keras's default) as one backend kernel
@@ -37,14 +51,6 @@ export function gruGates(x: Tensor, inner: Tensor, h: Tensor): Tensor {
   const out = backend().gruGates(xt, it, ht);
   const gates = makeTensor(out.gates, xt.shape, dtype);
   const hNext = makeTensor(out.h, ht.shape, dtype);
-  record('gruGates', [xt, it, ht], [hNext], ([dh]) => {
-    const dhv = cast(dh ?? zerosLike(hNext), dtype);
-    const grads = backend().gruGatesGrad(gates, it, ht, dhv);
-    return [
-      makeTensor(grads.dx, xt.shape, dtype),
-      makeTensor(grads.dInner, it.shape, dtype),
-      makeTensor(grads.dh, ht.shape, dtype),
-    ];
-  });
+  recordGru('gruGates', [xt, it, ht], [hNext], { x: xt, inner: it, h: ht, gates });
   return hNext;
 }

@@ -1,11 +1,10 @@
-import { record } from '../autograd/tape.js';
 import { ConfigError, IndexError, DTypeError, ShapeError, describe } from '../errors.js';
 import { zeros, type TensorLike } from '../tensor/creation.js';
 import { checkDType, upcast, type DType } from '../tensor/dtype.js';
 import { checkSize, formatShape, normalizeAxis, shapesEqual, stridesOf } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { cast } from './cast.js';
-import { backend, checkOptions, convert, makeTensor } from './op.js';
+import { backend, checkOptions, convert, defineGradients, makeTensor } from './op.js';
 import { optionKeys } from '../validation.js';
 
 /**
@@ -13,6 +12,22 @@ import { optionKeys } from '../validation.js';
  * tensor of another dtype is an error (cast it), while plain arrays and typed arrays of whole
  * numbers are converted.
  */
+
+/**
+ * gather and scatterAdd are each other's gradient; indices get none. Each saves the indices
+ * and the (normalized) axis, gather also x's shape. oneHot records nothing (integer input).
+ */
+interface IndexingSaved {
+  gather: { shape: readonly number[]; indices: Tensor; axis: number };
+  scatterAdd: { indices: Tensor; axis: number };
+}
+const recordIndexing = defineGradients<IndexingSaved>({
+  gather: ([dy], { shape, indices, axis }) => [
+    scatterAdd(zeros(shape, dy.dtype), indices, dy, { axis }),
+    undefined,
+  ],
+  scatterAdd: ([dy], { indices, axis }) => [dy, undefined, gather(dy, indices, { axis })],
+});
 
 /** `indices` as an int32 tensor, or a DTypeError saying how to get one. */
 function toIndices(indices: TensorLike, op: string): Tensor {
@@ -94,10 +109,7 @@ export function gather(x: TensorLike, indices: TensorLike, options?: GatherOptio
   checkInRange(idx, t.shape, a, 'gather');
   const shape = gatheredShape(t.shape, idx.shape, a);
   const y = makeTensor(backend().gather(t, idx, a), shape, t.dtype);
-  record('gather', [t, idx], [y], ([dy]) => [
-    scatterAdd(zeros(t.shape, dy!.dtype), idx, dy!, { axis: a }),
-    undefined,
-  ]);
+  recordIndexing('gather', [t, idx], [y], { shape: t.shape, indices: idx, axis: a });
   return y;
 }
 
@@ -143,7 +155,7 @@ export function scatterAdd(
     );
   }
   const y = makeTensor(backend().scatterAdd(t, idx, u, a), t.shape, dtype);
-  record('scatterAdd', [t, idx, u], [y], ([dy]) => [dy!, undefined, gather(dy!, idx, { axis: a })]);
+  recordIndexing('scatterAdd', [t, idx, u], [y], { indices: idx, axis: a });
   return y;
 }
 

@@ -1,10 +1,23 @@
-import { record } from '../autograd/tape.js';
 import { ShapeError } from '../errors.js';
 import { zerosLike } from '../tensor/creation.js';
 import { floatTypeOf } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { cast } from './cast.js';
-import { backend, makeTensor } from './op.js';
+import { backend, defineGradients, makeTensor } from './op.js';
+
+/** What the step saves: its inputs, the activated gates and the carried state it gives. */
+interface LstmSaved {
+  lstmGates: { z: Tensor; c: Tensor; gates: Tensor; cNext: Tensor };
+}
+const recordLstm = defineGradients<LstmSaved>({
+  lstmGates: ([dh, dc], { z, c, gates, cNext }) => {
+    const dtype = z.dtype;
+    const dhv = cast(dh, dtype);
+    const dcv = cast(dc ?? zerosLike(cNext), dtype);
+    const grads = backend().lstmGatesGrad(gates, c, cNext, dhv, dcv);
+    return [makeTensor(grads.dz, z.shape, dtype), makeTensor(grads.dc, c.shape, dtype)];
+  },
+});
 
 /**
  * The gates of one LSTM step as one backend kernel (Backend.lstmGates), with sigmoid gates and
@@ -32,11 +45,6 @@ export function lstmGates(z: Tensor, c: Tensor): { h: Tensor; c: Tensor } {
   const gates = makeTensor(out.gates, zt.shape, dtype);
   const cNext = makeTensor(out.c, ct.shape, dtype);
   const h = makeTensor(out.h, ct.shape, dtype);
-  record('lstmGates', [zt, ct], [h, cNext], ([dh, dc]) => {
-    const dhv = cast(dh ?? zerosLike(h), dtype);
-    const dcv = cast(dc ?? zerosLike(cNext), dtype);
-    const grads = backend().lstmGatesGrad(gates, ct, cNext, dhv, dcv);
-    return [makeTensor(grads.dz, zt.shape, dtype), makeTensor(grads.dc, ct.shape, dtype)];
-  });
+  recordLstm('lstmGates', [zt, ct], [h, cNext], { z: zt, c: ct, gates, cNext });
   return { h, c: cNext };
 }

@@ -1,4 +1,3 @@
-import { record } from '../autograd/tape.js';
 import { DTypeError, ShapeError } from '../errors.js';
 import type { TensorLike } from '../tensor/creation.js';
 import { upcast } from '../tensor/dtype.js';
@@ -6,7 +5,7 @@ import { formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { unbroadcast } from './binary.js';
 import { cast } from './cast.js';
-import { backend, checkOptions, convert, makeTensor } from './op.js';
+import { backend, checkOptions, convert, defineGradients, makeTensor } from './op.js';
 import { optionKeys } from '../validation.js';
 
 export interface MatmulOptions {
@@ -18,6 +17,23 @@ export interface MatmulOptions {
 const MATMUL_OPTION_KEYS = optionKeys<MatmulOptions>()({
   transposeA: true,
   transposeB: true,
+});
+
+/** What a product saves: its operands (after promotion) and the transpose flags. */
+interface MatmulSaved {
+  matmul: { a: Tensor; b: Tensor; transposeA: boolean; transposeB: boolean };
+}
+const recordMatmul = defineGradients<MatmulSaved>({
+  matmul: ([dy], { a, b, transposeA, transposeB }, needed) => {
+    // With C = op(A)·op(B): d op(A) = dC·op(B)ᵀ and d op(B) = op(A)ᵀ·dC; transposing those
+    // back to A's and B's stored layout only flips the flags. Batch axes that an input was
+    // broadcast along are summed away. A gradient nobody needs (the input batch's) is skipped.
+    const [da, db] = matmulGradients(dy, a, b, transposeA, transposeB);
+    return [
+      needed[0] ? unbroadcast(da(), a.shape) : undefined,
+      needed[1] ? unbroadcast(db(), b.shape) : undefined,
+    ];
+  },
 });
 
 /**
@@ -56,16 +72,7 @@ export function matmul(a: TensorLike, b: TensorLike, options?: MatmulOptions): T
   const shape = productShape(ta.shape, tb.shape, transposeA, transposeB);
 
   const y = makeTensor(backend().matmul(ta, tb, transposeA, transposeB, shape), shape, dtype);
-  record('matmul', [ta, tb], [y], ([dy], needed) => {
-    // With C = op(A)·op(B): d op(A) = dC·op(B)ᵀ and d op(B) = op(A)ᵀ·dC; transposing those
-    // back to A's and B's stored layout only flips the flags. Batch axes that an input was
-    // broadcast along are summed away. A gradient nobody needs (the input batch's) is skipped.
-    const [da, db] = matmulGradients(dy!, ta, tb, transposeA, transposeB);
-    return [
-      needed[0] ? unbroadcast(da(), ta.shape) : undefined,
-      needed[1] ? unbroadcast(db(), tb.shape) : undefined,
-    ];
-  });
+  recordMatmul('matmul', [ta, tb], [y], { a: ta, b: tb, transposeA, transposeB });
   return y;
 }
 

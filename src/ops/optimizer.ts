@@ -5,7 +5,7 @@ import { backend, makeTensor } from './op.js';
 /**
  * Fused optimizer updates for optimizers/ (internal, not part of the public ops): one kernel
  * per variable instead of a dozen elementwise ops. Not differentiable (an update runs under
- * noGrad): nothing is recorded on the tape.
+ * noGrad): nothing is recorded on the tape, so this family has no gradient table.
  */
 
 export interface AdamTensors {

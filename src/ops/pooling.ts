@@ -1,5 +1,4 @@
-import { record } from '../autograd/tape.js';
-import type { PoolOp } from '../backends/backend.js';
+import type { Conv2DInfo, PoolOp } from '../backends/backend.js';
 import { ConfigError, DTypeError, ShapeError, describe } from '../errors.js';
 import { tensor, type TensorLike } from '../tensor/creation.js';
 import { formatShape } from '../tensor/shape.js';
@@ -15,7 +14,14 @@ import {
   type Padding,
 } from './conv-geometry.js';
 import { matmul } from './matmul.js';
-import { backend, checkOptions, convert, makeTensor } from './op.js';
+import {
+  backend,
+  checkOptions,
+  convert,
+  defineGradients,
+  makeTensor,
+  type GradientRule,
+} from './op.js';
 import { broadcastTo, reshape, transpose } from './shape.js';
 
 /**
@@ -74,6 +80,26 @@ const UP_SAMPLING_OPTION_KEYS = optionKeys<UpSamplingOptions>()({
   size: true,
   interpolation: true,
   dataFormat: true,
+});
+
+/** The pooling ops, by the name each is recorded under (the 1-D forms run the 2-D kernel). */
+type PoolName = 'maxPool' | 'avgPool' | 'maxPool1d' | 'avgPool1d';
+
+/** What a pooling saves: its channels-last input, the kernel op and the window geometry. */
+interface PoolSaved {
+  op: PoolOp;
+  x: Tensor;
+  info: Conv2DInfo;
+}
+/** Every pooling's gradient is the backend's pool2dGrad kernel. */
+const poolGradient: GradientRule<PoolSaved> = ([dy], { op, x, info }) => [
+  makeTensor(backend().pool2dGrad(op, x, cast(dy, x.dtype), info), x.shape, x.dtype),
+];
+const recordPool = defineGradients<Record<PoolName, PoolSaved>>({
+  maxPool: poolGradient,
+  avgPool: poolGradient,
+  maxPool1d: poolGradient,
+  avgPool1d: poolGradient,
 });
 
 /**
@@ -201,7 +227,12 @@ function interpolationMatrix(size: number, factor: number, like: Tensor): Tensor
 }
 
 /** A 2-D pooling, checked; channelsFirst is transposed to channels-last and back. */
-function pool2dOp(op: PoolOp, name: string, x: TensorLike, options: PoolOptions): Tensor {
+function pool2dOp(
+  op: PoolOp,
+  name: 'maxPool' | 'avgPool',
+  x: TensorLike,
+  options: PoolOptions,
+): Tensor {
   const o = checkOptions(
     options,
     name,
@@ -228,7 +259,12 @@ function pool2dOp(op: PoolOp, name: string, x: TensorLike, options: PoolOptions)
 }
 
 /** A 1-D pooling: a 2-D one over [batch, 1, steps, channels] with windows [1, poolSize]. */
-function pool1dOp(op: PoolOp, name: string, x: TensorLike, options: Pool1dOptions): Tensor {
+function pool1dOp(
+  op: PoolOp,
+  name: 'maxPool1d' | 'avgPool1d',
+  x: TensorLike,
+  options: Pool1dOptions,
+): Tensor {
   const o = checkOptions(
     options,
     name,
@@ -276,7 +312,7 @@ function pool1dOp(op: PoolOp, name: string, x: TensorLike, options: Pool1dOption
 /** The kernel call on x [b, h, w, c] and its gradient, recorded beside it. */
 function poolChannelsLast(
   op: PoolOp,
-  name: string,
+  name: PoolName,
   x: Tensor,
   poolSize: [number, number],
   strides: [number, number],
@@ -289,9 +325,7 @@ function poolChannelsLast(
   );
   const shape = [info.batch, info.outHeight, info.outWidth, info.outChannels];
   const y = makeTensor(backend().pool2d(op, x, info), shape, x.dtype);
-  record(name, [x], [y], ([dy]) => [
-    makeTensor(backend().pool2dGrad(op, x, cast(dy!, x.dtype), info), x.shape, x.dtype),
-  ]);
+  recordPool(name, [x], [y], { op, x, info });
   return y;
 }
 

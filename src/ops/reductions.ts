@@ -1,12 +1,12 @@
 import { ConfigError, ShapeError, describe } from '../errors.js';
-import { noGrad, record } from '../autograd/tape.js';
+import { noGrad } from '../autograd/tape.js';
 import { range, type TensorLike } from '../tensor/creation.js';
 import { floatTypeOf, isFloat } from '../tensor/dtype.js';
 import { formatShape, normalizeAxes, normalizeAxis } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { add, div, equal, greater, mul, sub, where } from './binary.js';
 import { cast } from './cast.js';
-import { backend, checkOptions, convert, makeTensor } from './op.js';
+import { backend, checkOptions, convert, defineGradients, makeTensor } from './op.js';
 import { optionKeys, type OptionKeySet } from '../validation.js';
 import { broadcastTo, expandDims, reshape } from './shape.js';
 import { abs, exp, log, sqrt, square } from './unary.js';
@@ -33,6 +33,73 @@ function outShape(shape: readonly number[], axes: readonly number[], keepDims: b
   return keepDims ? keptShape(shape, axes) : shape.filter((_, i) => !axes.includes(i));
 }
 
+/** dy reshaped to x's rank (reduced axes of length 1), ready to broadcast against x. */
+function kept(dy: Tensor, x: Tensor, axes: readonly number[]): Tensor {
+  return reshape(dy, keptShape(x.shape, axes));
+}
+
+/** What a reduction saves: its input x, the reduced axes and, for most, its output y. */
+interface Reduced {
+  x: Tensor;
+  axes: readonly number[];
+}
+interface ReducedTo extends Reduced {
+  y: Tensor;
+}
+interface ReductionSaved {
+  sum: Reduced;
+  max: ReducedTo;
+  min: ReducedTo;
+  prod: Reduced;
+  std: ReducedTo & { deviation: Tensor; count: number };
+  /** yKept: the result with the reduced axes kept as length 1. */
+  logSumExp: Reduced & { yKept: Tensor };
+  norm: ReducedTo;
+  topK: { indices: Tensor; n: number };
+}
+
+/** max and min: ties share the gradient equally (as TensorFlow's reduce_max), so it sums to dy. */
+function extremeGradient(dy: Tensor, { x, y, axes }: ReducedTo): Tensor[] {
+  const mask = cast(equal(x, kept(y, x, axes)), dy.dtype);
+  const share = div(mask, sum(mask, axes, { keepDims: true }));
+  return [mul(share, kept(dy, x, axes))];
+}
+
+const recordReduction = defineGradients<ReductionSaved>({
+  sum: ([dy], { x, axes }) => [broadcastTo(kept(dy, x, axes), x.shape)],
+  max: ([dy], saved) => extremeGradient(dy, saved),
+  min: ([dy], saved) => extremeGradient(dy, saved),
+  prod: ([dy], { x, axes }) => {
+    const isZero = equal(x, 0);
+    const zeros = sum(isZero, axes, { keepDims: true });
+    const nonZeroProd = prod(where(isZero, 1, x), axes, { keepDims: true });
+    // Product of the others: p/x when no zero; for the single zero, p; otherwise 0.
+    const others = where(
+      isZero,
+      where(equal(zeros, 1), nonZeroProd, 0),
+      where(equal(zeros, 0), div(nonZeroProd, where(isZero, 1, x)), 0),
+    );
+    return [mul(others, kept(dy, x, axes))];
+  },
+  // d std / dx = (x − mean) / (n · std); 0 where std is 0.
+  std: ([dy], { x, y, axes, deviation, count }) => {
+    const s = kept(y, x, axes);
+    const scale = where(greater(s, 0), div(kept(dy, x, axes), mul(s, count)), 0);
+    return [mul(deviation, scale)];
+  },
+  // softmax(x)·dy, written exp(x − logSumExp(x))·dy.
+  logSumExp: ([dy], { x, yKept, axes }) => [mul(exp(sub(x, yKept)), kept(dy, x, axes))],
+  norm: ([dy], { x, y, axes }) => {
+    const n = kept(y, x, axes);
+    return [mul(x, where(greater(n, 0), div(kept(dy, x, axes), n), 0))];
+  },
+  topK: ([dy], { indices, n }) => {
+    // chosen[..., j, i] is 1 where the j-th pick is position i; summing over j scatters dy.
+    const chosen = cast(equal(expandDims(indices, -1), range(0, n, { dtype: 'int32' })), dy.dtype);
+    return [sum(mul(chosen, expandDims(dy, -1)), -2)];
+  },
+});
+
 /**
  * Sum over `axis` (all axes by default; [] sums over nothing and returns x). Bool sums count
  * as int32.
@@ -54,7 +121,7 @@ export function sum(
   if (axes.length === 0) return t;
   const shape = outShape(t.shape, axes, keepDims);
   const y = makeTensor(backend().reduce('sum', t, axes), shape, t.dtype);
-  record('sum', [t], [y], ([dy]) => [broadcastTo(reshape(dy!, keptShape(t.shape, axes)), t.shape)]);
+  recordReduction('sum', [t], [y], { x: t, axes });
   return y;
 }
 
@@ -70,11 +137,6 @@ export function mean(
   const axes = normalizeAxes(axis, t.rank, 'mean');
   const count = axes.reduce((n, a) => n * t.shape[a]!, 1);
   return div(sum(t, axes, options), count);
-}
-
-/** dy reshaped to x's rank (reduced axes of length 1), ready to broadcast against x. */
-function kept(dy: Tensor, x: Tensor, axes: readonly number[]): Tensor {
-  return reshape(dy, keptShape(x.shape, axes));
 }
 
 function extreme(
@@ -94,12 +156,7 @@ function extreme(
   if (axes.length === 0) return t;
   const y = makeTensor(backend().reduce(op, t, axes), outShape(t.shape, axes, keepDims), t.dtype);
   if (isFloat(t.dtype)) {
-    record(op, [t], [y], ([dy]) => {
-      // Ties share the gradient equally (as TensorFlow's reduce_max), so it sums to dy.
-      const mask = cast(equal(t, kept(y, t, axes)), dy!.dtype);
-      const share = div(mask, sum(mask, axes, { keepDims: true }));
-      return [mul(share, kept(dy!, t, axes))];
-    });
+    recordReduction(op, [t], [y], { x: t, y, axes });
   }
   return y;
 }
@@ -154,18 +211,7 @@ export function prod(
     t.dtype,
   );
   if (isFloat(t.dtype)) {
-    record('prod', [t], [y], ([dy]) => {
-      const isZero = equal(t, 0);
-      const zeros = sum(isZero, axes, { keepDims: true });
-      const nonZeroProd = prod(where(isZero, 1, t), axes, { keepDims: true });
-      // Product of the others: p/x when no zero; for the single zero, p; otherwise 0.
-      const others = where(
-        isZero,
-        where(equal(zeros, 1), nonZeroProd, 0),
-        where(equal(zeros, 0), div(nonZeroProd, where(isZero, 1, t)), 0),
-      );
-      return [mul(others, kept(dy!, t, axes))];
-    });
+    recordReduction('prod', [t], [y], { x: t, axes });
   }
   return y;
 }
@@ -210,12 +256,7 @@ export function std(
     const dev = sub(t, mean(t, axes, { keepDims: true }));
     return [sqrt(mean(square(dev), axes, { keepDims })), dev];
   });
-  // d std / dx = (x − mean) / (n · std); 0 where std is 0.
-  record('std', [t], [y], ([dy]) => {
-    const s = kept(y, t, axes);
-    const scale = where(greater(s, 0), div(kept(dy!, t, axes), mul(s, count)), 0);
-    return [mul(deviation, scale)];
-  });
+  recordReduction('std', [t], [y], { x: t, y, axes, deviation, count });
   return y;
 }
 
@@ -246,7 +287,7 @@ export function logSumExp(
     return add(log(sum(exp(sub(t, shift)), axes, { keepDims: true })), shift);
   });
   const y = keepDims ? yKept : reshape(yKept, outShape(t.shape, axes, false));
-  record('logSumExp', [t], [y], ([dy]) => [mul(exp(sub(t, yKept)), kept(dy!, t, axes))]);
+  recordReduction('logSumExp', [t], [y], { x: t, yKept, axes });
   return y;
 }
 
@@ -285,10 +326,7 @@ export function norm(
   }
   if (axes.length === 0) return abs(t);
   const y = noGrad(() => sqrt(sum(square(t), axes, { keepDims })));
-  record('norm', [t], [y], ([dy]) => {
-    const n = kept(y, t, axes);
-    return [mul(t, where(greater(n, 0), div(kept(dy!, t, axes), n), 0))];
-  });
+  recordReduction('norm', [t], [y], { x: t, y, axes });
   return y;
 }
 
@@ -350,14 +388,7 @@ export function topK(x: TensorLike, k = 1): TopKResult {
   const values = makeTensor(out.values, shape, t.dtype);
   const indices = makeTensor(out.indices, shape, 'int32');
   if (isFloat(t.dtype)) {
-    record('topK', [t], [values], ([dy]) => {
-      // chosen[..., j, i] is 1 where the j-th pick is position i; summing over j scatters dy.
-      const chosen = cast(
-        equal(expandDims(indices, -1), range(0, n, { dtype: 'int32' })),
-        dy!.dtype,
-      );
-      return [sum(mul(chosen, expandDims(dy!, -1)), -2)];
-    });
+    recordReduction('topK', [t], [values], { indices, n });
   }
   return { values, indices };
 }

@@ -1,4 +1,3 @@
-import { record } from '../autograd/tape.js';
 import { ConfigError, ShapeError, describe } from '../errors.js';
 import type { TensorLike } from '../tensor/creation.js';
 import { upcast } from '../tensor/dtype.js';
@@ -13,14 +12,61 @@ import {
 } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { cast } from './cast.js';
-import { backend, checkOptions, convert, makeTensor } from './op.js';
+import { backend, checkOptions, convert, defineGradients, makeTensor } from './op.js';
 import { optionKeys } from '../validation.js';
 import { sum } from './reductions.js';
 
 /**
  * Ops that change how values are laid out: reshape, expandDims, squeeze, broadcastTo,
- * transpose, concat, stack, split, slice, pad, tile.
+ * transpose, concat, stack, split, slice, pad, tile. expandDims, squeeze, broadcastTo and
+ * stack are compositions of the others and record nothing themselves.
  */
+
+/** What each layout op saves for its gradient (`shape`: the input's shape). */
+interface ShapeSaved {
+  reshape: { shape: readonly number[] };
+  transpose: { inverse: readonly number[] };
+  concat: { xs: readonly Tensor[]; axis: number };
+  split: { axis: number };
+  slice: { shape: readonly number[]; starts: readonly number[]; sizes: readonly number[] };
+  pad: { shape: readonly number[]; pads: readonly (readonly [number, number])[] };
+  tile: { shape: readonly number[]; reps: readonly number[] };
+}
+const recordShape = defineGradients<ShapeSaved>({
+  reshape: ([dy], { shape }) => [reshape(dy, shape)],
+  transpose: ([dy], { inverse }) => [transpose(dy, inverse)],
+  // Each input's part of dy, in order along the axis.
+  concat: ([dy], { xs, axis }) => {
+    let start = 0;
+    return xs.map((t) => {
+      const part = sliceAlong(dy, axis, start, t.shape[axis]!);
+      start += t.shape[axis]!;
+      return part;
+    });
+  },
+  split: (dys, { axis }) => [concat(dys, axis)],
+  // Pads dy with zeros back to the input's shape.
+  slice: ([dy], { shape, starts, sizes }) => [
+    pad(
+      dy,
+      shape.map((n, d) => [starts[d]!, n - starts[d]! - sizes[d]!] as const),
+    ),
+  ],
+  // Slices the padding off.
+  pad: ([dy], { shape, pads }) => [
+    slice(
+      dy,
+      pads.map(([before]) => before),
+      { size: shape },
+    ),
+  ],
+  // Views dy as [r0, d0, r1, d1, ...] and sums over the repeat axes.
+  tile: ([dy], { shape, reps }) => {
+    const interleaved = shape.flatMap((n, d) => [reps[d]!, n]);
+    const repeatAxes = shape.map((_, d) => 2 * d);
+    return [reshape(sum(reshape(dy, interleaved), repeatAxes), shape)];
+  },
+});
 
 /**
  * The same values with a new shape; one dimension may be -1 (inferred). Shares the values
@@ -58,7 +104,7 @@ export function reshape(x: TensorLike, shape: readonly number[]): Tensor {
   }
   if (shapesEqual(out, t.shape)) return t;
   const y = new Tensor(t.dataId, out, t.dtype, t.store);
-  record('reshape', [t], [y], ([dy]) => [reshape(dy!, t.shape)]);
+  recordShape('reshape', [t], [y], { shape: t.shape });
   return y;
 }
 
@@ -155,7 +201,7 @@ export function transpose(x: TensorLike, perm?: readonly number[]): Tensor {
   const y = makeTensor(backend().transpose(t, p), shape, t.dtype);
   const inverse = new Array<number>(p.length);
   p.forEach((a, i) => (inverse[a] = i));
-  record('transpose', [t], [y], ([dy]) => [transpose(dy!, inverse)]);
+  recordShape('transpose', [t], [y], { inverse });
   return y;
 }
 
@@ -214,14 +260,7 @@ export function concat(xs: readonly TensorLike[], axis = 0): Tensor {
   const shape = first.shape.slice();
   shape[a] = ts.reduce((n, t) => n + t.shape[a]!, 0);
   const y = makeTensor(backend().concat(ts, a, shape), shape, dtype);
-  record('concat', ts, [y], ([dy]) => {
-    let start = 0;
-    return ts.map((t) => {
-      const part = sliceAlong(dy!, a, start, t.shape[a]!);
-      start += t.shape[a]!;
-      return part;
-    });
-  });
+  recordShape('concat', ts, [y], { xs: ts, axis: a });
   return y;
 }
 
@@ -332,7 +371,7 @@ export function split(
     parts.push(makeTensor(backend().slice(t, begin, size), size, t.dtype));
     start += length;
   }
-  record('split', [t], parts, (dys) => [concat(dys, a)]);
+  recordShape('split', [t], parts, { axis: a });
   return parts;
 }
 
@@ -387,12 +426,7 @@ export function slice(
   });
   if (starts.every((v) => v === 0) && shapesEqual(sizes, t.shape)) return t;
   const y = makeTensor(backend().slice(t, starts, sizes), sizes, t.dtype);
-  record('slice', [t], [y], ([dy]) => [
-    pad(
-      dy!,
-      t.shape.map((n, d) => [starts[d]!, n - starts[d]! - sizes[d]!] as const),
-    ),
-  ]);
+  recordShape('slice', [t], [y], { shape: t.shape, starts, sizes });
   return y;
 }
 
@@ -445,13 +479,7 @@ export function pad(
   const shape = t.shape.map((n, d) => pads[d]![0] + n + pads[d]![1]);
   checkSize(shape, 'pad');
   const y = makeTensor(backend().pad(t, pads, constantValue), shape, t.dtype);
-  record('pad', [t], [y], ([dy]) => [
-    slice(
-      dy!,
-      pads.map(([before]) => before),
-      { size: t.shape },
-    ),
-  ]);
+  recordShape('pad', [t], [y], { shape: t.shape, pads });
   return y;
 }
 
@@ -475,10 +503,6 @@ export function tile(x: TensorLike, reps: readonly number[]): Tensor {
   const shape = t.shape.map((n, d) => n * r[d]!);
   checkSize(shape, 'tile');
   const y = makeTensor(backend().tile(t, r), shape, t.dtype);
-  record('tile', [t], [y], ([dy]) => {
-    const interleaved = t.shape.flatMap((n, d) => [r[d]!, n]);
-    const repeatAxes = t.shape.map((_, d) => 2 * d);
-    return [reshape(sum(reshape(dy!, interleaved), repeatAxes), t.shape)];
-  });
+  recordShape('tile', [t], [y], { shape: t.shape, reps: r });
   return y;
 }

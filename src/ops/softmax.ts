@@ -1,11 +1,10 @@
-import { record } from '../autograd/tape.js';
 import type { TensorLike } from '../tensor/creation.js';
 import { floatTypeOf } from '../tensor/dtype.js';
 import { normalizeAxis } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { mul, sub } from './binary.js';
 import { cast } from './cast.js';
-import { backend, convert, makeTensor } from './op.js';
+import { backend, convert, defineGradients, makeTensor } from './op.js';
 import { sum } from './reductions.js';
 import { exp } from './unary.js';
 
@@ -16,6 +15,18 @@ import { exp } from './unary.js';
  * results; −Infinity entries (masked logits) give 0. Each gradient is one explicit rule
  * written from the output (no differentiating through max).
  */
+
+/** What both save: the output y and the (normalized) axis. */
+interface SoftmaxSaved {
+  y: Tensor;
+  axis: number;
+}
+const recordSoftmax = defineGradients<Record<'softmax' | 'logSoftmax', SoftmaxSaved>>({
+  // y·(dy − Σ dy·y)
+  softmax: ([dy], { y, axis }) => [mul(y, sub(dy, sum(mul(dy, y), axis, { keepDims: true })))],
+  // dy − softmax(x)·Σ dy, with softmax(x) = exp(y)
+  logSoftmax: ([dy], { y, axis }) => [sub(dy, mul(exp(y), sum(dy, axis, { keepDims: true })))],
+});
 
 function prepare(x: TensorLike, axis: number, op: string): [Tensor, number] {
   let t = convert(x, op, 'x');
@@ -30,9 +41,7 @@ function prepare(x: TensorLike, axis: number, op: string): [Tensor, number] {
 export function softmax(x: TensorLike, axis = -1): Tensor {
   const [t, a] = prepare(x, axis, 'softmax');
   const y = makeTensor(backend().softmax(t, a, false), t.shape, t.dtype);
-  record('softmax', [t], [y], ([dy]) => [
-    mul(y, sub(dy!, sum(mul(dy!, y), a, { keepDims: true }))),
-  ]);
+  recordSoftmax('softmax', [t], [y], { y, axis: a });
   return y;
 }
 
@@ -46,8 +55,6 @@ export function logSoftmax(x: TensorLike, axis = -1): Tensor {
   // exact, so large inputs lose no precision (x − logSumExp(x) would round both terms at the
   // magnitude of x).
   const y = makeTensor(backend().softmax(t, a, true), t.shape, t.dtype);
-  record('logSoftmax', [t], [y], ([dy]) => [
-    sub(dy!, mul(exp(y), sum(dy!, a, { keepDims: true }))),
-  ]);
+  recordSoftmax('logSoftmax', [t], [y], { y, axis: a });
   return y;
 }

@@ -1,5 +1,4 @@
 import type { UnaryOp } from '../backends/backend.js';
-import { record } from '../autograd/tape.js';
 import type { TensorLike } from '../tensor/creation.js';
 import { floatTypeOf, type DType } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -17,14 +16,15 @@ import {
   where,
 } from './binary.js';
 import { cast } from './cast.js';
-import { backend, checkOptions, convert, makeTensor } from './op.js';
+import { backend, checkOptions, convert, defineGradients, makeTensor } from './op.js';
 import { optionKeys } from '../validation.js';
 
 /**
- * Elementwise ops of one tensor, math and activations alike. Each is one row of the table
- * below: what dtype it computes in, and its gradient given dy, the input x, the output y and
- * the op's parameter (alpha). The table is keyed by the backend's UnaryOp names, so an op
- * without a gradient rule does not compile.
+ * Elementwise ops of one tensor, math and activations alike. Each is one row of the two
+ * tables below: what dtype it computes in (DTYPES), and its gradient given dy, the input x,
+ * the output y and the op's parameter (alpha) (the gradient table, see defineGradients in
+ * op.ts). Both are keyed by the backend's UnaryOp names, so an op without a gradient rule
+ * does not compile (logicalNot, a mask, is the one op declared without one).
  *
  * Dtype rules:
  * - Float inputs keep their dtype (float32 stays float32, float64 stays float64).
@@ -42,15 +42,11 @@ import { optionKeys } from '../validation.js';
  * takes at 0 (relu'(0) = 0, abs'(0) = 0); sign and floor have gradient 0.
  */
 
-interface UnaryRule {
-  /**
-   * 'float': integer inputs are computed as float32; 'same': the input's dtype (bool as
-   * int32); 'bool': a mask in, a mask out.
-   */
-  dtype: 'float' | 'same' | 'bool';
-  /** The input's gradient; undefined for ops without one (masks). */
-  gradient: ((dy: Tensor, x: Tensor, y: Tensor, param: number) => Tensor) | undefined;
-}
+/**
+ * 'float': integer inputs are computed as float32; 'same': the input's dtype (bool as int32);
+ * 'bool': a mask in, a mask out.
+ */
+type UnaryDType = 'float' | 'same' | 'bool';
 
 const SELU_ALPHA = 1.6732632423543772;
 const SELU_SCALE = 1.0507009873554805;
@@ -61,77 +57,98 @@ function indicator(mask: Tensor, like: Tensor): Tensor {
   return cast(mask, like.dtype);
 }
 
-const RULES: Record<UnaryOp, UnaryRule> = {
-  neg: { dtype: 'same', gradient: (dy) => neg(dy) },
-  abs: { dtype: 'same', gradient: (dy, x) => mul(dy, sign(x)) },
-  sign: { dtype: 'same', gradient: (dy) => mul(dy, 0) },
-  square: { dtype: 'same', gradient: (dy, x) => mul(dy, mul(x, 2)) },
-  sqrt: { dtype: 'float', gradient: (dy, _x, y) => div(dy, mul(y, 2)) },
-  rsqrt: { dtype: 'float', gradient: (dy, _x, y) => mul(dy, mul(mul(y, mul(y, y)), -0.5)) },
-  reciprocal: { dtype: 'float', gradient: (dy, _x, y) => neg(mul(dy, mul(y, y))) },
-  exp: { dtype: 'float', gradient: (dy, _x, y) => mul(dy, y) },
-  expm1: { dtype: 'float', gradient: (dy, _x, y) => mul(dy, add(y, 1)) },
-  log: { dtype: 'float', gradient: (dy, x) => div(dy, x) },
-  log1p: { dtype: 'float', gradient: (dy, x) => div(dy, add(x, 1)) },
-  erf: {
-    dtype: 'float',
-    gradient: (dy, x) => mul(dy, mul(exp(neg(square(x))), 2 / Math.sqrt(Math.PI))),
-  },
-  floor: { dtype: 'same', gradient: (dy) => mul(dy, 0) },
-  sigmoid: { dtype: 'float', gradient: (dy, _x, y) => mul(dy, mul(y, sub(1, y))) },
-  logSigmoid: { dtype: 'float', gradient: (dy, x) => mul(dy, sigmoid(neg(x))) },
-  tanh: { dtype: 'float', gradient: (dy, _x, y) => mul(dy, sub(1, square(y))) },
-  relu: { dtype: 'same', gradient: (dy, x) => mul(dy, indicator(greater(x, 0), dy)) },
-  relu6: {
-    dtype: 'same',
-    gradient: (dy, x) => mul(dy, indicator(logicalAnd(greater(x, 0), less(x, 6)), dy)),
-  },
+/** The ops without a gradient (masks). */
+type MaskOp = 'logicalNot';
+type DifferentiableOp = Exclude<UnaryOp, MaskOp>;
+
+function isDifferentiable(op: UnaryOp): op is DifferentiableOp {
+  return op !== 'logicalNot';
+}
+
+/** What every unary op saves: its input x, its output y and its parameter (alpha). */
+interface UnarySaved {
+  x: Tensor;
+  y: Tensor;
+  param: number;
+}
+
+const DTYPES: Record<UnaryOp, UnaryDType> = {
+  neg: 'same',
+  abs: 'same',
+  sign: 'same',
+  square: 'same',
+  sqrt: 'float',
+  rsqrt: 'float',
+  reciprocal: 'float',
+  exp: 'float',
+  expm1: 'float',
+  log: 'float',
+  log1p: 'float',
+  erf: 'float',
+  floor: 'same',
+  sigmoid: 'float',
+  logSigmoid: 'float',
+  tanh: 'float',
+  relu: 'same',
+  relu6: 'same',
+  leakyRelu: 'float',
+  elu: 'float',
+  selu: 'float',
+  gelu: 'float',
+  geluTanh: 'float',
+  softplus: 'float',
+  softsign: 'float',
+  swish: 'float',
+  logicalNot: 'bool',
+};
+
+const recordUnary = defineGradients<Record<DifferentiableOp, UnarySaved>>({
+  neg: ([dy]) => [neg(dy)],
+  abs: ([dy], { x }) => [mul(dy, sign(x))],
+  sign: ([dy]) => [mul(dy, 0)],
+  square: ([dy], { x }) => [mul(dy, mul(x, 2))],
+  sqrt: ([dy], { y }) => [div(dy, mul(y, 2))],
+  rsqrt: ([dy], { y }) => [mul(dy, mul(mul(y, mul(y, y)), -0.5))],
+  reciprocal: ([dy], { y }) => [neg(mul(dy, mul(y, y)))],
+  exp: ([dy], { y }) => [mul(dy, y)],
+  expm1: ([dy], { y }) => [mul(dy, add(y, 1))],
+  log: ([dy], { x }) => [div(dy, x)],
+  log1p: ([dy], { x }) => [div(dy, add(x, 1))],
+  erf: ([dy], { x }) => [mul(dy, mul(exp(neg(square(x))), 2 / Math.sqrt(Math.PI)))],
+  floor: ([dy]) => [mul(dy, 0)],
+  sigmoid: ([dy], { y }) => [mul(dy, mul(y, sub(1, y)))],
+  logSigmoid: ([dy], { x }) => [mul(dy, sigmoid(neg(x)))],
+  tanh: ([dy], { y }) => [mul(dy, sub(1, square(y)))],
+  relu: ([dy], { x }) => [mul(dy, indicator(greater(x, 0), dy))],
+  relu6: ([dy], { x }) => [mul(dy, indicator(logicalAnd(greater(x, 0), less(x, 6)), dy))],
   // The branches are written on dy so constants take dy's dtype (float64 stays exact).
-  leakyRelu: {
-    dtype: 'float',
-    gradient: (dy, x, _y, alpha) => where(greater(x, 0), dy, mul(dy, alpha)),
-  },
+  leakyRelu: ([dy], { x, param: alpha }) => [where(greater(x, 0), dy, mul(dy, alpha))],
   // For x <= 0, y = alpha·(e^x − 1), so dy/dx = alpha·e^x = y + alpha.
-  elu: {
-    dtype: 'float',
-    gradient: (dy, x, y, alpha) => where(greater(x, 0), dy, mul(dy, add(y, alpha))),
-  },
-  selu: {
-    dtype: 'float',
-    gradient: (dy, x, y) =>
-      where(greater(x, 0), mul(dy, SELU_SCALE), mul(dy, add(y, SELU_SCALE * SELU_ALPHA))),
-  },
+  elu: ([dy], { x, y, param: alpha }) => [where(greater(x, 0), dy, mul(dy, add(y, alpha)))],
+  selu: ([dy], { x, y }) => [
+    where(greater(x, 0), mul(dy, SELU_SCALE), mul(dy, add(y, SELU_SCALE * SELU_ALPHA))),
+  ],
   // d/dx x·Φ(x) = Φ(x) + x·φ(x)
-  gelu: {
-    dtype: 'float',
-    gradient: (dy, x) => {
-      const cdf = mul(add(erf(mul(x, Math.SQRT1_2)), 1), 0.5);
-      const pdf = mul(exp(mul(square(x), -0.5)), 1 / Math.sqrt(2 * Math.PI));
-      return mul(dy, add(cdf, mul(x, pdf)));
-    },
+  gelu: ([dy], { x }) => {
+    const cdf = mul(add(erf(mul(x, Math.SQRT1_2)), 1), 0.5);
+    const pdf = mul(exp(mul(square(x), -0.5)), 1 / Math.sqrt(2 * Math.PI));
+    return [mul(dy, add(cdf, mul(x, pdf)))];
   },
   // y = ½x(1 + t), t = tanh(c(x + 0.044715x³)); dy/dx = ½(1 + t) + ½x(1 − t²)·c(1 + 3·0.044715x²)
-  geluTanh: {
-    dtype: 'float',
-    gradient: (dy, x) => {
-      const t = tanh(mul(add(x, mul(mul(x, square(x)), 0.044715)), GELU_C));
-      const inner = mul(add(mul(square(x), 3 * 0.044715), 1), GELU_C);
-      const d = add(mul(add(t, 1), 0.5), mul(mul(mul(x, 0.5), sub(1, square(t))), inner));
-      return mul(dy, d);
-    },
+  geluTanh: ([dy], { x }) => {
+    const t = tanh(mul(add(x, mul(mul(x, square(x)), 0.044715)), GELU_C));
+    const inner = mul(add(mul(square(x), 3 * 0.044715), 1), GELU_C);
+    const d = add(mul(add(t, 1), 0.5), mul(mul(mul(x, 0.5), sub(1, square(t))), inner));
+    return [mul(dy, d)];
   },
-  softplus: { dtype: 'float', gradient: (dy, x) => mul(dy, sigmoid(x)) },
-  softsign: { dtype: 'float', gradient: (dy, x) => div(dy, square(add(abs(x), 1))) },
+  softplus: ([dy], { x }) => [mul(dy, sigmoid(x))],
+  softsign: ([dy], { x }) => [div(dy, square(add(abs(x), 1)))],
   // d/dx x·σ(x) = σ(x)·(1 + x·(1 − σ(x)))
-  swish: {
-    dtype: 'float',
-    gradient: (dy, x) => {
-      const s = sigmoid(x);
-      return mul(dy, mul(s, add(mul(x, sub(1, s)), 1)));
-    },
+  swish: ([dy], { x }) => {
+    const s = sigmoid(x);
+    return [mul(dy, mul(s, add(mul(x, sub(1, s)), 1)))];
   },
-  logicalNot: { dtype: 'bool', gradient: undefined },
-};
+});
 
 /** `value` if it is a finite number, else a ConfigError naming the op and option. */
 function checkFinite(value: unknown, op: string, name: string): number {
@@ -142,20 +159,19 @@ function checkFinite(value: unknown, op: string, name: string): number {
 }
 
 function applyUnary(op: UnaryOp, x: TensorLike, param = 0): Tensor {
-  const rule = RULES[op];
+  const kind = DTYPES[op];
   const input = convert(x, op, 'x');
   const dtype: DType =
-    rule.dtype === 'bool'
+    kind === 'bool'
       ? 'bool'
-      : rule.dtype === 'float'
+      : kind === 'float'
         ? floatTypeOf(input.dtype)
         : input.dtype === 'bool'
           ? 'int32'
           : input.dtype;
   const t = cast(input, dtype);
   const y = makeTensor(backend().unary(op, t, dtype, param), t.shape, dtype);
-  const gradient = rule.gradient;
-  if (gradient) record(op, [t], [y], ([dy]) => [gradient(dy!, t, y, param)]);
+  if (isDifferentiable(op)) recordUnary(op, [t], [y], { x: t, y, param });
   return y;
 }
 

@@ -5,6 +5,7 @@ import type {
   AdamHyper,
   AdamResult,
   Backend,
+  BackendInfo,
   BinaryOp,
   Conv2DInfo,
   DenseGradResult,
@@ -43,6 +44,10 @@ import { valuesOf, wrap } from './storage.js';
  */
 export class CpuBackend implements Backend {
   readonly name = 'cpu';
+
+  info(): BackendInfo {
+    return { name: this.name, threads: 1 };
+  }
 
   write(values: DataArray, _dtype: DType): DataId {
     return wrap(values.slice());

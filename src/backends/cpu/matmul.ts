@@ -1,5 +1,5 @@
 import type { DataArray } from '../../tensor/dtype.js';
-import { sizeOf, stridesOf, type Shape } from '../../tensor/shape.js';
+import { batchOffsets, sizeOf, type Shape } from '../../tensor/shape.js';
 import type { TensorInfo } from '../backend.js';
 import { alloc, valuesOf } from './storage.js';
 
@@ -109,31 +109,6 @@ function operand(x: TensorInfo, transpose: boolean, batchShape: Shape): Operand 
   return transpose
     ? { values: valuesOf(x), offsets, rowStride: 1, colStride: cols }
     : { values: valuesOf(x), offsets, rowStride: cols, colStride: 1 };
-}
-
-/**
- * Element offset, for every output batch index, of the matrix an operand of shape `shape`
- * ([...batch, rows, cols]) contributes: batch axes broadcast (extent 1, or missing, stays put).
- */
-export function batchOffsets(shape: Shape, batchShape: Shape): number[] {
-  const r = shape.length;
-  const matrix = shape[r - 2]! * shape[r - 1]!;
-  const own = shape.slice(0, r - 2);
-  const strides = stridesOf(own);
-  const lead = batchShape.length - own.length;
-  const offsets = new Array<number>(sizeOf(batchShape));
-  for (let t = 0; t < offsets.length; t++) {
-    let rest = t;
-    let index = 0;
-    for (let d = batchShape.length - 1; d >= 0; d--) {
-      const size = batchShape[d]!;
-      const i = rest % size;
-      rest = (rest - i) / size;
-      if (d >= lead && own[d - lead] !== 1) index += i * strides[d - lead]!;
-    }
-    offsets[t] = index * matrix;
-  }
-  return offsets;
 }
 
 /**

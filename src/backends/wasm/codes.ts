@@ -38,7 +38,11 @@ export const UNARY_CODES: Partial<Record<UnaryOp, number>> = {
   sign: 22,
 };
 
-/** Activation codes of the fused dense kernels (assembly/dense.ts). */
+/**
+ * Activation codes of the fused dense kernels (assembly/dense.ts, which cannot import this:
+ * the fused-vs-unfused and denseGrad tests of ./dense.test.ts check its codes against these
+ * for every one of FUSED_ACTIVATIONS).
+ */
 export const FUSED_CODES: Record<FusedActivation, number> = {
   linear: 0,
   relu: 1,

@@ -1,4 +1,9 @@
 import type { DataArray } from '../../tensor/dtype.js';
+import type { Shape } from '../../tensor/shape.js';
+import type { DataId } from '../../tensor/store.js';
+import type { TensorInfo } from '../backend.js';
+import type { KernelHost } from './host.js';
+import { tileInto } from './tile.js';
 
 /** out[at …] = x[from … from + n) for two arrays of the same kind (a memcpy). */
 function copyRun(x: DataArray, from: number, n: number, out: DataArray, at: number): void {
@@ -69,4 +74,52 @@ export function concatInto(
       dst += n;
     });
   }
+}
+
+// The Backend contract's copying kernels (slice and concat: float32 and int32; tile: any
+// dtype). Views are taken after the output's allocation: a growing memory detaches earlier ones.
+
+export function slice(
+  host: KernelHost,
+  x: TensorInfo,
+  begin: readonly number[],
+  size: readonly number[],
+): DataId {
+  return host.run([x], ([xs]) => {
+    const out = host.alloc(x.dtype, size);
+    if (out.size > 0) sliceInto(host.view(xs), x.shape, begin, size, host.view(out));
+    return out;
+  });
+}
+
+export function concat(
+  host: KernelHost,
+  xs: readonly TensorInfo[],
+  axis: number,
+  outShape: Shape,
+): DataId {
+  return host.run(xs, (locals) => {
+    const out = host.alloc(xs[0]!.dtype, outShape);
+    if (out.size > 0) {
+      const views = locals.map((l) => host.view(l));
+      concatInto(
+        views,
+        xs.map((x) => x.shape),
+        axis,
+        host.view(out),
+      );
+    }
+    return out;
+  });
+}
+
+export function tile(host: KernelHost, x: TensorInfo, reps: readonly number[]): DataId {
+  return host.run([x], ([xs]) => {
+    const out = host.alloc(
+      x.dtype,
+      x.shape.map((n, d) => n * reps[d]!),
+    );
+    tileInto(host.view(xs), host.view(out), x.shape, reps);
+    return out;
+  });
 }

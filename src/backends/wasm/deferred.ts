@@ -1,6 +1,6 @@
 import type { DataArray, DType } from '../../tensor/dtype.js';
 import type { DataId } from '../../tensor/store.js';
-import type { Backend } from '../backend.js';
+import type { Backend, BackendInfo } from '../backend.js';
 import { CpuBackend } from '../cpu/index.js';
 import type { WasmKernels } from './loader.js';
 import { WasmData } from './storage.js';
@@ -30,7 +30,7 @@ export class DeferredWasmBackend {
    */
   constructor(
     load: Promise<WasmKernels | string>,
-    make: (kernels: WasmKernels) => Backend & { ready?(): Promise<void> },
+    make: (kernels: WasmKernels) => Backend,
     fail: (reason: string) => void,
   ) {
     for (const key of Object.getOwnPropertyNames(CpuBackend.prototype)) {
@@ -65,31 +65,14 @@ export class DeferredWasmBackend {
     return this.#loaded;
   }
 
-  /** Threads the wasm backend uses for large products (1 until it runs, or without a pool). */
-  get threads(): number {
-    return (this.#wasm as { threads?: number } | undefined)?.threads ?? 1;
-  }
-
-  /** The wasm backend's threadStats() (see WasmBackend), or one thread and no pool until it runs. */
-  threadStats(): { threads: number; workers: number; running: number; jobs: number } {
-    const wasm = this.#wasm as { threadStats?(): ReturnType<DeferredWasmBackend['threadStats']> };
-    return wasm?.threadStats?.() ?? { threads: 1, workers: 0, running: 0, jobs: 0 };
-  }
-
-  /** The build of the kernels running ('relaxed-simd' or 'simd'), undefined until then. */
-  get variant(): string | undefined {
-    return (this.#wasm as { variant?: string } | undefined)?.variant;
-  }
-
-  /** The wasm backend's memoryStats(), undefined until it runs. */
-  memoryStats(): { bytesInUse: number; bytesReserved: number; collections: number } | undefined {
-    const wasm = this.#wasm as { memoryStats?(): ReturnType<DeferredWasmBackend['memoryStats']> };
-    return wasm?.memoryStats?.();
+  /** The info() of the backend running: cpu's until the kernels are ready, then wasm's. */
+  info(): BackendInfo {
+    return (this.#wasm ?? this.#cpu).info();
   }
 
   /** Stops the wasm backend's worker threads, if it has any. */
   close(): void {
-    (this.#wasm as { close?(): void } | undefined)?.close?.();
+    this.#wasm?.close?.();
   }
 
   // DataStore: new values go to the backend running; a handle goes back to the one that made it.

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import type { FusedActivation, TensorInfo } from '../backend.js';
+import { FUSED_ACTIVATIONS, type FusedActivation, type TensorInfo } from '../backend.js';
 import { CpuBackend } from '../cpu/index.js';
 import { WasmBackend } from './index.js';
 import { loadKernels } from './loader.js';
@@ -10,7 +10,8 @@ import { lcg } from '../../../test/helpers.js';
 // The fused dense kernels of the wasm backend: on 2 threads (each applying the bias and
 // activation to its own band of rows) bit for bit the 1-thread result, which is bit for bit
 // the unfused kernels (matmul, add, activation) run one after another; and close to the cpu
-// reference.
+// reference. Run for every one of FUSED_ACTIVATIONS, they are also the check that the activation
+// codes of assembly/dense.ts (which cannot import FUSED_CODES) pick the right functions.
 
 const shared = loadKernels(true, true);
 const skip = typeof shared === 'string' ? shared : false;
@@ -18,8 +19,6 @@ const made: WasmBackend[] = [];
 after(() => {
   for (const be of made) be.close();
 });
-
-const ACTIVATIONS: FusedActivation[] = ['linear', 'relu', 'relu6', 'sigmoid', 'tanh'];
 
 interface Case {
   x: Float32Array;
@@ -85,7 +84,7 @@ test(
       // Two units beyond |z| = 80, where sigmoid's vector blocks take the scalar path.
       c.b[5] = 90;
       c.b[n - 2] = -100;
-      for (const act of ACTIVATIONS) {
+      for (const act of FUSED_ACTIVATIONS) {
         for (const bias of [true, false]) {
           const what = `${m}×${k}·${k}×${n} ${act} ${bias ? 'bias' : 'no bias'}`;
           const jobs = two.threadStats().jobs;
@@ -117,7 +116,7 @@ test('denseGrad: dz and the bias sums against a double-precision oracle', { skip
   ] as const) {
     const yv = lcg(m * n, 5, -7, 7); // y in [-7, 7]: both sides of relu6's clip
     const dyv = lcg(m * n, 6, -1, 1);
-    for (const act of ACTIVATIONS) {
+    for (const act of FUSED_ACTIVATIONS) {
       const d: Record<FusedActivation, (y: number) => number> = {
         linear: () => 1,
         relu: (y) => (y > 0 ? 1 : 0),

@@ -1,4 +1,7 @@
+import type { DataId } from '../../tensor/store.js';
+import type { TensorInfo } from '../backend.js';
 import type { KernelExports } from './codes.js';
+import type { KernelHost } from './host.js';
 import { cut, type WorkerPool } from './pool.js';
 
 /**
@@ -40,4 +43,110 @@ export function gateRows(
   }
   const shares = cut(batch, workers.threads(), 1).map(([from, to]) => args(from, to));
   workers.split(k, kind, shares, true);
+}
+
+/** One LSTM step's gates on float32 (the Backend contract's lstmGates). */
+export function lstmGates(
+  host: KernelHost,
+  z: TensorInfo,
+  c: TensorInfo,
+): { gates: DataId; c: DataId; h: DataId } {
+  return host.run([z, c], ([zs, cs]) => {
+    const gates = host.alloc('float32', z.shape);
+    const cNext = host.alloc('float32', c.shape);
+    const h = host.alloc('float32', c.shape);
+    const [batch, units] = c.shape as [number, number];
+    if (h.size > 0) {
+      const w = 4 * units;
+      gateRows(host.k, () => host.workers(), 'lstmGates', { batch, units }, [
+        [zs.offset, w],
+        [cs.offset, units],
+        [gates.offset, w],
+        [cNext.offset, units],
+        [h.offset, units],
+      ]);
+    }
+    return { gates, c: cNext, h };
+  });
+}
+
+export function lstmGatesGrad(
+  host: KernelHost,
+  gates: TensorInfo,
+  c: TensorInfo,
+  cNext: TensorInfo,
+  dh: TensorInfo,
+  dcNext: TensorInfo,
+): { dz: DataId; dc: DataId } {
+  return host.run([gates, c, cNext, dh, dcNext], ([gs, cs, ns, dhs, dcs]) => {
+    const dz = host.alloc('float32', gates.shape);
+    const dc = host.alloc('float32', c.shape);
+    const [batch, units] = c.shape as [number, number];
+    if (dc.size > 0) {
+      const w = 4 * units;
+      gateRows(host.k, () => host.workers(), 'lstmGatesGrad', { batch, units }, [
+        [gs.offset, w],
+        [cs.offset, units],
+        [ns.offset, units],
+        [dhs.offset, units],
+        [dcs.offset, units],
+        [dz.offset, w],
+        [dc.offset, units],
+      ]);
+    }
+    return { dz, dc };
+  });
+}
+
+/** One GRU step's gates on float32 (the Backend contract's gruGates). */
+export function gruGates(
+  host: KernelHost,
+  x: TensorInfo,
+  inner: TensorInfo,
+  h: TensorInfo,
+): { gates: DataId; h: DataId } {
+  return host.run([x, inner, h], ([xs, is, hs]) => {
+    const gates = host.alloc('float32', x.shape);
+    const hNext = host.alloc('float32', h.shape);
+    const [batch, units] = h.shape as [number, number];
+    if (hNext.size > 0) {
+      const w = 3 * units;
+      gateRows(host.k, () => host.workers(), 'gruGates', { batch, units }, [
+        [xs.offset, w],
+        [is.offset, w],
+        [hs.offset, units],
+        [gates.offset, w],
+        [hNext.offset, units],
+      ]);
+    }
+    return { gates, h: hNext };
+  });
+}
+
+export function gruGatesGrad(
+  host: KernelHost,
+  gates: TensorInfo,
+  inner: TensorInfo,
+  h: TensorInfo,
+  dhNext: TensorInfo,
+): { dx: DataId; dInner: DataId; dh: DataId } {
+  return host.run([gates, inner, h, dhNext], ([gs, is, hs, ds]) => {
+    const dx = host.alloc('float32', gates.shape);
+    const dInner = host.alloc('float32', gates.shape);
+    const dh = host.alloc('float32', h.shape);
+    const [batch, units] = h.shape as [number, number];
+    if (dh.size > 0) {
+      const w = 3 * units;
+      gateRows(host.k, () => host.workers(), 'gruGatesGrad', { batch, units }, [
+        [gs.offset, w],
+        [is.offset, w],
+        [hs.offset, units],
+        [ds.offset, units],
+        [dx.offset, w],
+        [dInner.offset, w],
+        [dh.offset, units],
+      ]);
+    }
+    return { dx, dInner, dh };
+  });
 }

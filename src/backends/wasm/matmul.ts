@@ -1,6 +1,8 @@
-import type { Shape } from '../../tensor/shape.js';
-import { batchOffsets } from '../cpu/matmul.js';
-import type { KernelExports } from './codes.js';
+import { batchOffsets, type Shape } from '../../tensor/shape.js';
+import type { DataId } from '../../tensor/store.js';
+import type { DenseGradResult, FusedActivation, TensorInfo } from '../backend.js';
+import { FUSED_CODES, type KernelExports } from './codes.js';
+import type { KernelHost } from './host.js';
 import { MIN_FLOPS, type WorkerPool } from './pool.js';
 
 export interface MatmulOperands {
@@ -63,4 +65,86 @@ export function wasmMatmul(
     else if (epilogue) k.denseForward(...gemm, epilogue.bias, epilogue.act);
     else k.sgemm(...gemm);
   }
+}
+
+/** The Backend contract's matmul on float32. */
+export function matmul(
+  host: KernelHost,
+  a: TensorInfo,
+  b: TensorInfo,
+  transposeA: boolean,
+  transposeB: boolean,
+  outShape: Shape,
+): DataId {
+  return host.run([a, b], ([as, bs]) => {
+    const out = host.alloc('float32', outShape);
+    wasmMatmul(host.k, () => host.workers(), {
+      a: as.offset,
+      b: bs.offset,
+      c: out.offset,
+      scratch: host.scratch,
+      aShape: a.shape,
+      bShape: b.shape,
+      transposeA,
+      transposeB,
+      outShape,
+    });
+    return out;
+  });
+}
+
+/** sgemm with the bias and activation applied by each thread to its rows (wasmMatmul). */
+export function dense(
+  host: KernelHost,
+  x: TensorInfo,
+  kernel: TensorInfo,
+  bias: TensorInfo | undefined,
+  activation: FusedActivation,
+): DataId {
+  return host.run([x, kernel, bias], ([xs, ks, bs]) => {
+    const outShape = [x.shape[0]!, kernel.shape[1]!];
+    const out = host.alloc('float32', outShape);
+    wasmMatmul(host.k, () => host.workers(), {
+      a: xs.offset,
+      b: ks.offset,
+      c: out.offset,
+      scratch: host.scratch,
+      aShape: x.shape,
+      bShape: kernel.shape,
+      transposeA: false,
+      transposeB: false,
+      outShape,
+      epilogue: { bias: bs?.offset ?? 0, act: FUSED_CODES[activation] },
+    });
+    return out;
+  });
+}
+
+/** The activation's and bias's gradient of dense in one pass (assembly/dense.ts). */
+export function denseGrad(
+  host: KernelHost,
+  y: TensorInfo,
+  dy: TensorInfo,
+  activation: FusedActivation,
+  withBias: boolean,
+): DenseGradResult {
+  return host.run([y, dy], ([ys, dys]) => {
+    const [m, n] = y.shape as [number, number];
+    const dz = host.alloc('float32', y.shape);
+    const dbias = withBias ? host.alloc('float32', [n]) : undefined;
+    const code = FUSED_CODES[activation];
+    // Blocks of columns: each thread sums its bias columns over all rows, in row order.
+    const job = { kind: 'denseGradColumns', n, quantum: 4, elements: m * n } as const;
+    host.range(job, (from, to) => [
+      ys.offset + 4 * from,
+      dys.offset + 4 * from,
+      dz.offset + 4 * from,
+      dbias ? dbias.offset + 4 * from : 0,
+      m,
+      to - from,
+      n,
+      code,
+    ]);
+    return { dz, ...(dbias ? { dbias } : {}) };
+  });
 }

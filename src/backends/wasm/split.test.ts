@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import type { AdamHyper, DenseGradResult, FusedActivation, TensorInfo } from '../backend.js';
+import {
+  FUSED_ACTIVATIONS,
+  type AdamHyper,
+  type DenseGradResult,
+  type TensorInfo,
+} from '../backend.js';
 import type { DataId } from '../../tensor/store.js';
 import { WasmBackend } from './index.js';
 import { loadKernels } from './loader.js';
@@ -267,7 +272,6 @@ test(
   { skip },
   async () => {
     const { two, one } = await backends();
-    const acts: FusedActivation[] = ['linear', 'relu', 'sigmoid', 'tanh'];
     // n not a multiple of 4; one column (the bias sum through the sum kernel); few rows.
     for (const [m, n] of [
       [128, 783],
@@ -277,7 +281,7 @@ test(
       assert.ok(m * n >= MIN_ELEMENTS);
       const y = lcg(m * n, 12, -1, 1);
       const dy = lcg(m * n, 13, -1, 1);
-      for (const act of acts) {
+      for (const act of FUSED_ACTIVATIONS) {
         for (const withBias of [true, false]) {
           const run = (be: WasmBackend): Float32Array[] => {
             const [yt, dyt] = [info(be, y, [m, n]), info(be, dy, [m, n])];

@@ -1,6 +1,6 @@
 /** writeReport: renders the report and writes `dir/index.html` atomically. */
-import { writeFileAtomicSync } from '../../io/atomic.js';
-import { makeDirectorySync } from '../../io/folders.js';
+import { writeFileAtomicSync } from '../../util/atomic.js';
+import { makeDirectorySync } from '../../util/folders.js';
 import { reportNodeApis } from './node.js';
 import { renderReport } from './render.js';
 import type { ReportInput } from './types.js';

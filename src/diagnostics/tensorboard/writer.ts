@@ -1,4 +1,4 @@
-import { makeDirectorySync } from '../../io/folders.js';
+import { makeDirectorySync } from '../../util/folders.js';
 import { encodeEvent, FILE_VERSION, type SummaryValue } from './events.js';
 import type { NodeModules } from './node.js';
 import { frameRecord } from './records.js';

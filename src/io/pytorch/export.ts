@@ -1,9 +1,8 @@
-import { ConfigError, describe } from '../../errors.js';
+import { ConfigError, describe, SerializationError } from '../../errors.js';
 import type { Layer } from '../../layers/layer.js';
 import type { Model } from '../../models/model.js';
 import { transpose } from '../../ops/index.js';
 import { checkBoolean, checkOptionKeys, optionKeys } from '../../validation.js';
-import { SerializationError } from '../errors.js';
 import { encodeSafetensors } from '../safetensors.js';
 import { py, pythonRegularizer } from './layers.js';
 import { torchPlan, torchWeights, type TorchLayerPlan } from './plan.js';

@@ -1,8 +1,7 @@
-import { describe } from '../../errors.js';
+import { describe, SerializationError } from '../../errors.js';
 import type { Layer } from '../../layers/layer.js';
 import { transpose } from '../../ops/index.js';
 import { formatShape, shapesEqual } from '../../tensor/shape.js';
-import { SerializationError } from '../errors.js';
 import { readSafetensors } from '../safetensors.js';
 import { torchPlan, torchWeights } from './plan.js';
 

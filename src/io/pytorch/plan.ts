@@ -1,7 +1,6 @@
-import { describe } from '../../errors.js';
+import { describe, SerializationError } from '../../errors.js';
 import { Layer } from '../../layers/layer.js';
 import { Sequential } from '../../models/sequential.js';
-import { SerializationError } from '../errors.js';
 import {
   pythonRegularizer,
   TORCH_CONVERTERS,

@@ -7,8 +7,7 @@ import {
   checkOptionalNumber,
   optionKeys,
 } from '../../validation.js';
-import { ConfigError } from '../../errors.js';
-import { SerializationError } from '../errors.js';
+import { ConfigError, SerializationError } from '../../errors.js';
 import { TRAIN_PY } from './python-train.js';
 
 /** The fit() settings train.py starts from (its flags override them). */

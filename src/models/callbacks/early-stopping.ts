@@ -10,7 +10,13 @@ import { tensor } from '../../tensor/creation.js';
 import type { DType } from '../../tensor/dtype.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { Callback, badState, stateFields, type Logs } from '../callback.js';
-import { WarnOnce, checkMonitor, missingMonitor, worstValue, type MonitorMode } from './monitor.js';
+import {
+  WarnOnce,
+  checkMonitor,
+  missingMonitor,
+  worstValue,
+  type MonitorMode,
+} from './monitored-quantity.js';
 import { count } from './shared.js';
 
 export interface EarlyStoppingOptions {

@@ -3,7 +3,7 @@
  * behaving as Keras 3 (`keras.callbacks.EarlyStopping`, ...), plus the CallbackList that fit
  * uses to call them. Each factory takes an options object; bad options throw a ConfigError.
  */
-export { resolveMode, type MonitorMode } from './monitor.js';
+export { resolveMode, type MonitorMode } from './monitored-quantity.js';
 export { EarlyStopping, earlyStopping, type EarlyStoppingOptions } from './early-stopping.js';
 export {
   ReduceLROnPlateau,

@@ -1,7 +1,13 @@
 import { checkNumber, checkOptionKeys } from '../../validation.js';
 import type { JsonValue } from '../../serialization.js';
 import { Callback, stateFields, type Logs } from '../callback.js';
-import { WarnOnce, checkMonitor, missingMonitor, worstValue, type MonitorMode } from './monitor.js';
+import {
+  WarnOnce,
+  checkMonitor,
+  missingMonitor,
+  worstValue,
+  type MonitorMode,
+} from './monitored-quantity.js';
 import { count, optimizerOf } from './shared.js';
 
 export interface ReduceLROnPlateauOptions {

@@ -11,7 +11,7 @@ import { withScope } from '../../tensor/scope.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { Variable } from '../../tensor/variable.js';
 import type { Logs } from '../callback.js';
-import type { TrainingState } from '../checkpointing.js';
+import type { TrainingState } from '../checkpoint/state.js';
 import { toTensorList, type DataLike } from '../data.js';
 import type { Model } from '../model.js';
 import { setOwn } from '../../validation.js';

@@ -6,11 +6,11 @@ import type { Logs } from '../callback.js';
 import type { CallbackLike } from '../callbacks/index.js';
 import {
   checkCheckpointOptions,
-  getCheckpointer,
   restoreMetrics,
   type CheckpointOptions,
   type TrainingState,
-} from '../checkpointing.js';
+} from '../checkpoint/state.js';
+import { fileCheckpointer } from '../checkpoint/files.js';
 import { checkPositiveInteger, sampleCount, toTensorList, type DataLike } from '../data.js';
 import type { History } from '../history.js';
 import type { Model } from '../model.js';
@@ -153,7 +153,7 @@ export async function fitDataset(
   );
   const { callbacks, progress } = loop;
   const reader = new StreamReader(dataset);
-  const loaded = checkpoint && (await getCheckpointer().load(checkpoint.dir, model));
+  const loaded = checkpoint && (await fileCheckpointer.load(checkpoint.dir, model));
   let resume = loaded?.state;
   if (loaded) {
     checkSameStream(loaded.state, loaded.where, perEpoch);
@@ -169,7 +169,7 @@ export async function fitDataset(
       tracker,
       dataset: reader.position(),
     });
-    await getCheckpointer().save(checkpoint!.dir, model, state);
+    await fileCheckpointer.save(checkpoint!.dir, model, state);
   };
   try {
     await callbacks.onTrainBegin();

@@ -8,11 +8,11 @@ import type { CallbackLike } from '../callbacks/index.js';
 import {
   checkCheckpointOptions,
   checkSameRun,
-  getCheckpointer,
   restoreMetrics,
   runFingerprint,
   type CheckpointOptions,
-} from '../checkpointing.js';
+} from '../checkpoint/state.js';
+import { fileCheckpointer } from '../checkpoint/files.js';
 import {
   checkPositiveInteger,
   sampleCount,
@@ -182,16 +182,19 @@ export async function fit(
   );
   const { callbacks, progress } = loop;
   // Resuming: weights and optimizer slots now, the rest once the callbacks have begun.
-  const loaded = checkpoint && (await getCheckpointer().load(checkpoint.dir, model));
+  const loaded = checkpoint && (await fileCheckpointer.load(checkpoint.dir, model));
   const data =
     checkpoint &&
-    (await runFingerprint({
-      x: xs,
-      y: ys,
-      sampleWeight: sw,
-      validation: validation && [...validation.xs, ...validation.ys, validation.sw],
-      shuffle,
-    }));
+    (await runFingerprint(
+      {
+        x: xs,
+        y: ys,
+        sampleWeight: sw,
+        validation: validation && [...validation.xs, ...validation.ys, validation.sw],
+        shuffle,
+      },
+      fileCheckpointer.hash,
+    ));
   let resume = loaded?.state;
   if (loaded) {
     checkSameRun(loaded, { samples, batchSize, epochs, data: data! });
@@ -199,7 +202,7 @@ export async function fit(
   }
   const save = async (epoch: number, step: number, shuffleRng: number[], tracker?: Tracker) => {
     const at = { epoch, step, samples, batchSize, data: data!, shuffleRng, tracker };
-    await getCheckpointer().save(checkpoint!.dir, model, loopState(loop, at));
+    await fileCheckpointer.save(checkpoint!.dir, model, loopState(loop, at));
   };
   try {
     await callbacks.onTrainBegin();

@@ -9,7 +9,7 @@ import {
   metricStates,
   restoreCallbacks,
   type TrainingState,
-} from '../checkpointing.js';
+} from '../checkpoint/state.js';
 import { History } from '../history.js';
 import type { Model } from '../model.js';
 import { ProgressLogger } from '../progress.js';

@@ -1,17 +1,17 @@
-import { ConfigError, SerializationError, SinewError, describe } from '../errors.js';
-import type { Metric } from '../metrics/metric.js';
-import type { Layer } from '../layers/layer.js';
-import type { Tensor } from '../tensor/tensor.js';
-import type { JsonValue } from '../serialization.js';
-import { checkOptionKeys, optionKeys, checkString } from '../validation.js';
-import type { Callback } from './callback.js';
-import type { Model } from './model.js';
+import { ConfigError, SerializationError, SinewError, describe } from '../../errors.js';
+import type { Metric } from '../../metrics/metric.js';
+import type { Layer } from '../../layers/layer.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import type { JsonValue } from '../../serialization.js';
+import { checkOptionKeys, optionKeys, checkString } from '../../validation.js';
+import type { Callback } from '../callback.js';
+import type { Model } from '../model.js';
 
 /**
  * fit's `checkpoint` option: the whole training state saved as it goes, and a fit started
- * again with the same arguments resumes from it, bit for bit. models/ never imports io/, so
- * the files are written by a Checkpointer that io/ registers when it is imported (the
- * `sinew` entry point always imports it).
+ * again with the same arguments resumes from it, bit for bit. This file holds the options,
+ * the state and its checks; ./files.ts writes and reads them (Node), ./encoding.ts is the
+ * byte and JSON form, ./verify.ts the hashes and range checks applied at load.
  */
 
 export interface CheckpointOptions {
@@ -46,7 +46,7 @@ export interface TrainingState {
    * The own generators of the model's seeded layers (dropout and gaussianNoise with a seed),
    * in the order of `seededLayers(model)`. Restored by position, as the weights: a model
    * rebuilt in the same process has other automatic names. Checkpoints written before this
-   * field existed lack it (see io/checkpoint.ts).
+   * field existed lack it (see ./files.ts).
    */
   layerRngs: LayerRngState[];
   /** The epoch's running loss means so far: sums weighted by batch size, and the count. */
@@ -132,8 +132,10 @@ export interface RunParts {
   shuffle: boolean;
 }
 
-export async function runFingerprint(parts: RunParts): Promise<RunFingerprint> {
-  const hash = getCheckpointer().hash;
+export async function runFingerprint(
+  parts: RunParts,
+  hash: Checkpointer['hash'],
+): Promise<RunFingerprint> {
   const present = (ts: readonly (Tensor | undefined)[]) => ts.filter((t) => t !== undefined);
   return {
     x: await hash(parts.x),
@@ -144,7 +146,7 @@ export async function runFingerprint(parts: RunParts): Promise<RunFingerprint> {
   };
 }
 
-/** Reads and writes checkpoints; io/ registers the file-backed one. */
+/** Reads and writes checkpoints: ./files.ts is the one fit uses (files on disk, Node). */
 export interface Checkpointer {
   /** A hash of the tensors' dtypes, shapes and values (for runFingerprint). */
   hash(tensors: readonly Tensor[]): Promise<string>;
@@ -163,23 +165,6 @@ export interface LoadedCheckpoint {
   /** The checkpoint's file, named in every error about it. */
   where: string;
   restore(): void;
-}
-
-let checkpointer: Checkpointer | undefined;
-
-/** Plugs in the checkpoint reader/writer (io/checkpoint.ts does at import). */
-export function setCheckpointer(impl: Checkpointer): void {
-  checkpointer = impl;
-}
-
-export function getCheckpointer(): Checkpointer {
-  if (checkpointer === undefined) {
-    throw new ConfigError(
-      "fit: the checkpoint option needs sinew's io module, which was not loaded. Fix: import " +
-        "sinew through its entry point (import * as sn from 'sinew'), which loads it.",
-    );
-  }
-  return checkpointer;
 }
 
 /**
@@ -293,7 +278,7 @@ export function restoreMetrics(
 /**
  * The checkpoint must belong to this fit: same sample count, batch size and fingerprint (data
  * and settings), and an epoch this fit reaches. A version 1 checkpoint has no fingerprint
- * (io/checkpoint.ts warned when loading it).
+ * (./files.ts warned when loading it).
  */
 export function checkSameRun(
   loaded: LoadedCheckpoint,

@@ -1,7 +1,7 @@
-import { describe } from '../errors.js';
-import type { LayerRngState, TrainingState } from '../models/checkpointing.js';
-import type { Tensor } from '../tensor/tensor.js';
-import { damaged, type NamedTensor } from './checkpoint-codec.js';
+import { describe } from '../../errors.js';
+import type { LayerRngState, TrainingState } from './state.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { damaged, type NamedTensor } from './encoding.js';
 
 /**
  * What a checkpoint is checked against before fit resumes from it: the SHA-256 of each file,

@@ -1,16 +1,15 @@
-import { describe } from '../errors.js';
+import { describe, SerializationError } from '../../errors.js';
 import {
   seededLayers,
-  setCheckpointer,
   type Checkpointer,
   type LayerRngState,
   type LoadedCheckpoint,
   type RandomStateLayer,
   type TrainingState,
-} from '../models/checkpointing.js';
-import type { Model } from '../models/model.js';
-import { formatShape, shapesEqual } from '../tensor/shape.js';
-import type { Tensor } from '../tensor/tensor.js';
+} from './state.js';
+import type { Model } from '../model.js';
+import { formatShape, shapesEqual } from '../../tensor/shape.js';
+import type { Tensor } from '../../tensor/tensor.js';
 import {
   LITTLE_ENDIAN,
   damaged,
@@ -19,11 +18,10 @@ import {
   parseExact,
   stringifyExact,
   type NamedTensor,
-} from './checkpoint-codec.js';
-import { writeFileAtomic } from './atomic.js';
-import { checkFinite, checkState, sha256, tensorsSha256 } from './checkpoint-check.js';
-import { makeDirectorySync, probeDirectory } from './folders.js';
-import { SerializationError } from './errors.js';
+} from './encoding.js';
+import { writeFileAtomic } from '../../util/atomic.js';
+import { checkFinite, checkState, sha256, tensorsSha256 } from './verify.js';
+import { makeDirectorySync, probeDirectory } from '../../util/folders.js';
 
 /**
  * fit's checkpoints on disk (Node). A checkpoint directory holds `checkpoint.json` (the
@@ -308,5 +306,3 @@ function matchLayerRngs(
 
 /** The file-backed Checkpointer fit uses for its `checkpoint` option. */
 export const fileCheckpointer: Checkpointer = { save, load, hash: tensorsSha256 };
-
-setCheckpointer(fileCheckpointer);

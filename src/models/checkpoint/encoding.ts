@@ -1,8 +1,7 @@
-import { describe } from '../errors.js';
-import { tensor } from '../tensor/creation.js';
-import type { DType } from '../tensor/dtype.js';
-import type { Tensor } from '../tensor/tensor.js';
-import { SerializationError } from './errors.js';
+import { describe, SerializationError } from '../../errors.js';
+import { tensor } from '../../tensor/creation.js';
+import type { DType } from '../../tensor/dtype.js';
+import type { Tensor } from '../../tensor/tensor.js';
 
 /**
  * The two encodings of a checkpoint: tensors as their exact bytes (every dtype, float64

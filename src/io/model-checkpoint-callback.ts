@@ -6,7 +6,7 @@ import {
   missingMonitor,
   worstValue,
   type MonitorMode,
-} from '../models/callbacks/monitor.js';
+} from '../models/callbacks/monitored-quantity.js';
 import type { JsonValue } from '../serialization.js';
 import {
   checkBoolean,

@@ -1,6 +1,6 @@
 import type * as NodeFs from 'node:fs';
 import type * as NodePath from 'node:path';
-import { SerializationError } from './errors.js';
+import { SerializationError } from '../errors.js';
 import { checkOptionKeys, optionKeys } from '../validation.js';
 
 /**

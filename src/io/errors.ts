@@ -1,2 +1,0 @@
-// SerializationError lives with the other error classes; io/ re-exports it for convenience.
-export { SerializationError } from '../errors.js';
