@@ -154,15 +154,6 @@ export class Model extends Layer {
     return this.call !== Model.prototype.call;
   }
 
-  /**
-   * The Keras masks of the outputs of the latest forward pass (undefined for an output
-   * without one, and for a subclassed model); the loss of a masked output counts only its
-   * unmasked steps (training/batch.ts).
-   */
-  get outputMasks(): (Tensor | undefined)[] {
-    return this.#graph?.lastOutputMasks ?? [];
-  }
-
   call(inputs: LayerInput, options: CallOptions): LayerOutput {
     const graph = this.#graph;
     if (!graph) throw new ConfigError(`${this.describeSelf()} has no layers yet.`);
