@@ -143,3 +143,40 @@ for (const file of docs) {
     }
   });
 }
+
+test('docs/semantics.md: every rule is pinned, and every test it names exists in the file it names', () => {
+  const text = readFileSync(join(docsDir, 'semantics.md'), 'utf8');
+  const squash = (s: string) => s.replace(/\s+/g, ' ');
+  // Rules 1–19, each followed (before the next rule) by a "Pinned by" paragraph.
+  const rules = text.split(/\*\*Rule (\d+)\.\*\*/).slice(1);
+  const numbers = rules.filter((_, i) => i % 2 === 0).map(Number);
+  assert.deepEqual(
+    numbers,
+    Array.from({ length: 19 }, (_, i) => i + 1),
+  );
+  const pins = [...text.matchAll(/\*\*Pinned by\*\*([\s\S]*?)(?:\n\n|$)/g)].map((m) =>
+    squash(m[1]!),
+  );
+  assert.ok(pins.length >= 20, `${pins.length} "Pinned by" paragraphs`);
+  for (const [i, body] of rules.entries()) {
+    if (i % 2 === 1) assert.match(body, /\*\*Pinned by\*\*/, `rule ${rules[i - 1]} names no test`);
+  }
+  let named = 0;
+  for (const pin of pins) {
+    // Each quoted name belongs to the last test file named before it.
+    let file: string | undefined;
+    for (const m of pin.matchAll(/((?:src|test)\/[\w/.-]+\.test\.ts)|"([^"]+)"/g)) {
+      if (m[1] !== undefined) {
+        file = m[1];
+        continue;
+      }
+      const name = m[2]!;
+      assert.ok(file, `no test file before "${name}"`);
+      const source = squash(readFileSync(join(root, file), 'utf8'));
+      const prefix = name.split('...')[0]!.trim();
+      assert.ok(source.includes(prefix), `${file} has no test "${name}"`);
+      named++;
+    }
+  }
+  assert.ok(named >= 40, `${named} test names checked`);
+});
