@@ -4,7 +4,7 @@ import * as sn from '../src/index.js';
 import { assertClose } from './helpers.js';
 
 /**
- * SEMANTICS.md, rule by rule: what kernel and activity regularizers contribute, when, and how
+ * docs/semantics.md, rule by rule: what kernel and activity regularizers contribute, when, and how
  * they are reduced. Expected numbers are worked by hand in the comments.
  */
 
