@@ -296,7 +296,7 @@ export class Model extends Layer {
    * tensors; fit reports their mean over the epoch so far, weighted by batch size, as it does
    * its own loss. Tensors made in the step are released at its end.
    *
-   * The built-in step computes the compiled loss plus every regularization loss (SEMANTICS
+   * The built-in step computes the compiled loss plus every regularization loss (docs/semantics.md
    * rule 13), differentiates it with respect to the trainable weights, applies the gradients
    * with the compiled optimizer, updates the compiled metrics and returns
    * `{ loss, regularization_loss }`. A custom step does the same with sn.valueAndGrads and
