@@ -30,13 +30,16 @@ const backends = (process.env.SINEW_BACKENDS ?? 'wasm,cpu').split(',').filter(Bo
 
 // Suites whose subject is not the Node backend run once, in the last backend pass: the
 // PyTorch export tests (Python does the work; sinew only exports and compares) and the
-// browser tests (the page picks its own backend). Twice would add minutes and check nothing new.
+// browser tests (the page picks its own backend), and the docs test (it reruns the guide's
+// programs, a minute of training, to check the numbers the prose quotes). Twice would add
+// minutes and check nothing new.
 const ONCE = [
   /^test\/torch-/,
   /^test\/playground/,
   /^test\/browser/,
   /^test\/report-browser/,
   /^test\/chromium/,
+  /^test\/docs\.test/,
 ];
 const once = (f) => ONCE.some((re) => re.test(f.split('\\').join('/')));
 

@@ -130,7 +130,7 @@ test('conv models: sn.io.save → sn.io.load and → tf.loadLayersModel predict 
         assert.deepEqual(warnings, [], 'TensorFlow.js can run every layer here');
 
         const back = await sn.io.load(dir);
-        // Regularizers are written in TF.js's L1L2 form (SEMANTICS rule 19): compared by value.
+        // Regularizers are written in TF.js's L1L2 form (docs/semantics.md rule 19): compared by value.
         const withoutPenalties = (m: sn.Model) =>
           m.layers.map((l) =>
             Object.fromEntries(

@@ -10,7 +10,7 @@ import { lcg } from './helpers.js';
  *   - forward outputs of every layer within 1e-5;
  *   - gradients of a loss with weight penalties and an activity penalty within 1e-5 (tfjs
  *     refuses activity regularizers, so its side adds the penalty by hand, divided by the batch
- *     size as SEMANTICS rule 6 says; the weight penalties are written out by hand too).
+ *     size as docs/semantics.md rule 6 says; the weight penalties are written out by hand too).
  * Comparisons are |sinew − tfjs| / max(|tfjs|, 1), as test/tfjs-parity.test.ts. Training
  * parity (20 epochs of fit): test/conv-fit-parity.test.ts.
  *

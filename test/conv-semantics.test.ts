@@ -4,7 +4,7 @@ import * as sn from '../src/index.js';
 import { assertClose } from './helpers.js';
 
 /**
- * SEMANTICS.md on convolution layers (test/semantics.test.ts has the dense versions), with
+ * docs/semantics.md on convolution layers (test/semantics.test.ts has the dense versions), with
  * numbers worked by hand in the comments, and the bad inputs of the conv spec: each error's
  * class and the words that tell the user what happened and what to do.
  */

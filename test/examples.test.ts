@@ -35,7 +35,7 @@ test('the sequence-autoencoder example: MNIST rows through LSTM → repeatVector
   const losses = r.history.loss!;
   assert.equal(losses.length, 2);
   assert.ok(losses[1]! < losses[0]!, `loss ${losses}`);
-  // The activity penalty by hand: l2(1e-3) on the code (the encoder's last state), per SEMANTICS.md
+  // The activity penalty by hand: l2(1e-3) on the code (the encoder's last state), per docs/semantics.md
   // summed over units and divided by the batch size; the 64 validation digits are one batch.
   const { xVal } = mnistRows(128, 64);
   const encoder = model.getLayer('encoder');

@@ -4,7 +4,7 @@ import * as sn from '../src/index.js';
 import { assertClose } from './helpers.js';
 
 /**
- * SEMANTICS.md, rule by rule: what kernel and activity regularizers contribute, when, and how
+ * docs/semantics.md, rule by rule: what kernel and activity regularizers contribute, when, and how
  * they are reduced. Expected numbers are worked by hand in the comments.
  */
 
@@ -206,4 +206,40 @@ test('rules 13 and 14: fit, evaluate and validation all add regularization; Hist
     after.regularization_loss!,
     1e-5,
   );
+});
+
+test('rule 17: kernel_regularizer and bias_regularizer are always written (null when unset), activity_regularizer only when set, coefficients as given', () => {
+  const model = sn.sequential({
+    layers: [
+      sn.layers.dense({ name: 'plain', units: 2, inputShape: [3] }),
+      sn.layers.dense({
+        name: 'penalised',
+        units: 2,
+        kernelRegularizer: sn.regularizers.l2(0.001),
+        activityRegularizer: sn.regularizers.l1(0.3),
+      }),
+    ],
+  });
+  const artifacts = sn.io.toMemory(model, { onWarning: () => {} });
+  const topology = artifacts.modelTopology as {
+    config: { layers: { config: Record<string, unknown> }[] };
+  };
+  const [plain, penalised] = topology.config.layers.map((l) => l.config);
+  assert.equal(plain!.kernel_regularizer, null);
+  assert.equal(plain!.bias_regularizer, null);
+  assert.ok(!('activity_regularizer' in plain!), 'no activity_regularizer key when unset');
+  // Written in TensorFlow.js's L1L2 form (rule 19), with 0.001 as given, not float32-rounded.
+  assert.deepEqual(penalised!.kernel_regularizer, {
+    module: 'keras.regularizers',
+    class_name: 'L1L2',
+    config: { l1: 0, l2: 0.001 },
+    registered_name: null,
+  });
+  assert.equal(penalised!.bias_regularizer, null);
+  assert.deepEqual(penalised!.activity_regularizer, {
+    module: 'keras.regularizers',
+    class_name: 'L1L2',
+    config: { l1: 0.3, l2: 0 },
+    registered_name: null,
+  });
 });

@@ -10,7 +10,7 @@ import { weightBytes } from './fixtures/checkpoint-model.js';
 /**
  * Subclassed models and layers (issue 11, part 1), as Keras 3 and PyTorch users write them:
  * layers kept in fields, arrays and plain objects are the model's, with their weights,
- * penalties (SEMANTICS rules 9–12), summary rows, saved weights and checkpoints; a
+ * penalties (docs/semantics.md rules 9–12), summary rows, saved weights and checkpoints; a
  * `trainStep` override runs inside fit; weights nobody can find are an error. Oracles: sums
  * of squares computed here from the weights' values, hand-computed activity penalties, the
  * values written to disk read back, an uninterrupted run.

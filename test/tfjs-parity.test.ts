@@ -25,7 +25,7 @@ import * as sn from '../src/index.js';
  *  - adam: tfjs adds ε to the bias-corrected √v̂, Keras to √v. The matrix uses ε = 1e-10, where
  *    the two coincide; for ε 1e-7 and 1e-3 the oracle is Keras's rule as a tfjs optimizer.
  *  - evaluate (and val_loss): tfjs leaves the regularization penalties out; Keras (and sinew,
- *    SEMANTICS rule 13) include them. fit's loss includes them in both.
+ *    docs/semantics.md rule 13) include them. fit's loss includes them in both.
  * Not compared here (covered by src/optimizers/tfjs-parity.test.ts against Keras formulas):
  * centered rmsprop (tfjs puts ε inside the subtraction), nadam and amsgrad (not in tfjs).
  * tfjs losses sinew lacks (squaredHinge, categoricalHinge) are out of scope.

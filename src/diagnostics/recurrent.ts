@@ -3,6 +3,7 @@ import type { Layer } from '../layers/layer.js';
 import { LSTMCell } from '../layers/recurrent/cells.js';
 import { RNN } from '../layers/recurrent/rnn.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { SATURATED } from './stats.js';
 import type { GateSaturation } from './types.js';
 
 /**
@@ -58,7 +59,7 @@ export function lstmGateSaturation(
         const block = Math.floor(j / u);
         const v = block === 2 ? Math.tanh(z[j]!) : sigmoid(z[j]!);
         gate[j] = v;
-        const saturated = block === 2 ? Math.abs(v) > 0.99 : v < 0.01 || v > 0.99;
+        const saturated = block === 2 ? SATURATED.tanh(v) : SATURATED.sigmoid(v);
         if (saturated || Number.isNaN(v)) counts[block]!++;
       }
       for (let q = 0; q < u; q++) {

@@ -146,12 +146,22 @@ export function l2Norm(values: Values): number {
   return Math.sqrt(sq);
 }
 
-/** Activations whose saturation is measured, and the test for a saturated value. */
-const SATURATED: Readonly<Record<string, (y: number) => boolean>> = {
+/**
+ * Activations whose saturation is measured, and the test for a saturated value (also used by
+ * the LSTM gate replay of ./recurrent.ts).
+ */
+export const SATURATED = {
   sigmoid: (y) => y < 0.01 || y > 0.99,
   hard_sigmoid: (y) => y < 0.01 || y > 0.99,
   tanh: (y) => Math.abs(y) > 0.99,
-};
+} as const satisfies Readonly<Record<string, (y: number) => boolean>>;
+
+/** The saturation test of `activation`, or undefined when its saturation is not measured. */
+function saturationTest(activation: string | undefined): ((y: number) => boolean) | undefined {
+  return activation !== undefined && Object.hasOwn(SATURATED, activation)
+    ? SATURATED[activation as keyof typeof SATURATED]
+    : undefined;
+}
 
 /** Activations whose dead units are measured (a unit ≤ 0 on every sample has zero gradient). */
 export const RELU_LIKE: readonly string[] = ['relu', 'relu6'];
@@ -162,7 +172,7 @@ export const RELU_LIKE: readonly string[] = ['relu', 'relu6'];
  * saturated. undefined for other activations (and for no values).
  */
 export function saturationFraction(values: Values, activation: string): number | undefined {
-  const test = Object.hasOwn(SATURATED, activation) ? SATURATED[activation] : undefined;
+  const test = saturationTest(activation);
   const data = valuesOf(values);
   if (test === undefined || data.length === 0) return undefined;
   let k = 0;
@@ -275,9 +285,8 @@ export function channelStats(post: Tensor, activation?: string): ChannelStats {
   const positions = h * w;
   const data = post.dataSync();
   const alive = new Array<boolean>(channels).fill(false);
-  const test = activation !== undefined && Object.hasOwn(SATURATED, activation);
   const saturated = new Array<number>(channels).fill(0);
-  const isSaturated = test ? SATURATED[activation]! : undefined;
+  const isSaturated = saturationTest(activation);
   const activePerSample: number[] = [];
   const activeHere = new Array<boolean>(channels);
   for (let b = 0; b < batch; b++) {

@@ -34,7 +34,7 @@ export interface ToMemoryOptions {
    */
   includeOptimizer?: boolean;
   /**
-   * Called with each reason TensorFlow.js will refuse part of the model (SEMANTICS rule 19);
+   * Called with each reason TensorFlow.js will refuse part of the model (docs/semantics.md rule 19);
    * default console.warn. The file is written either way.
    */
   onWarning?: (message: string) => void;

@@ -12,7 +12,7 @@ import { mapKeys, toSnake } from './keys.js';
  * sinew model → Keras JSON topology as TensorFlow.js writes it (snake_case keys,
  * `{ class_name, config }` objects, functional `inbound_nodes` as
  * `[[[layer_name, node_index, tensor_index, {}], ...]]`). Alongside, the reasons
- * TensorFlow.js will refuse parts of it (SEMANTICS rule 19).
+ * TensorFlow.js will refuse parts of it (docs/semantics.md rule 19).
  */
 
 /** What TensorFlow.js 4.22 registers (class names), for the export warnings. */

@@ -24,7 +24,7 @@ export const ACTIVITY_REGULARIZATION_OPTION_KEYS = optionKeys<ActivityRegulariza
 
 /**
  * An identity layer that puts an activity penalty on the tensor passing through it, as
- * Keras's ActivityRegularization (SEMANTICS rule 16):
+ * Keras's ActivityRegularization (docs/semantics.md rule 16):
  *
  *   output = input,   penalty = l1·Σ|x| + l2·Σx²   (divided by the batch size, rule 6)
  *

@@ -29,7 +29,7 @@ test("layer.activityRegularizer = 'l1' after construction applies at the next ca
   const layer = dense();
   layer.activityRegularizer = 'l1';
   assert.ok(layer.activityRegularizer instanceof sn.regularizers.Regularizer);
-  // y = [3, 7]; l1 (0.01) · Σ|y| / batch 2 = 0.01 · 10 / 2 (batchMean, SEMANTICS.md).
+  // y = [3, 7]; l1 (0.01) · Σ|y| / batch 2 = 0.01 · 10 / 2 (batchMean, docs/semantics.md).
   assert.ok(Math.abs(penalty(layer) - 0.05) < 1e-7);
 });
 

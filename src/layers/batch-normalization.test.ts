@@ -225,7 +225,7 @@ test('batchNormalization: gamma and beta regularizers and constraints are attach
   assert.ok(layer.gamma!.constraint instanceof sn.constraints.NonNeg);
   // gamma ones [3]: 0.1·3 = 0.3; beta zeros: 0.
   assertClose(sn.scalar(layer.losses.reduce((a, t) => a + t.item(), 0)), 0.3, 1e-6);
-  layer.gammaRegularizer = sn.regularizers.l2(1); // after build (SEMANTICS rule 10): 1·3
+  layer.gammaRegularizer = sn.regularizers.l2(1); // after build (docs/semantics.md rule 10): 1·3
   assertClose(sn.scalar(layer.losses.reduce((a, t) => a + t.item(), 0)), 3, 1e-6);
 });
 

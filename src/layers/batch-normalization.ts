@@ -144,7 +144,7 @@ export class BatchNormalization extends Layer {
     this.gammaConstraint = getConstraint(options.gammaConstraint);
   }
 
-  /** Settable at any time, also after build (SEMANTICS rule 10). */
+  /** Settable at any time, also after build (docs/semantics.md rule 10). */
   get gammaRegularizer(): Regularizer | undefined {
     return this.weightRegularizer('gamma');
   }

@@ -26,7 +26,7 @@ export const K_SPARSE_OPTION_KEYS = optionKeys<KSparseOptions>()({
 });
 
 /**
- * A k-sparse layer (Makhzani and Frey, 2013; SEMANTICS rule 16): keeps the k largest units of
+ * A k-sparse layer (Makhzani and Frey, 2013; docs/semantics.md rule 16): keeps the k largest units of
  * each sample along the last axis and zeroes the rest.
  *
  *   output = input · mask,   mask = 1 at the k largest entries of each row, else 0

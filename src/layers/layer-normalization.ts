@@ -122,7 +122,7 @@ export class LayerNormalization extends Layer {
     this.gammaConstraint = getConstraint(options.gammaConstraint);
   }
 
-  /** Settable at any time, also after build (SEMANTICS rule 10). */
+  /** Settable at any time, also after build (docs/semantics.md rule 10). */
   get gammaRegularizer(): Regularizer | undefined {
     return this.weightRegularizer('gamma');
   }

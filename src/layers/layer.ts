@@ -37,7 +37,7 @@ import {
  *   - on SymbolicTensors (functional API), builds the layer, records a Node and returns
  *     SymbolicTensors with the output shapes; nothing is computed;
  *   - on Tensors, builds the layer on first use, checks the input against `inputSpec`, runs
- *     `call`, and then applies the ACTIVITY REGULARIZER to every output (SEMANTICS rules 5–9).
+ *     `call`, and then applies the ACTIVITY REGULARIZER to every output (docs/semantics.md rules 5–9).
  *     Activity regularization lives here once; no layer implements it.
  * Weight regularizers are attached to the weights (LayerVariable.regularizer) and evaluated
  * lazily whenever `losses` is read, so they always see the current weights (rule 10).
@@ -433,7 +433,7 @@ export abstract class Layer implements Serializable {
     }
   }
 
-  /** SEMANTICS rules 6–8: divide by the batch size unless the penalty is already a batch mean. */
+  /** docs/semantics.md rules 6–8: divide by the batch size unless the penalty is already a batch mean. */
   #activityPenalty(regularizer: Regularizer, y: Tensor): Tensor {
     const penalty = regularizer.apply(y);
     if (
@@ -542,7 +542,7 @@ export abstract class Layer implements Serializable {
   /**
    * The regularizer of the weight `name`: the variable's own once built (the one source of
    * truth), else the one set for it before build. Backs settable accessors such as
-   * Dense.kernelRegularizer (SEMANTICS rule 10).
+   * Dense.kernelRegularizer (docs/semantics.md rule 10).
    */
   protected weightRegularizer(name: string): Regularizer | undefined {
     const weight = this.#weights.find((w) => w.shortName === name);

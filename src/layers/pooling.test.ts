@@ -8,7 +8,7 @@ import { assertClose } from '../../test/helpers.js';
  * The pooling and upsampling layers against TensorFlow.js 4.22 (cpu backend): forward values
  * per layer within 1e-5, then a small conv-free model with an activity regularizer on its
  * pooling layer (gradients and 20 fit steps; TF.js refuses activity regularizers, so its side
- * adds the penalty by hand, divided by the batch size as SEMANTICS rule 6 says).
+ * adds the penalty by hand, divided by the batch size as docs/semantics.md rule 6 says).
  *
  * Where TF.js departs from Keras the test says so: UpSampling2D 'bilinear' (TF.js has no
  * half-pixel centres; the oracle is tf.image.resizeBilinear with them), keepDims and the 1-D
@@ -230,7 +230,7 @@ function tfjsTwin(kind: 'avg' | 'max', weights: sn.Tensor[]) {
     const pooled = pool.apply(x) as tf.Tensor;
     const y = dense.apply(flatten.apply(pooled)) as tf.Tensor;
     const mse = tf.mean(tf.square(tf.sub(y, tf.tensor(Y, [B, 3]))));
-    // Activity penalty: l2 on the pooled output, divided by the batch size (SEMANTICS rule 6).
+    // Activity penalty: l2 on the pooled output, divided by the batch size (docs/semantics.md rule 6).
     const activity = tf.div(tf.mul(ACTIVITY, tf.sum(tf.square(pooled))), B);
     const kernel = tf.mul(0.02, tf.sum(tf.square(vars[0]!)));
     return tf.addN([mse, activity, kernel]) as tf.Scalar;

@@ -88,7 +88,7 @@ export class PReLU extends Layer {
     this.alphaConstraint = getConstraint(options.alphaConstraint);
   }
 
-  /** Settable at any time, also after build (SEMANTICS rule 10). */
+  /** Settable at any time, also after build (docs/semantics.md rule 10). */
   get alphaRegularizer(): Regularizer | undefined {
     return this.weightRegularizer('alpha');
   }

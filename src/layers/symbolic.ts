@@ -6,7 +6,7 @@ import type { Layer } from './layer.js';
  * layer applied to SymbolicTensors builds itself, records a Node (layer, inputs, outputs) and
  * returns new SymbolicTensors with the output shapes. A Model is the graph of nodes between
  * its inputs and outputs; calling it runs the nodes in order on real tensors. Nothing is
- * computed symbolically, and no regularization is recorded (SEMANTICS rule 5).
+ * computed symbolically, and no regularization is recorded (docs/semantics.md rule 5).
  */
 
 /** A shape whose batch (or any) dimension may be unknown (null). */

@@ -60,9 +60,6 @@ export class Graph {
     this.layers = layers;
   }
 
-  /** The masks of the outputs of the latest run (undefined where an output has none). */
-  lastOutputMasks: (Tensor | undefined)[] = [];
-
   /** Runs the graph on real tensors (one per input, in order). */
   run(values: readonly Tensor[], options: CallOptions, owner: string): Tensor[] {
     if (values.length !== this.inputs.length) {
@@ -102,9 +99,27 @@ export class Graph {
       const outMask = node.layer.computeMask(layerInput, mask);
       if (outMask) masks.set(node.outputs[0]!, outMask);
     }
-    this.lastOutputMasks = this.outputs.map((x) => masks.get(x));
-    return this.outputs.map((x) => computed.get(x)!);
+    const outputs = this.outputs.map((x) => computed.get(x)!);
+    this.outputs.forEach((x, i) => {
+      const mask = masks.get(x);
+      if (mask) OUTPUT_MASKS.set(outputs[i]!, mask);
+    });
+    return outputs;
   }
+}
+
+/**
+ * The Keras mask carried by each model output that has one, keyed by the output tensor itself
+ * (Keras's `_keras_mask`), so the loss reads the mask of exactly the prediction it scores.
+ */
+const OUTPUT_MASKS = new WeakMap<Tensor, Tensor>();
+
+/**
+ * The mask of a model output (undefined when it has none, e.g. the output of a subclassed
+ * model); the loss of a masked output counts only its unmasked steps (training/batch.ts).
+ */
+export function outputMaskOf(output: Tensor): Tensor | undefined {
+  return OUTPUT_MASKS.get(output);
 }
 
 /** Iterative depth-first post-order from the outputs: each node after all nodes it reads. */

@@ -154,15 +154,6 @@ export class Model extends Layer {
     return this.call !== Model.prototype.call;
   }
 
-  /**
-   * The Keras masks of the outputs of the latest forward pass (undefined for an output
-   * without one, and for a subclassed model); the loss of a masked output counts only its
-   * unmasked steps (training/batch.ts).
-   */
-  get outputMasks(): (Tensor | undefined)[] {
-    return this.#graph?.lastOutputMasks ?? [];
-  }
-
   call(inputs: LayerInput, options: CallOptions): LayerOutput {
     const graph = this.#graph;
     if (!graph) throw new ConfigError(`${this.describeSelf()} has no layers yet.`);
@@ -305,7 +296,7 @@ export class Model extends Layer {
    * tensors; fit reports their mean over the epoch so far, weighted by batch size, as it does
    * its own loss. Tensors made in the step are released at its end.
    *
-   * The built-in step computes the compiled loss plus every regularization loss (SEMANTICS
+   * The built-in step computes the compiled loss plus every regularization loss (docs/semantics.md
    * rule 13), differentiates it with respect to the trainable weights, applies the gradients
    * with the compiled optimizer, updates the compiled metrics and returns
    * `{ loss, regularization_loss }`. A custom step does the same with sn.valueAndGrads and

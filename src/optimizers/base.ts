@@ -27,7 +27,7 @@ export interface OptimizerOptions {
   /** A finite number >= 0 (0 leaves the weights as they are), or a schedule evaluated at each step. */
   learningRate?: number | LearningRateSchedule;
   /**
-   * Decoupled weight decay (SEMANTICS.md rule 15): before the gradient step each variable is
+   * Decoupled weight decay (docs/semantics.md rule 15): before the gradient step each variable is
    * shrunk by `w ← w − lr·weightDecay·w`. Not the same as an l2 regularizer, whose gradient
    * an adaptive optimizer rescales. Default: none (AdamW: 0.004).
    */

@@ -19,7 +19,7 @@ import { ConfigError, describe } from '../errors.js';
 import { isPlainObject, unknownOption, unknownOptionError } from '../validation.js';
 
 /**
- * The factories users call (SEMANTICS.md rules 2–3). Each takes a number or an options
+ * The factories users call (docs/semantics.md rules 2–3). Each takes a number or an options
  * object: `l2(0.01)` and `l2({ l2: 0.01 })` are the same; a bad coefficient or an unknown
  * option throws a ConfigError naming the regularizer, the argument and the value.
  */

@@ -14,7 +14,7 @@ const NOT_SERIALIZABLE =
   'and static fromConfig(config), and register it with sn.serialization.registerClass(MyPenalty).';
 
 /**
- * A plain function `(x) => scalar` used as a regularizer (SEMANTICS.md rule 1). Its reduction
+ * A plain function `(x) => scalar` used as a regularizer (docs/semantics.md rule 1). Its reduction
  * is 'sum' (a layer divides an activity penalty by the batch size). It cannot be serialized.
  */
 export class FunctionRegularizer extends Regularizer {

@@ -16,7 +16,7 @@ regularizerRegistry.register(OrthogonalRegularizer);
 regularizerRegistry.register(KLSparsity, 'sinew>KLSparsity');
 regularizerRegistry.register(FunctionRegularizer);
 
-/** The strings accepted where a regularizer is (SEMANTICS.md rule 4), with their defaults. */
+/** The strings accepted where a regularizer is (docs/semantics.md rule 4), with their defaults. */
 const BY_NAME = {
   l1: () => l1(),
   l2: () => l2(),

@@ -1,4 +1,4 @@
-// sn.regularizers: penalties on weights and activations (SEMANTICS.md section 2).
+// sn.regularizers: penalties on weights and activations (docs/semantics.md section 2).
 export { Regularizer, type RegularizerFunction, type RegularizerReduction } from './regularizer.js';
 export { L1, L1L2, L2, type L1Options, type L1L2Options, type L2Options } from './l1l2.js';
 export {

@@ -17,7 +17,7 @@ const EXAMPLE = 'sn.regularizers.klSparsity({ rho: 0.05, beta: 3 })';
 const CLIP = 1e-7;
 
 /**
- * KL sparsity for activations in (0, 1), such as sigmoid codes (SEMANTICS.md rule 2):
+ * KL sparsity for activations in (0, 1), such as sigmoid codes (docs/semantics.md rule 2):
  * `ρ̂_j` = mean of unit j over the batch (axis 0; for rank > 2, over every axis but the last),
  * clipped to [1e-7, 1 − 1e-7]; penalty = `β · Σ_j [ρ log(ρ/ρ̂_j) + (1−ρ) log((1−ρ)/(1−ρ̂_j))]`.
  * Its value is already a batch statistic, so it declares `reduction: 'batchMean'` and a layer

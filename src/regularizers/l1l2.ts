@@ -26,7 +26,7 @@ export interface L1L2Options {
 }
 export const L1L2_OPTION_KEYS = optionKeys<L1L2Options>()({ l1: true, l2: true });
 
-/** `l1·Σ|x|`, as Keras's L1 (SEMANTICS.md rule 2). */
+/** `l1·Σ|x|`, as Keras's L1 (docs/semantics.md rule 2). */
 export class L1 extends Regularizer {
   static readonly className = 'L1';
   readonly l1: number;
@@ -51,7 +51,7 @@ export class L1 extends Regularizer {
   }
 }
 
-/** `l2·Σx²`, as Keras's L2: no ½, so the gradient is `2·l2·x` (SEMANTICS.md rule 2). */
+/** `l2·Σx²`, as Keras's L2: no ½, so the gradient is `2·l2·x` (docs/semantics.md rule 2). */
 export class L2 extends Regularizer {
   static readonly className = 'L2';
   readonly l2: number;

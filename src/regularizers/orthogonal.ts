@@ -21,7 +21,7 @@ export const ORTHOGONAL_OPTION_KEYS = optionKeys<OrthogonalOptions>()({ factor: 
 const EXAMPLE = "sn.regularizers.orthogonal({ factor: 0.01, mode: 'rows' })";
 
 /**
- * Keras's OrthogonalRegularizer (SEMANTICS.md rule 2): normalise each row (or column) of a
+ * Keras's OrthogonalRegularizer (docs/semantics.md rule 2): normalise each row (or column) of a
  * matrix by `x / sqrt(max(Σx², 1e-14))`, take the Gram matrix P of the unit vectors, zero its
  * diagonal; penalty = `factor · 0.5 · Σ|P_ij| / (n(n−1)/2)`, i.e. factor × the mean |cosine|
  * over distinct pairs. Rank-2 input only. With a single row (no pairs) the penalty is 0

@@ -2,7 +2,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { ConfigDict, Serializable } from '../serialization.js';
 
 /**
- * How a layer reduces an activity penalty over the batch (SEMANTICS.md rules 6–8):
+ * How a layer reduces an activity penalty over the batch (docs/semantics.md rules 6–8):
  * 'sum' means apply() sums over every element, so the layer divides by the batch size;
  * 'batchMean' means apply() already returns a batch statistic (klSparsity), so it does not.
  */

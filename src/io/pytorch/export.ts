@@ -75,7 +75,7 @@ export function generatedBy(what: string): string {
  * Writes `model` as a PyTorch program into the folder `dir`:
  *
  * - `model.py`: an `nn.Module` (class Model; load_model() gives it with the weights) with the
- *   same layers and sinew's regularization contract (SEMANTICS.md) written out in plain
+ *   same layers and sinew's regularization contract (docs/semantics.md) written out in plain
  *   PyTorch: kernel, bias and activity penalties, klSparsity's batch mean, the k-sparse layer,
  *   activityRegularizerReduction, frozen layers not penalised; `regularization_losses()`
  *   names each term as `model.regularizationLosses()` does ('encoder/kernel').

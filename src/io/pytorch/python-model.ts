@@ -1,6 +1,6 @@
 /**
  * The fixed part of the generated model.py: plain PyTorch modules for sinew's layers and
- * regularizers with the formulas of SEMANTICS.md, and a safetensors reader and writer in pure
+ * regularizers with the formulas of docs/semantics.md, and a safetensors reader and writer in pure
  * Python (PyTorch 1.13 reads no safetensors, and the `safetensors` package may be missing).
  * The model-specific part (the Model class) is written after it by export.ts.
  */

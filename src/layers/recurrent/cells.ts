@@ -138,7 +138,7 @@ const serialize = <T extends { getConfig(): ConfigDict }>(
 
 /**
  * The base of the built-in cells: weights kernel [features, gates·units], recurrent_kernel
- * [units, gates·units] and bias, with settable regularizers (SEMANTICS rule 10), and the
+ * [units, gates·units] and bias, with settable regularizers (docs/semantics.md rule 10), and the
  * split of a step into `projectInputs` (all steps at once) and `step`.
  */
 export abstract class ProjectedCell extends Layer {

@@ -102,7 +102,7 @@ export class Embedding extends Layer {
         : size('inputLength', options.inputLength);
   }
 
-  /** Settable at any time, also after build (SEMANTICS rule 10). */
+  /** Settable at any time, also after build (docs/semantics.md rule 10). */
   get embeddingsRegularizer(): Regularizer | undefined {
     return this.weightRegularizer('embeddings');
   }

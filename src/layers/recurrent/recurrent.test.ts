@@ -7,7 +7,7 @@ import { lcg } from '../../../test/helpers.js';
  * Recurrent layers: float64 gradients through time against central finite differences (every
  * weight element and the input, sequence length 5, masked steps included), GRU with
  * resetAfter (Keras only, TF.js has none) against a plain-number loop, Keras's mask and
- * dropout rules, SEMANTICS rules with hand-computed penalties, and the typed errors of bad
+ * dropout rules, docs/semantics.md rules with hand-computed penalties, and the typed errors of bad
  * input. TF.js parity on the same weights is in test/recurrent-tfjs.test.ts.
  */
 

@@ -13,6 +13,7 @@ import type { Variable } from '../../tensor/variable.js';
 import type { Logs } from '../callback.js';
 import type { TrainingState } from '../checkpoint/state.js';
 import { toTensorList, type DataLike } from '../data.js';
+import { outputMaskOf } from '../graph.js';
 import type { Model } from '../model.js';
 import { setOwn } from '../../validation.js';
 import type { Compiled } from './compile.js';
@@ -65,9 +66,8 @@ export function batchLoss(
       `${model.describeSelf()} has ${predictions.length} output(s) (${compiled.outputNames.join(', ')}) but ${ys.length} target tensor(s) were given.`,
     );
   }
-  const masks = model.outputMasks;
   const outputLosses = predictions.map((p, i) =>
-    computeLoss(compiled.losses[i]!, ys[i]!, p, maskedWeight(masks[i], p, sampleWeight)),
+    computeLoss(compiled.losses[i]!, ys[i]!, p, maskedWeight(outputMaskOf(p), p, sampleWeight)),
   );
   const data = addN(
     outputLosses.map((l, i) =>

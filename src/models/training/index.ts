@@ -1,6 +1,6 @@
 /**
  * compile, fit, evaluate, predict, trainOnBatch, testOnBatch. One formula everywhere
- * (SEMANTICS rule 13): total loss = Σ_outputs lossWeight · mean data loss + Σ model.losses
+ * (docs/semantics.md rule 13): total loss = Σ_outputs lossWeight · mean data loss + Σ model.losses
  * (every activity penalty of the pass and every weight penalty). Logs report `loss` (the
  * total) and `regularization_loss` (the second sum), for training and validation alike.
  */

@@ -70,7 +70,7 @@ export function fitStep(
 }
 
 /**
- * The built-in step: the compiled loss plus every regularization loss (SEMANTICS rule 13),
+ * The built-in step: the compiled loss plus every regularization loss (docs/semantics.md rule 13),
  * its gradients with respect to the trainable weights, one optimizer step, the compiled
  * metrics (inside fit); returns `{ loss, regularization_loss }` (and each output's loss).
  */
