@@ -167,9 +167,8 @@ export class Registry<T extends Serializable> {
       const make = Object.hasOwn(byName, name) ? byName[name] : undefined;
       if (make) return make();
       if (options.classNames && this.has(id)) return this.get(id).fromConfig({});
-      const classes = options.classNames ? ` (or a class name: ${this.names().join(', ')})` : '';
       throw new ConfigError(
-        `Unknown ${this.kind} ${describe(id)}; use one of ${this.#quoted(byName)}${classes}. ${fix}`,
+        `Unknown ${this.kind} ${describe(id)}; use one of ${this.#accepted(options)}. ${fix}`,
       );
     }
     if (typeof id === 'object') {
@@ -182,15 +181,18 @@ export class Registry<T extends Serializable> {
     }
     const fn = options.fromFunction ? `, a function ${options.functionForm ?? ''}`.trimEnd() : '';
     throw new ConfigError(
-      `${owner}: expected a ${this.kind}${fn}, a name (${this.#quoted(byName)}) or a config ` +
+      `${owner}: expected a ${this.kind}${fn}, a name (${this.#accepted(options)}) or a config ` +
         `{ className, config }, received ${describe(id)}. ${fix}`,
     );
   }
 
-  #quoted(byName: Readonly<Record<string, unknown>>): string {
-    return Object.keys(byName)
-      .map((n) => `'${n}'`)
-      .join(', ');
+  /** The accepted names, quoted: byName's, then (with classNames) the registered ones. */
+  #accepted(options: ResolveOptions<T>): string {
+    const names = Object.keys(options.byName ?? {});
+    const quoted = (list: string[]): string => list.map((n) => `'${n}'`).join(', ');
+    if (!options.classNames) return quoted(names);
+    if (names.length === 0) return quoted(this.names());
+    return `${quoted(names)} (or a class name: ${this.names().join(', ')})`;
   }
 }
 

@@ -1,4 +1,4 @@
-import { Activation, activationName } from '../activations/activation.js';
+import { Activation, activationName } from '../activations/index.js';
 import { valueAndGrads, type Gradients } from '../autograd/gradients.js';
 import { noGrad } from '../autograd/tape.js';
 import type { Layer, LayerVariable } from '../layers/layer.js';

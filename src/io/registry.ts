@@ -1,4 +1,4 @@
-import { Activation, activationRegistry } from '../activations/activation.js';
+import { Activation, activationRegistry } from '../activations/index.js';
 import { Constraint, constraintRegistry } from '../constraints/index.js';
 import { ConfigError, describe } from '../errors.js';
 import { Initializer, initializerRegistry } from '../initializers/index.js';

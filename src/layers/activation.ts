@@ -4,7 +4,7 @@ import {
   getActivation,
   type Activation as ActivationFn,
   type ActivationIdentifier,
-} from '../activations/activation.js';
+} from '../activations/index.js';
 import type { ConfigDict } from '../serialization.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Layer, type LayerInput, type LayerOptions, LAYER_OPTION_KEY_SET } from './layer.js';

@@ -1,6 +1,6 @@
 import { readDataFormat, writeDataFormat } from './data-format.js';
-import { getActivation, activationName, type Activation } from '../activations/activation.js';
-import type { ActivationIdentifier } from '../activations/activation.js';
+import { getActivation, activationName, type Activation } from '../activations/index.js';
+import type { ActivationIdentifier } from '../activations/index.js';
 import type { Constraint } from '../constraints/constraint.js';
 import {
   constraintRegistry,

@@ -9,7 +9,7 @@ import {
   getActivation,
   type Activation,
   type ActivationIdentifier,
-} from '../activations/activation.js';
+} from '../activations/index.js';
 import type { FusedActivation } from '../backends/backend.js';
 import type { Constraint } from '../constraints/constraint.js';
 import {

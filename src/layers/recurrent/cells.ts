@@ -3,7 +3,7 @@ import {
   getActivation,
   type Activation,
   type ActivationIdentifier,
-} from '../../activations/activation.js';
+} from '../../activations/index.js';
 import type { Constraint } from '../../constraints/constraint.js';
 import {
   constraintRegistry,
