@@ -79,6 +79,8 @@ export interface ResolveOptions<T> {
   fromFunction?: (fn: (...args: never[]) => unknown) => T;
   /** The function form accepted, for messages: '(x) => scalar'. */
   functionForm?: string;
+  /** Whether undefined and null are refused (else they resolve to undefined). */
+  required?: boolean;
   /** The way out, ending every message: 'For other coefficients use a factory, e.g. ...'. */
   fix: string;
 }
@@ -141,15 +143,18 @@ export class Registry<T extends Serializable> {
   }
 
   /**
-   * What every family's `getX(id)` does: undefined/null → undefined; an instance of the base
+   * What every family's `getX(id)` does: undefined/null → undefined (an error if
+   * `required`); an instance of the base
    * class → itself; a plain function → `fromFunction(fn)` (a class is refused: pass an
    * instance); a name in `byName` (or a registered class name, with `classNames`) → a new
    * default instance; `{ className, config }` or Keras's `{ class_name, config }` → a new
    * instance from the config. Anything else is a ConfigError saying what was received, what
    * is accepted (the names listed) and `fix`.
    */
+  resolve(id: unknown, options: ResolveOptions<T> & { required: true }): T;
+  resolve(id: unknown, options: ResolveOptions<T>): T | undefined;
   resolve(id: unknown, options: ResolveOptions<T>): T | undefined {
-    if (id === undefined || id === null) return undefined;
+    if ((id === undefined || id === null) && !options.required) return undefined;
     if (id instanceof this.base) return id;
     const { owner, byName = {}, fix } = options;
     if (typeof id === 'function') {
@@ -171,7 +176,7 @@ export class Registry<T extends Serializable> {
         `Unknown ${this.kind} ${describe(id)}; use one of ${this.#accepted(options)}. ${fix}`,
       );
     }
-    if (typeof id === 'object') {
+    if (typeof id === 'object' && id !== null) {
       const obj = id as { className?: unknown; class_name?: unknown; config?: unknown };
       const className = obj.className ?? obj.class_name;
       const config = obj.config ?? {};

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as sn from '../src/index.js';
 import { activationRegistry } from '../src/activations/index.js';
 import { layerRegistry } from '../src/layers/index.js';
-import { lossRegistry } from '../src/losses/loss.js';
+import { lossRegistry } from '../src/losses/index.js';
 import type { Registry, Serializable } from '../src/serialization.js';
 
 /**

@@ -3,7 +3,7 @@ import { Constraint, constraintRegistry } from '../constraints/index.js';
 import { ConfigError, describe } from '../errors.js';
 import { Initializer, initializerRegistry } from '../initializers/index.js';
 import { Layer, layerRegistry } from '../layers/index.js';
-import { Loss, lossRegistry } from '../losses/loss.js';
+import { Loss, lossRegistry } from '../losses/index.js';
 import { Optimizer } from '../optimizers/base.js';
 import { optimizerRegistry } from '../optimizers/registry.js';
 import { Regularizer, regularizerRegistry } from '../regularizers/index.js';

@@ -1,6 +1,6 @@
 import { describe } from '../errors.js';
-import type { Loss } from '../losses/base.js';
-import { LossFunctionWrapper, lossRegistry } from '../losses/loss.js';
+import type { Loss } from '../losses/loss.js';
+import { LossFunctionWrapper, lossRegistry } from '../losses/index.js';
 import type { Model } from '../models/model.js';
 import type { CompileOptions } from '../models/training/index.js';
 import { optimizerRegistry } from '../optimizers/registry.js';

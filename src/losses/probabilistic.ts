@@ -5,14 +5,14 @@ import { noGrad } from '../autograd/tape.js';
 import type { ConfigDict } from '../serialization.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { EPSILON, Loss, alignTargets, checkReduction } from './base.js';
-import { checkSmoothing, floatPrediction, meanLastAxis, toTensorChecked } from './base.js';
+import { EPSILON, Loss, alignTargets, checkReduction } from './loss.js';
+import { checkSmoothing, floatPrediction, meanLastAxis, toTensorChecked } from './loss.js';
 import {
   LOSS_OPTION_KEYS,
   LOSS_OPTION_KEY_SET,
   type BuiltinLoss,
   type LossOptions,
-} from './base.js';
+} from './loss.js';
 import {
   checkBoolean,
   checkName,

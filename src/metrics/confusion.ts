@@ -1,5 +1,5 @@
 import { ConfigError, describe } from '../errors.js';
-import { EPSILON, alignTargets } from '../losses/base.js';
+import { EPSILON, alignTargets } from '../losses/loss.js';
 import { noGrad } from '../autograd/tape.js';
 import type { ConfigDict, JsonValue } from '../serialization.js';
 import type { Tensor } from '../tensor/tensor.js';

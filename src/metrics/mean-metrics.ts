@@ -1,6 +1,6 @@
 import { ConfigError, ShapeError, describe } from '../errors.js';
 import { argMax, cast, equal, greater, reshape } from '../ops/index.js';
-import { alignTargets, floatPrediction } from '../losses/base.js';
+import { alignTargets, floatPrediction } from '../losses/loss.js';
 import { MeanAbsoluteError as MaeLoss, MeanSquaredError as MseLoss } from '../losses/regression.js';
 import type { ConfigDict, JsonValue } from '../serialization.js';
 import { toTensor } from '../tensor/creation.js';

@@ -1,6 +1,6 @@
 import { ConfigError, describe } from '../errors.js';
-import type { Loss } from '../losses/base.js';
-import { lossRegistry } from '../losses/loss.js';
+import type { Loss } from '../losses/loss.js';
+import { lossRegistry } from '../losses/get.js';
 import { BinaryCrossentropy, SparseCategoricalCrossentropy } from '../losses/probabilistic.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { MeanMetricWrapper, Metric, type MetricFunction } from './base.js';

@@ -1,6 +1,6 @@
 import { noGrad } from '../../autograd/tape.js';
 import { ConfigError, describe } from '../../errors.js';
-import { getLoss, type Loss } from '../../losses/loss.js';
+import { getLoss, type Loss } from '../../losses/index.js';
 import { getMetric, type Metric } from '../../metrics/metric.js';
 import { getOptimizer, type Optimizer } from '../../optimizers/optimizer.js';
 import type { SymbolicShape } from '../../layers/symbolic.js';
