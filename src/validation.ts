@@ -81,7 +81,7 @@ export function setOwn<T>(record: Record<string, T>, key: string, value: T): voi
 //     constructor checks and fromConfig uses;
 //   - optimizers: OPTIMIZER_OPTION_KEY_SET (optimizers/base.ts) spread into each optimizer's;
 //   - losses and metrics: LOSS_OPTION_KEY_SET, METRIC_OPTION_KEY_SET (losses/loss.ts,
-//     metrics/base.ts); model methods: COMPILE_, FIT_, EVALUATE_, PREDICT_OPTION_KEYS, ...
+//     metrics/metric.ts); model methods: COMPILE_, FIT_, EVALUATE_, PREDICT_OPTION_KEYS, ...
 //     (models/training/, FIT_DATASET_OPTION_KEYS in fit-dataset.ts); ops: the `keys`
 //     argument of checkOptions (ops/op.ts);
 //   - data and io: CSV_CONFIG_KEYS and COLUMN_CONFIG_KEYS (data/csv.ts), SHUFFLE_OPTION_KEYS

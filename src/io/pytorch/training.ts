@@ -1,4 +1,4 @@
-import { getMetric } from '../../metrics/metric.js';
+import { getMetric } from '../../metrics/index.js';
 import type { Model } from '../../models/model.js';
 import {
   checkBoolean,
