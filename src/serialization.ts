@@ -36,8 +36,14 @@ export interface SerializableClass<T> {
   fromConfig(config: ConfigDict): T;
 }
 
-/** A class of a family: constructible (maybe abstract) from an options object. */
-export type FamilyClass<T> = abstract new (...args: never[]) => T;
+/** A class of a family, by its prototype (a base class may be abstract, its constructor protected). */
+export type FamilyClass<T> = { readonly prototype: T };
+
+/** Whether `value` is an instance of `cls` (as `instanceof`, for any FamilyClass). */
+export function isInstance<T>(cls: FamilyClass<T>, value: unknown): value is T {
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return false;
+  return Object.prototype.isPrototypeOf.call(cls.prototype, value);
+}
 
 export function isSerializedObject(value: unknown): value is SerializedObject {
   return (
@@ -58,11 +64,11 @@ export function isSerializedObject(value: unknown): value is SerializedObject {
  */
 export function fromConfigDefault<T>(
   cls: FamilyClass<T> & { readonly optionKeys?: readonly string[] },
-  config: ConfigDict,
+  config: Readonly<Record<string, unknown>>,
 ): T {
   const keys = Object.hasOwn(cls, 'optionKeys') ? cls.optionKeys : undefined;
   const options = withoutNulls(keys === undefined ? config : pickOptions(config, keys));
-  return new (cls as new (options: ConfigDict) => T)(options);
+  return new (cls as new (options: Record<string, unknown>) => T)(options);
 }
 
 /** How a family's `getX(id)` resolves what a user passes (see Registry.resolve). */
@@ -155,11 +161,10 @@ export class Registry<T extends Serializable> {
   resolve(id: unknown, options: ResolveOptions<T>): T | undefined;
   resolve(id: unknown, options: ResolveOptions<T>): T | undefined {
     if ((id === undefined || id === null) && !options.required) return undefined;
-    if (id instanceof this.base) return id;
+    if (isInstance(this.base, id)) return id;
     const { owner, byName = {}, fix } = options;
     if (typeof id === 'function') {
-      const proto: unknown = (id as { prototype?: unknown }).prototype;
-      if (proto instanceof this.base) {
+      if (isInstance(this.base, id.prototype)) {
         throw new ConfigError(
           `${owner}: received the class ${id.name}, not an instance; pass new ${id.name}(...) ` +
             `instead. ${fix}`,

@@ -248,4 +248,5 @@ export const NO_OPTIONS: Record<string, string> = {
   'diagnostics.channelStats': '(post, activation): a feature map and its activation name',
   // Pluggable families (one recipe)
   'serialization.fromConfigDefault': '(class, config): the default fromConfig of a family',
+  'serialization.isInstance': '(class, value)',
 };

@@ -4,8 +4,8 @@ import { ConfigError, describe } from '../errors.js';
 import { Initializer, initializerRegistry } from '../initializers/index.js';
 import { Layer, layerRegistry } from '../layers/index.js';
 import { Loss, lossRegistry } from '../losses/index.js';
-import { Optimizer } from '../optimizers/base.js';
-import { optimizerRegistry } from '../optimizers/registry.js';
+import { Optimizer } from '../optimizers/optimizer.js';
+import { optimizerRegistry } from '../optimizers/get.js';
 import { Regularizer, regularizerRegistry } from '../regularizers/index.js';
 import type { Registry, Serializable, SerializableClass } from '../serialization.js';
 

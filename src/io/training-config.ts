@@ -3,7 +3,7 @@ import type { Loss } from '../losses/loss.js';
 import { LossFunctionWrapper, lossRegistry } from '../losses/index.js';
 import type { Model } from '../models/model.js';
 import type { CompileOptions } from '../models/training/index.js';
-import { optimizerRegistry } from '../optimizers/registry.js';
+import { optimizerRegistry } from '../optimizers/get.js';
 import type { ConfigDict, JsonValue } from '../serialization.js';
 import { fail, type RebuildContext } from './from-json.js';
 import { mapKeys, toCamel, toSnake } from './keys.js';

@@ -11,8 +11,8 @@ import { Nadam, type NadamOptions } from './nadam.js';
 import { RMSprop, type RMSpropOptions } from './rmsprop.js';
 import { SGD, type SGDOptions } from './sgd.js';
 
-export { Optimizer, Slots, type GradientsInput, type OptimizerOptions } from './base.js';
-export { getOptimizer, optimizerRegistry } from './registry.js';
+export { Optimizer, Slots, type GradientsInput, type OptimizerOptions } from './optimizer.js';
+export { getOptimizer, optimizerRegistry, type OptimizerIdentifier } from './get.js';
 export { Adagrad, Adam, AdamW, Adamax, Nadam, RMSprop, SGD };
 export type {
   AdagradOptions,
