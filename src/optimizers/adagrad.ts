@@ -3,7 +3,12 @@ import type { ConfigDict } from '../serialization.js';
 import { fill } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
-import { OPTIMIZER_OPTION_KEY_SET, Optimizer, type OptimizerOptions, type Slots } from './optimizer.js';
+import {
+  OPTIMIZER_OPTION_KEY_SET,
+  Optimizer,
+  type OptimizerOptions,
+  type Slots,
+} from './optimizer.js';
 import { checkNumber, optionKeys } from '../validation.js';
 
 export interface AdagradOptions extends OptimizerOptions {

@@ -2,7 +2,12 @@ import { add, div, maximum, mul, sqrt, square, sub } from '../ops/index.js';
 import { adamUpdate, fusable } from '../ops/optimizer.js';
 import type { ConfigDict } from '../serialization.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { OPTIMIZER_OPTION_KEY_SET, Optimizer, type OptimizerOptions, type Slots } from './optimizer.js';
+import {
+  OPTIMIZER_OPTION_KEY_SET,
+  Optimizer,
+  type OptimizerOptions,
+  type Slots,
+} from './optimizer.js';
 import { checkBoolean, checkNumber, optionKeys } from '../validation.js';
 
 export interface AdamOptions extends OptimizerOptions {

@@ -2,7 +2,12 @@ import { abs, add, div, maximum, mul, sub } from '../ops/index.js';
 import type { ConfigDict } from '../serialization.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { checkBetas } from './adam.js';
-import { OPTIMIZER_OPTION_KEY_SET, Optimizer, type OptimizerOptions, type Slots } from './optimizer.js';
+import {
+  OPTIMIZER_OPTION_KEY_SET,
+  Optimizer,
+  type OptimizerOptions,
+  type Slots,
+} from './optimizer.js';
 import { optionKeys } from '../validation.js';
 
 export interface AdamaxOptions extends OptimizerOptions {

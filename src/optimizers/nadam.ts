@@ -4,7 +4,12 @@ import type { ConfigDict } from '../serialization.js';
 import { scalar } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { checkBetas } from './adam.js';
-import { OPTIMIZER_OPTION_KEY_SET, Optimizer, type OptimizerOptions, type Slots } from './optimizer.js';
+import {
+  OPTIMIZER_OPTION_KEY_SET,
+  Optimizer,
+  type OptimizerOptions,
+  type Slots,
+} from './optimizer.js';
 import { optionKeys } from '../validation.js';
 
 export interface NadamOptions extends OptimizerOptions {

@@ -5,7 +5,6 @@ import {
   fromConfigDefault,
   withoutNulls,
   type ConfigDict,
-  type SerializableClass,
   type Serializable,
 } from '../serialization.js';
 import { scalar, zerosLike } from '../tensor/creation.js';
@@ -403,8 +402,7 @@ export abstract class Optimizer implements Serializable {
    * schedule rebuilt (optionsFromConfig).
    */
   static fromConfig(config: ConfigDict): Optimizer {
-    const cls: Partial<SerializableClass<Optimizer>> & { name: string } = this;
-    return fromConfigDefault(this, this.optionsFromConfig(config, cls.className ?? cls.name));
+    return fromConfigDefault(this, this.optionsFromConfig(config, classNameOf(this)));
   }
 
   /** A config dict (from getConfig or a Keras file, camelCase) as constructor options. */
@@ -513,4 +511,9 @@ function checkSlot(what: string, name: string, t: Tensor, v: Variable): Tensor {
     );
   }
   return t;
+}
+
+/** A class's registered name (its static className), else its JavaScript name. */
+function classNameOf(cls: { readonly className?: string; readonly name: string }): string {
+  return cls.className ?? cls.name;
 }
