@@ -23,8 +23,9 @@ export type {
   RMSpropOptions,
   SGDOptions,
 };
-export * as schedules from './schedules.js';
-export { LearningRateSchedule, scheduleRegistry, type LearningRate } from './schedule.js';
+export * as schedules from './schedules/index.js';
+export { LearningRateSchedule, type LearningRate } from './schedules/schedule.js';
+export { scheduleRegistry } from './schedules/get.js';
 
 /** Gradient descent (default learningRate 0.01), optionally with (Nesterov) momentum. */
 export function sgd(options?: SGDOptions): SGD {

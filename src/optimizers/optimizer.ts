@@ -18,14 +18,14 @@ import {
   checkOptionalNumber,
   type OptionKeySet,
 } from '../validation.js';
+import { deserializeLearningRate } from './schedules/get.js';
 import {
   checkLearningRate,
-  deserializeLearningRate,
   learningRateAt,
   serializeLearningRate,
   type LearningRate,
   type LearningRateSchedule,
-} from './schedule.js';
+} from './schedules/schedule.js';
 
 /** Options every optimizer takes (Keras 3's base optimizer arguments, camelCase). */
 export interface OptimizerOptions {
