@@ -31,4 +31,3 @@ export class LossFunctionWrapper extends Loss {
     return out;
   }
 }
-

@@ -1,11 +1,11 @@
 import { ConfigError, ShapeError, describe } from '../errors.js';
 import { cast, mean, reshape } from '../ops/index.js';
-import type { ConfigDict, Serializable } from '../serialization.js';
+import { fromConfigDefault, type ConfigDict, type Serializable } from '../serialization.js';
 import { toTensor, type TensorLike } from '../tensor/creation.js';
 import { floatTypeOf } from '../tensor/dtype.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { optionKeys, pickOptions, type OptionKeySet } from '../validation.js';
+import { optionKeys, type OptionKeySet } from '../validation.js';
 
 /** Keras's fuzz factor (keras.backend.epsilon()): probabilities are clipped to [ε, 1 − ε]. */
 export const EPSILON = 1e-7;
@@ -26,20 +26,20 @@ export abstract class Loss implements Serializable {
   getConfig(): ConfigDict {
     return { name: this.name, reduction: 'sum_over_batch_size' };
   }
-  /** A built-in loss from its Keras config: its options, plus a `reduction` that must be the default. */
-  static fromConfig<T extends Loss>(this: BuiltinLoss<T>, config: ConfigDict): T {
-    checkReduction(config, this.className);
-    return new this(pickOptions(config, this.optionKeys) as LossOptions);
+  /**
+   * A loss from its Keras config: its options (the family's default, fromConfigDefault: only
+   * the class's own optionKeys are kept), plus a `reduction` that must be the default.
+   */
+  static fromConfig(config: ConfigDict): Loss {
+    checkReduction(config, classNameOf(this));
+    return fromConfigDefault(this, config);
   }
 }
 
-/** A built-in loss class: its className and a constructor taking its options object. */
-export type BuiltinLoss<T extends Loss> = {
-  readonly className: string;
-  /** Its options' keys (optionKeys): the constructor accepts only these, fromConfig keeps only these. */
-  readonly optionKeys: readonly string[];
-  new (options: LossOptions): T;
-};
+/** A class's registered name (its static className), else its JavaScript name. */
+function classNameOf(cls: { readonly className?: string; readonly name: string }): string {
+  return cls.className ?? cls.name;
+}
 
 /** Options every built-in loss accepts. */
 export interface LossOptions {
