@@ -1,4 +1,10 @@
-import { fromConfigDefault, type ConfigDict, type Serializable } from '../serialization.js';
+import {
+  fromConfigDefault,
+  type ConfigDict,
+  type KerasSerializedObject,
+  type Serializable,
+  type SerializedObject,
+} from '../serialization.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 /**
@@ -22,8 +28,8 @@ export abstract class Activation implements Serializable {
   }
 }
 
-/** A name (Keras snake_case or TensorFlow.js camelCase) or an Activation object. */
-export type ActivationIdentifier = string | Activation;
+/** A name (Keras snake_case or TensorFlow.js camelCase), an Activation object or a config. */
+export type ActivationIdentifier = string | Activation | SerializedObject | KerasSerializedObject;
 
 /** What each built-in activation's class declares besides `className`. */
 export interface ActivationClass {

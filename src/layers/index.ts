@@ -1,4 +1,9 @@
 // Every layer, by its TensorFlow.js factory name: sn.layers.dense({ units: 32 }).
+// The family's files, as every family's: layer.ts (the Layer base, with the default
+// fromConfig), get.ts (the layer registry and its registrations), this file (the factories
+// and exports), one file per layer. Where the recipe bends: layers have no getLayer(id),
+// because a layer is never named by a string (it needs options); io/ rebuilds layers from
+// configs through the registry.
 import { Dense, type DenseOptions } from './dense.js';
 import { Activation, type ActivationOptions } from './activation.js';
 import {

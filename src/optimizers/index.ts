@@ -3,6 +3,10 @@
  * `sn.optimizers.schedules.cosineDecay({...})`. Option names follow TensorFlow.js and Keras
  * (camelCase); the update rules are Keras 3's exactly (each class documents its formula and
  * where TensorFlow.js differs).
+ *
+ * The family's files: optimizer.ts (the Optimizer base, with the default fromConfig), get.ts
+ * (the registry and getOptimizer), this file (the factories), one file per optimizer. The
+ * schedules are a family of their own, with the same files, in schedules/.
  */
 import { Adagrad, type AdagradOptions } from './adagrad.js';
 import { Adam, AdamW, type AdamOptions, type AdamWOptions } from './adam.js';

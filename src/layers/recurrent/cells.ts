@@ -20,11 +20,11 @@ import type { Initializer } from '../../initializers/initializer.js';
 import { add, concat, matmul, reshape, split } from '../../ops/index.js';
 import type { Regularizer } from '../../regularizers/regularizer.js';
 import { regularizerRegistry, type RegularizerIdentifier } from '../../regularizers/index.js';
-import { withoutNulls, type ConfigDict } from '../../serialization.js';
+import { type ConfigDict } from '../../serialization.js';
 import { ones } from '../../tensor/creation.js';
 import { checkSeed } from '../../tensor/random.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { checkBoolean, checkNumber, optionKeys, pickOptions } from '../../validation.js';
+import { checkBoolean, checkNumber, optionKeys } from '../../validation.js';
 import {
   Layer,
   type CallOptions,
@@ -325,12 +325,6 @@ export class SimpleRNNCell extends ProjectedCell {
   step(xProj: Tensor, _states: readonly Tensor[], hForProduct: Tensor): Tensor[] {
     return [simpleRNNStep(xProj, hForProduct, this.recurrentKernel!, this.activation)];
   }
-
-  static override fromConfig(config: ConfigDict): SimpleRNNCell {
-    return new SimpleRNNCell(
-      cellOptions(config, SIMPLE_RNN_CELL_OPTION_KEYS) as RecurrentCellOptions,
-    );
-  }
 }
 
 /** The cell of LSTM: states [h, c]; gates i, f, c, o (see cell-math.ts). */
@@ -377,10 +371,6 @@ export class LSTMCell extends ProjectedCell {
       unitForgetBias: this.unitForgetBias,
       implementation: this.implementation,
     };
-  }
-
-  static override fromConfig(config: ConfigDict): LSTMCell {
-    return new LSTMCell(cellOptions(config, LSTM_CELL_OPTION_KEYS) as LSTMCellOptions);
   }
 }
 
@@ -434,13 +424,4 @@ export class GRUCell extends ProjectedCell {
       implementation: this.implementation,
     };
   }
-
-  static override fromConfig(config: ConfigDict): GRUCell {
-    return new GRUCell(cellOptions(config, GRU_CELL_OPTION_KEYS) as GRUCellOptions);
-  }
-}
-
-/** A cell's options from a (camelCase) config: the cell's keys, nulls dropped. */
-export function cellOptions(config: ConfigDict, keys: readonly string[]): unknown {
-  return pickOptions(withoutNulls(config), keys);
 }

@@ -1,5 +1,8 @@
 // sn.optimizers.schedules: learning-rate schedules, the factories users call and the family's
 // exports. schedule.ts holds the base class, builtins.ts the schedules, get.ts the registry.
+// Where the recipe bends: a schedule is resolved only where an optimizer reads its
+// learningRate (a number or a schedule), so get.ts has deserializeLearningRate rather than a
+// public getSchedule(id).
 // get.js comes first: it registers the classes of builtins.js, which imports it back for
 // LinearWarmup's target (see builtins.ts).
 export { scheduleRegistry } from './get.js';
