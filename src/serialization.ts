@@ -54,6 +54,12 @@ export function isSerializedObject(value: unknown): value is SerializedObject {
   );
 }
 
+/** The registered name of an object's class (its static className), or undefined. */
+export function classNameOf(obj: object): string | undefined {
+  const cls: { readonly className?: unknown; readonly name: string } = obj.constructor;
+  return typeof cls.className === 'string' ? cls.className : undefined;
+}
+
 /**
  * The default `fromConfig` of every family's base class (`static fromConfig(config)` calls it
  * with `this`): the config without its null entries (getConfig writes null for an unset

@@ -249,4 +249,5 @@ export const NO_OPTIONS: Record<string, string> = {
   // Pluggable families (one recipe)
   'serialization.fromConfigDefault': '(class, config): the default fromConfig of a family',
   'serialization.isInstance': '(class, value)',
+  'serialization.classNameOf': '(object)',
 };

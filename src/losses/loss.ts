@@ -31,13 +31,13 @@ export abstract class Loss implements Serializable {
    * the class's own optionKeys are kept), plus a `reduction` that must be the default.
    */
   static fromConfig(config: ConfigDict): Loss {
-    checkReduction(config, classNameOf(this));
+    checkReduction(config, nameOfClass(this));
     return fromConfigDefault(this, config);
   }
 }
 
 /** A class's registered name (its static className), else its JavaScript name. */
-function classNameOf(cls: { readonly className?: string; readonly name: string }): string {
+function nameOfClass(cls: { readonly className?: string; readonly name: string }): string {
   return cls.className ?? cls.name;
 }
 

@@ -402,7 +402,7 @@ export abstract class Optimizer implements Serializable {
    * schedule rebuilt (optionsFromConfig).
    */
   static fromConfig(config: ConfigDict): Optimizer {
-    return fromConfigDefault(this, this.optionsFromConfig(config, classNameOf(this)));
+    return fromConfigDefault(this, this.optionsFromConfig(config, nameOfClass(this)));
   }
 
   /** A config dict (from getConfig or a Keras file, camelCase) as constructor options. */
@@ -514,6 +514,6 @@ function checkSlot(what: string, name: string, t: Tensor, v: Variable): Tensor {
 }
 
 /** A class's registered name (its static className), else its JavaScript name. */
-function classNameOf(cls: { readonly className?: string; readonly name: string }): string {
+function nameOfClass(cls: { readonly className?: string; readonly name: string }): string {
   return cls.className ?? cls.name;
 }
