@@ -177,4 +177,3 @@ export class Swish extends stateless('swish', 'swish', swish) {}
 
 /** x·tanh(softplus(x)) (Misra 2019): smooth, non-monotonic like swish, minimum ≈ −0.31. */
 export class Mish extends stateless('mish', 'mish', (x) => mul(x, tanh(softplus(x)))) {}
-

@@ -71,8 +71,7 @@ const BY_NAME: Record<string, () => Initializer> = {
 export const initializerNames: readonly string[] = Object.keys(BY_NAME);
 
 /** Anything `getInitializer` accepts. */
-export type InitializerIdentifier =
-  Initializer | string | SerializedObject | KerasSerializedObject;
+export type InitializerIdentifier = Initializer | string | SerializedObject | KerasSerializedObject;
 
 /**
  * Resolves a layer's initializer option: an Initializer → itself; a name ('glorotUniform' or
