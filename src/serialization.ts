@@ -5,8 +5,10 @@ import { pickOptions } from './validation.js';
  * What every serializable object (regularizer, initializer, constraint, activation, loss,
  * optimizer, schedule, layer) shares: `getConfig()` returns plain JSON, the class declares
  * `static readonly className` (minifiers mangle constructor.name) and
- * `static fromConfig(config)`. Each family keeps one Registry of its classes; io/ turns the
- * in-memory form `{ className, config }` into Keras's and TensorFlow.js's written forms.
+ * `static fromConfig(config)` (each family's base class gives the default, fromConfigDefault;
+ * a class whose config is not its options overrides it). Each family keeps one Registry of its
+ * classes, whose `resolve` is every getX(id); io/ turns the in-memory form
+ * `{ className, config }` into Keras's and TensorFlow.js's written forms.
  */
 
 export type JsonValue =
@@ -73,7 +75,8 @@ export function fromConfigDefault<T>(
   config: Readonly<Record<string, unknown>>,
 ): T {
   const keys = Object.hasOwn(cls, 'optionKeys') ? cls.optionKeys : undefined;
-  const options = withoutNulls(keys === undefined ? config : pickOptions(config, keys));
+  const present = withoutNulls(config);
+  const options = keys === undefined ? present : pickOptions(present, keys);
   return new (cls as new (options: Record<string, unknown>) => T)(options);
 }
 
