@@ -1,8 +1,6 @@
 // The layer family's registry: every built-in layer class by className (models and io/ use it
 // to rebuild layers from configs). Layers have no getLayer(name): a layer is never named by a
 // string, it is built from options (the factories in index.ts) or from a config (fromConfig).
-import { Registry } from '../serialization.js';
-import { Layer } from './layer.js';
 import { Activation } from './activation.js';
 import { ActivityRegularization } from './activity-regularization.js';
 import { ELU, LeakyReLU, ReLU, Softmax } from './advanced-activations.js';
@@ -41,7 +39,9 @@ import { SeparableConv2D } from './separable-conv2d.js';
 import { SpatialDropout1D, SpatialDropout2D } from './spatial-dropout.js';
 import { UpSampling1D, UpSampling2D } from './upsampling.js';
 
-export const layerRegistry = new Registry<Layer>('layer', Layer);
+import { layerRegistry } from './registry.js';
+
+export { layerRegistry };
 for (const cls of [
   InputLayer,
   Dense,

@@ -17,7 +17,7 @@ import {
 } from '../layer.js';
 import { formatSymbolicShape, type SymbolicShape, type SymbolicTensor } from '../symbolic.js';
 import { ProjectedCell } from './cells.js';
-import { layerRegistry } from '../get.js';
+import { layerRegistry } from '../registry.js';
 
 /** The options of every recurrent layer (besides its cell's). */
 export interface RecurrentOptions extends LayerOptions {
