@@ -79,9 +79,9 @@ export function setOwn<T>(record: Record<string, T>, key: string, value: T): voi
 //   - layers: LAYER_OPTION_KEY_SET (layers/layer.ts) for the options every layer shares, and
 //     each built-in layer's `static optionKeys` (DENSE_OPTION_KEYS, ...), which the Layer
 //     constructor checks and fromConfig uses;
-//   - optimizers: OPTIMIZER_OPTION_KEY_SET (optimizers/base.ts) spread into each optimizer's;
-//   - losses and metrics: LOSS_OPTION_KEY_SET, METRIC_OPTION_KEY_SET (losses/base.ts,
-//     metrics/base.ts); model methods: COMPILE_, FIT_, EVALUATE_, PREDICT_OPTION_KEYS, ...
+//   - optimizers: OPTIMIZER_OPTION_KEY_SET (optimizers/optimizer.ts) spread into each optimizer's;
+//   - losses and metrics: LOSS_OPTION_KEY_SET, METRIC_OPTION_KEY_SET (losses/loss.ts,
+//     metrics/metric.ts); model methods: COMPILE_, FIT_, EVALUATE_, PREDICT_OPTION_KEYS, ...
 //     (models/training/, FIT_DATASET_OPTION_KEYS in fit-dataset.ts); ops: the `keys`
 //     argument of checkOptions (ops/op.ts);
 //   - data and io: CSV_CONFIG_KEYS and COLUMN_CONFIG_KEYS (data/csv.ts), SHUFFLE_OPTION_KEYS

@@ -53,7 +53,7 @@ export const NO_OPTIONS: Record<string, string> = {
   'callbacks.terminateOnNaN': 'no arguments',
   'optimizers.Slots': "an optimizer's per-variable state, no arguments",
   'regularizers.FunctionRegularizer': '(fn)',
-  'serialization.Registry': '(kind)',
+  'serialization.Registry': '(kind, base)',
   'constraints.NonNeg': 'no arguments',
   'constraints.nonNeg': 'no arguments',
   'initializers.Ones': 'no arguments',
@@ -246,4 +246,8 @@ export const NO_OPTIONS: Record<string, string> = {
   'io.loadSafetensors': '(model, path)',
   // Conv diagnostics
   'diagnostics.channelStats': '(post, activation): a feature map and its activation name',
+  // Pluggable families (one recipe)
+  'serialization.fromConfigDefault': '(class, config): the default fromConfig of a family',
+  'serialization.isInstance': '(class, value)',
+  'serialization.classNameOf': '(object)',
 };

@@ -189,6 +189,7 @@ test('common layer options get value checks: received, expected and a fix', () =
 test('configs read from files stay lenient: unknown keys of a layer config are ignored', () => {
   // Keras and TF.js write keys sinew has no use for (see the Leniency section of src/io/index.ts).
   const layer = sn.layers.Dense.fromConfig({ units: 3, name: 'd', dynamic: false, autocast: true });
+  assert.ok(layer instanceof sn.layers.Dense);
   assert.equal(layer.units, 3);
   const model = tinyModel();
   const artifacts = sn.io.toMemory(model, { onWarning: () => {} });

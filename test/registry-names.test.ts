@@ -136,7 +136,7 @@ test('a custom initializer class named like an Object.prototype key is written u
       getConfig(): sn.serialization.ConfigDict {
         return {};
       }
-      static fromConfig(): Custom {
+      static override fromConfig(): Custom {
         return new Custom();
       }
     }

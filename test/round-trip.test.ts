@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as sn from '../src/index.js';
-import { activationRegistry } from '../src/activations/activation.js';
+import { activationRegistry } from '../src/activations/index.js';
 import { layerRegistry } from '../src/layers/index.js';
-import { lossRegistry } from '../src/losses/loss.js';
+import { lossRegistry } from '../src/losses/index.js';
 import type { Registry, Serializable } from '../src/serialization.js';
 
 /**

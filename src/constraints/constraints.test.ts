@@ -142,7 +142,7 @@ test('names in both spellings, class names, instances and configs', () => {
       e instanceof sn.ConfigError &&
       e.message.includes('Unknown constraint "clip"') &&
       e.message.includes(
-        'maxNorm, max_norm, nonNeg, non_neg, unitNorm, unit_norm, minMaxNorm, min_max_norm',
+        "'maxNorm', 'max_norm', 'nonNeg', 'non_neg', 'unitNorm', 'unit_norm', 'minMaxNorm', 'min_max_norm'",
       ),
   );
 });

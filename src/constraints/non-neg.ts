@@ -14,8 +14,4 @@ export class NonNeg extends Constraint {
   getConfig(): ConfigDict {
     return {};
   }
-
-  static fromConfig(_config: ConfigDict): NonNeg {
-    return new NonNeg();
-  }
 }

@@ -31,6 +31,7 @@ const MAX_NORM_OPTION_KEYS = optionKeys<MaxNormOptions>()({ maxValue: true, axis
 /** Rescales weight vectors whose L2 norm exceeds `maxValue`: `w · clip(n, 0, max) / (ε + n)`. */
 export class MaxNorm extends Constraint {
   static readonly className = 'MaxNorm';
+  static readonly optionKeys = MAX_NORM_OPTION_KEYS;
   readonly maxValue: number;
   readonly axis: ConstraintAxis;
 
@@ -49,10 +50,6 @@ export class MaxNorm extends Constraint {
   getConfig(): ConfigDict {
     return { maxValue: this.maxValue, axis: axisConfig(this.axis) };
   }
-
-  static fromConfig(config: ConfigDict): MaxNorm {
-    return new MaxNorm(config as MaxNormOptions);
-  }
 }
 
 export interface UnitNormOptions {
@@ -64,6 +61,7 @@ const UNIT_NORM_OPTION_KEYS = optionKeys<UnitNormOptions>()({ axis: true });
 /** Rescales weight vectors to unit L2 norm: `w / (ε + n)`. */
 export class UnitNorm extends Constraint {
   static readonly className = 'UnitNorm';
+  static readonly optionKeys = UNIT_NORM_OPTION_KEYS;
   readonly axis: ConstraintAxis;
 
   constructor(args: UnitNormOptions = {}) {
@@ -78,10 +76,6 @@ export class UnitNorm extends Constraint {
 
   getConfig(): ConfigDict {
     return { axis: axisConfig(this.axis) };
-  }
-
-  static fromConfig(config: ConfigDict): UnitNorm {
-    return new UnitNorm(config as UnitNormOptions);
   }
 }
 
@@ -108,6 +102,7 @@ const MIN_MAX_NORM_OPTION_KEYS = optionKeys<MinMaxNormOptions>()({
 /** Keeps weight vector norms in [minValue, maxValue]: `w · desired / (ε + n)`. */
 export class MinMaxNorm extends Constraint {
   static readonly className = 'MinMaxNorm';
+  static readonly optionKeys = MIN_MAX_NORM_OPTION_KEYS;
   readonly minValue: number;
   readonly maxValue: number;
   readonly rate: number;
@@ -138,9 +133,5 @@ export class MinMaxNorm extends Constraint {
       rate: this.rate,
       axis: axisConfig(this.axis),
     };
-  }
-
-  static fromConfig(config: ConfigDict): MinMaxNorm {
-    return new MinMaxNorm(config as MinMaxNormOptions);
   }
 }

@@ -1,10 +1,10 @@
-import { Activation, activationName } from '../activations/activation.js';
+import { Activation, activationName } from '../activations/index.js';
 import { valueAndGrads, type Gradients } from '../autograd/gradients.js';
 import { noGrad } from '../autograd/tape.js';
 import type { Layer, LayerVariable } from '../layers/layer.js';
 import { RNN } from '../layers/recurrent/rnn.js';
 import { withTap, type LayerTap } from '../layers/taps.js';
-import { computeLoss } from '../losses/loss.js';
+import { computeLoss } from '../losses/compute.js';
 import type { Model } from '../models/model.js';
 import { add, addN, mul } from '../ops/index.js';
 import type { Regularizer } from '../regularizers/regularizer.js';

@@ -1,4 +1,4 @@
-import { activationName } from '../activations/activation.js';
+import { activationName } from '../activations/index.js';
 import type { Layer } from '../layers/layer.js';
 import { LSTMCell } from '../layers/recurrent/cells.js';
 import { RNN } from '../layers/recurrent/rnn.js';

@@ -16,10 +16,6 @@ export class Zeros extends Initializer {
   getConfig(): ConfigDict {
     return {};
   }
-
-  static fromConfig(_config: ConfigDict): Zeros {
-    return new Zeros();
-  }
 }
 
 /** All ones. */
@@ -33,10 +29,6 @@ export class Ones extends Initializer {
   getConfig(): ConfigDict {
     return {};
   }
-
-  static fromConfig(_config: ConfigDict): Ones {
-    return new Ones();
-  }
 }
 
 export interface ConstantOptions {
@@ -48,6 +40,7 @@ const CONSTANT_OPTION_KEYS = optionKeys<ConstantOptions>()({ value: true });
 /** Every element equal to `value`. */
 export class Constant extends Initializer {
   static readonly className = 'Constant';
+  static readonly optionKeys = CONSTANT_OPTION_KEYS;
   readonly value: number;
 
   constructor(args: ConstantOptions = {}) {
@@ -62,9 +55,5 @@ export class Constant extends Initializer {
 
   getConfig(): ConfigDict {
     return { value: this.value };
-  }
-
-  static fromConfig(config: ConfigDict): Constant {
-    return new Constant(config as ConstantOptions);
   }
 }

@@ -389,7 +389,7 @@ test('names in both spellings, class names, instances and configs', () => {
     (e: Error) =>
       e instanceof sn.ConfigError &&
       e.message.includes('Unknown initializer "xavier"') &&
-      e.message.includes('glorotUniform, glorot_uniform'),
+      e.message.includes("'glorotUniform', 'glorot_uniform'"),
   );
 });
 

@@ -49,6 +49,7 @@ const ORTHOGONAL_OPTION_KEYS = optionKeys<OrthogonalOptions>()({ gain: true, see
  */
 export class Orthogonal extends Initializer {
   static readonly className = 'OrthogonalInitializer';
+  static readonly optionKeys = ORTHOGONAL_OPTION_KEYS;
   readonly gain: number;
   readonly seed: number | undefined;
 
@@ -86,10 +87,6 @@ export class Orthogonal extends Initializer {
   getConfig(): ConfigDict {
     return { gain: this.gain, seed: seedConfig(this.seed) };
   }
-
-  static fromConfig(config: ConfigDict): Orthogonal {
-    return new Orthogonal(config as OrthogonalOptions);
-  }
 }
 
 export interface IdentityOptions {
@@ -101,6 +98,7 @@ const IDENTITY_OPTION_KEYS = optionKeys<IdentityOptions>()({ gain: true });
 /** `gain` times the identity matrix (rectangular: ones on the main diagonal); 2-D only. */
 export class Identity extends Initializer {
   static readonly className = 'IdentityInitializer';
+  static readonly optionKeys = IDENTITY_OPTION_KEYS;
   readonly gain: number;
 
   constructor(args: IdentityOptions = {}) {
@@ -124,9 +122,5 @@ export class Identity extends Initializer {
 
   getConfig(): ConfigDict {
     return { gain: this.gain };
-  }
-
-  static fromConfig(config: ConfigDict): Identity {
-    return new Identity(config as IdentityOptions);
   }
 }

@@ -47,6 +47,7 @@ abstract class NormalInitializer extends Initializer {
 /** Normal draws with `mean` and `stddev`. */
 export class RandomNormal extends NormalInitializer {
   static readonly className = 'RandomNormal';
+  static readonly optionKeys = RANDOM_NORMAL_OPTION_KEYS;
 
   constructor(args: RandomNormalOptions = {}) {
     super(args, 'randomNormal');
@@ -57,15 +58,12 @@ export class RandomNormal extends NormalInitializer {
     const d = floatDType(dtype, 'randomNormal');
     return randomNormal(shape, { mean, stddev, dtype: d, ...seedOption(seed) });
   }
-
-  static fromConfig(config: ConfigDict): RandomNormal {
-    return new RandomNormal(config as RandomNormalOptions);
-  }
 }
 
 /** Normal draws with `mean` and `stddev`, redrawn beyond two standard deviations (as Keras). */
 export class TruncatedNormal extends NormalInitializer {
   static readonly className = 'TruncatedNormal';
+  static readonly optionKeys = RANDOM_NORMAL_OPTION_KEYS;
 
   constructor(args: RandomNormalOptions = {}) {
     super(args, 'truncatedNormal');
@@ -75,10 +73,6 @@ export class TruncatedNormal extends NormalInitializer {
     const { mean, stddev, seed } = this;
     const d = floatDType(dtype, 'truncatedNormal');
     return truncatedNormal(shape, { mean, stddev, dtype: d, ...seedOption(seed) });
-  }
-
-  static fromConfig(config: ConfigDict): TruncatedNormal {
-    return new TruncatedNormal(config as RandomNormalOptions);
   }
 }
 
@@ -98,6 +92,7 @@ const RANDOM_UNIFORM_OPTION_KEYS = optionKeys<RandomUniformOptions>()({
 /** Uniform draws in [minval, maxval). */
 export class RandomUniform extends Initializer {
   static readonly className = 'RandomUniform';
+  static readonly optionKeys = RANDOM_UNIFORM_OPTION_KEYS;
   readonly minval: number;
   readonly maxval: number;
   readonly seed: number | undefined;
@@ -123,9 +118,5 @@ export class RandomUniform extends Initializer {
 
   getConfig(): ConfigDict {
     return { minval: this.minval, maxval: this.maxval, seed: seedConfig(this.seed) };
-  }
-
-  static fromConfig(config: ConfigDict): RandomUniform {
-    return new RandomUniform(config as RandomUniformOptions);
   }
 }

@@ -78,6 +78,7 @@ const VARIANCE_SCALING_OPTION_KEYS = optionKeys<VarianceScalingOptions>()({
 
 export class VarianceScaling extends Initializer {
   static readonly className: string = 'VarianceScaling';
+  static readonly optionKeys = VARIANCE_SCALING_OPTION_KEYS;
   readonly scale: number;
   readonly mode: FanMode;
   readonly distribution: Distribution;
@@ -127,10 +128,6 @@ export class VarianceScaling extends Initializer {
       distribution: this.distribution,
       seed: seedConfig(this.seed),
     };
-  }
-
-  static fromConfig(config: ConfigDict): VarianceScaling {
-    return new VarianceScaling(config as VarianceScalingOptions);
   }
 }
 

@@ -1,4 +1,4 @@
-import { HardSigmoid } from '../activations/activation.js';
+import { HardSigmoid } from '../activations/index.js';
 import { describe, SerializationError } from '../errors.js';
 import type { LayerVariable } from '../layers/layer.js';
 import { Model } from '../models/model.js';

@@ -21,8 +21,9 @@
 //   - Keras base-layer keys `dynamic` and `autocast`.
 // Regularizer configs keep their coefficients (l1, l2, factor, mode, rho, beta) and ignore the
 // rest; optimizer configs accept Keras's extra keys only at their defaults (useEma: false, ...:
-// see KERAS_ONLY in src/optimizers/base.ts); initializer and constraint configs are read by
-// their constructors, as Keras and TensorFlow.js write exactly their options.
+// see KERAS_ONLY in src/optimizers/optimizer.ts). Initializer and constraint configs go
+// through the default fromConfig of every family (fromConfigDefault in src/serialization.ts):
+// keys outside the class's options are dropped with the warning above.
 export {
   save,
   load,

@@ -212,7 +212,7 @@ test('custom classes load only through registerClass or customObjects', async ()
     override getConfig(): ConfigDict {
       return { ...super.getConfig(), factor: this.factor };
     }
-    static fromConfig(config: ConfigDict): Scale {
+    static override fromConfig(config: ConfigDict): Scale {
       return new Scale(config as unknown as { factor: number });
     }
   }

@@ -1,13 +1,17 @@
-import { Activation, activationRegistry } from '../activations/activation.js';
-import { Constraint, constraintRegistry } from '../constraints/index.js';
+import { activationRegistry } from '../activations/index.js';
+import { constraintRegistry } from '../constraints/index.js';
 import { ConfigError, describe } from '../errors.js';
-import { Initializer, initializerRegistry } from '../initializers/index.js';
-import { Layer, layerRegistry } from '../layers/index.js';
-import { Loss, lossRegistry } from '../losses/loss.js';
-import { Optimizer } from '../optimizers/base.js';
-import { optimizerRegistry } from '../optimizers/registry.js';
-import { Regularizer, regularizerRegistry } from '../regularizers/index.js';
-import type { Registry, Serializable, SerializableClass } from '../serialization.js';
+import { initializerRegistry } from '../initializers/index.js';
+import { layerRegistry } from '../layers/index.js';
+import { lossRegistry } from '../losses/index.js';
+import { optimizerRegistry } from '../optimizers/get.js';
+import { regularizerRegistry } from '../regularizers/index.js';
+import {
+  isInstance,
+  type Registry,
+  type Serializable,
+  type SerializableClass,
+} from '../serialization.js';
 
 /**
  * `sn.serialization.registerClass(cls)`: makes a custom class loadable by its static
@@ -21,17 +25,15 @@ import type { Registry, Serializable, SerializableClass } from '../serialization
 export type Family =
   'layer' | 'regularizer' | 'initializer' | 'constraint' | 'activation' | 'loss' | 'optimizer';
 
-// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-type AnyClass = Function;
-
-const FAMILIES: [Family, AnyClass, Registry<Serializable>][] = [
-  ['layer', Layer, layerRegistry as unknown as Registry<Serializable>],
-  ['regularizer', Regularizer, regularizerRegistry as unknown as Registry<Serializable>],
-  ['initializer', Initializer, initializerRegistry as unknown as Registry<Serializable>],
-  ['constraint', Constraint, constraintRegistry as unknown as Registry<Serializable>],
-  ['activation', Activation, activationRegistry as unknown as Registry<Serializable>],
-  ['loss', Loss, lossRegistry as unknown as Registry<Serializable>],
-  ['optimizer', Optimizer, optimizerRegistry as unknown as Registry<Serializable>],
+/** Each family's registry; a class belongs to the family whose base class it extends. */
+const FAMILIES: [Family, Registry<Serializable>][] = [
+  ['layer', layerRegistry],
+  ['regularizer', regularizerRegistry],
+  ['initializer', initializerRegistry],
+  ['constraint', constraintRegistry],
+  ['activation', activationRegistry],
+  ['loss', lossRegistry],
+  ['optimizer', optimizerRegistry],
 ];
 
 /** Named custom functions (regularizers and losses), by name. */
@@ -42,8 +44,8 @@ export type CustomObjects = Readonly<Record<string, unknown>>;
 
 function familyOf(cls: unknown): [Family, Registry<Serializable>] | undefined {
   if (typeof cls !== 'function') return undefined;
-  for (const [family, base, registry] of FAMILIES) {
-    if (cls.prototype instanceof base) return [family, registry];
+  for (const [family, registry] of FAMILIES) {
+    if (isInstance(registry.base, cls.prototype)) return [family, registry];
   }
   return undefined;
 }
@@ -60,7 +62,7 @@ function isClass(fn: unknown): boolean {
 export function registerClass<T>(cls: T): T {
   const found = familyOf(cls);
   if (found) {
-    const c = cls as unknown as SerializableClass<Serializable> & { name: string };
+    const c = cls as SerializableClass<Serializable> & { name: string };
     if (!Object.hasOwn(c, 'className') || typeof c.className !== 'string' || c.className === '') {
       throw new ConfigError(
         `registerClass: class ${c.name} must declare its own static readonly className ` +
@@ -93,7 +95,7 @@ export function registerClass<T>(cls: T): T {
 
 /** The registry of a family (for lookups and messages). */
 export function registryOf(family: Family): Registry<Serializable> {
-  return FAMILIES.find(([f]) => f === family)![2];
+  return FAMILIES.find(([f]) => f === family)![1];
 }
 
 /**

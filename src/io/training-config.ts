@@ -1,9 +1,9 @@
 import { describe } from '../errors.js';
-import type { Loss } from '../losses/base.js';
-import { LossFunctionWrapper, lossRegistry } from '../losses/loss.js';
+import type { Loss } from '../losses/loss.js';
+import { LossFunctionWrapper, lossRegistry } from '../losses/index.js';
 import type { Model } from '../models/model.js';
 import type { CompileOptions } from '../models/training/index.js';
-import { optimizerRegistry } from '../optimizers/registry.js';
+import { optimizerRegistry } from '../optimizers/get.js';
 import type { ConfigDict, JsonValue } from '../serialization.js';
 import { fail, type RebuildContext } from './from-json.js';
 import { mapKeys, toCamel, toSnake } from './keys.js';
@@ -26,7 +26,7 @@ export function trainingConfigOf(model: Model, warnings: string[]): Json {
   const metricLists = compiled.metricIds.map((ids) => ids.map((id) => metricJson(id)));
   const same = metricLists.every((m) => JSON.stringify(m) === JSON.stringify(metricLists[0]));
   const opt = compiled.optimizer;
-  const className = (opt.constructor as unknown as { className: string }).className;
+  const className = optimizerRegistry.serialize(opt).className;
   const config: Json = {
     loss: losses.length === 1 ? losses[0]! : losses,
     metrics: same
@@ -57,7 +57,7 @@ function lossJson(loss: Loss, warnings: string[]): JsonValue {
     }
     return loss.fn.name || loss.name;
   }
-  const cls = loss.constructor as unknown as { className: string; fromConfig(c: ConfigDict): Loss };
+  const cls = loss.constructor as typeof Loss & { readonly className: string };
   const config = loss.getConfig();
   const isDefault = JSON.stringify(cls.fromConfig({}).getConfig()) === JSON.stringify(config);
   if (isDefault && lossRegistry.has(cls.className)) {

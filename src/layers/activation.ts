@@ -4,11 +4,11 @@ import {
   getActivation,
   type Activation as ActivationFn,
   type ActivationIdentifier,
-} from '../activations/activation.js';
+} from '../activations/index.js';
 import type { ConfigDict } from '../serialization.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Layer, type LayerInput, type LayerOptions, LAYER_OPTION_KEY_SET } from './layer.js';
-import { optionKeys, pickOptions } from '../validation.js';
+import { optionKeys } from '../validation.js';
 import { activeTap } from './taps.js';
 
 export interface ActivationOptions extends LayerOptions {
@@ -52,11 +52,5 @@ export class Activation extends Layer {
 
   override getConfig(): ConfigDict {
     return { ...super.getConfig(), activation: activationName(this.activation) };
-  }
-
-  static fromConfig(config: ConfigDict): Activation {
-    return new Activation(
-      pickOptions(config, ACTIVATION_OPTION_KEYS) as unknown as ActivationOptions,
-    );
   }
 }

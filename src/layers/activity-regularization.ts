@@ -3,7 +3,7 @@ import { L1L2 } from '../regularizers/index.js';
 import type { ConfigDict } from '../serialization.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Layer, type LayerInput, type LayerOptions } from './layer.js';
-import { optionKeys, pickOptions } from '../validation.js';
+import { optionKeys } from '../validation.js';
 
 export interface ActivityRegularizationOptions extends Omit<LayerOptions, 'activityRegularizer'> {
   /** L1 coefficient (default 0). */
@@ -73,14 +73,5 @@ export class ActivityRegularization extends Layer {
     const config = super.getConfig();
     delete config.activityRegularizer;
     return { ...config, l1: this.l1, l2: this.l2 };
-  }
-
-  static fromConfig(config: ConfigDict): ActivityRegularization {
-    return new ActivityRegularization(
-      pickOptions(
-        config,
-        ACTIVITY_REGULARIZATION_OPTION_KEYS,
-      ) as unknown as ActivityRegularizationOptions,
-    );
   }
 }

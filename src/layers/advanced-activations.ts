@@ -65,7 +65,7 @@ export class LeakyReLU extends Layer {
     return { ...super.getConfig(), alpha: this.alpha };
   }
 
-  static fromConfig(config: ConfigDict): LeakyReLU {
+  static override fromConfig(config: ConfigDict): LeakyReLU {
     // Keras 3 writes negative_slope (read here as negativeSlope) instead of alpha.
     const { negativeSlope, ...rest } = config;
     const alpha = config.alpha ?? negativeSlope;
@@ -107,10 +107,6 @@ export class ELU extends Layer {
 
   override getConfig(): ConfigDict {
     return { ...super.getConfig(), alpha: this.alpha };
-  }
-
-  static fromConfig(config: ConfigDict): ELU {
-    return new ELU(pickOptions(withoutNulls(config), ELU_OPTION_KEYS) as ELUOptions);
   }
 }
 
@@ -183,10 +179,6 @@ export class ReLU extends Layer {
       threshold: this.threshold,
     };
   }
-
-  static fromConfig(config: ConfigDict): ReLU {
-    return new ReLU(pickOptions(withoutNulls(config), RELU_OPTION_KEYS) as ReLUOptions);
-  }
 }
 
 export interface SoftmaxOptions extends LayerOptions {
@@ -238,9 +230,5 @@ export class Softmax extends Layer {
       ...super.getConfig(),
       axis: typeof this.axis === 'number' ? this.axis : this.axis.slice(),
     };
-  }
-
-  static fromConfig(config: ConfigDict): Softmax {
-    return new Softmax(pickOptions(withoutNulls(config), SOFTMAX_OPTION_KEYS) as SoftmaxOptions);
   }
 }

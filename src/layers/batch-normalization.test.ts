@@ -289,6 +289,7 @@ test('batchNormalization: getConfig → JSON → fromConfig round trip', () => {
   );
   assert.equal(config.betaRegularizer, null);
   const copy = sn.layers.BatchNormalization.fromConfig(config);
+  assert.ok(copy instanceof sn.layers.BatchNormalization);
   assert.deepEqual(copy.getConfig(), layer.getConfig());
   copy.apply(sn.zeros([2, 3]));
   assertClose(copy.gamma!, [2, 2, 2], 0);

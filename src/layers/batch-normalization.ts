@@ -15,7 +15,7 @@ import type { Initializer } from '../initializers/initializer.js';
 import { add, cast, mean, mul, reshape, rsqrt, square, sub } from '../ops/index.js';
 import type { Regularizer } from '../regularizers/regularizer.js';
 import { regularizerRegistry, type RegularizerIdentifier } from '../regularizers/index.js';
-import { withoutNulls, type ConfigDict, type JsonValue } from '../serialization.js';
+import { type ConfigDict } from '../serialization.js';
 import { formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import {
@@ -26,7 +26,7 @@ import {
   type LayerOptions,
   type LayerVariable,
 } from './layer.js';
-import { optionKeys, pickOptions } from '../validation.js';
+import { optionKeys } from '../validation.js';
 import { formatSymbolicShape, type SymbolicShape } from './symbolic.js';
 
 export interface BatchNormalizationOptions extends LayerOptions {
@@ -252,8 +252,6 @@ export class BatchNormalization extends Layer {
   }
 
   override getConfig(): ConfigDict {
-    const ser = (registry: { serialize(o: never): unknown }, value: unknown): JsonValue =>
-      value ? (registry.serialize(value as never) as unknown as JsonValue) : null;
     return {
       ...super.getConfig(),
       axis: this.axis,
@@ -261,23 +259,14 @@ export class BatchNormalization extends Layer {
       epsilon: this.epsilon,
       center: this.center,
       scale: this.scale,
-      betaInitializer: ser(initializerRegistry, this.betaInitializer),
-      gammaInitializer: ser(initializerRegistry, this.gammaInitializer),
-      movingMeanInitializer: ser(initializerRegistry, this.movingMeanInitializer),
-      movingVarianceInitializer: ser(initializerRegistry, this.movingVarianceInitializer),
-      betaRegularizer: ser(regularizerRegistry, this.betaRegularizer),
-      gammaRegularizer: ser(regularizerRegistry, this.gammaRegularizer),
-      betaConstraint: ser(constraintRegistry, this.betaConstraint),
-      gammaConstraint: ser(constraintRegistry, this.gammaConstraint),
+      betaInitializer: initializerRegistry.toJson(this.betaInitializer),
+      gammaInitializer: initializerRegistry.toJson(this.gammaInitializer),
+      movingMeanInitializer: initializerRegistry.toJson(this.movingMeanInitializer),
+      movingVarianceInitializer: initializerRegistry.toJson(this.movingVarianceInitializer),
+      betaRegularizer: regularizerRegistry.toJson(this.betaRegularizer),
+      gammaRegularizer: regularizerRegistry.toJson(this.gammaRegularizer),
+      betaConstraint: constraintRegistry.toJson(this.betaConstraint),
+      gammaConstraint: constraintRegistry.toJson(this.gammaConstraint),
     };
-  }
-
-  static fromConfig(config: ConfigDict): BatchNormalization {
-    return new BatchNormalization(
-      pickOptions(
-        withoutNulls(config),
-        BATCH_NORMALIZATION_OPTION_KEYS,
-      ) as unknown as BatchNormalizationOptions,
-    );
   }
 }

@@ -1,6 +1,6 @@
 import { readDataFormat, writeDataFormat } from './data-format.js';
-import { getActivation, activationName, type Activation } from '../activations/activation.js';
-import type { ActivationIdentifier } from '../activations/activation.js';
+import { getActivation, activationName, type Activation } from '../activations/index.js';
+import type { ActivationIdentifier } from '../activations/index.js';
 import type { Constraint } from '../constraints/constraint.js';
 import {
   constraintRegistry,
@@ -18,7 +18,7 @@ import { checkPadding, checkSizes, type DataFormat, type Padding } from '../ops/
 import { add, reshape } from '../ops/index.js';
 import type { Regularizer } from '../regularizers/regularizer.js';
 import { regularizerRegistry, type RegularizerIdentifier } from '../regularizers/index.js';
-import { withoutNulls, type ConfigDict, type JsonValue } from '../serialization.js';
+import { withoutNulls, type ConfigDict } from '../serialization.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkBoolean, pickOptions } from '../validation.js';
 import {
@@ -101,14 +101,6 @@ export function convOutputLength(
   if (size === null) return null;
   const span = (kernel - 1) * dilation + 1;
   return padding === 'same' ? Math.ceil(size / stride) : Math.ceil((size - span + 1) / stride);
-}
-
-/** A registry entry (`{ className, config }`) or null, as a config value. */
-export function serialized<T extends { getConfig(): ConfigDict }>(
-  registry: { serialize(o: T): { className: string; config: ConfigDict } },
-  value: T | undefined,
-): JsonValue {
-  return value ? (registry.serialize(value) as unknown as JsonValue) : null;
 }
 
 /**
@@ -348,9 +340,9 @@ export abstract class BaseConv extends Layer {
       dilationRate: this.dilationRate.slice(),
       activation: activationName(this.activation),
       useBias: this.useBias,
-      biasInitializer: serialized(initializerRegistry, this.biasInitializer),
-      biasRegularizer: serialized(regularizerRegistry, this.biasRegularizer),
-      biasConstraint: serialized(constraintRegistry, this.biasConstraint),
+      biasInitializer: initializerRegistry.toJson(this.biasInitializer),
+      biasRegularizer: regularizerRegistry.toJson(this.biasRegularizer),
+      biasConstraint: constraintRegistry.toJson(this.biasConstraint),
     };
   }
 }
@@ -417,9 +409,9 @@ export abstract class KernelConv extends BaseConv {
     return {
       ...base,
       filters: this.filters,
-      kernelInitializer: serialized(initializerRegistry, this.kernelInitializer),
-      kernelRegularizer: serialized(regularizerRegistry, this.kernelRegularizer),
-      kernelConstraint: serialized(constraintRegistry, this.kernelConstraint),
+      kernelInitializer: initializerRegistry.toJson(this.kernelInitializer),
+      kernelRegularizer: regularizerRegistry.toJson(this.kernelRegularizer),
+      kernelConstraint: constraintRegistry.toJson(this.kernelConstraint),
     };
   }
 }

@@ -1,7 +1,7 @@
 import { ConfigError, describe } from '../errors.js';
 import { conv1d, conv2d, conv2dTranspose } from '../ops/index.js';
 import type { Padding } from '../ops/conv-geometry.js';
-import type { ConfigDict } from '../serialization.js';
+import { fromConfigDefault, type ConfigDict } from '../serialization.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { optionKeys } from '../validation.js';
 import {
@@ -42,10 +42,8 @@ export class Conv1D extends KernelConv {
     });
   }
 
-  static fromConfig(config: ConfigDict): Conv1D {
-    return new Conv1D(
-      convOptionsFromConfig(config, CONV1D_OPTION_KEYS, 'Conv1D') as unknown as Conv1DOptions,
-    );
+  static override fromConfig(config: ConfigDict): Conv1D {
+    return fromConfigDefault(this, convOptionsFromConfig(config, CONV1D_OPTION_KEYS, 'Conv1D'));
   }
 }
 
@@ -81,10 +79,8 @@ export class Conv2D extends KernelConv {
     });
   }
 
-  static fromConfig(config: ConfigDict): Conv2D {
-    return new Conv2D(
-      convOptionsFromConfig(config, CONV2D_OPTION_KEYS, 'Conv2D') as unknown as Conv2DOptions,
-    );
+  static override fromConfig(config: ConfigDict): Conv2D {
+    return fromConfigDefault(this, convOptionsFromConfig(config, CONV2D_OPTION_KEYS, 'Conv2D'));
   }
 }
 
@@ -192,13 +188,10 @@ export class Conv2DTranspose extends KernelConv {
     return { ...super.getConfig(), outputPadding: this.outputPadding?.slice() ?? null };
   }
 
-  static fromConfig(config: ConfigDict): Conv2DTranspose {
-    return new Conv2DTranspose(
-      convOptionsFromConfig(
-        config,
-        CONV2D_TRANSPOSE_OPTION_KEYS,
-        'Conv2DTranspose',
-      ) as unknown as Conv2DTransposeOptions,
+  static override fromConfig(config: ConfigDict): Conv2DTranspose {
+    return fromConfigDefault(
+      this,
+      convOptionsFromConfig(config, CONV2D_TRANSPOSE_OPTION_KEYS, 'Conv2DTranspose'),
     );
   }
 }

@@ -15,7 +15,7 @@ import {
   type Spatial1DAmount,
   type Spatial2DAmount,
 } from './padding.js';
-import { optionKeys, pickOptions } from '../validation.js';
+import { optionKeys } from '../validation.js';
 import { formatSymbolicShape, type SymbolicShape } from './symbolic.js';
 
 /**
@@ -97,12 +97,6 @@ export class Cropping1D extends Layer {
   override getConfig(): ConfigDict {
     return { ...super.getConfig(), cropping: [...this.cropping] };
   }
-
-  static fromConfig(config: ConfigDict): Cropping1D {
-    return new Cropping1D(
-      pickOptions(config, CROPPING_1D_OPTION_KEYS) as unknown as Cropping1DOptions,
-    );
-  }
 }
 
 export interface Cropping2DOptions extends LayerOptions {
@@ -168,11 +162,5 @@ export class Cropping2D extends Layer {
       cropping: this.cropping.map((c) => [...c]),
       dataFormat: writeDataFormat(this.dataFormat),
     };
-  }
-
-  static fromConfig(config: ConfigDict): Cropping2D {
-    return new Cropping2D(
-      pickOptions(config, CROPPING_2D_OPTION_KEYS) as unknown as Cropping2DOptions,
-    );
   }
 }

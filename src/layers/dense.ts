@@ -9,7 +9,7 @@ import {
   getActivation,
   type Activation,
   type ActivationIdentifier,
-} from '../activations/activation.js';
+} from '../activations/index.js';
 import { FUSED_ACTIVATIONS, type FusedActivation } from '../backends/backend.js';
 import type { Constraint } from '../constraints/constraint.js';
 import {
@@ -27,7 +27,7 @@ import { fusedDense } from '../ops/dense.js';
 import { add, matmul, reshape } from '../ops/index.js';
 import type { Regularizer } from '../regularizers/regularizer.js';
 import { regularizerRegistry, type RegularizerIdentifier } from '../regularizers/index.js';
-import { withoutNulls, type ConfigDict, type JsonValue } from '../serialization.js';
+import { type ConfigDict } from '../serialization.js';
 import type { Tensor } from '../tensor/tensor.js';
 import {
   Layer,
@@ -36,7 +36,7 @@ import {
   type LayerVariable,
   LAYER_OPTION_KEY_SET,
 } from './layer.js';
-import { optionKeys, pickOptions } from '../validation.js';
+import { optionKeys } from '../validation.js';
 import type { SymbolicShape } from './symbolic.js';
 import { activeTap } from './taps.js';
 
@@ -188,27 +188,17 @@ export class Dense extends Layer {
   }
 
   override getConfig(): ConfigDict {
-    const serialize = <T extends { getConfig(): ConfigDict }>(
-      registry: { serialize(o: T): { className: string; config: ConfigDict } },
-      value: T | undefined,
-    ): JsonValue => (value ? (registry.serialize(value) as unknown as JsonValue) : null);
     return {
       ...super.getConfig(),
       units: this.units,
       activation: activationName(this.activation),
       useBias: this.useBias,
-      kernelInitializer: serialize(initializerRegistry, this.kernelInitializer),
-      biasInitializer: serialize(initializerRegistry, this.biasInitializer),
-      kernelRegularizer: serialize(regularizerRegistry, this.kernelRegularizer),
-      biasRegularizer: serialize(regularizerRegistry, this.biasRegularizer),
-      kernelConstraint: serialize(constraintRegistry, this.kernelConstraint),
-      biasConstraint: serialize(constraintRegistry, this.biasConstraint),
+      kernelInitializer: initializerRegistry.toJson(this.kernelInitializer),
+      biasInitializer: initializerRegistry.toJson(this.biasInitializer),
+      kernelRegularizer: regularizerRegistry.toJson(this.kernelRegularizer),
+      biasRegularizer: regularizerRegistry.toJson(this.biasRegularizer),
+      kernelConstraint: constraintRegistry.toJson(this.kernelConstraint),
+      biasConstraint: constraintRegistry.toJson(this.biasConstraint),
     };
-  }
-
-  static fromConfig(config: ConfigDict): Dense {
-    return new Dense(
-      pickOptions(withoutNulls(config), DENSE_OPTION_KEYS) as unknown as DenseOptions,
-    );
   }
 }

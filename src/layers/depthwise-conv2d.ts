@@ -14,14 +14,13 @@ import type { Initializer } from '../initializers/initializer.js';
 import { depthwiseConv2d } from '../ops/index.js';
 import type { Regularizer } from '../regularizers/regularizer.js';
 import { regularizerRegistry, type RegularizerIdentifier } from '../regularizers/index.js';
-import type { ConfigDict } from '../serialization.js';
+import { fromConfigDefault, type ConfigDict } from '../serialization.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { optionKeys } from '../validation.js';
 import {
   BASE_CONV_OPTION_KEY_SET,
   BaseConv,
   convOptionsFromConfig,
-  serialized,
   type BaseConvOptions,
 } from './conv-base.js';
 import type { LayerVariable } from './layer.js';
@@ -125,19 +124,16 @@ export class DepthwiseConv2D extends BaseConv {
     return {
       ...this.baseConfig(),
       depthMultiplier: this.depthMultiplier,
-      depthwiseInitializer: serialized(initializerRegistry, this.depthwiseInitializer),
-      depthwiseRegularizer: serialized(regularizerRegistry, this.depthwiseRegularizer),
-      depthwiseConstraint: serialized(constraintRegistry, this.depthwiseConstraint),
+      depthwiseInitializer: initializerRegistry.toJson(this.depthwiseInitializer),
+      depthwiseRegularizer: regularizerRegistry.toJson(this.depthwiseRegularizer),
+      depthwiseConstraint: constraintRegistry.toJson(this.depthwiseConstraint),
     };
   }
 
-  static fromConfig(config: ConfigDict): DepthwiseConv2D {
-    return new DepthwiseConv2D(
-      convOptionsFromConfig(
-        config,
-        DEPTHWISE_CONV2D_OPTION_KEYS,
-        'DepthwiseConv2D',
-      ) as unknown as DepthwiseConv2DOptions,
+  static override fromConfig(config: ConfigDict): DepthwiseConv2D {
+    return fromConfigDefault(
+      this,
+      convOptionsFromConfig(config, DEPTHWISE_CONV2D_OPTION_KEYS, 'DepthwiseConv2D'),
     );
   }
 }

@@ -4,7 +4,7 @@ import type { ConfigDict } from '../serialization.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { type LayerInput, type LayerOptions, LAYER_OPTION_KEY_SET } from './layer.js';
 import { MergeBase } from './merge.js';
-import { optionKeys, pickOptions } from '../validation.js';
+import { optionKeys } from '../validation.js';
 import { formatSymbolicShape, type SymbolicShape } from './symbolic.js';
 
 export interface DotOptions extends LayerOptions {
@@ -143,9 +143,5 @@ export class Dot extends MergeBase {
       axes: typeof this.axes === 'number' ? this.axes : [...this.axes],
       normalize: this.normalize,
     };
-  }
-
-  static fromConfig(config: ConfigDict): Dot {
-    return new Dot(pickOptions(config, DOT_OPTION_KEYS) as unknown as DotOptions);
   }
 }

@@ -11,7 +11,7 @@ import {
   type LayerOptions,
   LAYER_OPTION_KEY_SET,
 } from './layer.js';
-import { optionKeys, pickOptions } from '../validation.js';
+import { optionKeys } from '../validation.js';
 
 export interface DropoutOptions extends LayerOptions {
   /** Fraction of the units to drop, in [0, 1). */
@@ -140,16 +140,5 @@ export class Dropout extends Layer {
     config.seed = this.seed ?? null;
     config.noiseShape = this.noiseShape ? this.noiseShape.slice() : null;
     return config;
-  }
-
-  static fromConfig(config: ConfigDict): Dropout {
-    const { seed, noiseShape, ...rest } = pickOptions(config, DROPOUT_OPTION_KEYS);
-    return new Dropout({
-      ...(rest as unknown as DropoutOptions),
-      ...(seed === null || seed === undefined ? {} : { seed: seed as number }),
-      ...(noiseShape === null || noiseShape === undefined
-        ? {}
-        : { noiseShape: noiseShape as number[] }),
-    });
   }
 }

@@ -1,8 +1,7 @@
-import type { ConfigDict } from '../serialization.js';
 import { reshape } from '../ops/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Layer, type LayerInput, type LayerOptions, LAYER_OPTION_KEY_SET } from './layer.js';
-import { optionKeys, pickOptions } from '../validation.js';
+import { optionKeys } from '../validation.js';
 import type { SymbolicShape } from './symbolic.js';
 
 export type FlattenOptions = LayerOptions;
@@ -33,9 +32,5 @@ export class Flatten extends Layer {
     const rest = inputShape.slice(1);
     const known = rest.every((d) => d !== null);
     return [inputShape[0] ?? null, known ? rest.reduce<number>((a, b) => a * b!, 1) : null];
-  }
-
-  static fromConfig(config: ConfigDict): Flatten {
-    return new Flatten(pickOptions(config, FLATTEN_OPTION_KEYS) as unknown as FlattenOptions);
   }
 }

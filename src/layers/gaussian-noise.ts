@@ -11,7 +11,7 @@ import {
   type LayerOptions,
   LAYER_OPTION_KEY_SET,
 } from './layer.js';
-import { optionKeys, pickOptions } from '../validation.js';
+import { optionKeys } from '../validation.js';
 
 export interface GaussianNoiseOptions extends LayerOptions {
   /** Standard deviation of the noise (a finite number >= 0). */
@@ -91,13 +91,5 @@ export class GaussianNoise extends Layer {
 
   override getConfig(): ConfigDict {
     return { ...super.getConfig(), stddev: this.stddev, seed: this.seed ?? null };
-  }
-
-  static fromConfig(config: ConfigDict): GaussianNoise {
-    const { seed, ...rest } = pickOptions(config, GAUSSIAN_NOISE_OPTION_KEYS);
-    return new GaussianNoise({
-      ...(rest as unknown as GaussianNoiseOptions),
-      ...(seed === null || seed === undefined ? {} : { seed: seed as number }),
-    });
   }
 }

@@ -103,7 +103,7 @@ export class GlobalMaxPooling1D extends GlobalPooling {
     super(options, 1, 'max');
   }
 
-  static fromConfig(config: ConfigDict): GlobalMaxPooling1D {
+  static override fromConfig(config: ConfigDict): GlobalMaxPooling1D {
     return new GlobalMaxPooling1D(globalOptionsFromConfig(config));
   }
 }
@@ -122,7 +122,7 @@ export class GlobalAveragePooling1D extends GlobalPooling {
     super(options, 1, 'avg');
   }
 
-  static fromConfig(config: ConfigDict): GlobalAveragePooling1D {
+  static override fromConfig(config: ConfigDict): GlobalAveragePooling1D {
     return new GlobalAveragePooling1D(globalOptionsFromConfig(config));
   }
 }
@@ -141,7 +141,7 @@ export class GlobalMaxPooling2D extends GlobalPooling {
     super(options, 2, 'max');
   }
 
-  static fromConfig(config: ConfigDict): GlobalMaxPooling2D {
+  static override fromConfig(config: ConfigDict): GlobalMaxPooling2D {
     return new GlobalMaxPooling2D(globalOptionsFromConfig(config));
   }
 }
@@ -161,7 +161,7 @@ export class GlobalAveragePooling2D extends GlobalPooling {
     super(options, 2, 'avg');
   }
 
-  static fromConfig(config: ConfigDict): GlobalAveragePooling2D {
+  static override fromConfig(config: ConfigDict): GlobalAveragePooling2D {
     return new GlobalAveragePooling2D(globalOptionsFromConfig(config));
   }
 }

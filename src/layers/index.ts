@@ -1,8 +1,10 @@
 // Every layer, by its TensorFlow.js factory name: sn.layers.dense({ units: 32 }).
-import { Registry } from '../serialization.js';
+// The family's files, as every family's: layer.ts (the Layer base, with the default
+// fromConfig), get.ts (the layer registry and its registrations), this file (the factories
+// and exports), one file per layer. Where the recipe bends: layers have no getLayer(id),
+// because a layer is never named by a string (it needs options); io/ rebuilds layers from
+// configs through the registry.
 import { Dense, type DenseOptions } from './dense.js';
-import { InputLayer } from './input.js';
-import type { Layer } from './layer.js';
 import { Activation, type ActivationOptions } from './activation.js';
 import {
   ActivityRegularization,
@@ -40,6 +42,7 @@ import {
   type Cropping2DOptions,
 } from './cropping.js';
 
+export { layerRegistry } from './get.js';
 export {
   Layer,
   LayerVariable,
@@ -202,36 +205,6 @@ export function cropping2d(options?: Cropping2DOptions): Cropping2D {
   return new Cropping2D(options);
 }
 
-/** Every built-in layer class by className (models and io/ use it to rebuild layers). */
-export const layerRegistry = new Registry<Layer>('layer');
-for (const cls of [
-  InputLayer,
-  Dense,
-  Activation,
-  ActivityRegularization,
-  BatchNormalization,
-  Dropout,
-  Flatten,
-  GaussianNoise,
-  KSparse,
-  Reshape,
-  // Merge, padding and cropping layers
-  Add,
-  Subtract,
-  Multiply,
-  Average,
-  Maximum,
-  Minimum,
-  Concatenate,
-  Dot,
-  ZeroPadding1D,
-  ZeroPadding2D,
-  Cropping1D,
-  Cropping2D,
-]) {
-  layerRegistry.register(cls);
-}
-
 // Pooling and upsampling layers
 import {
   AveragePooling1D,
@@ -324,21 +297,6 @@ export function upSampling1d(options?: UpSampling1DOptions): UpSampling1D {
 /** Upsamples images by whole factors ('nearest' or Keras 3's 'bilinear'). */
 export function upSampling2d(options?: UpSampling2DOptions): UpSampling2D {
   return new UpSampling2D(options);
-}
-
-for (const cls of [
-  MaxPooling1D,
-  AveragePooling1D,
-  MaxPooling2D,
-  AveragePooling2D,
-  GlobalMaxPooling1D,
-  GlobalAveragePooling1D,
-  GlobalMaxPooling2D,
-  GlobalAveragePooling2D,
-  UpSampling1D,
-  UpSampling2D,
-]) {
-  layerRegistry.register(cls);
 }
 
 // Misc layers (issue 12 part D1): activation layers, spatial/Gaussian/alpha dropout, layer
@@ -454,23 +412,6 @@ export function repeatVector(options: RepeatVectorOptions): RepeatVector {
   return new RepeatVector(options);
 }
 
-for (const cls of [
-  LeakyReLU,
-  PReLU,
-  ELU,
-  ReLU,
-  Softmax,
-  SpatialDropout1D,
-  SpatialDropout2D,
-  GaussianDropout,
-  AlphaDropout,
-  LayerNormalization,
-  Permute,
-  RepeatVector,
-]) {
-  layerRegistry.register(cls);
-}
-
 // Convolution layers
 import { Conv1D, Conv2D, Conv2DTranspose, type Conv1DOptions } from './conv.js';
 import type { Conv2DOptions, Conv2DTransposeOptions } from './conv.js';
@@ -510,10 +451,6 @@ export function depthwiseConv2d(options: DepthwiseConv2DOptions): DepthwiseConv2
 /** Depthwise 2-D convolution followed by a 1×1 convolution to `filters` channels. */
 export function separableConv2d(options: SeparableConv2DOptions): SeparableConv2D {
   return new SeparableConv2D(options);
-}
-
-for (const cls of [Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D]) {
-  layerRegistry.register(cls);
 }
 
 // Recurrent and embedding layers (issue 15)
@@ -638,21 +575,4 @@ export function embedding(options: EmbeddingOptions): Embedding {
 /** Masks the steps whose features all equal maskValue (default 0). */
 export function masking(options?: MaskingOptions): Masking {
   return new Masking(options);
-}
-
-for (const cls of [
-  SimpleRNN,
-  LSTM,
-  GRU,
-  SimpleRNNCell,
-  LSTMCell,
-  GRUCell,
-  StackedRNNCells,
-  RNN,
-  Bidirectional,
-  TimeDistributed,
-  Embedding,
-  Masking,
-]) {
-  layerRegistry.register(cls);
 }

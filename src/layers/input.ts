@@ -60,7 +60,7 @@ export class InputLayer extends Layer {
     return { name: this.name, dtype: this.dtype, batchInputShape: this.batchInputShape!.slice() };
   }
 
-  static fromConfig(config: ConfigDict): InputLayer {
+  static override fromConfig(config: ConfigDict): InputLayer {
     const batch = config.batchInputShape as (number | null)[];
     return new InputLayer({
       shape: batch.slice(1),

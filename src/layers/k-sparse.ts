@@ -10,7 +10,7 @@ import {
   type LayerOptions,
   LAYER_OPTION_KEY_SET,
 } from './layer.js';
-import { optionKeys, pickOptions } from '../validation.js';
+import { optionKeys } from '../validation.js';
 import type { SymbolicShape } from './symbolic.js';
 
 export interface KSparseOptions extends LayerOptions {
@@ -99,9 +99,5 @@ export class KSparse extends Layer {
 
   override getConfig(): ConfigDict {
     return { ...super.getConfig(), k: this.k, alpha: this.alpha };
-  }
-
-  static fromConfig(config: ConfigDict): KSparse {
-    return new KSparse(pickOptions(config, K_SPARSE_OPTION_KEYS) as unknown as KSparseOptions);
   }
 }

@@ -14,7 +14,7 @@ import type { Initializer } from '../initializers/initializer.js';
 import { add, mean, mul, reshape, rsqrt, square, sub } from '../ops/index.js';
 import type { Regularizer } from '../regularizers/regularizer.js';
 import { regularizerRegistry, type RegularizerIdentifier } from '../regularizers/index.js';
-import { withoutNulls, type ConfigDict, type JsonValue } from '../serialization.js';
+import { fromConfigDefault, type ConfigDict } from '../serialization.js';
 import { formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import {
@@ -25,7 +25,7 @@ import {
   type LayerVariable,
 } from './layer.js';
 import { formatSymbolicShape, type SymbolicShape } from './symbolic.js';
-import { checkBoolean, checkNumber, optionKeys, pickOptions } from '../validation.js';
+import { checkBoolean, checkNumber, optionKeys } from '../validation.js';
 
 export interface LayerNormalizationOptions extends LayerOptions {
   /** The axis or axes normalised over, per sample (default -1, the last). */
@@ -202,24 +202,22 @@ export class LayerNormalization extends Layer {
   }
 
   override getConfig(): ConfigDict {
-    const ser = (registry: { serialize(o: never): unknown }, value: unknown): JsonValue =>
-      value ? (registry.serialize(value as never) as unknown as JsonValue) : null;
     return {
       ...super.getConfig(),
       axis: typeof this.axis === 'number' ? this.axis : this.axis.slice(),
       epsilon: this.epsilon,
       center: this.center,
       scale: this.scale,
-      betaInitializer: ser(initializerRegistry, this.betaInitializer),
-      gammaInitializer: ser(initializerRegistry, this.gammaInitializer),
-      betaRegularizer: ser(regularizerRegistry, this.betaRegularizer),
-      gammaRegularizer: ser(regularizerRegistry, this.gammaRegularizer),
-      betaConstraint: ser(constraintRegistry, this.betaConstraint),
-      gammaConstraint: ser(constraintRegistry, this.gammaConstraint),
+      betaInitializer: initializerRegistry.toJson(this.betaInitializer),
+      gammaInitializer: initializerRegistry.toJson(this.gammaInitializer),
+      betaRegularizer: regularizerRegistry.toJson(this.betaRegularizer),
+      gammaRegularizer: regularizerRegistry.toJson(this.gammaRegularizer),
+      betaConstraint: constraintRegistry.toJson(this.betaConstraint),
+      gammaConstraint: constraintRegistry.toJson(this.gammaConstraint),
     };
   }
 
-  static fromConfig(config: ConfigDict): LayerNormalization {
+  static override fromConfig(config: ConfigDict): LayerNormalization {
     // Keras 3 writes rms_scaling (false by default); the RMS form is not implemented here.
     const { rmsScaling, ...rest } = config;
     if (rmsScaling !== undefined && rmsScaling !== null && rmsScaling !== false) {
@@ -228,11 +226,6 @@ export class LayerNormalization extends Layer {
           'is not supported; sinew normalises with the mean and variance (rms_scaling false).',
       );
     }
-    return new LayerNormalization(
-      pickOptions(
-        withoutNulls(rest),
-        LAYER_NORMALIZATION_OPTION_KEYS,
-      ) as unknown as LayerNormalizationOptions,
-    );
+    return fromConfigDefault(this, rest);
   }
 }

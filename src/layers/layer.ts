@@ -9,7 +9,7 @@ import {
   regularizerRegistry,
   type RegularizerIdentifier,
 } from '../regularizers/index.js';
-import type { ConfigDict, JsonValue, Serializable } from '../serialization.js';
+import { fromConfigDefault, type ConfigDict, type Serializable } from '../serialization.js';
 import { scalar } from '../tensor/creation.js';
 import type { DType } from '../tensor/dtype.js';
 import { checkDType } from '../tensor/dtype.js';
@@ -202,6 +202,16 @@ export abstract class Layer implements Serializable {
    */
   static readonly optionKeys: readonly string[] = optionKeys<LayerOptions>()(LAYER_OPTION_KEY_SET);
 
+  /**
+   * Rebuilds a layer from getConfig()'s output or a Keras config (camelCase): the default of
+   * every family (fromConfigDefault), the config without nulls and, for a class that declares
+   * its own optionKeys, without keys it does not know. A layer whose options differ from its
+   * config (nested layers, renamed Keras keys) overrides it.
+   */
+  static fromConfig(config: ConfigDict): Layer {
+    return fromConfigDefault(this, config);
+  }
+
   readonly name: string;
   dtype: DType;
   activityRegularizerReduction: ActivityRegularizerReduction;
@@ -343,9 +353,7 @@ export abstract class Layer implements Serializable {
     const config: ConfigDict = { name: this.name, trainable: this.trainable, dtype: this.dtype };
     if (this.batchInputShape) config.batchInputShape = this.batchInputShape.slice();
     if (this.activityRegularizer) {
-      config.activityRegularizer = regularizerRegistry.serialize(
-        this.activityRegularizer,
-      ) as unknown as JsonValue;
+      config.activityRegularizer = regularizerRegistry.serialize(this.activityRegularizer);
     }
     if (this.activityRegularizerReduction !== 'batchMean') {
       config.activityRegularizerReduction = this.activityRegularizerReduction;

@@ -10,7 +10,7 @@ import {
   type LayerOutput,
   LAYER_OPTION_KEY_SET,
 } from './layer.js';
-import { optionKeys, pickOptions } from '../validation.js';
+import { optionKeys } from '../validation.js';
 import { formatSymbolicShape, type SymbolicShape, type SymbolicTensor } from './symbolic.js';
 
 /**
@@ -201,10 +201,6 @@ export class Add extends ElementwiseMerge {
   protected merge(inputs: readonly Tensor[]): Tensor {
     return inputs.slice(1).reduce((a, b) => add(a, b), inputs[0]!);
   }
-
-  static fromConfig(config: ConfigDict): Add {
-    return new Add(pickOptions(config, MERGE_OPTION_KEYS) as unknown as MergeOptions);
-  }
 }
 
 /** Subtracts the second of exactly two inputs from the first: a − b (as Keras's Subtract). */
@@ -220,10 +216,6 @@ export class Subtract extends ElementwiseMerge {
   protected merge(inputs: readonly Tensor[]): Tensor {
     return sub(inputs[0]!, inputs[1]!);
   }
-
-  static fromConfig(config: ConfigDict): Subtract {
-    return new Subtract(pickOptions(config, MERGE_OPTION_KEYS) as unknown as MergeOptions);
-  }
 }
 
 /** Multiplies its inputs elementwise: a · b · ... (as Keras's Multiply). */
@@ -237,10 +229,6 @@ export class Multiply extends ElementwiseMerge {
 
   protected merge(inputs: readonly Tensor[]): Tensor {
     return inputs.slice(1).reduce((a, b) => mul(a, b), inputs[0]!);
-  }
-
-  static fromConfig(config: ConfigDict): Multiply {
-    return new Multiply(pickOptions(config, MERGE_OPTION_KEYS) as unknown as MergeOptions);
   }
 }
 
@@ -259,10 +247,6 @@ export class Average extends ElementwiseMerge {
       inputs.length,
     );
   }
-
-  static fromConfig(config: ConfigDict): Average {
-    return new Average(pickOptions(config, MERGE_OPTION_KEYS) as unknown as MergeOptions);
-  }
 }
 
 /** The elementwise maximum of its inputs (as Keras's Maximum); ties send the gradient to the first. */
@@ -277,10 +261,6 @@ export class Maximum extends ElementwiseMerge {
   protected merge(inputs: readonly Tensor[]): Tensor {
     return inputs.slice(1).reduce((a, b) => maximum(a, b), inputs[0]!);
   }
-
-  static fromConfig(config: ConfigDict): Maximum {
-    return new Maximum(pickOptions(config, MERGE_OPTION_KEYS) as unknown as MergeOptions);
-  }
 }
 
 /** The elementwise minimum of its inputs (as Keras's Minimum); ties send the gradient to the first. */
@@ -294,10 +274,6 @@ export class Minimum extends ElementwiseMerge {
 
   protected merge(inputs: readonly Tensor[]): Tensor {
     return inputs.slice(1).reduce((a, b) => minimum(a, b), inputs[0]!);
-  }
-
-  static fromConfig(config: ConfigDict): Minimum {
-    return new Minimum(pickOptions(config, MERGE_OPTION_KEYS) as unknown as MergeOptions);
   }
 }
 
@@ -385,11 +361,5 @@ export class Concatenate extends MergeBase {
 
   override getConfig(): ConfigDict {
     return { ...super.getConfig(), axis: this.axis };
-  }
-
-  static fromConfig(config: ConfigDict): Concatenate {
-    return new Concatenate(
-      pickOptions(config, CONCATENATE_OPTION_KEYS) as unknown as ConcatenateOptions,
-    );
   }
 }

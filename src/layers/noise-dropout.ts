@@ -6,7 +6,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { formatShape } from '../tensor/shape.js';
 import { type CallOptions, type LayerInput, LAYER_OPTION_KEY_SET } from './layer.js';
 import { RandomLayer, checkRate, type RandomLayerOptions } from './random-layer.js';
-import { optionKeys, pickOptions } from '../validation.js';
+import { optionKeys } from '../validation.js';
 
 export interface GaussianDropoutOptions extends RandomLayerOptions {
   /** Drop probability in [0, 1): the noise has variance rate / (1 − rate). */
@@ -74,14 +74,6 @@ export class GaussianDropout extends RandomLayer {
 
   override getConfig(): ConfigDict {
     return { ...super.getConfig(), rate: this.rate, seed: this.seed ?? null };
-  }
-
-  static fromConfig(config: ConfigDict): GaussianDropout {
-    const { seed, ...rest } = pickOptions(config, GAUSSIAN_DROPOUT_OPTION_KEYS);
-    return new GaussianDropout({
-      ...(rest as unknown as GaussianDropoutOptions),
-      ...(seed === null || seed === undefined ? {} : { seed: seed as number }),
-    });
   }
 }
 
@@ -184,16 +176,5 @@ export class AlphaDropout extends RandomLayer {
       noiseShape: this.noiseShape ? this.noiseShape.slice() : null,
       seed: this.seed ?? null,
     };
-  }
-
-  static fromConfig(config: ConfigDict): AlphaDropout {
-    const { seed, noiseShape, ...rest } = pickOptions(config, ALPHA_DROPOUT_OPTION_KEYS);
-    return new AlphaDropout({
-      ...(rest as unknown as AlphaDropoutOptions),
-      ...(seed === null || seed === undefined ? {} : { seed: seed as number }),
-      ...(noiseShape === null || noiseShape === undefined
-        ? {}
-        : { noiseShape: noiseShape as number[] }),
-    });
   }
 }

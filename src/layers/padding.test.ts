@@ -194,5 +194,6 @@ test('configs use Keras spellings: padding as pairs, data_format channels_last',
   assert.equal(layer.getConfig().dataFormat, 'channels_first');
   assert.deepEqual(sn.layers.cropping1d({ cropping: 2 }).getConfig().cropping, [2, 2]);
   const back = sn.layers.Cropping2D.fromConfig({ cropping: 1, dataFormat: 'channels_first' });
+  assert.ok(back instanceof sn.layers.Cropping2D);
   assert.equal(back.dataFormat, 'channelsFirst');
 });

@@ -3,7 +3,7 @@ import { pad } from '../ops/index.js';
 import type { ConfigDict } from '../serialization.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Layer, type LayerInput, type LayerOptions, LAYER_OPTION_KEY_SET } from './layer.js';
-import { optionKeys, pickOptions } from '../validation.js';
+import { optionKeys } from '../validation.js';
 import { readDataFormat, writeDataFormat } from './data-format.js';
 import { formatSymbolicShape, type SymbolicShape } from './symbolic.js';
 
@@ -142,12 +142,6 @@ export class ZeroPadding1D extends Layer {
   override getConfig(): ConfigDict {
     return { ...super.getConfig(), padding: [...this.padding] };
   }
-
-  static fromConfig(config: ConfigDict): ZeroPadding1D {
-    return new ZeroPadding1D(
-      pickOptions(config, ZERO_PADDING_1D_OPTION_KEYS) as unknown as ZeroPadding1DOptions,
-    );
-  }
 }
 
 export interface ZeroPadding2DOptions extends LayerOptions {
@@ -213,11 +207,5 @@ export class ZeroPadding2D extends Layer {
       padding: this.padding.map((p) => [...p]),
       dataFormat: writeDataFormat(this.dataFormat),
     };
-  }
-
-  static fromConfig(config: ConfigDict): ZeroPadding2D {
-    return new ZeroPadding2D(
-      pickOptions(config, ZERO_PADDING_2D_OPTION_KEYS) as unknown as ZeroPadding2DOptions,
-    );
   }
 }

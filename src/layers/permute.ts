@@ -5,7 +5,7 @@ import { formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Layer, type LayerInput, type LayerOptions, LAYER_OPTION_KEY_SET } from './layer.js';
 import { formatSymbolicShape, type SymbolicShape } from './symbolic.js';
-import { checkNumber, optionKeys, pickOptions } from '../validation.js';
+import { checkNumber, optionKeys } from '../validation.js';
 
 export interface PermuteOptions extends LayerOptions {
   /**
@@ -77,10 +77,6 @@ export class Permute extends Layer {
   override getConfig(): ConfigDict {
     return { ...super.getConfig(), dims: this.dims.slice() };
   }
-
-  static fromConfig(config: ConfigDict): Permute {
-    return new Permute(pickOptions(config, PERMUTE_OPTION_KEYS) as unknown as PermuteOptions);
-  }
 }
 
 export interface RepeatVectorOptions extends LayerOptions {
@@ -142,11 +138,5 @@ export class RepeatVector extends Layer {
 
   override getConfig(): ConfigDict {
     return { ...super.getConfig(), n: this.n };
-  }
-
-  static fromConfig(config: ConfigDict): RepeatVector {
-    return new RepeatVector(
-      pickOptions(config, REPEAT_VECTOR_OPTION_KEYS) as unknown as RepeatVectorOptions,
-    );
   }
 }

@@ -220,7 +220,7 @@ export class MaxPooling1D extends Pooling {
     super(options, 1, 'max');
   }
 
-  static fromConfig(config: ConfigDict): MaxPooling1D {
+  static override fromConfig(config: ConfigDict): MaxPooling1D {
     return new MaxPooling1D(
       layerOptionsFromConfig(config, POOLING_1D_OPTION_KEYS, ['poolSize', 'strides']),
     );
@@ -243,7 +243,7 @@ export class AveragePooling1D extends Pooling {
     super(options, 1, 'avg');
   }
 
-  static fromConfig(config: ConfigDict): AveragePooling1D {
+  static override fromConfig(config: ConfigDict): AveragePooling1D {
     return new AveragePooling1D(
       layerOptionsFromConfig(config, POOLING_1D_OPTION_KEYS, ['poolSize', 'strides']),
     );
@@ -267,7 +267,7 @@ export class MaxPooling2D extends Pooling {
     super(options, 2, 'max');
   }
 
-  static fromConfig(config: ConfigDict): MaxPooling2D {
+  static override fromConfig(config: ConfigDict): MaxPooling2D {
     return new MaxPooling2D(layerOptionsFromConfig(config, POOLING_2D_OPTION_KEYS));
   }
 }
@@ -289,7 +289,7 @@ export class AveragePooling2D extends Pooling {
     super(options, 2, 'avg');
   }
 
-  static fromConfig(config: ConfigDict): AveragePooling2D {
+  static override fromConfig(config: ConfigDict): AveragePooling2D {
     return new AveragePooling2D(layerOptionsFromConfig(config, POOLING_2D_OPTION_KEYS));
   }
 }

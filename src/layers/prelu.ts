@@ -14,7 +14,7 @@ import type { Initializer } from '../initializers/initializer.js';
 import { mul, neg, relu, sub } from '../ops/index.js';
 import type { Regularizer } from '../regularizers/regularizer.js';
 import { regularizerRegistry, type RegularizerIdentifier } from '../regularizers/index.js';
-import { withoutNulls, type ConfigDict, type JsonValue } from '../serialization.js';
+import { type ConfigDict } from '../serialization.js';
 import { formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import {
@@ -26,7 +26,7 @@ import {
 } from './layer.js';
 import { formatSymbolicShape, type SymbolicShape } from './symbolic.js';
 import { activeTap } from './taps.js';
-import { optionKeys, pickOptions } from '../validation.js';
+import { optionKeys } from '../validation.js';
 
 export interface PReLUOptions extends LayerOptions {
   /** Initial slopes (default 'zeros': the layer starts as a relu). */
@@ -141,20 +141,12 @@ export class PReLU extends Layer {
   }
 
   override getConfig(): ConfigDict {
-    const ser = (registry: { serialize(o: never): unknown }, value: unknown): JsonValue =>
-      value ? (registry.serialize(value as never) as unknown as JsonValue) : null;
     return {
       ...super.getConfig(),
-      alphaInitializer: ser(initializerRegistry, this.alphaInitializer),
-      alphaRegularizer: ser(regularizerRegistry, this.alphaRegularizer),
-      alphaConstraint: ser(constraintRegistry, this.alphaConstraint),
+      alphaInitializer: initializerRegistry.toJson(this.alphaInitializer),
+      alphaRegularizer: regularizerRegistry.toJson(this.alphaRegularizer),
+      alphaConstraint: constraintRegistry.toJson(this.alphaConstraint),
       sharedAxes: this.sharedAxes ? this.sharedAxes.slice() : null,
     };
-  }
-
-  static fromConfig(config: ConfigDict): PReLU {
-    return new PReLU(
-      pickOptions(withoutNulls(config), PRELU_OPTION_KEYS) as unknown as PReLUOptions,
-    );
   }
 }

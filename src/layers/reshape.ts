@@ -4,7 +4,7 @@ import type { ConfigDict } from '../serialization.js';
 import { formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Layer, type LayerInput, type LayerOptions, LAYER_OPTION_KEY_SET } from './layer.js';
-import { optionKeys, pickOptions } from '../validation.js';
+import { optionKeys } from '../validation.js';
 import { formatSymbolicShape, type SymbolicShape } from './symbolic.js';
 
 export interface ReshapeOptions extends LayerOptions {
@@ -78,9 +78,5 @@ export class Reshape extends Layer {
 
   override getConfig(): ConfigDict {
     return { ...super.getConfig(), targetShape: this.targetShape.slice() };
-  }
-
-  static fromConfig(config: ConfigDict): Reshape {
-    return new Reshape(pickOptions(config, RESHAPE_OPTION_KEYS) as unknown as ReshapeOptions);
   }
 }

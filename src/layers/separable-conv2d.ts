@@ -14,14 +14,13 @@ import type { Initializer } from '../initializers/initializer.js';
 import { separableConv2d } from '../ops/index.js';
 import type { Regularizer } from '../regularizers/regularizer.js';
 import { regularizerRegistry, type RegularizerIdentifier } from '../regularizers/index.js';
-import type { ConfigDict } from '../serialization.js';
+import { fromConfigDefault, type ConfigDict } from '../serialization.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { optionKeys } from '../validation.js';
 import {
   BASE_CONV_OPTION_KEY_SET,
   BaseConv,
   convOptionsFromConfig,
-  serialized,
   type BaseConvOptions,
 } from './conv-base.js';
 import { checkDepthMultiplier } from './depthwise-conv2d.js';
@@ -157,22 +156,19 @@ export class SeparableConv2D extends BaseConv {
       ...this.baseConfig(),
       filters: this.filters,
       depthMultiplier: this.depthMultiplier,
-      depthwiseInitializer: serialized(initializerRegistry, this.depthwiseInitializer),
-      pointwiseInitializer: serialized(initializerRegistry, this.pointwiseInitializer),
-      depthwiseRegularizer: serialized(regularizerRegistry, this.depthwiseRegularizer),
-      pointwiseRegularizer: serialized(regularizerRegistry, this.pointwiseRegularizer),
-      depthwiseConstraint: serialized(constraintRegistry, this.depthwiseConstraint),
-      pointwiseConstraint: serialized(constraintRegistry, this.pointwiseConstraint),
+      depthwiseInitializer: initializerRegistry.toJson(this.depthwiseInitializer),
+      pointwiseInitializer: initializerRegistry.toJson(this.pointwiseInitializer),
+      depthwiseRegularizer: regularizerRegistry.toJson(this.depthwiseRegularizer),
+      pointwiseRegularizer: regularizerRegistry.toJson(this.pointwiseRegularizer),
+      depthwiseConstraint: constraintRegistry.toJson(this.depthwiseConstraint),
+      pointwiseConstraint: constraintRegistry.toJson(this.pointwiseConstraint),
     };
   }
 
-  static fromConfig(config: ConfigDict): SeparableConv2D {
-    return new SeparableConv2D(
-      convOptionsFromConfig(
-        config,
-        SEPARABLE_CONV2D_OPTION_KEYS,
-        'SeparableConv2D',
-      ) as unknown as SeparableConv2DOptions,
+  static override fromConfig(config: ConfigDict): SeparableConv2D {
+    return fromConfigDefault(
+      this,
+      convOptionsFromConfig(config, SEPARABLE_CONV2D_OPTION_KEYS, 'SeparableConv2D'),
     );
   }
 }

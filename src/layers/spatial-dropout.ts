@@ -1,6 +1,6 @@
 import { readDataFormat, writeDataFormat } from './data-format.js';
 import { mul } from '../ops/index.js';
-import type { ConfigDict } from '../serialization.js';
+import { fromConfigDefault, type ConfigDict } from '../serialization.js';
 import { tensor } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { type CallOptions, type LayerInput, LAYER_OPTION_KEY_SET } from './layer.js';
@@ -12,7 +12,7 @@ import {
   type RandomLayerOptions,
 } from './random-layer.js';
 import type { SymbolicShape } from './symbolic.js';
-import { optionKeys, pickOptions } from '../validation.js';
+import { optionKeys } from '../validation.js';
 
 export interface SpatialDropout1DOptions extends RandomLayerOptions {
   /** Fraction of the channels to drop, in [0, 1). */
@@ -116,15 +116,9 @@ export class SpatialDropout1D extends SpatialDropout {
     return 'it takes [batch, steps, channels]; use dropout() for other shapes';
   }
 
-  static fromConfig(config: ConfigDict): SpatialDropout1D {
-    const { seed, ...rest } = pickOptions(
-      withoutNoiseShape(config),
-      SPATIAL_DROPOUT_1D_OPTION_KEYS,
-    );
-    return new SpatialDropout1D({
-      ...(rest as unknown as SpatialDropout1DOptions),
-      ...(seed === null || seed === undefined ? {} : { seed: seed as number }),
-    });
+  /** Keras's noiseShape is not an option here (the mask's shape is the layer's point). */
+  static override fromConfig(config: ConfigDict): SpatialDropout1D {
+    return fromConfigDefault(this, withoutNoiseShape(config));
   }
 }
 
@@ -169,14 +163,8 @@ export class SpatialDropout2D extends SpatialDropout {
     };
   }
 
-  static fromConfig(config: ConfigDict): SpatialDropout2D {
-    const { seed, ...rest } = pickOptions(
-      withoutNoiseShape(config),
-      SPATIAL_DROPOUT_2D_OPTION_KEYS,
-    );
-    return new SpatialDropout2D({
-      ...(rest as unknown as SpatialDropout2DOptions),
-      ...(seed === null || seed === undefined ? {} : { seed: seed as number }),
-    });
+  /** Keras's noiseShape is not an option here (the mask's shape is the layer's point). */
+  static override fromConfig(config: ConfigDict): SpatialDropout2D {
+    return fromConfigDefault(this, withoutNoiseShape(config));
   }
 }

@@ -54,7 +54,7 @@ export class UpSampling1D extends Layer {
     return { ...super.getConfig(), size: this.size };
   }
 
-  static fromConfig(config: ConfigDict): UpSampling1D {
+  static override fromConfig(config: ConfigDict): UpSampling1D {
     return new UpSampling1D(layerOptionsFromConfig(config, UP_SAMPLING_1D_OPTION_KEYS, ['size']));
   }
 }
@@ -143,7 +143,7 @@ export class UpSampling2D extends Layer {
     };
   }
 
-  static fromConfig(config: ConfigDict): UpSampling2D {
+  static override fromConfig(config: ConfigDict): UpSampling2D {
     return new UpSampling2D(layerOptionsFromConfig(config, UP_SAMPLING_2D_OPTION_KEYS));
   }
 }

@@ -1,8 +1,8 @@
 import { maximum, mul, sub } from '../ops/index.js';
 import { noGrad } from '../autograd/tape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { Loss, alignTargets, meanLastAxis } from './base.js';
-import { LOSS_OPTION_KEYS, type LossOptions } from './base.js';
+import { Loss, alignTargets, meanLastAxis } from './loss.js';
+import { LOSS_OPTION_KEYS, type LossOptions } from './loss.js';
 import { checkName, checkOptionKeys } from '../validation.js';
 
 /**

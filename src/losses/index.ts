@@ -3,8 +3,12 @@
  *
  *   model.compile({ loss: sn.losses.sparseCategoricalCrossentropy({ fromLogits: true }) })
  *   model.compile({ loss: 'mse' })
+ *
+ * The family's files: loss.ts (the Loss base and the helpers every loss shares), get.ts (the
+ * registry and getLoss), function.ts (a plain function as a loss), compute.ts (computeLoss,
+ * the batch reduction), one file per group of losses.
  */
-import type { LossOptions } from './base.js';
+import type { LossOptions } from './loss.js';
 import { Hinge } from './hinge.js';
 import {
   BinaryCrossentropy,
@@ -27,8 +31,10 @@ import {
   type HuberOptions,
 } from './regression.js';
 
-export * from './loss.js';
-export { EPSILON } from './base.js';
+export { EPSILON, Loss, type LossOptions } from './loss.js';
+export { LossFunctionWrapper, type LossFunction } from './function.js';
+export { getLoss, lossRegistry, type LossIdentifier } from './get.js';
+export { computeLoss } from './compute.js';
 export {
   BinaryCrossentropy,
   CategoricalCrossentropy,

@@ -1,157 +1,126 @@
 import { ConfigError, ShapeError, describe } from '../errors.js';
-import { cast, div, mul, reshape, sum } from '../ops/index.js';
-import { Registry } from '../serialization.js';
+import { cast, mean, reshape } from '../ops/index.js';
+import { fromConfigDefault, type ConfigDict, type Serializable } from '../serialization.js';
 import { toTensor, type TensorLike } from '../tensor/creation.js';
+import { floatTypeOf } from '../tensor/dtype.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
-import { Tensor } from '../tensor/tensor.js';
-import { LOSS_OPTION_KEYS, Loss, type LossOptions } from './base.js';
-import { Hinge } from './hinge.js';
-import { BinaryCrossentropy, CategoricalCrossentropy, KLDivergence } from './probabilistic.js';
-import { Poisson, SparseCategoricalCrossentropy } from './probabilistic.js';
-import { CosineSimilarity, Huber, LogCosh, MeanAbsoluteError } from './regression.js';
-import { MeanAbsolutePercentageError, MeanSquaredError } from './regression.js';
-import { MeanSquaredLogarithmicError } from './regression.js';
-import { checkName, checkOptionKeys } from '../validation.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { optionKeys, type OptionKeySet } from '../validation.js';
 
-export { Loss, type LossOptions } from './base.js';
-
-/** A plain function (yTrue, yPred) → per-sample losses. */
-export type LossFunction = (yTrue: Tensor, yPred: Tensor) => Tensor;
-
-/** A loss name (Keras snake_case or TensorFlow.js camelCase), a Loss, or a function. */
-export type LossIdentifier = string | Loss | LossFunction;
+/** Keras's fuzz factor (keras.backend.epsilon()): probabilities are clipped to [ε, 1 − ε]. */
+export const EPSILON = 1e-7;
 
 /**
- * A plain function used as a loss. Its per-sample values are reduced like any loss's; its
- * name (for logs) is the function's name. It cannot be saved by name: register a Loss
- * subclass for that.
+ * A loss: maps (yTrue, yPred) to per-sample losses. `computeLoss` (compute.ts) reduces them to
+ * the scalar that training minimises, as Keras's 'sum_over_batch_size'.
  */
-export class LossFunctionWrapper extends Loss {
-  static readonly className = 'LossFunctionWrapper';
-  readonly name: string;
-  readonly fn: LossFunction;
-  constructor(fn: LossFunction, options: LossOptions = {}) {
-    super();
-    checkOptionKeys(options, 'LossFunctionWrapper', LOSS_OPTION_KEYS);
-    this.fn = fn;
-    this.name = checkName(options.name, 'loss function', fn.name || 'loss');
+export abstract class Loss implements Serializable {
+  /** The Keras name ('mean_squared_error', 'binary_crossentropy', ...). */
+  abstract readonly name: string;
+  /**
+   * Per-sample losses: shape [batch] for inputs of shape [batch, d] (the loss is reduced over
+   * the last axis, as Keras); [batch, ...] for higher ranks.
+   */
+  abstract call(yTrue: Tensor, yPred: Tensor): Tensor;
+  /** Keras's config keys in camelCase: name, reduction and the loss's own options. */
+  getConfig(): ConfigDict {
+    return { name: this.name, reduction: 'sum_over_batch_size' };
   }
-  call(yTrue: Tensor, yPred: Tensor): Tensor {
-    const out = this.fn(yTrue, yPred);
-    if (!(out instanceof Tensor)) {
-      throw new ConfigError(
-        `loss function ${this.name}: must return a Tensor of per-sample losses, received ${describe(out)}.`,
+  /**
+   * A loss from its Keras config: its options (the family's default, fromConfigDefault: only
+   * the class's own optionKeys are kept), plus a `reduction` that must be the default.
+   */
+  static fromConfig(config: ConfigDict): Loss {
+    checkReduction(config, nameOfClass(this));
+    return fromConfigDefault(this, config);
+  }
+}
+
+/** A class's registered name (its static className), else its JavaScript name. */
+function nameOfClass(cls: { readonly className?: string; readonly name: string }): string {
+  return cls.className ?? cls.name;
+}
+
+/** Options every built-in loss accepts. */
+export interface LossOptions {
+  /** Name for logs (default the Keras name, e.g. 'mean_squared_error'). */
+  name?: string;
+}
+/** The keys of LossOptions, spread into the key list of every loss with more options. */
+export const LOSS_OPTION_KEY_SET: OptionKeySet<LossOptions> = { name: true };
+export const LOSS_OPTION_KEYS = optionKeys<LossOptions>()(LOSS_OPTION_KEY_SET);
+
+/** Keras configs carry `reduction`; sinew's losses only do 'sum_over_batch_size'. */
+export function checkReduction(config: ConfigDict, where: string): void {
+  const r = config['reduction'];
+  if (r !== undefined && r !== null && r !== 'sum_over_batch_size') {
+    throw new ConfigError(
+      `${where}: reduction ${describe(r)} is not supported; sinew's losses use Keras's default ` +
+        "'sum_over_batch_size' (the mean over the batch). Leave reduction out.",
+    );
+  }
+}
+
+/** A label-smoothing amount: a number in [0, 1]. */
+export function checkSmoothing(value: unknown, where: string): number {
+  if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
+    throw new ConfigError(
+      `${where}: labelSmoothing must be a number in [0, 1], received ${describe(value)}; ` +
+        'e.g. 0.1 moves each one-hot label 10% of the way towards uniform.',
+    );
+  }
+  return value;
+}
+
+/** yPred as a float tensor. */
+export function floatPrediction(yPred: TensorLike, where: string): Tensor {
+  const p = toTensorChecked(yPred, where, 'yPred');
+  return cast(p, floatTypeOf(p.dtype));
+}
+
+export function toTensorChecked(x: TensorLike, where: string, arg: string): Tensor {
+  if (x === undefined || x === null) {
+    throw new ConfigError(`${where}: ${arg} is required, received ${describe(x)}.`);
+  }
+  return toTensor(x);
+}
+
+/**
+ * yTrue and yPred with the same shape and yPred's float dtype. As Keras, a trailing axis of
+ * length 1 may be missing on one side ([batch] labels for a [batch, 1] output); any other
+ * difference is a ShapeError naming both shapes and the loss.
+ */
+export function alignTargets(
+  yTrue: TensorLike,
+  yPred: TensorLike,
+  where: string,
+): [Tensor, Tensor] {
+  const p = floatPrediction(yPred, where);
+  let t = toTensorChecked(yTrue, where, 'yTrue');
+  if (!shapesEqual(t.shape, p.shape)) {
+    if (sameButTrailingOne(t.shape, p.shape) || sameButTrailingOne(p.shape, t.shape)) {
+      t = reshape(t, p.shape);
+    } else {
+      throw new ShapeError(
+        `${where}: yTrue has shape ${formatShape(t.shape)} but yPred has shape ${formatShape(p.shape)}; ` +
+          'they must match (a trailing axis of length 1 may be left out on one side). ' +
+          'Check that the labels are encoded as the model outputs them (one-hot vs integer labels).',
       );
     }
-    return out;
   }
+  return [cast(t, p.dtype), p];
+}
+
+/** Whether `a` is `b` with an extra trailing axis of length 1. */
+function sameButTrailingOne(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length + 1 && a[a.length - 1] === 1 && shapesEqual(a.slice(0, -1), b);
 }
 
 /**
- * The built-in losses by Keras class name, with every accepted spelling as an alias: Keras's
- * snake_case and abbreviations ('mse', 'kld', 'mape'), TensorFlow.js's camelCase
- * ('meanSquaredError', 'cosineProximity', 'logcosh').
+ * The mean over the last axis, Keras's per-sample reduction, for rank >= 2. A rank-1 input
+ * holds one value per sample and is returned as it is (Keras would average the whole batch
+ * into a scalar; the mean over the batch is the same either way).
  */
-export const lossRegistry = new Registry<Loss>('loss');
-lossRegistry.register(MeanSquaredError, 'mean_squared_error', 'mse', 'MSE', 'meanSquaredError');
-lossRegistry.register(MeanAbsoluteError, 'mean_absolute_error', 'mae', 'MAE', 'meanAbsoluteError');
-lossRegistry.register(
-  MeanAbsolutePercentageError,
-  'mean_absolute_percentage_error',
-  'mape',
-  'MAPE',
-  'meanAbsolutePercentageError',
-);
-lossRegistry.register(
-  MeanSquaredLogarithmicError,
-  'mean_squared_logarithmic_error',
-  'msle',
-  'MSLE',
-  'meanSquaredLogarithmicError',
-);
-lossRegistry.register(BinaryCrossentropy, 'binary_crossentropy', 'bce', 'binaryCrossentropy');
-lossRegistry.register(
-  CategoricalCrossentropy,
-  'categorical_crossentropy',
-  'cce',
-  'categoricalCrossentropy',
-);
-lossRegistry.register(
-  SparseCategoricalCrossentropy,
-  'sparse_categorical_crossentropy',
-  'sparseCategoricalCrossentropy',
-);
-lossRegistry.register(Huber, 'huber', 'huber_loss', 'huberLoss');
-lossRegistry.register(
-  KLDivergence,
-  'kl_divergence',
-  'kld',
-  'KLD',
-  'kullback_leibler_divergence',
-  'klDivergence',
-  'kullbackLeiblerDivergence',
-);
-lossRegistry.register(CosineSimilarity, 'cosine_similarity', 'cosineSimilarity', 'cosineProximity');
-lossRegistry.register(Hinge, 'hinge');
-// Keras 3 names it 'log_cosh'; tf.keras 2 and TensorFlow.js 'logcosh'.
-lossRegistry.register(LogCosh, 'log_cosh', 'logcosh', 'logCosh');
-lossRegistry.register(Poisson, 'poisson');
-
-/**
- * Resolves a loss identifier: a name gives a new instance with default options, a Loss is
- * returned as it is, a function is wrapped (LossFunctionWrapper).
- *
- *   getLoss('mse'); getLoss('sparseCategoricalCrossentropy'); getLoss((t, p) => ...)
- */
-export function getLoss(id: LossIdentifier): Loss {
-  if (id instanceof Loss) return id;
-  if (typeof id === 'function') return new LossFunctionWrapper(id);
-  if (typeof id === 'string' && lossRegistry.has(id)) {
-    return lossRegistry.get(id).fromConfig({});
-  }
-  throw new ConfigError(
-    `Unknown loss ${describe(id)}; expected one of ${lossRegistry.names().join(', ')}, ` +
-      'a Loss object (e.g. sn.losses.binaryCrossentropy({ fromLogits: true })) or a function ' +
-      '(yTrue, yPred) => per-sample losses.',
-  );
-}
-
-/**
- * The scalar loss of a batch, as Keras's 'sum_over_batch_size' reduction:
- * Σ(perSample · sampleWeight) / (number of per-sample values). Note that the divisor is the
- * batch size, not Σ sampleWeight (Keras 3): weights 0 shrink the loss, they do not drop
- * samples from the mean.
- *
- * `sampleWeight` is a scalar, one weight per sample ([batch] or [batch, 1]) or has the
- * per-sample losses' shape.
- */
-export function computeLoss(
-  loss: Loss,
-  yTrue: Tensor,
-  yPred: Tensor,
-  sampleWeight?: Tensor,
-): Tensor {
-  let values = loss.call(yTrue, yPred);
-  if (sampleWeight !== undefined) {
-    values = mul(values, alignWeights(sampleWeight, values, loss.name));
-  }
-  if (values.size === 0) return sum(values);
-  return div(sum(values), values.size);
-}
-
-/** sampleWeight reshaped to broadcast against per-sample `values`, in their dtype. */
-function alignWeights(sampleWeight: TensorLike, values: Tensor, where: string): Tensor {
-  let w = cast(toTensor(sampleWeight), values.dtype);
-  const shape = values.shape;
-  if (w.rank === 0 || shapesEqual(w.shape, shape)) return w;
-  if (w.rank === 2 && w.shape[1] === 1) w = reshape(w, [w.shape[0]!]);
-  if (w.rank === 1 && shape.length >= 1 && w.shape[0] === shape[0]) {
-    // One weight per sample, broadcast over any further per-sample axes.
-    return reshape(w, [w.shape[0]!, ...shape.slice(1).map(() => 1)]);
-  }
-  throw new ShapeError(
-    `${where}: sampleWeight has shape ${formatShape(w.shape)} but the per-sample losses have shape ` +
-      `${formatShape(shape)}; pass one weight per sample (shape [${shape[0] ?? 1}]), a scalar, ` +
-      "or weights of the per-sample losses' shape.",
-  );
+export function meanLastAxis(x: Tensor): Tensor {
+  return x.rank >= 2 ? mean(x, -1) : x;
 }

@@ -2,24 +2,13 @@ import { ConfigError, IndexError, ShapeError } from '../errors.js';
 import { add, cast, clip, div, log, logSoftmax, mul, neg, oneHot, reshape } from '../ops/index.js';
 import { softplus, sub, sum } from '../ops/index.js';
 import { noGrad } from '../autograd/tape.js';
-import type { ConfigDict } from '../serialization.js';
+import { fromConfigDefault, type ConfigDict } from '../serialization.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { EPSILON, Loss, alignTargets, checkReduction } from './base.js';
-import { checkSmoothing, floatPrediction, meanLastAxis, toTensorChecked } from './base.js';
-import {
-  LOSS_OPTION_KEYS,
-  LOSS_OPTION_KEY_SET,
-  type BuiltinLoss,
-  type LossOptions,
-} from './base.js';
-import {
-  checkBoolean,
-  checkName,
-  checkOptionKeys,
-  optionKeys,
-  pickOptions,
-} from '../validation.js';
+import { EPSILON, Loss, alignTargets, checkReduction } from './loss.js';
+import { checkSmoothing, floatPrediction, meanLastAxis, toTensorChecked } from './loss.js';
+import { LOSS_OPTION_KEYS, LOSS_OPTION_KEY_SET, type LossOptions } from './loss.js';
+import { checkBoolean, checkName, checkOptionKeys, optionKeys } from '../validation.js';
 
 /**
  * Crossentropies, KL divergence and Poisson, with Keras's exact formulas: probabilities are
@@ -72,6 +61,7 @@ abstract class SmoothedCrossentropy extends Loss {
  * y·(1 − s) + s/2. From logits x: softplus(x) − x·y (= −[y·log σ(x) + (1−y)·log(1−σ(x))]).
  */
 export class BinaryCrossentropy extends SmoothedCrossentropy {
+  static override readonly optionKeys: readonly string[] = CROSSENTROPY_OPTION_KEYS;
   static readonly className = 'BinaryCrossentropy';
   constructor(options: CrossentropyOptions = {}) {
     super(options, 'binaryCrossentropy', 'binary_crossentropy');
@@ -100,6 +90,7 @@ function logProbabilities(p: Tensor, fromLogits: boolean): Tensor {
  * smoothing s: y·(1 − s) + s/numClasses.
  */
 export class CategoricalCrossentropy extends SmoothedCrossentropy {
+  static override readonly optionKeys: readonly string[] = CROSSENTROPY_OPTION_KEYS;
   static readonly className = 'CategoricalCrossentropy';
   constructor(options: CrossentropyOptions = {}) {
     super(options, 'categoricalCrossentropy', 'categorical_crossentropy');
@@ -160,14 +151,14 @@ export class SparseCategoricalCrossentropy extends Loss {
   override getConfig(): ConfigDict {
     return { ...super.getConfig(), fromLogits: this.fromLogits, ignoreClass: null };
   }
-  static override fromConfig<T extends Loss>(this: BuiltinLoss<T>, config: ConfigDict): T {
+  static override fromConfig(config: ConfigDict): Loss {
     checkReduction(config, 'SparseCategoricalCrossentropy');
     if (config['ignoreClass'] !== undefined && config['ignoreClass'] !== null) {
       throw new ConfigError(
         'SparseCategoricalCrossentropy: ignoreClass is not supported; leave it out (or null).',
       );
     }
-    return new this(pickOptions(config, this.optionKeys) as LossOptions);
+    return fromConfigDefault(this, config);
   }
 }
 

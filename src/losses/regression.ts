@@ -2,8 +2,8 @@ import { abs, maximum, mul, neg, sqrt, square, sub, sum, where } from '../ops/in
 import { add, div, lessEqual, log1p, softplus } from '../ops/index.js';
 import type { ConfigDict } from '../serialization.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { EPSILON, Loss, alignTargets, meanLastAxis } from './base.js';
-import { LOSS_OPTION_KEYS, LOSS_OPTION_KEY_SET, type LossOptions } from './base.js';
+import { EPSILON, Loss, alignTargets, meanLastAxis } from './loss.js';
+import { LOSS_OPTION_KEYS, LOSS_OPTION_KEY_SET, type LossOptions } from './loss.js';
 import { checkName, checkNumber, checkOptionKeys, optionKeys } from '../validation.js';
 
 /**

@@ -1,10 +1,10 @@
 import { ConfigError, describe } from '../errors.js';
-import { EPSILON, alignTargets } from '../losses/base.js';
+import { EPSILON, alignTargets } from '../losses/loss.js';
 import { noGrad } from '../autograd/tape.js';
 import type { ConfigDict, JsonValue } from '../serialization.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { METRIC_OPTION_KEY_SET, Metric, sampleWeights, type MetricOptions } from './base.js';
-import { checkName, checkOptionKeys, optionKeys, pickOptions } from '../validation.js';
+import { METRIC_OPTION_KEY_SET, Metric, sampleWeights, type MetricOptions } from './metric.js';
+import { checkName, checkOptionKeys, optionKeys } from '../validation.js';
 
 /**
  * Metrics built on confusion counts, as Keras's: every element of yPred is one prediction
@@ -97,28 +97,24 @@ abstract class ThresholdCounts extends Metric {
 /** tp / (tp + fp): of the predicted positives, the fraction that are positive (0 if none). */
 export class Precision extends ThresholdCounts {
   static readonly className = 'Precision';
+  static readonly optionKeys = PRECISION_OPTION_KEYS;
   constructor(options: PrecisionOptions = {}) {
     super(options, 'precision');
   }
   result(): number {
     return this.tp + this.fp === 0 ? 0 : this.tp / (this.tp + this.fp);
   }
-  static fromConfig(config: ConfigDict): Precision {
-    return new Precision(pickOptions(config, PRECISION_OPTION_KEYS) as PrecisionOptions);
-  }
 }
 
 /** tp / (tp + fn): of the positives, the fraction predicted positive (0 if none). */
 export class Recall extends ThresholdCounts {
   static readonly className = 'Recall';
+  static readonly optionKeys = PRECISION_OPTION_KEYS;
   constructor(options: PrecisionOptions = {}) {
     super(options, 'recall');
   }
   result(): number {
     return this.tp + this.fn === 0 ? 0 : this.tp / (this.tp + this.fn);
-  }
-  static fromConfig(config: ConfigDict): Recall {
-    return new Recall(pickOptions(config, PRECISION_OPTION_KEYS) as PrecisionOptions);
   }
 }
 
@@ -145,6 +141,7 @@ const AUC_OPTION_KEYS = optionKeys<AUCOptions>()({
  */
 export class AUC extends Metric {
   static readonly className = 'AUC';
+  static readonly optionKeys = AUC_OPTION_KEYS;
   readonly name: string;
   readonly numThresholds: number;
   readonly curve: 'ROC' | 'PR';
@@ -288,10 +285,6 @@ export class AUC extends Metric {
       summationMethod: 'interpolation',
       fromLogits: this.fromLogits,
     };
-  }
-
-  static fromConfig(config: ConfigDict): AUC {
-    return new AUC(pickOptions(config, AUC_OPTION_KEYS) as AUCOptions);
   }
 }
 

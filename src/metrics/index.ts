@@ -3,8 +3,11 @@
  * Keras's metric classes (update / result / reset).
  *
  *   model.compile({ metrics: ['accuracy', sn.metrics.auc()] })
+ *
+ * The family's files: metric.ts (the Metric base), get.ts (the registry and getMetric),
+ * function.ts (a plain function as a metric), one file per group of metrics.
  */
-import type { MetricOptions } from './base.js';
+import type { MetricOptions } from './metric.js';
 import { AUC, Precision, Recall, type AUCOptions, type PrecisionOptions } from './confusion.js';
 import {
   AutoAccuracy,
@@ -16,7 +19,9 @@ import {
   type BinaryAccuracyOptions,
 } from './mean-metrics.js';
 
-export * from './metric.js';
+export { Metric, type MetricFunction, type MetricOptions } from './metric.js';
+export { MeanMetricWrapper } from './function.js';
+export { getMetric, metricRegistry, type MetricContext, type MetricIdentifier } from './get.js';
 export {
   AUC,
   AutoAccuracy,

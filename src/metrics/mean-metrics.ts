@@ -1,19 +1,14 @@
 import { ConfigError, ShapeError, describe } from '../errors.js';
 import { argMax, cast, equal, greater, reshape } from '../ops/index.js';
-import { alignTargets, floatPrediction } from '../losses/base.js';
+import { alignTargets, floatPrediction } from '../losses/loss.js';
 import { MeanAbsoluteError as MaeLoss, MeanSquaredError as MseLoss } from '../losses/regression.js';
 import type { ConfigDict, JsonValue } from '../serialization.js';
 import { toTensor } from '../tensor/creation.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import {
-  METRIC_OPTION_KEYS,
-  METRIC_OPTION_KEY_SET,
-  MeanMetricWrapper,
-  Metric,
-  type MetricOptions,
-} from './base.js';
-import { checkName, checkOptionKeys, optionKeys, pickOptions } from '../validation.js';
+import { MeanMetricWrapper } from './function.js';
+import { METRIC_OPTION_KEYS, METRIC_OPTION_KEY_SET, Metric, type MetricOptions } from './metric.js';
+import { checkName, checkOptionKeys, optionKeys } from '../validation.js';
 
 /** Metrics that average a per-sample value: the accuracies, mean squared and absolute error. */
 
@@ -29,6 +24,7 @@ const BINARY_ACCURACY_OPTION_KEYS = optionKeys<BinaryAccuracyOptions>()({
 /** The fraction of elements where (yPred > threshold) equals yTrue (labels 0 or 1). */
 export class BinaryAccuracy extends MeanMetricWrapper {
   static override readonly className = 'BinaryAccuracy';
+  static readonly optionKeys = BINARY_ACCURACY_OPTION_KEYS;
   readonly threshold: number;
   constructor(options: BinaryAccuracyOptions = {}) {
     checkOptionKeys(options, 'binaryAccuracy', BINARY_ACCURACY_OPTION_KEYS);
@@ -51,16 +47,12 @@ export class BinaryAccuracy extends MeanMetricWrapper {
   override getConfig(): ConfigDict {
     return { name: this.name, threshold: this.threshold };
   }
-  static fromConfig(config: ConfigDict): BinaryAccuracy {
-    return new BinaryAccuracy(
-      pickOptions(config, BINARY_ACCURACY_OPTION_KEYS) as BinaryAccuracyOptions,
-    );
-  }
 }
 
 /** The fraction of samples where argMax(yPred) equals argMax(yTrue) (one-hot labels). */
 export class CategoricalAccuracy extends MeanMetricWrapper {
   static override readonly className = 'CategoricalAccuracy';
+  static readonly optionKeys = METRIC_OPTION_KEYS;
   constructor(options: MetricOptions = {}) {
     checkOptionKeys(options, 'categoricalAccuracy', METRIC_OPTION_KEYS);
     const name = checkName(options.name, 'categoricalAccuracy', 'categorical_accuracy');
@@ -72,9 +64,6 @@ export class CategoricalAccuracy extends MeanMetricWrapper {
       { name },
     );
   }
-  static fromConfig(config: ConfigDict): CategoricalAccuracy {
-    return new CategoricalAccuracy(pickOptions(config, METRIC_OPTION_KEYS) as MetricOptions);
-  }
 }
 
 /**
@@ -83,6 +72,7 @@ export class CategoricalAccuracy extends MeanMetricWrapper {
  */
 export class SparseCategoricalAccuracy extends MeanMetricWrapper {
   static override readonly className = 'SparseCategoricalAccuracy';
+  static readonly optionKeys = METRIC_OPTION_KEYS;
   constructor(options: MetricOptions = {}) {
     checkOptionKeys(options, 'sparseCategoricalAccuracy', METRIC_OPTION_KEYS);
     const name = checkName(
@@ -107,36 +97,29 @@ export class SparseCategoricalAccuracy extends MeanMetricWrapper {
       { name },
     );
   }
-  static fromConfig(config: ConfigDict): SparseCategoricalAccuracy {
-    return new SparseCategoricalAccuracy(pickOptions(config, METRIC_OPTION_KEYS) as MetricOptions);
-  }
 }
 
 /** The mean of (yTrue − yPred)² (default name 'mean_squared_error'). */
 export class MeanSquaredError extends MeanMetricWrapper {
   static override readonly className = 'MeanSquaredError';
+  static readonly optionKeys = METRIC_OPTION_KEYS;
   constructor(options: MetricOptions = {}) {
     checkOptionKeys(options, 'meanSquaredError', METRIC_OPTION_KEYS);
     const loss = new MseLoss();
     const name = checkName(options.name, 'meanSquaredError', 'mean_squared_error');
     super((t, p) => loss.call(t, p), { name });
   }
-  static fromConfig(config: ConfigDict): MeanSquaredError {
-    return new MeanSquaredError(pickOptions(config, METRIC_OPTION_KEYS) as MetricOptions);
-  }
 }
 
 /** The mean of |yTrue − yPred| (default name 'mean_absolute_error'). */
 export class MeanAbsoluteError extends MeanMetricWrapper {
   static override readonly className = 'MeanAbsoluteError';
+  static readonly optionKeys = METRIC_OPTION_KEYS;
   constructor(options: MetricOptions = {}) {
     checkOptionKeys(options, 'meanAbsoluteError', METRIC_OPTION_KEYS);
     const loss = new MaeLoss();
     const name = checkName(options.name, 'meanAbsoluteError', 'mean_absolute_error');
     super((t, p) => loss.call(t, p), { name });
-  }
-  static fromConfig(config: ConfigDict): MeanAbsoluteError {
-    return new MeanAbsoluteError(pickOptions(config, METRIC_OPTION_KEYS) as MetricOptions);
   }
 }
 
@@ -148,6 +131,7 @@ export class MeanAbsoluteError extends MeanMetricWrapper {
  */
 export class AutoAccuracy extends Metric {
   static readonly className = 'AutoAccuracy';
+  static readonly optionKeys = METRIC_OPTION_KEYS;
   readonly name: string;
   #inner: Metric | undefined;
   constructor(options: MetricOptions = {}) {
@@ -206,8 +190,5 @@ export class AutoAccuracy extends Metric {
             ? new CategoricalAccuracy(opts)
             : undefined;
     if (this.#inner && inner !== null) this.#inner.setState(inner);
-  }
-  static fromConfig(config: ConfigDict): AutoAccuracy {
-    return new AutoAccuracy(pickOptions(config, METRIC_OPTION_KEYS) as MetricOptions);
   }
 }

@@ -3,7 +3,12 @@ import type { ConfigDict } from '../serialization.js';
 import { fill } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
-import { OPTIMIZER_OPTION_KEY_SET, Optimizer, type OptimizerOptions, type Slots } from './base.js';
+import {
+  OPTIMIZER_OPTION_KEY_SET,
+  Optimizer,
+  type OptimizerOptions,
+  type Slots,
+} from './optimizer.js';
 import { checkNumber, optionKeys } from '../validation.js';
 
 export interface AdagradOptions extends OptimizerOptions {
@@ -59,9 +64,5 @@ export class Adagrad extends Optimizer {
       initialAccumulatorValue: this.initialAccumulatorValue,
       epsilon: this.epsilon,
     };
-  }
-
-  static fromConfig(config: ConfigDict): Adagrad {
-    return new Adagrad(Adagrad.optionsFromConfig(config, 'Adagrad') as AdagradOptions);
   }
 }

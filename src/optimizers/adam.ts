@@ -2,7 +2,12 @@ import { add, div, maximum, mul, sqrt, square, sub } from '../ops/index.js';
 import { adamUpdate, fusable } from '../ops/optimizer.js';
 import type { ConfigDict } from '../serialization.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { OPTIMIZER_OPTION_KEY_SET, Optimizer, type OptimizerOptions, type Slots } from './base.js';
+import {
+  OPTIMIZER_OPTION_KEY_SET,
+  Optimizer,
+  type OptimizerOptions,
+  type Slots,
+} from './optimizer.js';
 import { checkBoolean, checkNumber, optionKeys } from '../validation.js';
 
 export interface AdamOptions extends OptimizerOptions {
@@ -87,10 +92,6 @@ export class Adam extends Optimizer {
       amsgrad: this.amsgrad,
     };
   }
-
-  static fromConfig(config: ConfigDict): Adam {
-    return new Adam(Adam.optionsFromConfig(config, 'Adam') as AdamOptions);
-  }
 }
 
 export interface AdamWOptions extends AdamOptions {
@@ -108,10 +109,6 @@ export class AdamW extends Adam {
 
   constructor(options: AdamWOptions = {}) {
     super({ ...options, weightDecay: options.weightDecay ?? 0.004 }, 'adamw');
-  }
-
-  static override fromConfig(config: ConfigDict): AdamW {
-    return new AdamW(AdamW.optionsFromConfig(config, 'AdamW') as AdamWOptions);
   }
 }
 

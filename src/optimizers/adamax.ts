@@ -2,7 +2,12 @@ import { abs, add, div, maximum, mul, sub } from '../ops/index.js';
 import type { ConfigDict } from '../serialization.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { checkBetas } from './adam.js';
-import { OPTIMIZER_OPTION_KEY_SET, Optimizer, type OptimizerOptions, type Slots } from './base.js';
+import {
+  OPTIMIZER_OPTION_KEY_SET,
+  Optimizer,
+  type OptimizerOptions,
+  type Slots,
+} from './optimizer.js';
 import { optionKeys } from '../validation.js';
 
 export interface AdamaxOptions extends OptimizerOptions {
@@ -52,9 +57,5 @@ export class Adamax extends Optimizer {
 
   override getConfig(): ConfigDict {
     return { ...super.getConfig(), beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
-  }
-
-  static fromConfig(config: ConfigDict): Adamax {
-    return new Adamax(Adamax.optionsFromConfig(config, 'Adamax') as AdamaxOptions);
   }
 }

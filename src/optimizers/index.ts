@@ -3,6 +3,10 @@
  * `sn.optimizers.schedules.cosineDecay({...})`. Option names follow TensorFlow.js and Keras
  * (camelCase); the update rules are Keras 3's exactly (each class documents its formula and
  * where TensorFlow.js differs).
+ *
+ * The family's files: optimizer.ts (the Optimizer base, with the default fromConfig), get.ts
+ * (the registry and getOptimizer), this file (the factories), one file per optimizer. The
+ * schedules are a family of their own, with the same files, in schedules/.
  */
 import { Adagrad, type AdagradOptions } from './adagrad.js';
 import { Adam, AdamW, type AdamOptions, type AdamWOptions } from './adam.js';
@@ -11,8 +15,8 @@ import { Nadam, type NadamOptions } from './nadam.js';
 import { RMSprop, type RMSpropOptions } from './rmsprop.js';
 import { SGD, type SGDOptions } from './sgd.js';
 
-export { Optimizer, Slots, type GradientsInput, type OptimizerOptions } from './base.js';
-export { getOptimizer, optimizerRegistry } from './registry.js';
+export { Optimizer, Slots, type GradientsInput, type OptimizerOptions } from './optimizer.js';
+export { getOptimizer, optimizerRegistry, type OptimizerIdentifier } from './get.js';
 export { Adagrad, Adam, AdamW, Adamax, Nadam, RMSprop, SGD };
 export type {
   AdagradOptions,
@@ -23,8 +27,9 @@ export type {
   RMSpropOptions,
   SGDOptions,
 };
-export * as schedules from './schedules.js';
-export { LearningRateSchedule, scheduleRegistry, type LearningRate } from './schedule.js';
+export * as schedules from './schedules/index.js';
+export { LearningRateSchedule, type LearningRate } from './schedules/schedule.js';
+export { scheduleRegistry } from './schedules/get.js';
 
 /** Gradient descent (default learningRate 0.01), optionally with (Nesterov) momentum. */
 export function sgd(options?: SGDOptions): SGD {

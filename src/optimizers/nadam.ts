@@ -4,7 +4,12 @@ import type { ConfigDict } from '../serialization.js';
 import { scalar } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { checkBetas } from './adam.js';
-import { OPTIMIZER_OPTION_KEY_SET, Optimizer, type OptimizerOptions, type Slots } from './base.js';
+import {
+  OPTIMIZER_OPTION_KEY_SET,
+  Optimizer,
+  type OptimizerOptions,
+  type Slots,
+} from './optimizer.js';
 import { optionKeys } from '../validation.js';
 
 export interface NadamOptions extends OptimizerOptions {
@@ -91,9 +96,5 @@ export class Nadam extends Optimizer {
 
   override getConfig(): ConfigDict {
     return { ...super.getConfig(), beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
-  }
-
-  static fromConfig(config: ConfigDict): Nadam {
-    return new Nadam(Nadam.optionsFromConfig(config, 'Nadam') as NadamOptions);
   }
 }

@@ -1,7 +1,12 @@
 import { add, div, mul, sqrt, square, sub } from '../ops/index.js';
 import type { ConfigDict } from '../serialization.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { OPTIMIZER_OPTION_KEY_SET, Optimizer, type OptimizerOptions, type Slots } from './base.js';
+import {
+  OPTIMIZER_OPTION_KEY_SET,
+  Optimizer,
+  type OptimizerOptions,
+  type Slots,
+} from './optimizer.js';
 import { checkBoolean, checkNumber, optionKeys } from '../validation.js';
 
 export interface RMSpropOptions extends OptimizerOptions {
@@ -86,9 +91,5 @@ export class RMSprop extends Optimizer {
       epsilon: this.epsilon,
       centered: this.centered,
     };
-  }
-
-  static fromConfig(config: ConfigDict): RMSprop {
-    return new RMSprop(RMSprop.optionsFromConfig(config, 'RMSprop') as RMSpropOptions);
   }
 }

@@ -1,7 +1,12 @@
 import { add, mul, sub } from '../ops/index.js';
 import type { ConfigDict } from '../serialization.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { OPTIMIZER_OPTION_KEY_SET, Optimizer, type OptimizerOptions, type Slots } from './base.js';
+import {
+  OPTIMIZER_OPTION_KEY_SET,
+  Optimizer,
+  type OptimizerOptions,
+  type Slots,
+} from './optimizer.js';
 import { checkBoolean, checkNumber, optionKeys } from '../validation.js';
 
 export interface SGDOptions extends OptimizerOptions {
@@ -52,9 +57,5 @@ export class SGD extends Optimizer {
 
   override getConfig(): ConfigDict {
     return { ...super.getConfig(), momentum: this.momentum, nesterov: this.nesterov };
-  }
-
-  static fromConfig(config: ConfigDict): SGD {
-    return new SGD(SGD.optionsFromConfig(config, 'SGD') as SGDOptions);
   }
 }

@@ -186,6 +186,7 @@ test('fromConfig reads a Keras 3 config (camelCase) and refuses options sinew la
     amsgrad: false,
   };
   const a = opt.Adam.fromConfig(keras);
+  assert.ok(a instanceof opt.Adam);
   assert.equal(a.currentLearningRate(), 0.002);
   assert.equal(a.beta1, 0.8);
   assert.equal(a.weightDecay, undefined);

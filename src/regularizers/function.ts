@@ -54,7 +54,7 @@ export class FunctionRegularizer extends Regularizer {
     throw new ConfigError(`Function regularizer: ${NOT_SERIALIZABLE}`);
   }
 
-  static fromConfig(_config: ConfigDict): FunctionRegularizer {
+  static override fromConfig(_config: ConfigDict): FunctionRegularizer {
     throw new ConfigError(`Cannot load a 'Function' regularizer: ${NOT_SERIALIZABLE}`);
   }
 }

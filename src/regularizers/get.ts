@@ -1,6 +1,4 @@
-import { ConfigError, describe } from '../errors.js';
-import { Registry, type ConfigDict, type SerializedObject } from '../serialization.js';
-import { klSparsity, l1, l1l2, l2, orthogonal } from './factories.js';
+import { Registry, type KerasSerializedObject, type SerializedObject } from '../serialization.js';
 import { FunctionRegularizer } from './function.js';
 import { KLSparsity } from './kl-sparsity.js';
 import { L1, L1L2, L2 } from './l1l2.js';
@@ -8,7 +6,7 @@ import { OrthogonalRegularizer } from './orthogonal.js';
 import { Regularizer, type RegularizerFunction } from './regularizer.js';
 
 /** Every regularizer class by className (Keras's names; 'KLSparsity' is sinew's own). */
-export const regularizerRegistry = new Registry<Regularizer>('regularizer');
+export const regularizerRegistry = new Registry<Regularizer>('regularizer', Regularizer);
 regularizerRegistry.register(L1);
 regularizerRegistry.register(L2);
 regularizerRegistry.register(L1L2);
@@ -16,25 +14,21 @@ regularizerRegistry.register(OrthogonalRegularizer);
 regularizerRegistry.register(KLSparsity, 'sinew>KLSparsity');
 regularizerRegistry.register(FunctionRegularizer);
 
-/** The strings accepted where a regularizer is (docs/semantics.md rule 4), with their defaults. */
+/**
+ * The strings accepted where a regularizer is (docs/semantics.md rule 4), each with the defaults
+ * of its factory called without arguments (`l1l2()` is 0.01 and 0.01).
+ */
 const BY_NAME = {
-  l1: () => l1(),
-  l2: () => l2(),
-  l1l2: () => l1l2(),
-  l1_l2: () => l1l2(),
-  orthogonal: () => orthogonal(),
-  orthogonal_regularizer: () => orthogonal(),
-  kl_sparsity: () => klSparsity(),
+  l1: () => new L1(),
+  l2: () => new L2(),
+  l1l2: () => new L1L2({ l1: 0.01, l2: 0.01 }),
+  l1_l2: () => new L1L2({ l1: 0.01, l2: 0.01 }),
+  orthogonal: () => new OrthogonalRegularizer(),
+  orthogonal_regularizer: () => new OrthogonalRegularizer(),
+  kl_sparsity: () => new KLSparsity(),
 } as const;
 
 export type RegularizerName = keyof typeof BY_NAME;
-
-/** A config in the in-memory form or Keras's/TensorFlow.js's written form. */
-export interface KerasSerializedObject {
-  class_name: string;
-  config?: ConfigDict;
-  [key: string]: unknown;
-}
 
 /** Anything `getRegularizer` accepts. */
 export type RegularizerIdentifier =
@@ -57,37 +51,11 @@ export function getRegularizer(
 export function getRegularizer(
   id: RegularizerIdentifier | undefined | null,
 ): Regularizer | undefined {
-  if (id === undefined || id === null) return undefined;
-  if (id instanceof Regularizer) return id;
-  if (typeof id === 'function') {
-    if ((id as { prototype?: unknown }).prototype instanceof Regularizer) {
-      throw new ConfigError(
-        `getRegularizer: received the class ${id.name}, not an instance; pass new ${id.name}(...) ` +
-          'or a factory such as sn.regularizers.l2(0.01).',
-      );
-    }
-    return new FunctionRegularizer(id);
-  }
-  if (typeof id === 'string') {
-    const make = (BY_NAME as Record<string, (() => Regularizer) | undefined>)[id];
-    if (make === undefined || !Object.hasOwn(BY_NAME, id)) {
-      throw new ConfigError(
-        `Unknown regularizer ${describe(id)}; the accepted names are ${regularizerNames.map((n) => `'${n}'`).join(', ')}. ` +
-          'For other coefficients use a factory, e.g. sn.regularizers.l2(1e-4).',
-      );
-    }
-    return make();
-  }
-  if (typeof id === 'object') {
-    const obj = id as Partial<SerializedObject> & Partial<KerasSerializedObject>;
-    const className = obj.className ?? obj.class_name;
-    const config = obj.config ?? {};
-    if (typeof className === 'string' && typeof config === 'object' && config !== null) {
-      return regularizerRegistry.deserialize({ className, config });
-    }
-  }
-  throw new ConfigError(
-    `getRegularizer: expected a regularizer, a function (x) => scalar, a name ` +
-      `(${regularizerNames.join(', ')}) or a config { className, config }, received ${describe(id)}.`,
-  );
+  return regularizerRegistry.resolve(id, {
+    owner: 'getRegularizer',
+    byName: BY_NAME,
+    fromFunction: (fn) => new FunctionRegularizer(fn as RegularizerFunction),
+    functionForm: '(x) => scalar',
+    fix: 'For other coefficients use a factory, e.g. sn.regularizers.l2(1e-4).',
+  });
 }

@@ -25,6 +25,7 @@ const CLIP = 1e-7;
  */
 export class KLSparsity extends Regularizer {
   static readonly className = 'KLSparsity';
+  static readonly optionKeys = KL_SPARSITY_OPTION_KEYS;
   readonly rho: number;
   readonly beta: number;
 
@@ -65,12 +66,5 @@ export class KLSparsity extends Regularizer {
 
   getConfig(): ConfigDict {
     return { rho: this.rho, beta: this.beta };
-  }
-
-  static fromConfig(config: ConfigDict): KLSparsity {
-    const args: KLSparsityOptions = {};
-    if (config.rho != null) args.rho = config.rho as number;
-    if (config.beta != null) args.beta = config.beta as number;
-    return new KLSparsity(args);
   }
 }

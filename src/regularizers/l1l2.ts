@@ -29,6 +29,7 @@ export const L1L2_OPTION_KEYS = optionKeys<L1L2Options>()({ l1: true, l2: true }
 /** `l1·Σ|x|`, as Keras's L1 (docs/semantics.md rule 2). */
 export class L1 extends Regularizer {
   static readonly className = 'L1';
+  static readonly optionKeys = L1_OPTION_KEYS;
   readonly l1: number;
 
   constructor(args: L1Options = {}) {
@@ -45,15 +46,12 @@ export class L1 extends Regularizer {
   getConfig(): ConfigDict {
     return { l1: this.l1 };
   }
-
-  static fromConfig(config: ConfigDict): L1 {
-    return new L1(config.l1 == null ? {} : { l1: config.l1 as number });
-  }
 }
 
 /** `l2·Σx²`, as Keras's L2: no ½, so the gradient is `2·l2·x` (docs/semantics.md rule 2). */
 export class L2 extends Regularizer {
   static readonly className = 'L2';
+  static readonly optionKeys = L2_OPTION_KEYS;
   readonly l2: number;
 
   constructor(args: L2Options = {}) {
@@ -70,10 +68,6 @@ export class L2 extends Regularizer {
   getConfig(): ConfigDict {
     return { l2: this.l2 };
   }
-
-  static fromConfig(config: ConfigDict): L2 {
-    return new L2(config.l2 == null ? {} : { l2: config.l2 as number });
-  }
 }
 
 /**
@@ -82,6 +76,7 @@ export class L2 extends Regularizer {
  */
 export class L1L2 extends Regularizer {
   static readonly className = 'L1L2';
+  static readonly optionKeys = L1L2_OPTION_KEYS;
   readonly l1: number;
   readonly l2: number;
 
@@ -106,12 +101,5 @@ export class L1L2 extends Regularizer {
 
   getConfig(): ConfigDict {
     return { l1: this.l1, l2: this.l2 };
-  }
-
-  static fromConfig(config: ConfigDict): L1L2 {
-    const args: L1L2Options = {};
-    if (config.l1 != null) args.l1 = config.l1 as number;
-    if (config.l2 != null) args.l2 = config.l2 as number;
-    return new L1L2(args);
   }
 }

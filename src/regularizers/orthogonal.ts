@@ -29,6 +29,7 @@ const EXAMPLE = "sn.regularizers.orthogonal({ factor: 0.01, mode: 'rows' })";
  */
 export class OrthogonalRegularizer extends Regularizer {
   static readonly className = 'OrthogonalRegularizer';
+  static readonly optionKeys = ORTHOGONAL_OPTION_KEYS;
   readonly factor: number;
   readonly mode: OrthogonalMode;
 
@@ -67,12 +68,5 @@ export class OrthogonalRegularizer extends Regularizer {
 
   getConfig(): ConfigDict {
     return { factor: this.factor, mode: this.mode };
-  }
-
-  static fromConfig(config: ConfigDict): OrthogonalRegularizer {
-    const args: OrthogonalOptions = {};
-    if (config.factor != null) args.factor = config.factor as number;
-    if (config.mode != null) args.mode = config.mode as OrthogonalMode;
-    return new OrthogonalRegularizer(args);
   }
 }

@@ -1,5 +1,5 @@
 import type { Tensor } from '../tensor/tensor.js';
-import type { ConfigDict, Serializable } from '../serialization.js';
+import { fromConfigDefault, type ConfigDict, type Serializable } from '../serialization.js';
 
 /**
  * How a layer reduces an activity penalty over the batch (docs/semantics.md rules 6–8):
@@ -15,6 +15,11 @@ export abstract class Regularizer implements Serializable {
   }
   abstract apply(x: Tensor): Tensor;
   abstract getConfig(): ConfigDict;
+
+  /** Rebuilds a regularizer from getConfig()'s output (its options, null meaning default). */
+  static fromConfig(config: ConfigDict): Regularizer {
+    return fromConfigDefault(this, config);
+  }
 }
 
 /** A plain function is accepted wherever a regularizer is (rule 1). */

@@ -1,4 +1,4 @@
-import type { Activation } from '../../activations/activation.js';
+import type { Activation } from '../../activations/index.js';
 import type { Layer } from '../../layers/layer.js';
 import type { ProjectedCell } from '../../layers/recurrent/cells.js';
 import type { RNN } from '../../layers/recurrent/rnn.js';

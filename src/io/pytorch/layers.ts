@@ -1,4 +1,4 @@
-import { activationName, getActivation, type Activation } from '../../activations/activation.js';
+import { activationName, getActivation, type Activation } from '../../activations/index.js';
 import type { BatchNormalization } from '../../layers/batch-normalization.js';
 import type { Dense } from '../../layers/dense.js';
 import type { Layer, LayerVariable } from '../../layers/layer.js';

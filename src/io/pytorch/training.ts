@@ -1,4 +1,5 @@
-import { getMetric } from '../../metrics/metric.js';
+import { classNameOf } from '../../serialization.js';
+import { getMetric } from '../../metrics/index.js';
 import type { Model } from '../../models/model.js';
 import {
   checkBoolean,
@@ -100,7 +101,7 @@ export function trainingFiles(
     );
   }
   const optimizer = compiled.optimizer;
-  const optimizerClass = (optimizer.constructor as unknown as { className: string }).className;
+  const optimizerClass = classNameOf(optimizer) ?? '';
   if (!OPTIMIZERS.includes(optimizerClass)) {
     throw new SerializationError(
       `${where}: train.py has no version of the optimizer ${optimizerClass}; it knows ${OPTIMIZERS.join(', ')}. ` +
@@ -116,7 +117,7 @@ export function trainingFiles(
     );
   }
   const loss = compiled.losses[0]!;
-  const lossClass = (loss.constructor as unknown as { className?: string }).className ?? '';
+  const lossClass = classNameOf(loss) ?? '';
   const lossConfig = loss.getConfig() as Record<string, unknown>;
   if (
     !LOSSES.includes(lossClass) ||
@@ -131,7 +132,7 @@ export function trainingFiles(
   const outputShape = model.outputs[0]?.shape ?? [];
   const metrics = compiled.metricIds[0]!.map((id) => {
     const metric = getMetric(id, { loss, outputShape });
-    const className = (metric.constructor as unknown as { className?: string }).className ?? '';
+    const className = classNameOf(metric) ?? '';
     if (!METRICS.includes(className)) {
       throw new SerializationError(
         `${where}: train.py has no version of the metric ${metric.name}; it knows ` +

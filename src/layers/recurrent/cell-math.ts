@@ -1,4 +1,4 @@
-import { Sigmoid, Tanh, type Activation } from '../../activations/activation.js';
+import { Sigmoid, Tanh, type Activation } from '../../activations/index.js';
 import { add, matmul, mul, split, sub } from '../../ops/index.js';
 import { gruGates } from '../../ops/gru-gates.js';
 import { lstmGates } from '../../ops/lstm-gates.js';

@@ -3,7 +3,7 @@ import {
   getActivation,
   type Activation,
   type ActivationIdentifier,
-} from '../../activations/activation.js';
+} from '../../activations/index.js';
 import type { Constraint } from '../../constraints/constraint.js';
 import {
   constraintRegistry,
@@ -20,11 +20,11 @@ import type { Initializer } from '../../initializers/initializer.js';
 import { add, concat, matmul, reshape, split } from '../../ops/index.js';
 import type { Regularizer } from '../../regularizers/regularizer.js';
 import { regularizerRegistry, type RegularizerIdentifier } from '../../regularizers/index.js';
-import { withoutNulls, type ConfigDict, type JsonValue } from '../../serialization.js';
+import { type ConfigDict } from '../../serialization.js';
 import { ones } from '../../tensor/creation.js';
 import { checkSeed } from '../../tensor/random.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { checkBoolean, checkNumber, optionKeys, pickOptions } from '../../validation.js';
+import { checkBoolean, checkNumber, optionKeys } from '../../validation.js';
 import {
   Layer,
   type CallOptions,
@@ -130,11 +130,6 @@ export const GRU_CELL_OPTION_KEYS = optionKeys<GRUCellOptions>()({
   resetAfter: true,
   implementation: true,
 });
-
-const serialize = <T extends { getConfig(): ConfigDict }>(
-  registry: { serialize(o: T): { className: string; config: ConfigDict } },
-  value: T | undefined,
-): JsonValue => (value ? (registry.serialize(value) as unknown as JsonValue) : null);
 
 /**
  * The base of the built-in cells: weights kernel [features, gates·units], recurrent_kernel
@@ -305,15 +300,15 @@ export abstract class ProjectedCell extends Layer {
       units: this.units,
       activation: activationName(this.activation),
       useBias: this.useBias,
-      kernelInitializer: serialize(initializerRegistry, this.kernelInitializer),
-      recurrentInitializer: serialize(initializerRegistry, this.recurrentInitializer),
-      biasInitializer: serialize(initializerRegistry, this.biasInitializer),
-      kernelRegularizer: serialize(regularizerRegistry, this.kernelRegularizer),
-      recurrentRegularizer: serialize(regularizerRegistry, this.recurrentRegularizer),
-      biasRegularizer: serialize(regularizerRegistry, this.biasRegularizer),
-      kernelConstraint: serialize(constraintRegistry, this.kernelConstraint),
-      recurrentConstraint: serialize(constraintRegistry, this.recurrentConstraint),
-      biasConstraint: serialize(constraintRegistry, this.biasConstraint),
+      kernelInitializer: initializerRegistry.toJson(this.kernelInitializer),
+      recurrentInitializer: initializerRegistry.toJson(this.recurrentInitializer),
+      biasInitializer: initializerRegistry.toJson(this.biasInitializer),
+      kernelRegularizer: regularizerRegistry.toJson(this.kernelRegularizer),
+      recurrentRegularizer: regularizerRegistry.toJson(this.recurrentRegularizer),
+      biasRegularizer: regularizerRegistry.toJson(this.biasRegularizer),
+      kernelConstraint: constraintRegistry.toJson(this.kernelConstraint),
+      recurrentConstraint: constraintRegistry.toJson(this.recurrentConstraint),
+      biasConstraint: constraintRegistry.toJson(this.biasConstraint),
       dropout: this.dropout,
       recurrentDropout: this.recurrentDropout,
       seed: this.seed ?? null,
@@ -329,12 +324,6 @@ export class SimpleRNNCell extends ProjectedCell {
 
   step(xProj: Tensor, _states: readonly Tensor[], hForProduct: Tensor): Tensor[] {
     return [simpleRNNStep(xProj, hForProduct, this.recurrentKernel!, this.activation)];
-  }
-
-  static fromConfig(config: ConfigDict): SimpleRNNCell {
-    return new SimpleRNNCell(
-      cellOptions(config, SIMPLE_RNN_CELL_OPTION_KEYS) as RecurrentCellOptions,
-    );
   }
 }
 
@@ -382,10 +371,6 @@ export class LSTMCell extends ProjectedCell {
       unitForgetBias: this.unitForgetBias,
       implementation: this.implementation,
     };
-  }
-
-  static fromConfig(config: ConfigDict): LSTMCell {
-    return new LSTMCell(cellOptions(config, LSTM_CELL_OPTION_KEYS) as LSTMCellOptions);
   }
 }
 
@@ -439,13 +424,4 @@ export class GRUCell extends ProjectedCell {
       implementation: this.implementation,
     };
   }
-
-  static fromConfig(config: ConfigDict): GRUCell {
-    return new GRUCell(cellOptions(config, GRU_CELL_OPTION_KEYS) as GRUCellOptions);
-  }
-}
-
-/** A cell's options from a (camelCase) config: the cell's keys, nulls dropped. */
-export function cellOptions(config: ConfigDict, keys: readonly string[]): unknown {
-  return pickOptions(withoutNulls(config), keys);
 }

@@ -14,10 +14,10 @@ import type { Initializer } from '../../initializers/initializer.js';
 import { cast, gather, greater, max, mul, notEqual, reshape } from '../../ops/index.js';
 import type { Regularizer } from '../../regularizers/regularizer.js';
 import { regularizerRegistry, type RegularizerIdentifier } from '../../regularizers/index.js';
-import { withoutNulls, type ConfigDict, type JsonValue } from '../../serialization.js';
+import { type ConfigDict } from '../../serialization.js';
 import { formatShape } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { checkBoolean, checkNumber, optionKeys, pickOptions } from '../../validation.js';
+import { checkBoolean, checkNumber, optionKeys } from '../../validation.js';
 import {
   Layer,
   type LayerInput,
@@ -54,11 +54,6 @@ export const EMBEDDING_OPTION_KEYS = optionKeys<EmbeddingOptions>()({
   maskZero: true,
   inputLength: true,
 });
-
-const serialize = <T extends { getConfig(): ConfigDict }>(
-  registry: { serialize(o: T): { className: string; config: ConfigDict } },
-  value: T | undefined,
-): JsonValue => (value ? (registry.serialize(value) as unknown as JsonValue) : null);
 
 /**
  * Turns integer indices into learned vectors (a lookup in a table, Keras's Embedding):
@@ -187,18 +182,12 @@ export class Embedding extends Layer {
       ...super.getConfig(),
       inputDim: this.inputDim,
       outputDim: this.outputDim,
-      embeddingsInitializer: serialize(initializerRegistry, this.embeddingsInitializer),
-      embeddingsRegularizer: serialize(regularizerRegistry, this.embeddingsRegularizer),
-      embeddingsConstraint: serialize(constraintRegistry, this.embeddingsConstraint),
+      embeddingsInitializer: initializerRegistry.toJson(this.embeddingsInitializer),
+      embeddingsRegularizer: regularizerRegistry.toJson(this.embeddingsRegularizer),
+      embeddingsConstraint: constraintRegistry.toJson(this.embeddingsConstraint),
       maskZero: this.maskZero,
       ...(this.inputLength === undefined ? {} : { inputLength: this.inputLength }),
     };
-  }
-
-  static fromConfig(config: ConfigDict): Embedding {
-    return new Embedding(
-      pickOptions(withoutNulls(config), EMBEDDING_OPTION_KEYS) as unknown as EmbeddingOptions,
-    );
   }
 }
 
@@ -248,9 +237,5 @@ export class Masking extends Layer {
 
   override getConfig(): ConfigDict {
     return { ...super.getConfig(), maskValue: this.maskValue };
-  }
-
-  static fromConfig(config: ConfigDict): Masking {
-    return new Masking(pickOptions(withoutNulls(config), MASKING_OPTION_KEYS) as MaskingOptions);
   }
 }

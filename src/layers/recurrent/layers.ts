@@ -1,7 +1,7 @@
 import type { Regularizer } from '../../regularizers/regularizer.js';
 import type { RegularizerIdentifier } from '../../regularizers/index.js';
-import { withoutNulls, type ConfigDict } from '../../serialization.js';
-import { optionKeys, pickOptions } from '../../validation.js';
+import { fromConfigDefault, withoutNulls, type ConfigDict } from '../../serialization.js';
+import { optionKeys } from '../../validation.js';
 import {
   GRUCell,
   LSTMCell,
@@ -49,6 +49,11 @@ function cellPart<T>(options: object, keys: readonly string[]): T {
 /** A recurrent layer on one built-in cell: the cell's weights and regularizers, settable. */
 abstract class CellLayer<C extends ProjectedCell> extends RNN {
   declare readonly cell: C;
+
+  /** Flat options (units, activation, ...), not RNN's nested cell: the family's default. */
+  static override fromConfig(config: ConfigDict): RNN {
+    return fromConfigDefault(this, config);
+  }
 
   get units(): number {
     return this.cell.units;
@@ -110,12 +115,6 @@ export class SimpleRNN extends CellLayer<SimpleRNNCell> {
         }),
     );
   }
-
-  static override fromConfig(config: ConfigDict): SimpleRNN {
-    return new SimpleRNN(
-      pickOptions(withoutNulls(config), SIMPLE_RNN_OPTION_KEYS) as unknown as SimpleRNNOptions,
-    );
-  }
 }
 
 export interface LSTMOptions extends LSTMCellOptions, RecurrentOptions {}
@@ -147,10 +146,6 @@ export class LSTM extends CellLayer<LSTMCell> {
           dtype: options?.dtype ?? 'float32',
         }),
     );
-  }
-
-  static override fromConfig(config: ConfigDict): LSTM {
-    return new LSTM(pickOptions(withoutNulls(config), LSTM_OPTION_KEYS) as unknown as LSTMOptions);
   }
 }
 
@@ -188,7 +183,6 @@ export class GRU extends CellLayer<GRUCell> {
    * always writes it.
    */
   static override fromConfig(config: ConfigDict): GRU {
-    const options = pickOptions(withoutNulls(config), GRU_OPTION_KEYS) as unknown as GRUOptions;
-    return new GRU({ resetAfter: false, ...options });
+    return fromConfigDefault(this, { resetAfter: false, ...withoutNulls(config) });
   }
 }

@@ -17,7 +17,7 @@ import {
 } from '../layer.js';
 import { formatSymbolicShape, type SymbolicShape, type SymbolicTensor } from '../symbolic.js';
 import { ProjectedCell } from './cells.js';
-import { layerRegistry } from '../index.js';
+import { layerRegistry } from '../registry.js';
 
 /** The options of every recurrent layer (besides its cell's). */
 export interface RecurrentOptions extends LayerOptions {
@@ -100,7 +100,7 @@ export class RNN extends Layer {
   static override readonly className: string = 'RNN';
   static override readonly optionKeys: readonly string[] = RNN_OPTION_KEYS;
 
-  static fromConfig(config: ConfigDict): RNN {
+  static override fromConfig(config: ConfigDict): RNN {
     return rnnFromConfig(config);
   }
 

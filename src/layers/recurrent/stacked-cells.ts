@@ -102,7 +102,7 @@ export class StackedRNNCells extends Layer {
     return { ...super.getConfig(), cells: this.cells.map((c) => serializeLayer(c)) };
   }
 
-  static fromConfig(config: ConfigDict): StackedRNNCells {
+  static override fromConfig(config: ConfigDict): StackedRNNCells {
     const { cells, ...rest } = pickOptions(withoutNulls(config), STACKED_RNN_CELLS_OPTION_KEYS);
     const list = Array.isArray(cells) ? cells : [];
     return new StackedRNNCells({

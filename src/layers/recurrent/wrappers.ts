@@ -70,7 +70,7 @@ export class Bidirectional extends Layer {
             },
           );
     const inner = options.layer;
-    const cls = inner.constructor as unknown as { fromConfig(c: ConfigDict): RNN };
+    const cls = inner.constructor as typeof RNN;
     this.forwardLayer = cls.fromConfig({ ...inner.getConfig(), name: `forward_${inner.name}` });
     if (options.backwardLayer !== undefined) {
       if (!(options.backwardLayer instanceof RNN) || !options.backwardLayer.goBackwards) {
@@ -172,7 +172,7 @@ export class Bidirectional extends Layer {
     };
   }
 
-  static fromConfig(config: ConfigDict): Bidirectional {
+  static override fromConfig(config: ConfigDict): Bidirectional {
     const { layer, ...rest } = pickOptions(withoutNulls(config), BIDIRECTIONAL_OPTION_KEYS);
     delete rest.mergeMode;
     const inner = deserializeLayer(layer, 'Bidirectional');
@@ -303,7 +303,7 @@ export class TimeDistributed extends Layer {
     return { ...super.getConfig(), layer: serializeLayer(this.layer) };
   }
 
-  static fromConfig(config: ConfigDict): TimeDistributed {
+  static override fromConfig(config: ConfigDict): TimeDistributed {
     const { layer, ...rest } = pickOptions(withoutNulls(config), TIME_DISTRIBUTED_OPTION_KEYS);
     return new TimeDistributed({
       ...(rest as LayerOptions),

@@ -2,7 +2,7 @@ import { Gradients, valueAndGrads } from '../../autograd/gradients.js';
 import { noGrad } from '../../autograd/tape.js';
 import { ConfigError } from '../../errors.js';
 import { LayerVariable } from '../../layers/layer.js';
-import { computeLoss } from '../../losses/loss.js';
+import { computeLoss } from '../../losses/compute.js';
 import type { Metric } from '../../metrics/metric.js';
 import { add, addN, argMax, cast, div, mul, reshape, sum } from '../../ops/index.js';
 import { activeTap } from '../../layers/taps.js';

@@ -1,8 +1,8 @@
 import { noGrad } from '../../autograd/tape.js';
 import { ConfigError, describe } from '../../errors.js';
-import { getLoss, type Loss } from '../../losses/loss.js';
-import { getMetric, type Metric } from '../../metrics/metric.js';
-import { getOptimizer, type Optimizer } from '../../optimizers/optimizer.js';
+import { getLoss, type Loss } from '../../losses/index.js';
+import { getMetric, type Metric } from '../../metrics/index.js';
+import { getOptimizer, type Optimizer } from '../../optimizers/index.js';
 import type { SymbolicShape } from '../../layers/symbolic.js';
 import { tensor } from '../../tensor/creation.js';
 import { withScope } from '../../tensor/scope.js';

@@ -1,12 +1,13 @@
-import { ConfigError } from '../errors.js';
-import { describeTyped } from '../validation.js';
+import { ConfigError } from '../../errors.js';
+import { describeTyped } from '../../validation.js';
 import {
-  Registry,
-  isSerializedObject,
+  fromConfigDefault,
+  withoutNulls,
   type ConfigDict,
   type JsonValue,
   type Serializable,
-} from '../serialization.js';
+  type SerializableClass,
+} from '../../serialization.js';
 
 /**
  * Learning-rate schedules: a learning rate as a function of the optimizer step (the number
@@ -18,10 +19,22 @@ export abstract class LearningRateSchedule implements Serializable {
   /** The learning rate at optimizer step `step` (0 for the first step). */
   abstract at(step: number): number;
   abstract getConfig(): ConfigDict;
+
+  /**
+   * Rebuilds a schedule from getConfig()'s output or a Keras config: its options, null
+   * meaning "not set"; Keras's `name` has no meaning here and is dropped.
+   */
+  static fromConfig(config: ConfigDict): LearningRateSchedule {
+    return fromConfigDefault(this, withoutName(config));
+  }
 }
 
-/** The schedule classes, by className (for fromConfig and for model files). */
-export const scheduleRegistry = new Registry<LearningRateSchedule>('learning rate schedule');
+/** A Keras schedule config without its `name` (sinew's schedules have none). */
+export function withoutName(config: ConfigDict): ConfigDict {
+  const rest = withoutNulls(config);
+  delete rest.name;
+  return rest;
+}
 
 /** A number or a schedule, as an optimizer's learningRate or a warmup's target. */
 export type LearningRate = number | LearningRateSchedule;
@@ -34,13 +47,8 @@ export function learningRateAt(lr: LearningRate, step: number): number {
 /** A learning rate in config form: the number, or the schedule's `{ className, config }`. */
 export function serializeLearningRate(lr: LearningRate): JsonValue {
   if (typeof lr === 'number') return lr;
-  const { className, config } = scheduleRegistry.serialize(lr);
-  return { className, config };
-}
-
-/** The inverse of serializeLearningRate. */
-export function deserializeLearningRate(value: unknown): unknown {
-  return isSerializedObject(value) ? scheduleRegistry.deserialize(value) : value;
+  const cls = lr.constructor as SerializableClass<LearningRateSchedule> & typeof lr.constructor;
+  return { className: cls.className, config: lr.getConfig() };
 }
 
 /** Checks a learning rate option: a finite number > 0 (>= 0 if `allowZero`) or a schedule. */

@@ -1,5 +1,5 @@
-import { ConfigError, describe } from '../errors.js';
-import { withoutNulls, type ConfigDict } from '../serialization.js';
+import { ConfigError, describe } from '../../errors.js';
+import type { ConfigDict } from '../../serialization.js';
 import {
   checkBoolean,
   checkNumber,
@@ -7,14 +7,16 @@ import {
   optionKeys,
   checkOptionalNumber,
   type NumberRule,
-} from '../validation.js';
+} from '../../validation.js';
+// The registry lives in get.ts, which imports this file; deserializeLearningRate is used
+// only inside LinearWarmup.fromConfig (at call time), so the import cycle is harmless.
+import { deserializeLearningRate } from './get.js';
 import {
   LearningRateSchedule,
   checkLearningRate,
-  deserializeLearningRate,
   learningRateAt,
-  scheduleRegistry,
   serializeLearningRate,
+  withoutName,
   type LearningRate,
 } from './schedule.js';
 
@@ -22,7 +24,6 @@ import {
  * The built-in learning-rate schedules (`sn.optimizers.schedules.*`). Formulas are Keras 3's
  * (`keras.optimizers.schedules`), so configs port 1:1; `warmup` is sinew's own.
  */
-export { LearningRateSchedule, scheduleRegistry, type LearningRate };
 
 export interface ExponentialDecayOptions {
   initialLearningRate: number;
@@ -76,10 +77,6 @@ export class ExponentialDecay extends LearningRateSchedule {
       decayRate: this.decayRate,
       staircase: this.staircase,
     };
-  }
-
-  static fromConfig(config: ConfigDict): ExponentialDecay {
-    return new ExponentialDecay(fromKerasConfig(config) as unknown as ExponentialDecayOptions);
   }
 }
 
@@ -159,10 +156,6 @@ export class CosineDecay extends LearningRateSchedule {
       warmupSteps: this.warmupSteps,
     };
   }
-
-  static fromConfig(config: ConfigDict): CosineDecay {
-    return new CosineDecay(fromKerasConfig(config) as unknown as CosineDecayOptions);
-  }
 }
 
 export interface PiecewiseConstantOptions {
@@ -230,12 +223,6 @@ export class PiecewiseConstantDecay extends LearningRateSchedule {
 
   getConfig(): ConfigDict {
     return { boundaries: [...this.boundaries], values: [...this.values] };
-  }
-
-  static fromConfig(config: ConfigDict): PiecewiseConstantDecay {
-    return new PiecewiseConstantDecay(
-      fromKerasConfig(config) as unknown as PiecewiseConstantOptions,
-    );
   }
 }
 
@@ -307,29 +294,10 @@ export class LinearWarmup extends LearningRateSchedule {
     };
   }
 
-  static fromConfig(config: ConfigDict): LinearWarmup {
-    const o = fromKerasConfig(config);
+  static override fromConfig(config: ConfigDict): LinearWarmup {
+    const o = withoutName(config);
     return new LinearWarmup({ ...o, target: deserializeLearningRate(o.target) } as WarmupOptions);
   }
-}
-
-scheduleRegistry.register(ExponentialDecay);
-scheduleRegistry.register(CosineDecay);
-scheduleRegistry.register(PiecewiseConstantDecay, 'PiecewiseConstant');
-scheduleRegistry.register(LinearWarmup);
-
-/** Factories (TensorFlow.js-style names). */
-export function exponentialDecay(options: ExponentialDecayOptions): ExponentialDecay {
-  return new ExponentialDecay(options);
-}
-export function cosineDecay(options: CosineDecayOptions): CosineDecay {
-  return new CosineDecay(options);
-}
-export function piecewiseConstant(options: PiecewiseConstantOptions): PiecewiseConstantDecay {
-  return new PiecewiseConstantDecay(options);
-}
-export function warmup(options: WarmupOptions): LinearWarmup {
-  return new LinearWarmup(options);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -349,11 +317,4 @@ function required(
 
 function isNumberArray(value: unknown): value is number[] {
   return Array.isArray(value) && value.every((v) => typeof v === 'number' && Number.isFinite(v));
-}
-
-/** Keras configs also carry `name`; it has no meaning here. null means "not set". */
-function fromKerasConfig(config: ConfigDict): Record<string, unknown> {
-  const rest = withoutNulls(config);
-  delete rest.name;
-  return rest;
 }
