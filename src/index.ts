@@ -114,8 +114,14 @@ export namespace serialization {
   export type Serializable = registries.Serializable;
   export type SerializedObject = registries.SerializedObject;
   export type SerializableClass<T> = registries.SerializableClass<T>;
+  export type KerasSerializedObject = registries.KerasSerializedObject;
+  export type FamilyClass<T> = registries.FamilyClass<T>;
+  export type ResolveOptions<T> = registries.ResolveOptions<T>;
   export import Registry = registries.Registry;
   export import isSerializedObject = registries.isSerializedObject;
+  export import isInstance = registries.isInstance;
+  export import classNameOf = registries.classNameOf;
+  export import fromConfigDefault = registries.fromConfigDefault;
   export import withoutNulls = registries.withoutNulls;
   export import registerClass = customClasses.registerClass;
   export type CustomObjects = customClasses.CustomObjects;
