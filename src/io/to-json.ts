@@ -360,7 +360,7 @@ function poolingLayerWarning(className: string, config: ConfigDict): string | un
   if (className.startsWith('Global') && config.keepdims === true) {
     return 'has keepDims: true, which TensorFlow.js ignores; its output drops the pooled axes.';
   }
-  if (className.endsWith('1D') && config.dataFormat === 'channels_first') {
+  if (/Pooling1D$/.test(className) && config.dataFormat === 'channels_first') {
     return "has dataFormat 'channelsFirst', which TensorFlow.js's 1-D poolings ignore; it will pool along the channels.";
   }
   return undefined;
