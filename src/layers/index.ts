@@ -493,7 +493,12 @@ export {
   type LSTMCellOptions,
   type RecurrentCellOptions,
 } from './recurrent/cells.js';
-export { RNN, type RNNOptions, type RecurrentOptions } from './recurrent/rnn.js';
+export {
+  RNN,
+  type RNNCallOptions,
+  type RNNOptions,
+  type RecurrentOptions,
+} from './recurrent/rnn.js';
 export {
   GRU,
   LSTM,

@@ -84,17 +84,8 @@ export interface CallOptions {
    * sequential models to the layers that read it (recurrent layers skip masked steps).
    */
   mask?: Tensor | undefined;
-  /**
-   * Recurrent layers only: the initial states, one [batch, size] tensor per state (LSTM: h
-   * and c), as Keras's initial_state; the same as applying the layer to [x, ...states].
-   */
-  initialState?: readonly (Tensor | SymbolicTensor)[] | undefined;
 }
-export const CALL_OPTION_KEYS = optionKeys<CallOptions>()({
-  training: true,
-  mask: true,
-  initialState: true,
-});
+export const CALL_OPTION_KEYS = optionKeys<CallOptions>()({ training: true, mask: true });
 
 export interface AddWeightOptions {
   /** Short name such as 'kernel'; the variable is named `${layer.name}/${name}`. */
@@ -201,6 +192,8 @@ export abstract class Layer implements Serializable {
    * of a config read from a file (the lenient path).
    */
   static readonly optionKeys: readonly string[] = optionKeys<LayerOptions>()(LAYER_OPTION_KEY_SET);
+  /** The keys `apply`'s options object accepts (a recurrent layer adds initialState). */
+  static readonly callOptionKeys: readonly string[] = CALL_OPTION_KEYS;
 
   /**
    * Rebuilds a layer from getConfig()'s output or a Keras config (camelCase): the default of
@@ -377,8 +370,9 @@ export abstract class Layer implements Serializable {
     options: CallOptions = {},
   ): LayerOutput | SymbolicTensor | SymbolicTensor[] {
     // The message (a string per call) is made only when a key is unknown.
-    if (!isPlainObject(options) || unknownOption(options, CALL_OPTION_KEYS) !== undefined) {
-      checkOptionKeys(options, `${this.describeSelf()}.apply`, CALL_OPTION_KEYS);
+    const keys = (this.constructor as typeof Layer).callOptionKeys;
+    if (!isPlainObject(options) || unknownOption(options, keys) !== undefined) {
+      checkOptionKeys(options, `${this.describeSelf()}.apply`, keys);
     }
     const list: readonly unknown[] = Array.isArray(inputs) ? inputs : [inputs];
     if (list.length === 0)

@@ -87,7 +87,6 @@ export class Graph {
     });
     const rest: CallOptions = { ...options };
     delete rest.mask;
-    delete rest.initialState; // a recurrent layer's own call option, not a model's
     for (const node of this.nodes) {
       if (node.layer instanceof InputLayer) continue;
       const args = node.inputs.map((x) => computed.get(x)!);

@@ -482,3 +482,21 @@ test("summary lists a recurrent layer's penalties, its wrappers' by the inner la
     /bidirectional \(Bidirectional\).*forward_g\/kernel: L1\(l1=0\.02\); backward_g\/kernel: L1\(l1=0\.02\)/,
   );
 });
+
+test('initialState is a recurrent layer call option only: another layer refuses it by name', () => {
+  const x = sn.ones([2, 3]);
+  const dense = sn.layers.dense({ units: 2 });
+  assert.throws(
+    () => dense.apply(x, { initialState: [x] } as sn.layers.RNNCallOptions),
+    (e: unknown) =>
+      e instanceof sn.ConfigError && /apply/.test(e.message) && /initialState/.test(e.message),
+  );
+  // The lstm accepts it: the given state is the one the first step starts from.
+  const lstm = sn.layers.lstm({ units: 2, returnState: true });
+  const seq = sn.ones([2, 1, 3]);
+  const zero = lstm.apply(seq) as unknown as sn.Tensor[];
+  const given = lstm.apply(seq, {
+    initialState: [sn.ones([2, 2]), sn.ones([2, 2])],
+  }) as unknown as sn.Tensor[];
+  assert.notDeepEqual(Array.from(given[0]!.dataSync()), Array.from(zero[0]!.dataSync()));
+});

@@ -77,6 +77,20 @@ export function cellStateSizes(cell: Layer, where: string): number[] {
   return list as number[];
 }
 
+/** A recurrent layer's call options: the base ones plus initialState. */
+export interface RNNCallOptions extends CallOptions {
+  /**
+   * The initial states, one [batch, size] tensor per state (LSTM: h and c), as Keras's
+   * initial_state; the same as applying the layer to [x, ...states].
+   */
+  initialState?: readonly (Tensor | SymbolicTensor)[] | undefined;
+}
+const RNN_CALL_OPTION_KEYS = optionKeys<RNNCallOptions>()({
+  training: true,
+  mask: true,
+  initialState: true,
+});
+
 /**
  * The recurrent loop of every recurrent layer (Keras's RNN): runs a cell over the steps of
  * [batch, steps, features].
@@ -99,6 +113,7 @@ export function cellStateSizes(cell: Layer, where: string): number[] {
 export class RNN extends Layer {
   static override readonly className: string = 'RNN';
   static override readonly optionKeys: readonly string[] = RNN_OPTION_KEYS;
+  static override readonly callOptionKeys: readonly string[] = RNN_CALL_OPTION_KEYS;
 
   static override fromConfig(config: ConfigDict): RNN {
     return rnnFromConfig(config);
@@ -207,16 +222,16 @@ export class RNN extends Layer {
    * Checks a concrete input's rank and initial states before the base class builds the
    * layer, so the message shows the shapes as given (build sees the batch axis as null).
    */
-  override apply(inputs: Tensor, options?: CallOptions): Tensor;
-  override apply(inputs: SymbolicTensor, options?: CallOptions): SymbolicTensor;
+  override apply(inputs: Tensor, options?: RNNCallOptions): Tensor;
+  override apply(inputs: SymbolicTensor, options?: RNNCallOptions): SymbolicTensor;
   override apply(
     inputs: readonly SymbolicTensor[],
-    options?: CallOptions,
+    options?: RNNCallOptions,
   ): SymbolicTensor | SymbolicTensor[];
-  override apply(inputs: LayerInput, options?: CallOptions): LayerOutput;
+  override apply(inputs: LayerInput, options?: RNNCallOptions): LayerOutput;
   override apply(
     inputs: LayerInput | SymbolicTensor | readonly SymbolicTensor[],
-    options?: CallOptions,
+    options?: RNNCallOptions,
   ): LayerOutput | SymbolicTensor | SymbolicTensor[] {
     if (options?.initialState !== undefined) {
       const { initialState, ...rest } = options;
