@@ -446,23 +446,23 @@ export class RNN extends Layer {
 
 /** A nested layer's config as Keras writes it: { className, config }. */
 export function serializeLayer(layer: Layer): ConfigDict {
-  return { className: layer.className, config: layer.getConfig() };
+  return layerRegistry.serialize(layer);
 }
 
 /** A nested layer from { className, config } (a built-in class, by the layer registry). */
 export function deserializeLayer(value: unknown, where: string): Layer {
   const v = value as { className?: unknown; config?: unknown } | undefined;
-  const cls =
-    typeof v?.className === 'string' && layerRegistry.has(v.className)
-      ? layerRegistry.get(v.className)
-      : undefined;
-  if (!cls || typeof v?.config !== 'object' || v.config === null) {
+  const known = typeof v?.className === 'string' && layerRegistry.has(v.className);
+  if (!known || typeof v?.config !== 'object' || v.config === null) {
     throw new ConfigError(
       `${where}: expected a nested layer { class_name, config } of a known class, received ${describe(value)}; ` +
         'a cell or layer of your own must be registered (sn.registerClass) before loading.',
     );
   }
-  return cls.fromConfig(v.config as ConfigDict);
+  return layerRegistry.deserialize({
+    className: v.className as string,
+    config: v.config as ConfigDict,
+  });
 }
 
 /** The same values, outside the tape (a kept state carries no gradient into the next batch). */
