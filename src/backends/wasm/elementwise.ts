@@ -97,8 +97,7 @@ function binaryStrided(
   l: StridedLayout,
 ): void {
   const rank = l.dims.length;
-  const meta = host.handles.allocate('int32', 4 * rank);
-  host.view(meta).set([...l.dims, ...l.aStrides, ...l.bStrides]);
+  const meta = host.write(Int32Array.from([...l.dims, ...l.aStrides, ...l.bStrides]), 'int32');
   host.k.binaryStrided(code, a.offset, b.offset, out.offset, rank, meta.offset);
   host.handles.release(meta);
 }

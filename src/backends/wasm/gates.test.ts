@@ -3,7 +3,7 @@ import { after, test } from 'node:test';
 import type { TensorInfo } from '../backend.js';
 import type { DataId } from '../../tensor/store.js';
 import { CpuBackend } from '../cpu/index.js';
-import { MIN_GATE_CELLS } from './gates.js';
+import { MIN_ELEMENTS } from './pool.js';
 import { WasmBackend } from './index.js';
 import { loadKernels } from './loader.js';
 import { lcg, runUntilShared } from '../../../test/helpers.js';
@@ -14,7 +14,7 @@ import { lcg, runUntilShared } from '../../../test/helpers.js';
 // (4·k + 3) and inputs that reach the scalar path (|z| > 40). Then split over 2 threads by
 // batch rows (./gates.ts): the pool runs shares (its job count grows), the results are
 // bit-for-bit those of one thread (each row takes the same instructions on any thread) and
-// within float32 rounding of the cpu reference. That step is just above MIN_GATE_CELLS, with an
+// within float32 rounding of the cpu reference. That step is just above MIN_ELEMENTS, with an
 // odd batch (unequal shares) and a units count with a scalar tail.
 
 const shared = loadKernels(true, true);
@@ -26,7 +26,7 @@ after(() => {
 
 type AnyBackend = WasmBackend | CpuBackend;
 const BATCH = 33;
-const UNITS = Math.ceil(MIN_GATE_CELLS / BATCH / 4) * 4 + 3;
+const UNITS = Math.ceil(MIN_ELEMENTS / BATCH / 4) * 4 + 3;
 
 function info(be: AnyBackend, values: Float32Array, shape: number[]): TensorInfo {
   return { dataId: be.write(values, 'float32'), shape, dtype: 'float32' };

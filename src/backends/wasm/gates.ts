@@ -1,48 +1,32 @@
 import type { DataId } from '../../tensor/store.js';
 import type { TensorInfo } from '../backend.js';
-import type { KernelExports } from './codes.js';
 import type { KernelHost } from './host.js';
-import { cut, type WorkerPool } from './pool.js';
 
 /**
  * The fused recurrent gate kernels (assembly/lstm.ts, gru.ts) split over the worker threads by
- * batch rows. Every row is computed by the same instructions on any thread, so the threaded
- * result is bit-for-bit the single-threaded one. A step goes parallel from MIN_GATE_CELLS
- * cells (batch·units): the LSTM forward costs ~6–13 ns a cell on one thread (measured under
- * load, 128×128 to 256×256), so 32768 cells are ~0.2 ms, below which waking a worker costs
- * about what it saves. The gradients and the GRU (cheaper per cell) use the same bar, so they
- * split a little later in time than the LSTM forward.
+ * batch rows, through the host's range split. Every row is computed by the same instructions
+ * on any thread, so the threaded result is bit-for-bit the single-threaded one. A step goes
+ * parallel from MIN_ELEMENTS (pool.ts) cells, batch·units: the LSTM forward costs ~6–13 ns a
+ * cell on one thread (measured under load, 128×128 to 256×256), so 32768 cells are ~0.2 ms,
+ * below which waking a worker costs about what it saves. The gradients and the GRU (cheaper
+ * per cell) use the same bar, so they split a little later in time than the LSTM forward.
+ *
+ * `buffers` are the kernel's pointer arguments in order, each with its row length in floats
+ * (4·units for an LSTM's gates, 3·units for a GRU's, units for a state); a share of rows
+ * [from, to) gets each pointer moved to its row `from`, then (to − from, units).
  */
-export const MIN_GATE_CELLS = 32_768;
-
-export type GateKind = 'lstmGates' | 'lstmGatesGrad' | 'gruGates' | 'gruGatesGrad';
-
-/**
- * Runs gate kernel `kind` over `batch` rows of `units` units. `buffers` are the kernel's
- * pointer arguments in order, each with its row length in floats (4·units for an LSTM's
- * gates, 3·units for a GRU's, units for a state); a share of rows [from, to) gets each
- * pointer moved to its row `from`, then (to − from, units).
- */
-export function gateRows(
-  k: KernelExports,
-  pool: () => WorkerPool | undefined,
-  kind: GateKind,
+function gateRows(
+  host: KernelHost,
+  kind: 'lstmGates' | 'lstmGatesGrad' | 'gruGates' | 'gruGatesGrad',
   shape: { batch: number; units: number },
   buffers: readonly (readonly [offset: number, rowFloats: number])[],
 ): void {
   const { batch, units } = shape;
-  const args = (from: number, to: number): number[] => [
+  host.range({ kind, n: batch, quantum: 1, elements: batch * units }, (from, to) => [
     ...buffers.map(([offset, rowFloats]) => offset + 4 * from * rowFloats),
     to - from,
     units,
-  ];
-  const workers = batch > 1 && batch * units >= MIN_GATE_CELLS ? pool() : undefined;
-  if (!workers) {
-    (k[kind] as (...a: number[]) => void)(...args(0, batch));
-    return;
-  }
-  const shares = cut(batch, workers.threads(), 1).map(([from, to]) => args(from, to));
-  workers.split(k, kind, shares, true);
+  ]);
 }
 
 /** One LSTM step's gates on float32 (the Backend contract's lstmGates). */
@@ -58,7 +42,7 @@ export function lstmGates(
     const [batch, units] = c.shape as [number, number];
     if (h.size > 0) {
       const w = 4 * units;
-      gateRows(host.k, () => host.workers(), 'lstmGates', { batch, units }, [
+      gateRows(host, 'lstmGates', { batch, units }, [
         [zs.offset, w],
         [cs.offset, units],
         [gates.offset, w],
@@ -84,7 +68,7 @@ export function lstmGatesGrad(
     const [batch, units] = c.shape as [number, number];
     if (dc.size > 0) {
       const w = 4 * units;
-      gateRows(host.k, () => host.workers(), 'lstmGatesGrad', { batch, units }, [
+      gateRows(host, 'lstmGatesGrad', { batch, units }, [
         [gs.offset, w],
         [cs.offset, units],
         [ns.offset, units],
@@ -111,7 +95,7 @@ export function gruGates(
     const [batch, units] = h.shape as [number, number];
     if (hNext.size > 0) {
       const w = 3 * units;
-      gateRows(host.k, () => host.workers(), 'gruGates', { batch, units }, [
+      gateRows(host, 'gruGates', { batch, units }, [
         [xs.offset, w],
         [is.offset, w],
         [hs.offset, units],
@@ -137,7 +121,7 @@ export function gruGatesGrad(
     const [batch, units] = h.shape as [number, number];
     if (dh.size > 0) {
       const w = 3 * units;
-      gateRows(host.k, () => host.workers(), 'gruGatesGrad', { batch, units }, [
+      gateRows(host, 'gruGatesGrad', { batch, units }, [
         [gs.offset, w],
         [is.offset, w],
         [hs.offset, units],

@@ -90,16 +90,7 @@ export type JobKind = keyof typeof JOBS;
 /** The jobs splitRange runs. */
 export type RangeKind = Exclude<
   JobKind,
-  | 'sgemm'
-  | 'denseForward'
-  | 'conv2dForward'
-  | 'conv2dFilter'
-  | 'conv2dInput'
-  | 'depthwiseFilter'
-  | 'lstmGates'
-  | 'lstmGatesGrad'
-  | 'gruGates'
-  | 'gruGatesGrad'
+  'sgemm' | 'denseForward' | 'conv2dForward' | 'conv2dFilter' | 'conv2dInput' | 'depthwiseFilter'
 >;
 const JOB_TABLE = Object.entries(JOBS) as [JobKind, string][];
 const KIND_INDEX = new Map(JOB_TABLE.map(([name], i) => [name, i]));

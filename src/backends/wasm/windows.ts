@@ -30,8 +30,7 @@ function withGeometry(
   info: Conv2DInfo,
   body: (call: ConvCall, memory: ConvMemory) => void,
 ): void {
-  const meta = host.handles.allocate('int32', 15);
-  host.view(meta).set(geometryValues(info));
+  const meta = host.write(Int32Array.from(geometryValues(info)), 'int32');
   const blocks = new Map<number, WasmData>();
   const memory: ConvMemory = {
     alloc: (floats) => {
