@@ -249,7 +249,7 @@ export async function runSchedule(
     firstLoss,
     lastLoss: losses[losses.length - 1]!,
     finalLoss: mean(losses.slice(-perEpoch)),
-    slowSteps: times.filter((t) => t > 2 * median(times)).length,
+    slowSteps: slowSteps(times),
     stepsMs: times.map((t) => Math.round(t * 1000) / 1000),
   };
 }
@@ -344,7 +344,13 @@ export async function runLstmSchedule(
     firstLoss,
     lastLoss: losses[losses.length - 1]!,
     finalLoss: mean(losses),
-    slowSteps: times.filter((t) => t > 2 * median(times)).length,
+    slowSteps: slowSteps(times),
     stepsMs: times.map((t) => Math.round(t * 1000) / 1000),
   };
+}
+
+/** Steps slower than twice the median (the median computed once). */
+function slowSteps(times: readonly number[]): number {
+  const bar = 2 * median(times);
+  return times.filter((t) => t > bar).length;
 }

@@ -1,5 +1,5 @@
 import * as sn from 'sinew';
-import type { Variant } from './variants.js';
+import { linearThenSigmoid, type Variant } from './variants.js';
 
 /**
  * The conv lab's variants: the dense lab's seven, on a convolutional autoencoder
@@ -61,20 +61,6 @@ function model(seed: number, code: sn.layers.Layer[]): sn.Sequential {
   return sn.sequential({ layers: [...front(seed), ...code, ...back(seed)] });
 }
 
-/** The saturation scenario's code: a linear conv (its output is the pre-activation) then a sigmoid. */
-function linearThenSigmoid(
-  seed: number,
-  activityRegularizer?: sn.regularizers.Regularizer,
-): sn.layers.Layer[] {
-  return [
-    encoder(seed, {
-      activation: 'linear',
-      ...(activityRegularizer ? { activityRegularizer } : {}),
-    }),
-    sn.layers.activation({ name: 'code', activation: 'sigmoid' }),
-  ];
-}
-
 export const CONV_VARIANTS: readonly Variant[] = [
   {
     name: 'none',
@@ -117,12 +103,20 @@ export const CONV_VARIANTS: readonly Variant[] = [
     name: 'saturate',
     description: 'inputs ×50, no penalty: small weights, huge pre-activations',
     inputScale: 50,
-    build: (seed) => model(seed, linearThenSigmoid(seed)),
+    build: (seed) =>
+      model(
+        seed,
+        linearThenSigmoid((o) => encoder(seed, o)),
+      ),
   },
   {
     name: 'saturate-activity',
     description: 'inputs ×50, activity regularizer l2(1e-5) on the pre-activations of the code',
     inputScale: 50,
-    build: (seed) => model(seed, linearThenSigmoid(seed, sn.regularizers.l2(1e-5))),
+    build: (seed) =>
+      model(
+        seed,
+        linearThenSigmoid((o) => encoder(seed, o), sn.regularizers.l2(1e-5)),
+      ),
   },
 ];

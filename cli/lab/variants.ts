@@ -37,16 +37,20 @@ function decoder(seed: number): sn.layers.Dense {
   });
 }
 
-/** The saturation scenario's encoder: a linear Dense (its output is the pre-activation) then a sigmoid. */
-function linearThenSigmoid(
-  seed: number,
+/**
+ * The saturation scenario's code: `encoder` made linear (its output is the pre-activation,
+ * where the activity penalty goes), then a sigmoid layer named 'code'. The dense lab and the
+ * conv lab (conv-variants.ts) pass their own encoder.
+ */
+export function linearThenSigmoid(
+  encoder: (options: {
+    activation: 'linear';
+    activityRegularizer?: sn.regularizers.Regularizer;
+  }) => sn.layers.Layer,
   activityRegularizer?: sn.regularizers.Regularizer,
 ): sn.layers.Layer[] {
   return [
-    encoder(seed, {
-      activation: 'linear',
-      ...(activityRegularizer ? { activityRegularizer } : {}),
-    }),
+    encoder({ activation: 'linear', ...(activityRegularizer ? { activityRegularizer } : {}) }),
     sn.layers.activation({ name: 'code', activation: 'sigmoid' }),
   ];
 }
@@ -103,7 +107,8 @@ export const VARIANTS: readonly Variant[] = [
     name: 'saturate',
     description: 'inputs ×50, no penalty: small weights, huge pre-activations',
     inputScale: 50,
-    build: (seed) => sn.sequential({ layers: [...linearThenSigmoid(seed), decoder(seed)] }),
+    build: (seed) =>
+      sn.sequential({ layers: [...linearThenSigmoid((o) => encoder(seed, o)), decoder(seed)] }),
   },
   {
     name: 'saturate-activity',
@@ -111,7 +116,10 @@ export const VARIANTS: readonly Variant[] = [
     inputScale: 50,
     build: (seed) =>
       sn.sequential({
-        layers: [...linearThenSigmoid(seed, sn.regularizers.l2(1e-5)), decoder(seed)],
+        layers: [
+          ...linearThenSigmoid((o) => encoder(seed, o), sn.regularizers.l2(1e-5)),
+          decoder(seed),
+        ],
       }),
   },
 ];
