@@ -2,7 +2,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import * as sn from '../src/index.js';
-import { lcg } from './helpers.js';
+import { lcg, assertNear } from './helpers.js';
 
 /**
  * Training parity of small conv models with TensorFlow.js 4.22 (cpu backend): the same
@@ -11,7 +11,6 @@ import { lcg } from './helpers.js';
  * final weight agree within 1e-5, as |sinew − tfjs| / max(|tfjs|, 1).
  */
 
-const TOL = 1e-5;
 const R = sn.regularizers;
 
 before(async () => {
@@ -27,14 +26,6 @@ function values(shape: readonly number[], seed: number): number[] {
       1,
     ),
   );
-}
-
-function assertNear(got: ArrayLike<number>, want: ArrayLike<number>, what: string): void {
-  assert.equal(got.length, want.length, `${what}: length`);
-  for (let i = 0; i < got.length; i++) {
-    const err = Math.abs(got[i]! - want[i]!) / Math.max(Math.abs(want[i]!), 1);
-    assert.ok(err <= TOL, `${what}[${i}]: sinew ${got[i]}, tfjs ${want[i]} (relative ${err})`);
-  }
 }
 
 interface ModelPair {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import * as sn from '../src/index.js';
-import { lcg } from './helpers.js';
+import { lcg, assertNear } from './helpers.js';
 import { tfjsReader, tfjsSave } from './fixtures/tfjs-files.js';
 
 /**
@@ -16,7 +16,6 @@ import { tfjsReader, tfjsSave } from './fixtures/tfjs-files.js';
  * tfjs-node, so its side reads and writes the files through a tiny IOHandler.
  */
 
-const TOL = 1e-5;
 const quiet = { onWarning: () => {} };
 
 before(async () => {
@@ -32,14 +31,6 @@ function values(shape: readonly number[], seed: number): number[] {
       1,
     ),
   );
-}
-
-function assertNear(got: ArrayLike<number>, want: ArrayLike<number>, what: string): void {
-  assert.equal(got.length, want.length, `${what}: length`);
-  for (let i = 0; i < got.length; i++) {
-    const err = Math.abs(got[i]! - want[i]!) / Math.max(Math.abs(want[i]!), 1);
-    assert.ok(err <= TOL, `${what}[${i}]: ${got[i]} vs ${want[i]}`);
-  }
 }
 
 /** Non-zero biases, so a bias on the wrong axis or a dropped bias shows. */

@@ -2,7 +2,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import * as sn from '../src/index.js';
-import { lcg } from './helpers.js';
+import { lcg, assertNear } from './helpers.js';
 
 /**
  * Convolution layers against TensorFlow.js 4.22 (cpu backend), with the same weights (sinew
@@ -26,8 +26,6 @@ import { lcg } from './helpers.js';
  *     op's own tests and by computeOutputShape in test/conv-semantics.test.ts.
  */
 
-const TOL = 1e-5;
-
 before(async () => {
   await tf.setBackend('cpu');
 });
@@ -42,14 +40,6 @@ function values(shape: readonly number[], seed: number): number[] {
       1,
     ),
   );
-}
-
-function assertNear(got: ArrayLike<number>, want: ArrayLike<number>, what: string): void {
-  assert.equal(got.length, want.length, `${what}: length`);
-  for (let i = 0; i < got.length; i++) {
-    const err = Math.abs(got[i]! - want[i]!) / Math.max(Math.abs(want[i]!), 1);
-    assert.ok(err <= TOL, `${what}[${i}]: sinew ${got[i]}, tfjs ${want[i]} (relative ${err})`);
-  }
 }
 
 /** The tfjs side of a case: a forward function over its own variables. */

@@ -8,6 +8,23 @@ import type { Tensor } from '../src/tensor/tensor.js';
  * Asserts that `actual` has `shape` and values within `tol` of `expected` (flat or nested).
  * Used by op tests, whose expected values come from hand computation or a formula.
  */
+/**
+ * Each value of `got` within `tol` of `want`, relative to max(1, |want|) (a TF.js or PyTorch
+ * oracle on the same weights); the message names `what` and the element.
+ */
+export function assertNear(
+  got: ArrayLike<number>,
+  want: ArrayLike<number>,
+  what: string,
+  tol = 1e-5,
+): void {
+  assert.equal(got.length, want.length, `${what}: length`);
+  for (let i = 0; i < got.length; i++) {
+    const err = Math.abs(got[i]! - want[i]!) / Math.max(Math.abs(want[i]!), 1);
+    assert.ok(err <= tol, `${what}[${i}]: sinew ${got[i]}, oracle ${want[i]} (relative ${err})`);
+  }
+}
+
 export function assertClose(
   actual: Tensor,
   expected: number | readonly unknown[],

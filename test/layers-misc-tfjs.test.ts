@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import * as sn from '../src/index.js';
-import { lcg } from './helpers.js';
+import { lcg, assertNear } from './helpers.js';
 import { tfjsReader, tfjsSave } from './fixtures/tfjs-files.js';
 
 /**
@@ -150,16 +150,6 @@ test('20 epochs: permute → layerNormalization over [1, 2] → shared-axis prel
 const INPUT = [4, 6];
 const xs = Array.from(lcg(3 * 24, 5, -2, 2));
 
-function assertNear(got: ArrayLike<number>, want: ArrayLike<number>, what: string): void {
-  assert.equal(got.length, want.length, `${what}: length`);
-  for (let i = 0; i < got.length; i++) {
-    assert.ok(
-      Math.abs(got[i]! - want[i]!) <= 1e-6 * Math.max(1, Math.abs(want[i]!)),
-      `${what}: element ${i}: sinew ${got[i]}, tfjs ${want[i]}`,
-    );
-  }
-}
-
 /** Every misc layer tfjs has, in one stack ([batch, 4, 6] → [batch, 2, 3]). */
 function sinewStack(): sn.Sequential {
   return sn.sequential({
@@ -239,7 +229,7 @@ test('a sinew model with every misc layer tfjs has loads in tfjs and predicts th
     const ours = model.predict(sn.tensor(xs, [3, ...INPUT])) as sn.Tensor;
     const want = theirs.predict(tf.tensor(xs, [3, ...INPUT])) as tf.Tensor;
     assert.deepEqual(ours.shape, want.shape);
-    assertNear(ours.dataSync(), want.dataSync(), 'sinew → tfjs');
+    assertNear(ours.dataSync(), want.dataSync(), 'sinew → tfjs', 1e-6);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -267,7 +257,7 @@ test('a tfjs model with every misc layer it has loads in sinew and predicts the 
     );
     const got = ours.predict(sn.tensor(xs, [3, ...INPUT])) as sn.Tensor;
     const want = model.predict(tf.tensor(xs, [3, ...INPUT])) as tf.Tensor;
-    assertNear(got.dataSync(), want.dataSync(), 'tfjs → sinew');
+    assertNear(got.dataSync(), want.dataSync(), 'tfjs → sinew', 1e-6);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import * as sn from '../src/index.js';
-import { lcg } from './helpers.js';
+import { lcg, assertNear } from './helpers.js';
 import { tfjsReader, tfjsSave } from './fixtures/tfjs-files.js';
 
 /**
@@ -15,8 +15,6 @@ import { tfjsReader, tfjsSave } from './fixtures/tfjs-files.js';
  * by TensorFlow.js load in sinew and predict the same. GRU with resetAfter true (Keras's
  * default) round-trips in sinew and is exported with a warning (TF.js has no such GRU).
  */
-
-const TOL = 1e-5;
 
 before(async () => {
   await tf.setBackend('cpu');
@@ -31,14 +29,6 @@ function values(shape: readonly number[], seed: number, lo = -1, hi = 1): number
       hi,
     ),
   );
-}
-
-function assertNear(got: ArrayLike<number>, want: ArrayLike<number>, what: string): void {
-  assert.equal(got.length, want.length, `${what}: length`);
-  for (let i = 0; i < got.length; i++) {
-    const err = Math.abs(got[i]! - want[i]!) / Math.max(Math.abs(want[i]!), 1);
-    assert.ok(err <= TOL, `${what}[${i}]: ${got[i]} vs ${want[i]}`);
-  }
 }
 
 /** Non-zero biases, so a bias in the wrong place shows. */
