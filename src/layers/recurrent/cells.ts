@@ -17,7 +17,8 @@ import {
   type InitializerIdentifier,
 } from '../../initializers/index.js';
 import type { Initializer } from '../../initializers/initializer.js';
-import { add, concat, matmul, reshape, split } from '../../ops/index.js';
+import { concat, reshape, split } from '../../ops/index.js';
+import { fusedDense } from '../../ops/dense.js';
 import type { Regularizer } from '../../regularizers/regularizer.js';
 import { regularizerRegistry, type RegularizerIdentifier } from '../../regularizers/index.js';
 import { type ConfigDict } from '../../serialization.js';
@@ -256,11 +257,12 @@ export abstract class ProjectedCell extends Layer {
     }
   }
 
-  /** x [n, features] → x·kernel + input bias [n, gates·units] (every time step at once). */
+  /**
+   * x [n, features] → x·kernel + input bias [n, gates·units] (every time step at once), as
+   * one fused op with one gradient node, as the Dense layer does.
+   */
   projectInputs(x: Tensor): Tensor {
-    const y = matmul(x, this.kernel!);
-    const b = this.inputBias();
-    return b ? add(y, b) : y;
+    return fusedDense(x, this.kernel!, { bias: this.inputBias() });
   }
 
   /** The part of the bias added to the input projection. */
