@@ -1,7 +1,7 @@
 import { ConfigError, describe } from '../errors.js';
 import { mul } from '../ops/index.js';
 import type { ConfigDict } from '../serialization.js';
-import { tensor } from '../tensor/creation.js';
+import { dropoutMask } from './random-layer.js';
 import { Random, checkSeed, randomFor } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 import {
@@ -87,12 +87,7 @@ export class Dropout extends Layer {
     if (!options.training || this.rate === 0) return x;
     const shape = this.#maskShape(x.shape);
     const rng = this.#rng ?? randomFor(undefined, 'Dropout');
-    const keep = 1 - this.rate;
-    const size = shape.reduce((a, b) => a * b, 1);
-    const values = new Float64Array(size);
-    for (let i = 0; i < size; i++) values[i] = rng.nextFloat() < keep ? 1 / keep : 0;
-    // A constant (not recorded): the gradient is the same scaled mask.
-    return mul(x, tensor(values, shape, x.dtype === 'float64' ? 'float64' : 'float32'));
+    return mul(x, dropoutMask(rng, shape, this.rate, x));
   }
 
   /**

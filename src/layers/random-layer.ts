@@ -1,6 +1,8 @@
 import type { DataFormat } from '../ops/conv-geometry.js';
 import { ConfigError, ShapeError } from '../errors.js';
 import { Random, checkSeed, randomFor } from '../tensor/random.js';
+import { tensor } from '../tensor/creation.js';
+import type { Tensor } from '../tensor/tensor.js';
 import { Layer, type LayerOptions } from './layer.js';
 import { formatSymbolicShape, type SymbolicShape } from './symbolic.js';
 import { checkNumber } from '../validation.js';
@@ -58,6 +60,25 @@ export abstract class RandomLayer extends Layer {
 }
 
 /** A drop rate: a finite number in [0, 1) (1 would divide by zero), else a ConfigError. */
+/**
+ * An inverted-dropout mask of `shape`: each value 1 / (1 − rate) with probability 1 − rate,
+ * else 0, drawn from `rng` in order; float64 for a float64 input, else float32. A constant:
+ * multiplied into the input, its gradient is the same mask (Dropout, spatial dropout, the
+ * dropout inside recurrent cells).
+ */
+export function dropoutMask(
+  rng: Random,
+  shape: readonly number[],
+  rate: number,
+  like: Tensor,
+): Tensor {
+  const keep = 1 - rate;
+  const size = shape.reduce((a, b) => a * b, 1);
+  const values = new Float64Array(size);
+  for (let i = 0; i < size; i++) values[i] = rng.nextFloat() < keep ? 1 / keep : 0;
+  return tensor(values, shape, like.dtype === 'float64' ? 'float64' : 'float32');
+}
+
 export function checkRate(rate: unknown, where: string, example: string): number {
   return checkNumber(rate, where, 'rate', { min: 0, max: 1, maxExclusive: true, example });
 }

@@ -1,13 +1,13 @@
 import { readDataFormat, writeDataFormat } from './data-format.js';
 import { mul } from '../ops/index.js';
 import { fromConfigDefault, type ConfigDict } from '../serialization.js';
-import { tensor } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { type CallOptions, type LayerInput, LAYER_OPTION_KEY_SET } from './layer.js';
 import {
   RandomLayer,
   checkRank,
   checkRate,
+  dropoutMask,
   type DataFormatSpelling,
   type RandomLayerOptions,
 } from './random-layer.js';
@@ -72,12 +72,8 @@ abstract class SpatialDropout extends RandomLayer {
     if (!options.training || this.rate === 0) return x;
     const shape = this.maskShape(x.shape);
     const rng = this.generator();
-    const keep = 1 - this.rate;
-    const size = shape.reduce((a, b) => a * b, 1);
-    const values = new Float64Array(size);
-    for (let i = 0; i < size; i++) values[i] = rng.nextFloat() < keep ? 1 / keep : 0;
-    // A constant broadcast over the spatial axes (not recorded): the gradient is the mask.
-    return mul(x, tensor(values, shape, x.dtype === 'float64' ? 'float64' : 'float32'));
+    // Broadcast over the spatial axes.
+    return mul(x, dropoutMask(rng, shape, this.rate, x));
   }
 
   override getConfig(): ConfigDict {

@@ -1,7 +1,8 @@
 import { ConfigError, ShapeError, describe } from '../../errors.js';
 import { cast, mul, reshape, split, stack, where } from '../../ops/index.js';
 import { withoutNulls, type ConfigDict } from '../../serialization.js';
-import { tensor, zeros } from '../../tensor/creation.js';
+import { zeros } from '../../tensor/creation.js';
+import { dropoutMask } from '../random-layer.js';
 import { Random, randomFor } from '../../tensor/random.js';
 import { keep } from '../../tensor/scope.js';
 import { formatShape } from '../../tensor/shape.js';
@@ -408,12 +409,7 @@ export class RNN extends Layer {
 
   /** Inverted-dropout mask (1/(1−rate) or 0), drawn once per call. */
   #dropoutMask(shape: number[], rate: number, x: Tensor): Tensor {
-    const rng = this.#rng ?? randomFor(undefined, this.className);
-    const keepP = 1 - rate;
-    const size = shape.reduce((a, b) => a * b, 1);
-    const values = new Float64Array(size);
-    for (let i = 0; i < size; i++) values[i] = rng.nextFloat() < keepP ? 1 / keepP : 0;
-    return tensor(values, shape, x.dtype === 'float64' ? 'float64' : 'float32');
+    return dropoutMask(this.#rng ?? randomFor(undefined, this.className), shape, rate, x);
   }
 
   override computeMask(_inputs: LayerInput, mask: Tensor | undefined): Tensor | undefined {
