@@ -274,7 +274,7 @@ test('malformed safetensors files are SerializationErrors and assign nothing', a
   const before = m.weights.map((w) => Array.from(w.dataSync()));
   const entries = torchWeights(torchPlan(m, 'test')).map((w) => ({
     name: w.name,
-    tensor: sn.add(w.transpose ? sn.transpose(w.variable) : w.variable, 1),
+    tensor: sn.add(w.perm ? sn.transpose(w.variable, w.perm) : w.variable, 1),
   }));
   const good = encodeSafetensors(entries);
   const headerLength = Number(new DataView(good.buffer).getBigUint64(0, true));

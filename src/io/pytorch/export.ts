@@ -110,11 +110,7 @@ export async function exportPyTorch(
   const plan = torchPlan(model, where);
   const weights = torchWeights(plan).map((w) => ({
     name: w.name,
-    tensor: w.perm
-      ? transpose(w.variable, w.perm)
-      : w.transpose
-        ? transpose(w.variable)
-        : w.variable,
+    tensor: w.perm ? transpose(w.variable, w.perm) : w.variable,
   }));
   const files: Record<string, string | Uint8Array> = {
     'model.py':

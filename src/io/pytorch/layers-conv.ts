@@ -63,10 +63,8 @@ const conv: TorchConverter = {
     const c = layer as ConvLayer;
     // [k, in, out] → [out, in, k]; [kh, kw, in, out] → [out, in, kh, kw].
     const perm = c.rank === 1 ? [2, 1, 0] : [3, 2, 0, 1];
-    const out: TorchWeight[] = [
-      { variable: c.kernel!, torchName: 'weight', transpose: false, perm },
-    ];
-    if (c.bias) out.push({ variable: c.bias, torchName: 'bias', transpose: false });
+    const out: TorchWeight[] = [{ variable: c.kernel!, torchName: 'weight', perm }];
+    if (c.bias) out.push({ variable: c.bias, torchName: 'bias' });
     return out;
   },
 };
@@ -94,10 +92,8 @@ const convTranspose: TorchConverter = {
   weights(layer) {
     const c = layer as Conv2DTranspose;
     // [kh, kw, out, in] → [in, out, kh, kw].
-    const out: TorchWeight[] = [
-      { variable: c.kernel!, torchName: 'weight', transpose: false, perm: [3, 2, 0, 1] },
-    ];
-    if (c.bias) out.push({ variable: c.bias, torchName: 'bias', transpose: false });
+    const out: TorchWeight[] = [{ variable: c.kernel!, torchName: 'weight', perm: [3, 2, 0, 1] }];
+    if (c.bias) out.push({ variable: c.bias, torchName: 'bias' });
     return out;
   },
 };
@@ -131,7 +127,6 @@ const separable = (pointwise: boolean): TorchConverter => ({
       {
         variable: c.depthwiseKernel!,
         torchName: pointwise ? 'depthwise_weight' : 'weight',
-        transpose: false,
         perm: [2, 3, 0, 1],
       },
     ];
@@ -139,11 +134,10 @@ const separable = (pointwise: boolean): TorchConverter => ({
       out.push({
         variable: c.pointwiseKernel!,
         torchName: 'pointwise_weight',
-        transpose: false,
         perm: [3, 2, 0, 1],
       });
     }
-    if (c.bias) out.push({ variable: c.bias, torchName: 'bias', transpose: false });
+    if (c.bias) out.push({ variable: c.bias, torchName: 'bias' });
     return out;
   },
 });

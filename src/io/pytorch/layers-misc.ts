@@ -41,8 +41,8 @@ function simple<T extends Layer>(pyClass: string, args: (layer: T) => string): T
 
 const gammaBeta = (layer: LayerNormalization): TorchWeight[] => {
   const out: TorchWeight[] = [];
-  if (layer.gamma) out.push({ variable: layer.gamma, torchName: 'weight', transpose: false });
-  if (layer.beta) out.push({ variable: layer.beta, torchName: 'bias', transpose: false });
+  if (layer.gamma) out.push({ variable: layer.gamma, torchName: 'weight' });
+  if (layer.beta) out.push({ variable: layer.beta, torchName: 'bias' });
   return out;
 };
 
@@ -74,9 +74,7 @@ export const MISC_CONVERTERS: Record<string, TorchConverter> = {
         `alpha_regularizer=${regularizerOf(p, 'alpha')}${common})`
       );
     },
-    weights: (layer) => [
-      { variable: (layer as PReLU).alpha!, torchName: 'weight', transpose: false },
-    ],
+    weights: (layer) => [{ variable: (layer as PReLU).alpha!, torchName: 'weight' }],
   },
   SpatialDropout1D: simple<Layer & { rate: number }>('SpatialDropout', (l) => py(l.rate)),
   SpatialDropout2D: simple<Layer & { rate: number }>('SpatialDropout', (l) => py(l.rate)),
@@ -113,9 +111,7 @@ export const MISC_CONVERTERS: Record<string, TorchConverter> = {
         `embeddings_regularizer=${regularizerOf(e, 'embeddings')}${common})`
       );
     },
-    weights: (layer) => [
-      { variable: (layer as Embedding).embeddings!, torchName: 'weight', transpose: false },
-    ],
+    weights: (layer) => [{ variable: (layer as Embedding).embeddings!, torchName: 'weight' }],
   },
   Permute: simple<Permute>('Permute', (l) => py(l.dims)),
   RepeatVector: simple<RepeatVector>('RepeatVector', (l) => py(l.n)),

@@ -65,10 +65,10 @@ const recurrent = (kind: 'simple' | 'lstm' | 'gru'): TorchConverter => ({
   weights(layer) {
     const cell = cellOf(layer);
     const out: TorchWeight[] = [
-      { variable: cell.kernel!, torchName: 'weight_ih', transpose: true },
-      { variable: cell.recurrentKernel!, torchName: 'weight_hh', transpose: true },
+      { variable: cell.kernel!, torchName: 'weight_ih', perm: [1, 0] },
+      { variable: cell.recurrentKernel!, torchName: 'weight_hh', perm: [1, 0] },
     ];
-    if (cell.bias) out.push({ variable: cell.bias, torchName: 'bias', transpose: false });
+    if (cell.bias) out.push({ variable: cell.bias, torchName: 'bias' });
     return out;
   },
 });

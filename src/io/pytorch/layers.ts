@@ -18,11 +18,10 @@ export interface TorchWeight {
   variable: LayerVariable;
   /** The parameter or buffer name inside the layer's torch module ('weight', 'running_mean'). */
   torchName: string;
-  /** Dense kernels are [in, out] in sinew and [out, in] in torch. */
-  transpose: boolean;
   /**
-   * Other layouts: torch's axis i is sinew's axis perm[i] (a conv kernel [kh, kw, in, out]
-   * becomes [out, in, kh, kw] with [3, 2, 0, 1]). Takes precedence over `transpose`.
+   * When the layouts differ: torch's axis i is sinew's axis perm[i]. A dense kernel
+   * [in, out] becomes [out, in] with [1, 0]; a conv kernel [kh, kw, in, out] becomes
+   * [out, in, kh, kw] with [3, 2, 0, 1]. Absent: the same layout.
    */
   perm?: readonly number[];
 }
@@ -129,8 +128,8 @@ export const TORCH_CONVERTERS: Record<string, TorchConverter> = {
     },
     weights(layer) {
       const d = layer as Dense;
-      const out: TorchWeight[] = [{ variable: d.kernel!, torchName: 'weight', transpose: true }];
-      if (d.bias) out.push({ variable: d.bias, torchName: 'bias', transpose: false });
+      const out: TorchWeight[] = [{ variable: d.kernel!, torchName: 'weight', perm: [1, 0] }];
+      if (d.bias) out.push({ variable: d.bias, torchName: 'bias' });
       return out;
     },
   },
@@ -175,10 +174,10 @@ export const TORCH_CONVERTERS: Record<string, TorchConverter> = {
     weights(layer) {
       const b = layer as BatchNormalization;
       const out: TorchWeight[] = [];
-      if (b.gamma) out.push({ variable: b.gamma, torchName: 'weight', transpose: false });
-      if (b.beta) out.push({ variable: b.beta, torchName: 'bias', transpose: false });
-      out.push({ variable: b.movingMean!, torchName: 'running_mean', transpose: false });
-      out.push({ variable: b.movingVariance!, torchName: 'running_var', transpose: false });
+      if (b.gamma) out.push({ variable: b.gamma, torchName: 'weight' });
+      if (b.beta) out.push({ variable: b.beta, torchName: 'bias' });
+      out.push({ variable: b.movingMean!, torchName: 'running_mean' });
+      out.push({ variable: b.movingVariance!, torchName: 'running_var' });
       return out;
     },
   },

@@ -47,17 +47,8 @@ export async function loadSafetensors(model: Layer, path: string): Promise<void>
     const saved = byName.get(w.name)!;
     // torch's axis i is sinew's axis perm[i]: sinew's axis a is torch's perm.indexOf(a).
     const back = w.perm ? w.perm.map((_, a) => w.perm!.indexOf(a)) : undefined;
-    const value =
-      back && saved.rank === back.length
-        ? transpose(saved, back)
-        : w.transpose && saved.rank === 2
-          ? transpose(saved)
-          : saved;
-    const torchShape = w.perm
-      ? w.perm.map((a) => w.variable.shape[a]!)
-      : w.transpose
-        ? [...w.variable.shape].reverse()
-        : w.variable.shape;
+    const value = back && saved.rank === back.length ? transpose(saved, back) : saved;
+    const torchShape = w.perm ? w.perm.map((a) => w.variable.shape[a]!) : w.variable.shape;
     if (
       !shapesEqual(value.shape, w.variable.shape) ||
       (saved.dtype === 'int32') !== (w.variable.dtype === 'int32')
