@@ -181,24 +181,18 @@ export class Trainer {
     const values = code!.dataSync();
     const units = code!.shape.at(-1)!;
     const digits = values.length / units;
-    const tanh = this.#config.activation === 'tanh';
-    let saturated = 0;
     let active = 0;
     const alive = new Uint8Array(units);
     for (let i = 0; i < values.length; i++) {
       const v = values[i]!;
-      if (
-        tanh ? Math.abs(v) > 0.99 : this.#config.activation === 'sigmoid' && (v < 0.01 || v > 0.99)
-      ) {
-        saturated++;
-      }
       if (Math.abs(v) > ACTIVE) {
         active++;
         alive[i % units] = 1;
       }
     }
     return {
-      saturation: this.#config.activation === 'relu' ? 0 : saturated / values.length,
+      // The monitor's test of a saturated value (sigmoid, tanh); none for other activations.
+      saturation: sn.diagnostics.saturationFraction(values, this.#config.activation) ?? 0,
       activeUnits: active / digits,
       deadUnits: units - alive.reduce((a, b) => a + b, 0),
       units,
