@@ -6,11 +6,9 @@
 // buildModel). `task: 'conv-predict'` (cpu or wasm; TF.js's
 // wasm backend has no Conv2DBackpropFilter, so it cannot train a conv): model.predict on one
 // batch of 64. Prints one JSON line.
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { kerasAdam } from './keras-adam.js';
+import { selectBackend } from './tfjs-backend.js';
 import {
   CONV_BATCH,
   CONV_KERNELS,
@@ -26,21 +24,6 @@ import { LEARNING_RATE, mib, parseConfig, readInputs, report, timeMedian } from 
 
 const config = parseConfig();
 const which = config.backend ?? 'cpu';
-
-async function selectBackend(): Promise<Record<string, string | number | boolean>> {
-  if (which === 'wasm') {
-    const require = createRequire(import.meta.url);
-    const pkg = require.resolve('@tensorflow/tfjs-backend-wasm/package.json');
-    setWasmPaths(join(dirname(pkg), 'dist') + '/');
-  }
-  if (!(await tf.setBackend(which))) throw new Error(`tfjs: backend ${which} did not start`);
-  await tf.ready();
-  const setup: Record<string, string | number | boolean> = { backend: tf.getBackend() };
-  setup['threads'] =
-    which === 'wasm' && tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') ? 'multi' : 1;
-  setup['version'] = tf.version.tfjs;
-  return setup;
-}
 
 /** The layers with sinew's initial weights; `encode` gives the code, `decode` the reconstruction. */
 function buildModel(): {
@@ -110,6 +93,6 @@ function run(): Promise<ConvFigures> {
   });
 }
 
-const setup = await selectBackend();
+const setup = await selectBackend(which);
 const startRssMiB = mib(process.memoryUsage.rss() / 1024);
 report({ system: `tfjs ${which}`, setup, conv: await run(), startRssMiB });

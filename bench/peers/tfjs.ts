@@ -4,11 +4,9 @@
 // activityRegularizer): tf.layers.dense for both layers, loss mean((r − x)²) + 1e-5·Σ|code|,
 // tf.train.adam(1e-3) through optimizer.minimize, or with `adam: 'keras'` the Keras-form Adam
 // of ./keras-adam.ts (sinew's formula, for the loss parity). Prints one JSON line.
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { kerasAdam, type Minimizer } from './keras-adam.js';
+import { selectBackend } from './tfjs-backend.js';
 import {
   BATCH,
   CLASSES,
@@ -38,25 +36,6 @@ import {
 
 const config = parseConfig();
 const which = config.backend ?? 'wasm';
-
-async function selectBackend(): Promise<Record<string, string | number | boolean>> {
-  if (which === 'wasm') {
-    const require = createRequire(import.meta.url);
-    const pkg = require.resolve('@tensorflow/tfjs-backend-wasm/package.json');
-    setWasmPaths(join(dirname(pkg), 'dist') + '/');
-  }
-  if (!(await tf.setBackend(which))) throw new Error(`tfjs: backend ${which} did not start`);
-  await tf.ready();
-  const setup: Record<string, string | number | boolean> = { backend: tf.getBackend() };
-  if (which === 'wasm') {
-    setup['simd'] = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
-    setup['threads'] = tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') ? 'multi' : 1;
-  } else {
-    setup['threads'] = 1;
-  }
-  setup['version'] = tf.version.tfjs;
-  return setup;
-}
 
 function sgemm(): SgemmFigure[] {
   // The cpu backend runs 1024³ at ~1 GFLOP/s (~2 s a product): keep its budget short.
@@ -160,7 +139,7 @@ function lstm(): Promise<TrainFigures> {
   });
 }
 
-const setup = await selectBackend();
+const setup = await selectBackend(which);
 const startRssMiB = mib(process.memoryUsage.rss() / 1024);
 const system = `tfjs ${which}${config.adam === 'keras' ? ' (Keras-form Adam)' : ''}`;
 if (config.task === 'sgemm') {
